@@ -1,0 +1,1 @@
+"""The planning engine: pure numerics on economies (numpy, scipy.sparse; no files, no printing)."""
