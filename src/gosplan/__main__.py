@@ -1,0 +1,5 @@
+"""``python -m gosplan`` runs the command line."""
+
+from gosplan.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Workflows: what a command does, from files in to results out."""

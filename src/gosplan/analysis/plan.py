@@ -1,0 +1,95 @@
+"""The planning workflow: read an economy and targets, balance, judge feasibility."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from gosplan.core.balance import Method, balance
+from gosplan.core.economy import Economy
+from gosplan.core.result import BalanceResult
+from gosplan.errors import InputFileError
+from gosplan.scenarios.builtin import builtin_path
+from gosplan.scenarios.loader import read_economy, read_targets
+
+__all__ = ["PlanRun", "balanced_plan", "find_targets", "plan_summary"]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class PlanRun:
+    """A balanced plan together with what it was made from."""
+
+    economy: Economy
+    targets: NDArray[np.float64]
+    result: BalanceResult
+    economy_path: Path
+    targets_path: Path
+
+
+def find_targets(economy_path: Path, targets: str | Path | None) -> Path:
+    """The targets file: as given, else ``targets.csv`` or ``targets.parquet`` in the folder."""
+    if targets is not None:
+        return Path(targets)
+    folder = economy_path if economy_path.is_dir() else economy_path.parent
+    for name in ("targets.csv", "targets.parquet", "targets.toml"):
+        if (folder / name).is_file():
+            return folder / name
+    raise InputFileError(f"{folder}: no targets given and no targets.csv in the economy folder "
+                         "(use --targets FILE)")
+
+
+def balanced_plan(
+    economy_path: str | Path | None = None,
+    targets_path: str | Path | None = None,
+    *,
+    method: Method = "auto",
+    tol: float = 1e-9,
+) -> PlanRun:
+    """Read an economy folder and its targets and compute the balanced plan.
+
+    With no ``economy_path`` the built-in example economy is used (the USSR in 1928, with
+    the First Five-Year Plan's targets for 1932/33 as final demand).
+    """
+    path = builtin_path() if economy_path is None else Path(economy_path)
+    economy = read_economy(path)
+    tpath = find_targets(path, targets_path)
+    targets = read_targets(tpath, economy)
+    result = balance(economy, targets, method=method, tol=tol)
+    return PlanRun(economy, targets, result, path, tpath)
+
+
+def plan_summary(run: PlanRun) -> dict[str, Any]:
+    """The plan as one JSON-ready object (``gosplan plan --json``)."""
+    r, e = run.result, run.economy
+    ids = e.products.tolist()
+    labour_values = r.labour_values
+    return {
+        "economy": e.name,
+        "products": e.n,
+        "status": str(r.status),
+        "method": r.method,
+        "iterations": r.iterations,
+        "residual": r.residual,
+        "tolerance": r.tolerance,
+        "feasible": r.feasible,
+        "gross_output": dict(zip(ids, r.gross_output.tolist(), strict=True)),
+        "final_demand": dict(zip(ids, r.final_demand.tolist(), strict=True)),
+        "labour_values": None if labour_values is None else dict(
+            zip(ids, labour_values.tolist(), strict=True)),
+        "labour_required": r.labour_required,
+        "labour_available": r.labour_available if np.isfinite(r.labour_available) else None,
+        "labour_shortfall": r.labour_shortfall,
+        "labour_unit": e.labour_unit,
+        "units": dict(zip(ids, e.units, strict=True)),
+        "over_capacity": [
+            {"product": ids[i], "required": float(r.gross_output[i]),
+             "capacity": float(r.capacity[i]),
+             "excess": float(r.gross_output[i] - r.capacity[i]),
+             "unit": e.units[i]}
+            for i in r.over_capacity.tolist()
+        ],
+    }

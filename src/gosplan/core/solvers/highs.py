@@ -1,0 +1,277 @@
+"""Adapter to the HiGHS linear-programming solver: the only module that imports ``highspy``.
+
+It solves a linear program stated in gosplan's own terms::
+
+    optimise    c · x                      (minimise or maximise)
+    subject to  row_lower <= M x <= row_upper
+                col_lower <=   x <= col_upper
+
+with ``M`` a sparse ``(m, n)`` matrix, and returns an :class:`LPSolution` whose status is
+an :class:`LPStatus`; HiGHS's own enums and objects never leave this module.
+
+The matrix goes to HiGHS in one piece, as compressed-column arrays (``start``, ``index``,
+``value``), never row by row, so building the model costs one pass over the non-zeros
+even at 10^6 columns.
+
+Dual sign convention (HiGHS's, kept as it is): whatever the sense,
+
+* ``row_duals[i]`` is the rate of change of the optimal objective per unit increase of
+  whichever bound of row ``i`` is active (zero when neither is);
+* ``col_duals = c - Mᵀ row_duals`` are the reduced costs, the rate of change of the
+  optimal objective per unit increase of whichever bound of each column is active.
+
+So when maximising, a binding upper bound has a dual ``>= 0`` and a binding lower bound a
+dual ``<= 0``; when minimising, the other way round.
+
+Every solve is deterministic: serial algorithms (dual simplex, IPX interior point with
+crossover, or PDLP), one thread and a fixed random seed, so the same input gives the same
+answer bit for bit.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Literal
+
+import highspy
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import ArrayLike, NDArray
+
+__all__ = ["LPMethod", "LPSolution", "LPStatus", "solve_lp"]
+
+FloatArray = NDArray[np.float64]
+LPMethod = Literal["simplex", "ipm", "pdlp"]
+"""``"simplex"``: dual simplex; ``"ipm"``: interior point with crossover; ``"pdlp"``:
+primal–dual hybrid gradient (first order: fast on huge sparse models, less accurate)."""
+
+_SOLVER_OPTIONS: dict[str, dict[str, Any]] = {
+    "simplex": {"solver": "simplex", "simplex_strategy": 1},  # 1 = serial dual simplex
+    "ipm": {"solver": "ipm", "run_crossover": "on"},  # crossover: a vertex, exact duals
+    "pdlp": {"solver": "pdlp"},
+}
+
+# HiGHS's primal_solution_status when the point it holds satisfies every constraint.
+_FEASIBLE = 2
+
+
+class LPStatus(StrEnum):
+    """Outcome of a linear-programming solve."""
+
+    OPTIMAL = "optimal"
+    """An optimal solution was found; primal and dual values are set."""
+    INFEASIBLE = "infeasible"
+    """No point satisfies the constraints."""
+    UNBOUNDED = "unbounded"
+    """Feasible, but the objective improves without limit."""
+    TIME_LIMIT = "time_limit"
+    """Stopped at the time (or iteration) limit; ``x`` is the best feasible point, if any."""
+    ERROR = "error"
+    """The solver failed (numerical trouble, bad model); see the message."""
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class LPSolution:
+    """What a linear-programming solve found.
+
+    Arrays are ``None`` where the solver has no valid values for them (for example the
+    duals of an infeasible problem, or every value of a time-limited solve that found
+    no feasible point).
+    """
+
+    status: LPStatus
+    """How the solve ended."""
+    x: FloatArray | None
+    """Primal values, shape ``(n,)``: the optimum, or the best feasible point at a limit."""
+    row_activity: FloatArray | None
+    """Row activities ``M x``, shape ``(m,)``, when ``x`` is set."""
+    row_duals: FloatArray | None
+    """Row duals, shape ``(m,)``: change in the optimum per unit of the active row bound."""
+    col_duals: FloatArray | None
+    """Reduced costs ``c - Mᵀ row_duals``, shape ``(n,)``."""
+    objective: float | None
+    """Objective value ``c · x`` at ``x`` (``None`` when ``x`` is)."""
+    iterations: int
+    """Simplex, interior-point, crossover and PDLP iterations, together."""
+    solve_time: float
+    """Seconds spent in the solver."""
+    method: LPMethod
+    """Algorithm used."""
+    message: str
+    """The solver's words for how it ended (for error messages)."""
+
+
+class _QuietHighs(highspy.Highs):
+    """A HiGHS instance that is silent from birth.
+
+    ``highspy.Highs()`` logs a banner as soon as it installs its callback, before any
+    option can be set; here ``output_flag`` is turned off first.
+    """
+
+    def __init__(self) -> None:
+        super(highspy.Highs, self).__init__()  # the bare solver, without the callback
+        self.setOptionValue("output_flag", False)
+        self.callbacks = []  # no user callbacks: only the interrupt handler is installed
+        self.enableCallbacks()
+
+
+def solve_lp(
+    c: ArrayLike,
+    M: Any,
+    row_lower: ArrayLike,
+    row_upper: ArrayLike,
+    col_lower: ArrayLike,
+    col_upper: ArrayLike,
+    *,
+    maximize: bool = False,
+    method: LPMethod = "simplex",
+    time_limit: float | None = None,
+) -> LPSolution:
+    """Solve ``opt c · x`` subject to ``row_lower <= M x <= row_upper``, ``col_lower <= x <= col_upper``.
+
+    Parameters
+    ----------
+    c : array of shape (n,)
+        Objective coefficients.
+    M : sparse matrix (or array) of shape (m, n)
+        Constraint matrix; converted once to compressed columns.
+    row_lower, row_upper : arrays of shape (m,)
+        Row bounds; ``-inf`` / ``inf`` where a side is free.
+    col_lower, col_upper : arrays of shape (n,)
+        Column bounds; ``-inf`` / ``inf`` where a side is free.
+    maximize
+        Maximise instead of minimise.
+    method
+        ``"simplex"`` (dual simplex), ``"ipm"`` (interior point, then crossover to a
+        vertex) or ``"pdlp"`` (first-order; approximate duals).
+    time_limit
+        Seconds the solver may run (``None``: no limit).
+
+    Returns
+    -------
+    LPSolution
+        Never raises on an infeasible, unbounded or time-limited problem: the status says.
+
+    Raises
+    ------
+    ValueError
+        Inconsistent shapes, an unknown method, or a negative time limit.
+
+    Examples
+    --------
+    Maximise ``x0 + x1`` with ``x0 + 2 x1 <= 6`` and ``x0 <= 4``:
+
+    >>> s = solve_lp([1, 1], [[1, 2]], [-np.inf], [6], [0, 0], [4, np.inf], maximize=True)
+    >>> s.status.value, s.x.tolist(), s.row_duals.tolist(), s.col_duals.tolist()
+    ('optimal', [4.0, 1.0], [0.5], [0.5, 0.0])
+    """
+    if method not in _SOLVER_OPTIONS:
+        raise ValueError(f"solve_lp: method must be simplex, ipm or pdlp; got {method!r}")
+    if time_limit is not None and not time_limit >= 0:
+        raise ValueError(f"solve_lp: time_limit must be >= 0 seconds; got {time_limit!r}")
+    cost = _vector(c, "c")
+    n = cost.shape[0]
+    A = sp.csc_array(M, dtype=np.float64)
+    m = A.shape[0]
+    if A.shape[1] != n:
+        raise ValueError(f"solve_lp: M must have {n} columns (one per cost); got {A.shape[1]}")
+    bounds = [_vector(b, what, size) for b, what, size in (
+        (row_lower, "row_lower", m), (row_upper, "row_upper", m),
+        (col_lower, "col_lower", n), (col_upper, "col_upper", n))]
+
+    lp = highspy.HighsLp()
+    lp.num_col_ = n
+    lp.num_row_ = m
+    lp.sense_ = highspy.ObjSense.kMaximize if maximize else highspy.ObjSense.kMinimize
+    lp.col_cost_ = cost
+    lp.row_lower_, lp.row_upper_, lp.col_lower_, lp.col_upper_ = bounds
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.num_col_ = n
+    lp.a_matrix_.num_row_ = m
+    A.sum_duplicates()
+    lp.a_matrix_.start_ = A.indptr.astype(np.int32, copy=False)
+    lp.a_matrix_.index_ = A.indices.astype(np.int32, copy=False)
+    lp.a_matrix_.value_ = A.data
+
+    solution = _run(lp, method, time_limit)
+    if solution.message != "unbounded or infeasible":
+        return solution
+    # Presolve proved only that no optimum exists. Settle which by asking for any feasible
+    # point: the same constraints with a zero objective.
+    lp.col_cost_ = np.zeros(n)
+    left = None if time_limit is None else max(0.0, time_limit - solution.solve_time)
+    feasibility = _run(lp, method, left)
+    status = {LPStatus.OPTIMAL: LPStatus.UNBOUNDED,
+              LPStatus.INFEASIBLE: LPStatus.INFEASIBLE}.get(feasibility.status, feasibility.status)
+    return LPSolution(
+        status=status, x=None, row_activity=None, row_duals=None, col_duals=None,
+        objective=None, iterations=solution.iterations + feasibility.iterations,
+        solve_time=solution.solve_time + feasibility.solve_time, method=method,
+        message=f"unbounded or infeasible; the feasibility check found: {feasibility.message}",
+    )
+
+
+def _vector(values: ArrayLike, what: str, size: int | None = None) -> FloatArray:
+    v = np.ascontiguousarray(values, dtype=np.float64).reshape(-1)
+    if size is not None and v.shape[0] != size:
+        raise ValueError(f"solve_lp: {what} must have {size} entries; got {v.shape[0]}")
+    if np.isnan(v).any():
+        raise ValueError(f"solve_lp: {what} must not contain NaN")
+    return v
+
+
+_STATUS = {
+    highspy.HighsModelStatus.kOptimal: LPStatus.OPTIMAL,
+    highspy.HighsModelStatus.kInfeasible: LPStatus.INFEASIBLE,
+    highspy.HighsModelStatus.kUnbounded: LPStatus.UNBOUNDED,
+    highspy.HighsModelStatus.kTimeLimit: LPStatus.TIME_LIMIT,
+    highspy.HighsModelStatus.kIterationLimit: LPStatus.TIME_LIMIT,
+    highspy.HighsModelStatus.kModelEmpty: LPStatus.OPTIMAL,
+}
+
+
+def _run(lp: highspy.HighsLp, method: LPMethod, time_limit: float | None) -> LPSolution:
+    h = _QuietHighs()
+    options: dict[str, Any] = {
+        "threads": 1, "parallel": "off", "random_seed": 0,
+        "time_limit": math.inf if time_limit is None else float(time_limit),
+        **_SOLVER_OPTIONS[method],
+    }
+    for name, value in options.items():
+        _check(h.setOptionValue(name, value), f"setting option {name}")
+    _check(h.passModel(lp), "passing the model")
+    run_status = h.run()
+    model_status = h.getModelStatus()
+    message = h.modelStatusToString(model_status).lower()
+    status = _STATUS.get(model_status, LPStatus.ERROR)
+    if run_status == highspy.HighsStatus.kError:
+        status = LPStatus.ERROR
+    info = h.getInfo()
+    iterations = (info.simplex_iteration_count + info.ipm_iteration_count
+                  + info.crossover_iteration_count + info.pdlp_iteration_count)
+    iterations = max(0, int(iterations))  # HiGHS reports -1 for an algorithm that never ran
+    sol = h.getSolution()
+    has_x = sol.value_valid and (
+        status is LPStatus.OPTIMAL
+        or (status is LPStatus.TIME_LIMIT and info.primal_solution_status == _FEASIBLE))
+    has_duals = sol.dual_valid and status is LPStatus.OPTIMAL
+    x = np.asarray(sol.col_value, dtype=np.float64) if has_x else None
+    return LPSolution(
+        status=status,
+        x=x,
+        row_activity=np.asarray(sol.row_value, dtype=np.float64) if has_x else None,
+        row_duals=np.asarray(sol.row_dual, dtype=np.float64) if has_duals else None,
+        col_duals=np.asarray(sol.col_dual, dtype=np.float64) if has_duals else None,
+        objective=float(np.dot(lp.col_cost_, x)) if x is not None else None,
+        iterations=iterations,
+        solve_time=float(h.getRunTime()),
+        method=method,
+        message=message,
+    )
+
+
+def _check(status: highspy.HighsStatus, doing: str) -> None:
+    if status == highspy.HighsStatus.kError:
+        raise ValueError(f"solve_lp: HiGHS refused the model while {doing}")

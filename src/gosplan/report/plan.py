@@ -1,0 +1,119 @@
+"""A balanced plan for people (a terminal table and sentences) and for files."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from gosplan.analysis.plan import PlanRun, plan_summary
+from gosplan.errors import OutputError
+from gosplan.scenarios.atomic import atomic_file, write_text
+
+__all__ = ["MAX_ROWS", "fmt", "plan_frame", "plan_renderable", "write_plan"]
+
+#: Rows shown in the terminal; the rest go to ``--out``.
+MAX_ROWS = 25
+
+
+def fmt(value: float) -> str:
+    """A number as a person reads it: 4 significant digits, thousands separated."""
+    if not math.isfinite(value):
+        return "unlimited" if value > 0 else str(value)
+    if value == 0:
+        return "0"
+    digits = max(0, 3 - math.floor(math.log10(abs(value))))
+    return f"{value:,.{digits}f}"
+
+
+def plan_frame(run: PlanRun) -> pd.DataFrame:
+    """One row per product: demand, output, capacity, its use, labour value."""
+    r, e = run.result, run.economy
+    with np.errstate(divide="ignore", invalid="ignore"):
+        use = np.where(np.isfinite(r.capacity) & (r.capacity > 0), r.gross_output / r.capacity,
+                       np.nan)
+    frame = pd.DataFrame({
+        "product": e.products, "name": list(e.names), "unit": list(e.units),
+        "final_demand": r.final_demand, "gross_output": r.gross_output,
+        "capacity": r.capacity, "capacity_use": use,
+    })
+    if r.labour_values is not None:
+        frame["labour_value"] = r.labour_values
+    return frame
+
+
+def plan_renderable(run: PlanRun) -> RenderableType:
+    """The plan as a rich table followed by the feasibility verdict in words."""
+    r, e = run.result, run.economy
+    title = (f"Balanced plan: {e.name} ({e.n:,} products) — {r.method} solve, "
+             f"{r.iterations} iterations, residual {r.residual:.2g}")
+    table = Table(title=title, title_justify="left")
+    for col, justify in (("product", "left"), ("unit", "left"), ("final demand", "right"),
+                         ("gross output", "right"), ("capacity", "right"), ("use", "right"),
+                         ("labour value", "right")):
+        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    frame = plan_frame(run)
+    for row in frame.head(MAX_ROWS).itertuples(index=False):
+        use = "" if not math.isfinite(row.capacity_use) else f"{row.capacity_use:.0%}"
+        style = "bold red" if row.capacity_use > 1 + 1e-12 else None
+        lv = fmt(row.labour_value) if "labour_value" in frame.columns else ""
+        table.add_row(str(row.name), str(row.unit), fmt(row.final_demand), fmt(row.gross_output),
+                      fmt(row.capacity), use, lv, style=style)
+    parts: list[RenderableType] = [table]
+    if e.n > MAX_ROWS:
+        parts.append(Text(f"… {e.n - MAX_ROWS:,} more products (write them all with --out)"))
+    parts.append(Text("\n".join(verdict(run))))
+    return Group(*parts)
+
+
+def verdict(run: PlanRun) -> list[str]:
+    """Sentences on feasibility: which branches exceed capacity, and labour."""
+    r, e = run.result, run.economy
+    lines = []
+    over = r.over_capacity
+    if over.size:
+        order = over[np.argsort(-(r.gross_output[over] / r.capacity[over]), kind="stable")]
+        lines.append(f"Not feasible with present capacities: {over.size:,} branch"
+                     f"{'es' if over.size > 1 else ''} would have to exceed capacity.")
+        for i in order[:MAX_ROWS].tolist():
+            need, cap, unit = r.gross_output[i], r.capacity[i], e.units[i]
+            lines.append(f"  {e.names[i]}: needs {fmt(need)} {unit} against a capacity of "
+                         f"{fmt(cap)} {unit} (+{fmt(need - cap)} {unit}, "
+                         f"{need / cap:.0%} of capacity)" if cap > 0 else
+                         f"  {e.names[i]}: needs {fmt(need)} {unit} and has no capacity")
+    else:
+        lines.append("Every branch is within its capacity.")
+    unit = e.labour_unit or "labour units"
+    if math.isfinite(r.labour_available):
+        state = (f"short by {fmt(r.labour_shortfall)}" if r.labour_shortfall > 0
+                 else "within what is available")
+        lines.append(f"Labour: the plan needs {fmt(r.labour_required)} {unit} of "
+                     f"{fmt(r.labour_available)} available ({state}).")
+    else:
+        lines.append(f"Labour: the plan needs {fmt(r.labour_required)} {unit}.")
+    return lines
+
+
+def write_plan(run: PlanRun, path: str | Path) -> Path:
+    """Write the plan to ``path``: ``.json`` (the summary), ``.csv`` or ``.parquet`` (a table)."""
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix == ".json":
+        write_text(target, json.dumps(plan_summary(run), indent=2, allow_nan=False) + "\n")
+        return target
+    if suffix not in (".csv", ".parquet"):
+        raise OutputError(f"{target}: --out must end in .csv, .parquet or .json; got {suffix!r}")
+    frame: Any = plan_frame(run)
+    with atomic_file(target) as tmp:
+        if suffix == ".csv":
+            frame.to_csv(tmp, index=False)
+        else:
+            frame.to_parquet(tmp, index=False)
+    return target

@@ -1,0 +1,231 @@
+"""Economy folders and target files -> validated :class:`~gosplan.core.economy.Economy`.
+
+The only module that reads user files. The format is described in docs/file-format.md.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from numpy.typing import NDArray
+
+from gosplan.core.economy import Economy
+from gosplan.errors import EconomyError, InputFileError, NotProductiveError
+from gosplan.scenarios.tables import (
+    Table,
+    check_positions,
+    check_values,
+    ids_to_positions,
+    read_table,
+)
+
+__all__ = ["read_economy", "read_targets", "read_toml"]
+
+ECONOMY_FILE = "economy.toml"
+_PAIR = [[("input", "id"), ("output", "id")], [("input_index", "index"), ("output_index", "index")]]
+_PRODUCT = [[("product", "id")], [("product_index", "index")]]
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Parse a TOML file, turning every failure into a one-line InputFileError."""
+    if not path.is_file():
+        raise InputFileError(f"{path}: file not found")
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputFileError(f"{path}: not valid TOML ({exc})") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputFileError(f"{path}: cannot be read ({exc})") from None
+
+
+def read_economy(path: str | Path) -> Economy:
+    """Read an economy folder (or its ``economy.toml``) into an :class:`Economy`.
+
+    Raises
+    ------
+    InputFileError
+        A file is missing or malformed; the message names file, field and value.
+    EconomyError
+        The data are well-formed but inconsistent (for example not productive).
+    """
+    path = Path(path)
+    folder, toml_path = (path.parent, path) if path.suffix == ".toml" else (path, path / ECONOMY_FILE)
+    if not folder.is_dir():
+        raise InputFileError(f"{folder}: economy folder not found")
+    doc = read_toml(toml_path)
+    meta = _table(doc, "economy", toml_path)
+    ids, names, units = _products(doc, meta, folder, toml_path)
+    n = ids.shape[0]
+    index = pd.Index(ids)
+    what = str(toml_path)
+
+    def table_path(key: str, default: str | None) -> Path | None:
+        value = meta.get(key, default)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value:
+            raise InputFileError(f"{toml_path}: [economy] {key} must be a file name; got {value!r}")
+        return folder / value
+
+    technology = table_path("technology", "technology.csv")
+    assert technology is not None
+    A = _matrix(technology, n, index, what)
+    capital_path = table_path("capital", None)
+    capital = None if capital_path is None else _matrix(capital_path, n, index, what)
+    labour = np.zeros(n)
+    labour_path = table_path("labour", None)
+    if labour_path is not None:
+        pos, cols = _vector(labour_path, "coefficient", n, index, what)
+        labour[pos] = cols["coefficient"]
+    capacity = np.full(n, np.inf)
+    depreciation = np.zeros(n)
+    capacity_path = table_path("capacity", None)
+    if capacity_path is not None:
+        pos, cols = _vector(capacity_path, "capacity", n, index, what, allow_inf=True,
+                            optional=[("depreciation", "number")])
+        capacity[pos] = cols["capacity"]
+        if "depreciation" in cols:
+            depreciation[pos] = check_values(cols["depreciation"], label=str(capacity_path),
+                                             column="depreciation", upper=1.0)
+    labour_meta = _table(doc, "labour", toml_path, required=False)
+    available = labour_meta.get("available", float("inf"))
+    if isinstance(available, bool) or not isinstance(available, int | float) or not available > 0:
+        raise InputFileError(f"{toml_path}: [labour] available must be a number > 0; "
+                             f"got {available!r}")
+    try:
+        return Economy(
+            products=ids, A=A, labour=labour, names=names, units=units, capacity=capacity,
+            depreciation=depreciation, capital=capital, labour_available=float(available),
+            labour_unit=str(labour_meta.get("unit", "")), name=str(meta.get("name", folder.name)),
+            metadata={k: str(v) for k, v in meta.items() if not isinstance(v, dict | list)},
+        )
+    except NotProductiveError as exc:
+        raise NotProductiveError(exc.radius, f"{technology}: {exc}") from None
+    except EconomyError as exc:
+        raise EconomyError(f"{folder}: {exc}") from None
+
+
+def read_targets(path: str | Path, economy: Economy) -> NDArray[np.float64]:
+    """Read final-demand targets (CSV/Parquet ``product,quantity`` or TOML ``[targets]``).
+
+    Products the file leaves out get zero. Returns a vector in the economy's product order.
+    """
+    path = Path(path)
+    label = str(path)
+    y = np.zeros(economy.n)
+    if path.suffix.lower() == ".toml":
+        table = _table(read_toml(path), "targets", path)
+        for product, quantity in table.items():
+            if not economy.has(product):
+                raise InputFileError(f"{label}: [targets] {product!r} is not a product of the economy")
+            if isinstance(quantity, bool) or not isinstance(quantity, int | float):
+                raise InputFileError(f"{label}: [targets] {product} must be a number; got {quantity!r}")
+            if not (np.isfinite(quantity) and quantity >= 0):
+                raise InputFileError(
+                    f"{label}: [targets] {product} must be a finite number >= 0; got {quantity!r}"
+                )
+            y[economy.index(product)] = float(quantity)
+        return y
+    index = pd.Index(economy.products)
+    pos, cols = _vector(path, "quantity", economy.n, index, "the economy")
+    y[pos] = cols["quantity"]
+    return y
+
+
+def _table(doc: Mapping[str, Any], key: str, path: Path, *, required: bool = True) -> dict[str, Any]:
+    value = doc.get(key)
+    if value is None and not required:
+        return {}
+    if not isinstance(value, dict):
+        got = "nothing" if value is None else repr(value)
+        raise InputFileError(f"{path}: [{key}] must be a table; got {got}")
+    return value
+
+
+def _products(
+    doc: Mapping[str, Any], meta: Mapping[str, Any], folder: Path, toml_path: Path
+) -> tuple[NDArray[np.str_], tuple[str, ...], tuple[str, ...]]:
+    listed = doc.get("products")
+    table_name = meta.get("products_table")
+    if table_name is not None:
+        table_path = folder / str(table_name)
+        cols = read_table(table_path, [("id", "id")], optional=[("name", "id"), ("unit", "id")])
+        ids = cols["id"]
+        names = tuple(cols["name"].tolist()) if "name" in cols else ()
+        units = tuple(cols["unit"].tolist()) if "unit" in cols else ()
+        _unique(ids, str(table_path), "id")
+        return ids.astype(np.str_), names, units
+    if not isinstance(listed, list) or not listed:
+        raise InputFileError(f"{toml_path}: [[products]] must list at least one product "
+                             "(or set [economy] products_table)")
+    ids_l, names_l, units_l = [], [], []
+    for k, entry in enumerate(listed, start=1):
+        if not isinstance(entry, dict):
+            raise InputFileError(f"{toml_path}: [[products]] #{k} must be a table; got {entry!r}")
+        pid = entry.get("id")
+        if not isinstance(pid, str) or not pid.strip():
+            raise InputFileError(f"{toml_path}: [[products]] #{k} id must be a non-empty string; "
+                                 f"got {pid!r}")
+        ids_l.append(pid.strip())
+        names_l.append(str(entry.get("name", pid)))
+        units_l.append(str(entry.get("unit", "")))
+    ids = np.asarray(ids_l, dtype=np.str_)
+    _unique(ids, str(toml_path), "[[products]] id")
+    return ids, tuple(names_l), tuple(units_l)
+
+
+def _unique(ids: NDArray[Any], label: str, field: str) -> None:
+    seen: set[str] = set()
+    if ids.size > 100_000:
+        uniq, counts = np.unique(ids, return_counts=True)
+        if uniq.size != ids.size:
+            raise InputFileError(f"{label}: {field} {str(uniq[counts > 1][0])!r} appears twice")
+        return
+    for pid in ids.tolist():
+        if pid in seen:
+            raise InputFileError(f"{label}: {field} {pid!r} appears twice")
+        seen.add(pid)
+
+
+def _matrix(path: Path, n: int, index: pd.Index, what: str) -> sp.csr_array:
+    label = str(path)
+    cols = read_table(path, [_PAIR, ("coefficient", "number")])
+    if "input" in cols:
+        rows = ids_to_positions(cols["input"], index, label=label, column="input", what=what)
+        outs = ids_to_positions(cols["output"], index, label=label, column="output", what=what)
+    else:
+        rows = check_positions(cols["input_index"], n, label=label, column="input_index")
+        outs = check_positions(cols["output_index"], n, label=label, column="output_index")
+    values = check_values(cols["coefficient"], label=label, column="coefficient")
+    _no_repeats(rows * n + outs, label, "input,output pair")
+    return sp.csr_array((values, (rows, outs)), shape=(n, n))
+
+
+def _vector(
+    path: Path, column: str, n: int, index: pd.Index, what: str, *, allow_inf: bool = False,
+    optional: list[tuple[str, str]] | None = None,
+) -> tuple[NDArray[np.int64], Table]:
+    label = str(path)
+    cols = read_table(path, [_PRODUCT, (column, "number")], optional=optional or [])
+    if "product" in cols:
+        pos = ids_to_positions(cols["product"], index, label=label, column="product", what=what)
+    else:
+        pos = check_positions(cols["product_index"], n, label=label, column="product_index")
+    _no_repeats(pos, label, "product")
+    check_values(cols[column], label=label, column=column, allow_inf=allow_inf)
+    return pos, cols
+
+
+def _no_repeats(keys: NDArray[np.int64], label: str, field: str) -> None:
+    order = np.argsort(keys, kind="stable")
+    dup = np.flatnonzero(np.diff(keys[order]) == 0)
+    if dup.size:
+        row = int(order[dup[0] + 1]) + 1
+        raise InputFileError(f"{label}: row {row}, {field} repeats an earlier row")
