@@ -8,7 +8,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 
 from gosplan.errors import GosplanError
@@ -66,17 +65,29 @@ def _root(
 
 @app.command()
 def plan(
-    economy: Annotated[Path | None, typer.Argument(
-        help="Economy folder (economy.toml + tables). Default: the built-in example, "
-             "the USSR in 1928 with the First Five-Year Plan's targets.")] = None,
-    targets: Annotated[Path | None, typer.Option(
-        "--targets", "-t", help="Final-demand targets: CSV/Parquet product,quantity or TOML "
-                                "[targets]. Default: targets.csv in the economy folder.")] = None,
+    economy: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Economy folder (economy.toml + tables). Default: the built-in example, "
+            "the USSR in 1928 with the First Five-Year Plan's targets."
+        ),
+    ] = None,
+    targets: Annotated[
+        Path | None,
+        typer.Option(
+            "--targets",
+            "-t",
+            help="Final-demand targets: CSV/Parquet product,quantity or TOML "
+            "[targets]. Default: targets.csv in the economy folder.",
+        ),
+    ] = None,
     method: Annotated[PlanMethod, typer.Option(help="Kind of plan.")] = PlanMethod.balance,
     solver: Annotated[Solver, typer.Option(help="Linear solver (auto: by size).")] = Solver.auto,
     tol: Annotated[float, typer.Option(help="Relative residual required.", min=0.0)] = 1e-9,
-    out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="Write the plan to a .csv, .parquet or .json file.")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Write the plan to a .csv, .parquet or .json file."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Compute the balanced plan (material balances) that meets the targets."""
@@ -99,14 +110,18 @@ def plan(
 
 @app.command()
 def generate(
-    products: Annotated[int, typer.Option("--products", "-n", min=2,
-                                          help="Number of products.")] = 1000,
-    inputs: Annotated[int, typer.Option("--inputs", "-k", min=1,
-                                        help="Mean number of inputs per product.")] = 20,
+    products: Annotated[
+        int, typer.Option("--products", "-n", min=2, help="Number of products.")
+    ] = 1000,
+    inputs: Annotated[
+        int, typer.Option("--inputs", "-k", min=1, help="Mean number of inputs per product.")
+    ] = 20,
     seed: Annotated[int, typer.Option(min=0, help="Random seed (same seed, same bytes).")] = 0,
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write.")] = Path("economy"),
-    fmt: Annotated[TableFormat, typer.Option(
-        "--format", help="Table format (auto: Parquet from 100,000 products).")] = TableFormat.auto,
+    fmt: Annotated[
+        TableFormat,
+        typer.Option("--format", help="Table format (auto: Parquet from 100,000 products)."),
+    ] = TableFormat.auto,
 ) -> None:
     """Write a synthetic, productive, realistically sparse economy with feasible targets."""
     from gosplan.analysis.generate import generate_files
@@ -117,21 +132,19 @@ def generate(
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return (and exit with) its status."""
+    # Standalone mode lets the command-line parser answer usage errors itself (exit 2);
+    # our own errors pass through it and are answered here.
     try:
-        rv = app(args=argv, prog_name="gosplan", standalone_mode=False)
-    except click.exceptions.ClickException as exc:
-        exc.show()
-        code = exc.exit_code
-    except click.exceptions.Abort:
-        typer.echo("Aborted.", err=True)
-        code = 1
+        app(args=argv, prog_name="gosplan", standalone_mode=True)
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except GosplanError as exc:
         if _state["debug"]:
             raise
         typer.echo(f"gosplan: error: {exc}", err=True)
         code = 2
     else:
-        code = rv if isinstance(rv, int) else 0
+        code = 0
     if argv is None:
         sys.exit(code)
     return code

@@ -12,13 +12,23 @@ __all__ = ["generate_files"]
 
 
 def generate_files(
-    products: int, inputs: int, *, seed: int, out: str | Path,
+    products: int,
+    inputs: int,
+    *,
+    seed: int,
+    out: str | Path,
     fmt: Literal["auto", "csv", "parquet"] | str = "auto",
 ) -> Path:
     """Generate an economy of ``products`` products and write it, with its targets, to ``out``."""
     generated = generate_economy(products, inputs, seed=seed)
-    description = (f"Synthetic economy: {products} products, about {inputs} inputs each, "
-                   f"seed {seed}; see docs/generator.md for the model.")
-    return write_economy(generated.economy, out, targets=generated.targets,
-                         fmt=fmt,  # type: ignore[arg-type]
-                         description=description)
+    description = (
+        f"Synthetic economy: {products} products, about {inputs} inputs each, "
+        f"seed {seed}; see docs/generator.md for the model."
+    )
+    return write_economy(
+        generated.economy,
+        out,
+        targets=generated.targets,
+        fmt=fmt,  # type: ignore[arg-type]
+        description=description,
+    )

@@ -38,8 +38,9 @@ def find_targets(economy_path: Path, targets: str | Path | None) -> Path:
     for name in ("targets.csv", "targets.parquet", "targets.toml"):
         if (folder / name).is_file():
             return folder / name
-    raise InputFileError(f"{folder}: no targets given and no targets.csv in the economy folder "
-                         "(use --targets FILE)")
+    raise InputFileError(
+        f"{folder}: no targets given and no targets.csv in the economy folder (use --targets FILE)"
+    )
 
 
 def balanced_plan(
@@ -78,18 +79,22 @@ def plan_summary(run: PlanRun) -> dict[str, Any]:
         "feasible": r.feasible,
         "gross_output": dict(zip(ids, r.gross_output.tolist(), strict=True)),
         "final_demand": dict(zip(ids, r.final_demand.tolist(), strict=True)),
-        "labour_values": None if labour_values is None else dict(
-            zip(ids, labour_values.tolist(), strict=True)),
+        "labour_values": None
+        if labour_values is None
+        else dict(zip(ids, labour_values.tolist(), strict=True)),
         "labour_required": r.labour_required,
         "labour_available": r.labour_available if np.isfinite(r.labour_available) else None,
         "labour_shortfall": r.labour_shortfall,
         "labour_unit": e.labour_unit,
         "units": dict(zip(ids, e.units, strict=True)),
         "over_capacity": [
-            {"product": ids[i], "required": float(r.gross_output[i]),
-             "capacity": float(r.capacity[i]),
-             "excess": float(r.gross_output[i] - r.capacity[i]),
-             "unit": e.units[i]}
+            {
+                "product": ids[i],
+                "required": float(r.gross_output[i]),
+                "capacity": float(r.capacity[i]),
+                "excess": float(r.gross_output[i] - r.capacity[i]),
+                "unit": e.units[i],
+            }
             for i in r.over_capacity.tolist()
         ],
     }

@@ -52,14 +52,20 @@ def _check_entries(csr: sp.csr_array, products: NDArray[np.str_], what: str) -> 
         row = int(np.searchsorted(csr.indptr, k, side="right") - 1)
         col = int(csr.indices[k])
         raise EconomyError(
-            f"economy: {what}[input {products[row]!r}, output {products[col]!r}] must be a "
-            f"finite number >= 0; got {csr.data[k]!r}"
+            f"economy: {what}[input {str(products[row])!r}, output {str(products[col])!r}] "
+            f"must be a finite number >= 0; got {float(csr.data[k])!r}"
         )
 
 
 def _vector(
-    values: ArrayLike | None, n: int, what: str, products: NDArray[np.str_], *,
-    default: float, allow_inf: bool = False, upper: float = np.inf,
+    values: ArrayLike | None,
+    n: int,
+    what: str,
+    products: NDArray[np.str_],
+    *,
+    default: float,
+    allow_inf: bool = False,
+    upper: float = np.inf,
 ) -> FloatArray:
     if values is None:
         return np.full(n, default)
@@ -75,7 +81,7 @@ def _vector(
         bound = f"in [0, {upper:g}]" if np.isfinite(upper) else ">= 0"
         kind = "a number" if allow_inf else "a finite number"
         raise EconomyError(
-            f"economy: {what}[{products[k]!r}] must be {kind} {bound}; got {v[k]!r}"
+            f"economy: {what}[{str(products[k])!r}] must be {kind} {bound}; got {float(v[k])!r}"
         )
     return v
 
@@ -111,7 +117,7 @@ class Economy:
     """Most each product can be produced in a year, shape ``(n,)``; ``inf`` = unlimited."""
     depreciation: FloatArray | Any = None
     """Share of each branch's capacity lost per year, in ``[0, 1]``, shape ``(n,)``."""
-    capital: sp.csr_array | None | Any = None
+    capital: sp.csr_array | Any | None = None
     """Capital coefficients ``B``, sparse ``(n, n)``: stock of ``i`` per unit capacity of ``j``."""
     labour_available: float = float("inf")
     """Labour the economy can supply in a year, in the labour coefficients' unit."""
@@ -140,8 +146,9 @@ class Economy:
             _check_entries(capital, products, "capital")
         labour = _vector(self.labour, n, "labour", products, default=0.0)
         capacity = _vector(self.capacity, n, "capacity", products, default=np.inf, allow_inf=True)
-        depreciation = _vector(self.depreciation, n, "depreciation", products, default=0.0,
-                               upper=1.0)
+        depreciation = _vector(
+            self.depreciation, n, "depreciation", products, default=0.0, upper=1.0
+        )
         labour_available = float(self.labour_available)
         if not labour_available > 0:
             raise EconomyError(f"economy: labour_available must be > 0; got {labour_available!r}")
@@ -166,8 +173,11 @@ class Economy:
         put(self, "names", names)
         put(self, "units", units)
         put(self, "metadata", dict(self.metadata))
-        check = check_productive(A) if self.check else ProductivityCheck(
-            True, float("nan"), 0.0, float("inf"), "not checked", 0)
+        check = (
+            check_productive(A)
+            if self.check
+            else ProductivityCheck(True, float("nan"), 0.0, float("inf"), "not checked", 0)
+        )
         put(self, "productivity", check)
         if not check.productive:
             raise NotProductiveError(

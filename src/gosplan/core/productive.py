@@ -90,8 +90,9 @@ def check_productive(
     upper = float(min(cols.max(), rows.max()))
     lower = float(max(cols.min(), rows.min()))
     if upper < 1.0 or lower >= 1.0:
-        return ProductivityCheck(upper < 1.0, upper if upper < 1.0 else lower, lower, upper,
-                                 "sum bounds", 0)
+        return ProductivityCheck(
+            upper < 1.0, upper if upper < 1.0 else lower, lower, upper, "sum bounds", 0
+        )
     return _power_iteration(A, lower, upper, rtol, maxiter)
 
 
@@ -108,8 +109,14 @@ def _power_iteration(
         estimate = float(np.linalg.norm(z) / np.linalg.norm(x))
         if upper < 1.0 or lower >= 1.0 or upper - lower <= rtol * upper:
             radius = 0.5 * (lower + upper) if upper - lower <= rtol * upper else estimate
-            return ProductivityCheck(upper < 1.0 or (lower < 1.0 and radius < 1.0),
-                                     radius, lower, upper, "power iteration", k)
+            return ProductivityCheck(
+                upper < 1.0 or (lower < 1.0 and radius < 1.0),
+                radius,
+                lower,
+                upper,
+                "power iteration",
+                k,
+            )
         x = z + x
         x /= x.max()
     # Reducible matrices can keep the bounds apart for ever; the norm ratio still converges.

@@ -73,7 +73,8 @@ class BalanceResult:
         """Return ``self`` if solved, else raise :class:`~gosplan.errors.ConvergenceError`."""
         if self.status is not Status.SOLVED:
             raise ConvergenceError(
-                self.iterations, self.residual,
+                self.iterations,
+                self.residual,
                 f"balance: {self.method} did not converge: residual {self.residual:.3g} after "
                 f"{self.iterations} iterations (required {self.tolerance:.3g})",
             )

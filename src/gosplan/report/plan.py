@@ -37,13 +37,20 @@ def plan_frame(run: PlanRun) -> pd.DataFrame:
     """One row per product: demand, output, capacity, its use, labour value."""
     r, e = run.result, run.economy
     with np.errstate(divide="ignore", invalid="ignore"):
-        use = np.where(np.isfinite(r.capacity) & (r.capacity > 0), r.gross_output / r.capacity,
-                       np.nan)
-    frame = pd.DataFrame({
-        "product": e.products, "name": list(e.names), "unit": list(e.units),
-        "final_demand": r.final_demand, "gross_output": r.gross_output,
-        "capacity": r.capacity, "capacity_use": use,
-    })
+        use = np.where(
+            np.isfinite(r.capacity) & (r.capacity > 0), r.gross_output / r.capacity, np.nan
+        )
+    frame = pd.DataFrame(
+        {
+            "product": e.products,
+            "name": list(e.names),
+            "unit": list(e.units),
+            "final_demand": r.final_demand,
+            "gross_output": r.gross_output,
+            "capacity": r.capacity,
+            "capacity_use": use,
+        }
+    )
     if r.labour_values is not None:
         frame["labour_value"] = r.labour_values
     return frame
@@ -52,20 +59,38 @@ def plan_frame(run: PlanRun) -> pd.DataFrame:
 def plan_renderable(run: PlanRun) -> RenderableType:
     """The plan as a rich table followed by the feasibility verdict in words."""
     r, e = run.result, run.economy
-    title = (f"Balanced plan: {e.name} ({e.n:,} products) — {r.method} solve, "
-             f"{r.iterations} iterations, residual {r.residual:.2g}")
+    title = (
+        f"Balanced plan: {e.name} ({e.n:,} products) — {r.method} solve, "
+        f"{r.iterations} iterations, residual {r.residual:.2g}"
+    )
     table = Table(title=title, title_justify="left")
-    for col, justify in (("product", "left"), ("unit", "left"), ("final demand", "right"),
-                         ("gross output", "right"), ("capacity", "right"), ("use", "right"),
-                         ("labour value", "right")):
+    for col, justify in (
+        ("product", "left"),
+        ("unit", "left"),
+        ("final demand", "right"),
+        ("gross output", "right"),
+        ("capacity", "right"),
+        ("use", "right"),
+        ("labour value", "right"),
+    ):
         table.add_column(col, justify=justify)  # type: ignore[arg-type]
-    frame = plan_frame(run)
-    for row in frame.head(MAX_ROWS).itertuples(index=False):
-        use = "" if not math.isfinite(row.capacity_use) else f"{row.capacity_use:.0%}"
-        style = "bold red" if row.capacity_use > 1 + 1e-12 else None
-        lv = fmt(row.labour_value) if "labour_value" in frame.columns else ""
-        table.add_row(str(row.name), str(row.unit), fmt(row.final_demand), fmt(row.gross_output),
-                      fmt(row.capacity), use, lv, style=style)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        use = r.gross_output / r.capacity
+    values = r.labour_values
+    for i in range(min(e.n, MAX_ROWS)):
+        share = f"{use[i]:.0%}" if np.isfinite(use[i]) else ""
+        style = "bold red" if i in set(r.over_capacity.tolist()) else None
+        lv = "" if values is None else fmt(float(values[i]))
+        table.add_row(
+            e.names[i],
+            e.units[i],
+            fmt(float(r.final_demand[i])),
+            fmt(float(r.gross_output[i])),
+            fmt(float(r.capacity[i])),
+            share,
+            lv,
+            style=style,
+        )
     parts: list[RenderableType] = [table]
     if e.n > MAX_ROWS:
         parts.append(Text(f"… {e.n - MAX_ROWS:,} more products (write them all with --out)"))
@@ -80,22 +105,32 @@ def verdict(run: PlanRun) -> list[str]:
     over = r.over_capacity
     if over.size:
         order = over[np.argsort(-(r.gross_output[over] / r.capacity[over]), kind="stable")]
-        lines.append(f"Not feasible with present capacities: {over.size:,} branch"
-                     f"{'es' if over.size > 1 else ''} would have to exceed capacity.")
+        lines.append(
+            f"Not feasible with present capacities: {over.size:,} branch"
+            f"{'es' if over.size > 1 else ''} would have to exceed capacity."
+        )
         for i in order[:MAX_ROWS].tolist():
             need, cap, unit = r.gross_output[i], r.capacity[i], e.units[i]
-            lines.append(f"  {e.names[i]}: needs {fmt(need)} {unit} against a capacity of "
-                         f"{fmt(cap)} {unit} (+{fmt(need - cap)} {unit}, "
-                         f"{need / cap:.0%} of capacity)" if cap > 0 else
-                         f"  {e.names[i]}: needs {fmt(need)} {unit} and has no capacity")
+            lines.append(
+                f"  {e.names[i]}: needs {fmt(need)} {unit} against a capacity of "
+                f"{fmt(cap)} {unit} (+{fmt(need - cap)} {unit}, "
+                f"{need / cap:.0%} of capacity)"
+                if cap > 0
+                else f"  {e.names[i]}: needs {fmt(need)} {unit} and has no capacity"
+            )
     else:
         lines.append("Every branch is within its capacity.")
     unit = e.labour_unit or "labour units"
     if math.isfinite(r.labour_available):
-        state = (f"short by {fmt(r.labour_shortfall)}" if r.labour_shortfall > 0
-                 else "within what is available")
-        lines.append(f"Labour: the plan needs {fmt(r.labour_required)} {unit} of "
-                     f"{fmt(r.labour_available)} available ({state}).")
+        state = (
+            f"short by {fmt(r.labour_shortfall)}"
+            if r.labour_shortfall > 0
+            else "within what is available"
+        )
+        lines.append(
+            f"Labour: the plan needs {fmt(r.labour_required)} {unit} of "
+            f"{fmt(r.labour_available)} available ({state})."
+        )
     else:
         lines.append(f"Labour: the plan needs {fmt(r.labour_required)} {unit}.")
     return lines

@@ -66,8 +66,9 @@ def economy_from_dataframes(
         Passed to :class:`Economy` (``name``, ``labour_available``, ``labour_unit`` ...).
     """
     if not A.index.equals(A.columns):
-        raise EconomyError("A: index (inputs) and columns (outputs) must list the same products "
-                           "in the same order")
+        raise EconomyError(
+            "A: index (inputs) and columns (outputs) must list the same products in the same order"
+        )
     index = A.index
     B = None
     if capital is not None:

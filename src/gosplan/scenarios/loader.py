@@ -56,7 +56,9 @@ def read_economy(path: str | Path) -> Economy:
         The data are well-formed but inconsistent (for example not productive).
     """
     path = Path(path)
-    folder, toml_path = (path.parent, path) if path.suffix == ".toml" else (path, path / ECONOMY_FILE)
+    folder, toml_path = (
+        (path.parent, path) if path.suffix == ".toml" else (path, path / ECONOMY_FILE)
+    )
     if not folder.is_dir():
         raise InputFileError(f"{folder}: economy folder not found")
     doc = read_toml(toml_path)
@@ -88,22 +90,39 @@ def read_economy(path: str | Path) -> Economy:
     depreciation = np.zeros(n)
     capacity_path = table_path("capacity", None)
     if capacity_path is not None:
-        pos, cols = _vector(capacity_path, "capacity", n, index, what, allow_inf=True,
-                            optional=[("depreciation", "number")])
+        pos, cols = _vector(
+            capacity_path,
+            "capacity",
+            n,
+            index,
+            what,
+            allow_inf=True,
+            optional=[("depreciation", "number")],
+        )
         capacity[pos] = cols["capacity"]
         if "depreciation" in cols:
-            depreciation[pos] = check_values(cols["depreciation"], label=str(capacity_path),
-                                             column="depreciation", upper=1.0)
+            depreciation[pos] = check_values(
+                cols["depreciation"], label=str(capacity_path), column="depreciation", upper=1.0
+            )
     labour_meta = _table(doc, "labour", toml_path, required=False)
     available = labour_meta.get("available", float("inf"))
     if isinstance(available, bool) or not isinstance(available, int | float) or not available > 0:
-        raise InputFileError(f"{toml_path}: [labour] available must be a number > 0; "
-                             f"got {available!r}")
+        raise InputFileError(
+            f"{toml_path}: [labour] available must be a number > 0; got {available!r}"
+        )
     try:
         return Economy(
-            products=ids, A=A, labour=labour, names=names, units=units, capacity=capacity,
-            depreciation=depreciation, capital=capital, labour_available=float(available),
-            labour_unit=str(labour_meta.get("unit", "")), name=str(meta.get("name", folder.name)),
+            products=ids,
+            A=A,
+            labour=labour,
+            names=names,
+            units=units,
+            capacity=capacity,
+            depreciation=depreciation,
+            capital=capital,
+            labour_available=float(available),
+            labour_unit=str(labour_meta.get("unit", "")),
+            name=str(meta.get("name", folder.name)),
             metadata={k: str(v) for k, v in meta.items() if not isinstance(v, dict | list)},
         )
     except NotProductiveError as exc:
@@ -124,9 +143,13 @@ def read_targets(path: str | Path, economy: Economy) -> NDArray[np.float64]:
         table = _table(read_toml(path), "targets", path)
         for product, quantity in table.items():
             if not economy.has(product):
-                raise InputFileError(f"{label}: [targets] {product!r} is not a product of the economy")
+                raise InputFileError(
+                    f"{label}: [targets] {product!r} is not a product of the economy"
+                )
             if isinstance(quantity, bool) or not isinstance(quantity, int | float):
-                raise InputFileError(f"{label}: [targets] {product} must be a number; got {quantity!r}")
+                raise InputFileError(
+                    f"{label}: [targets] {product} must be a number; got {quantity!r}"
+                )
             if not (np.isfinite(quantity) and quantity >= 0):
                 raise InputFileError(
                     f"{label}: [targets] {product} must be a finite number >= 0; got {quantity!r}"
@@ -139,7 +162,9 @@ def read_targets(path: str | Path, economy: Economy) -> NDArray[np.float64]:
     return y
 
 
-def _table(doc: Mapping[str, Any], key: str, path: Path, *, required: bool = True) -> dict[str, Any]:
+def _table(
+    doc: Mapping[str, Any], key: str, path: Path, *, required: bool = True
+) -> dict[str, Any]:
     value = doc.get(key)
     if value is None and not required:
         return {}
@@ -163,16 +188,19 @@ def _products(
         _unique(ids, str(table_path), "id")
         return ids.astype(np.str_), names, units
     if not isinstance(listed, list) or not listed:
-        raise InputFileError(f"{toml_path}: [[products]] must list at least one product "
-                             "(or set [economy] products_table)")
+        raise InputFileError(
+            f"{toml_path}: [[products]] must list at least one product "
+            "(or set [economy] products_table)"
+        )
     ids_l, names_l, units_l = [], [], []
     for k, entry in enumerate(listed, start=1):
         if not isinstance(entry, dict):
             raise InputFileError(f"{toml_path}: [[products]] #{k} must be a table; got {entry!r}")
         pid = entry.get("id")
         if not isinstance(pid, str) or not pid.strip():
-            raise InputFileError(f"{toml_path}: [[products]] #{k} id must be a non-empty string; "
-                                 f"got {pid!r}")
+            raise InputFileError(
+                f"{toml_path}: [[products]] #{k} id must be a non-empty string; got {pid!r}"
+            )
         ids_l.append(pid.strip())
         names_l.append(str(entry.get("name", pid)))
         units_l.append(str(entry.get("unit", "")))
@@ -209,7 +237,13 @@ def _matrix(path: Path, n: int, index: pd.Index, what: str) -> sp.csr_array:
 
 
 def _vector(
-    path: Path, column: str, n: int, index: pd.Index, what: str, *, allow_inf: bool = False,
+    path: Path,
+    column: str,
+    n: int,
+    index: pd.Index,
+    what: str,
+    *,
+    allow_inf: bool = False,
     optional: list[tuple[str, str]] | None = None,
 ) -> tuple[NDArray[np.int64], Table]:
     label = str(path)

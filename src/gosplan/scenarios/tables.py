@@ -25,7 +25,7 @@ Table = dict[str, NDArray[Any]]
 
 def read_table(
     path: Path,
-    columns: Sequence[Column | Sequence[Column]],
+    columns: Sequence[Column | list[list[Column]]],
     *,
     optional: Sequence[Column] = (),
     where: str | None = None,
@@ -49,11 +49,7 @@ def read_table(
     frame = _load(path, label)
     out: Table = {}
     for spec in columns:
-        if isinstance(spec[0], str):
-            group: Sequence[Column] = [spec]  # type: ignore[list-item]
-            alternatives = [group]
-        else:
-            alternatives = list(spec)  # type: ignore[arg-type]
+        alternatives = [[spec]] if isinstance(spec, tuple) else spec
         chosen = next((g for g in alternatives if all(c in frame.columns for c, _ in g)), None)
         if chosen is None:
             wanted = " or ".join(",".join(c for c, _ in g) for g in alternatives)
@@ -76,8 +72,14 @@ def _load(path: Path, label: str) -> pd.DataFrame:
         raise InputFileError(f"{label}: file not found")
     try:
         if suffix == ".csv":
-            return pd.read_csv(path, skipinitialspace=True, comment=None, dtype=object,
-                               keep_default_na=False, na_values=[""])
+            return pd.read_csv(
+                path,
+                skipinitialspace=True,
+                comment=None,
+                dtype=object,
+                keep_default_na=False,
+                na_values=[""],
+            )
         return pd.read_parquet(path)
     except (ValueError, OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -116,7 +118,7 @@ def ids_to_positions(
     ids: NDArray[Any], index: pd.Index, *, label: str, column: str, what: str
 ) -> NDArray[np.int64]:
     """Map product ids to positions in the product order, or say which one is unknown."""
-    pos = index.get_indexer(ids)
+    pos = index.get_indexer(pd.Index(ids))
     unknown = pos < 0
     if unknown.any():
         row = int(np.flatnonzero(unknown)[0])
@@ -141,16 +143,22 @@ def check_positions(
 
 
 def check_values(
-    values: NDArray[np.float64], *, label: str, column: str, upper: float = np.inf,
+    values: NDArray[np.float64],
+    *,
+    label: str,
+    column: str,
+    upper: float = np.inf,
     allow_inf: bool = False,
 ) -> NDArray[np.float64]:
     """Check numbers are finite (or ``+inf`` where allowed) and within ``[0, upper]``."""
-    ok = (values >= 0) & (values <= upper) & (np.isfinite(values) | (allow_inf & (values == np.inf)))
+    ok = (
+        (values >= 0) & (values <= upper) & (np.isfinite(values) | (allow_inf & (values == np.inf)))
+    )
     if not ok.all():
         row = int(np.flatnonzero(~ok)[0])
         bound = f"in [0, {upper:g}]" if np.isfinite(upper) else ">= 0"
         kind = "a number" if allow_inf else "a finite number"
         raise InputFileError(
-            f"{label}: row {row + 1}, {column} must be {kind} {bound}; got {values[row]!r}"
+            f"{label}: row {row + 1}, {column} must be {kind} {bound}; got {float(values[row])!r}"
         )
     return values

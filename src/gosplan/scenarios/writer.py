@@ -55,35 +55,56 @@ def write_economy(
         meta: dict[str, float | int | str] = {"name": economy.name or Path(folder).name}
         if description:
             meta["description"] = description
-        meta.update({k: v for k, v in economy.metadata.items() if k not in meta and k not in (
-            "technology", "labour", "capacity", "capital", "products_table", "name")})
-        meta.update(technology=f"technology.{ext}", labour=f"labour.{ext}",
-                    capacity=f"capacity.{ext}")
+        meta.update(
+            {
+                k: v
+                for k, v in economy.metadata.items()
+                if k not in meta
+                and k
+                not in ("technology", "labour", "capacity", "capital", "products_table", "name")
+            }
+        )
+        meta.update(
+            technology=f"technology.{ext}", labour=f"labour.{ext}", capacity=f"capacity.{ext}"
+        )
         if economy.capital is not None:
             meta["capital"] = f"capital.{ext}"
         lines = ["[economy]"] + [f"{k} = {_toml_value(v)}" for k, v in meta.items()]
         if parquet:
             lines.append('products_table = "products.parquet"')
-            _parquet(tmp / "products.parquet", {
-                "id": pa.array(economy.products.tolist(), pa.string()),
-                "name": pa.array(list(economy.names), pa.string()),
-                "unit": pa.array(list(economy.units), pa.string())})
+            _parquet(
+                tmp / "products.parquet",
+                {
+                    "id": pa.array(economy.products.tolist(), pa.string()),
+                    "name": pa.array(list(economy.names), pa.string()),
+                    "unit": pa.array(list(economy.units), pa.string()),
+                },
+            )
         lines += ["", "[labour]", f"unit = {_toml_str(economy.labour_unit)}"]
         if np.isfinite(economy.labour_available):
             lines.append(f"available = {economy.labour_available!r}")
         if not parquet:
-            for pid, name, unit in zip(economy.products.tolist(), economy.names, economy.units,
-                                       strict=True):
-                lines += ["", "[[products]]", f"id = {_toml_str(pid)}",
-                          f"name = {_toml_str(name)}", f"unit = {_toml_str(unit)}"]
+            for pid, name, unit in zip(
+                economy.products.tolist(), economy.names, economy.units, strict=True
+            ):
+                lines += [
+                    "",
+                    "[[products]]",
+                    f"id = {_toml_str(pid)}",
+                    f"name = {_toml_str(name)}",
+                    f"unit = {_toml_str(unit)}",
+                ]
         (tmp / ECONOMY_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
         _matrix(tmp / f"technology.{ext}", economy.A, economy.products, parquet)
         if economy.capital is not None:
             _matrix(tmp / f"capital.{ext}", economy.capital, economy.products, parquet)
-        _vectors(tmp / f"labour.{ext}", economy.products, parquet,
-                 {"coefficient": economy.labour})
-        _vectors(tmp / f"capacity.{ext}", economy.products, parquet,
-                 {"capacity": economy.capacity, "depreciation": economy.depreciation})
+        _vectors(tmp / f"labour.{ext}", economy.products, parquet, {"coefficient": economy.labour})
+        _vectors(
+            tmp / f"capacity.{ext}",
+            economy.products,
+            parquet,
+            {"capacity": economy.capacity, "depreciation": economy.depreciation},
+        )
         if targets is not None:
             _vectors(tmp / f"targets.{ext}", economy.products, parquet, {"quantity": targets})
     return Path(folder)
@@ -97,12 +118,18 @@ def _matrix(path: Path, M: sp.csr_array, products: NDArray[np.str_], parquet: bo
     counts = np.diff(M.indptr)
     if parquet:
         rows = np.repeat(np.arange(M.shape[0], dtype=np.int32), counts)
-        _parquet(path, {"input_index": pa.array(rows),
-                        "output_index": pa.array(M.indices.astype(np.int32, copy=False)),
-                        "coefficient": pa.array(M.data)})
+        _parquet(
+            path,
+            {
+                "input_index": pa.array(rows),
+                "output_index": pa.array(M.indices.astype(np.int32, copy=False)),
+                "coefficient": pa.array(M.data),
+            },
+        )
         return
-    frame = pd.DataFrame({"input": np.repeat(products, counts), "output": products[M.indices],
-                          "coefficient": M.data})
+    frame = pd.DataFrame(
+        {"input": np.repeat(products, counts), "output": products[M.indices], "coefficient": M.data}
+    )
     frame.to_csv(path, index=False)
 
 
