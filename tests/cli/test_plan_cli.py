@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from gosplan.cli import main
+from tests.scenarios.test_loader import BAD as BAD_FILES
+from tests.scenarios.test_loader import make
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -148,3 +150,23 @@ def test_real_process_exit_code(tmp_path: Path) -> None:
         proc.stderr.strip() == f"gosplan: error: {tmp_path / 'nowhere'}: economy folder not found"
     )
     assert proc.stdout == ""
+
+
+@pytest.mark.parametrize(("overrides", "message"), BAD_FILES, ids=range(len(BAD_FILES)))
+def test_every_bad_economy_file_is_one_line_exit_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, overrides: dict[str, str], message: str
+) -> None:
+    folder = make(tmp_path / "e", **overrides)
+    code, out, err = run(capsys, "plan", str(folder), "--out", str(tmp_path / "plan.csv"))
+    assert_one_line_error(code, err, message)
+    assert out == ""
+    assert not (tmp_path / "plan.csv").exists()
+
+
+def test_non_productive_economy_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    tech = (
+        "input,output,coefficient\nagriculture,agriculture,0.9\nagriculture,manufacturing,0.5\n"
+        "manufacturing,agriculture,0.5\nmanufacturing,manufacturing,0.9\n"
+    )
+    code, _, err = run(capsys, "plan", str(make(tmp_path / "e", technology__csv=tech)))
+    assert_one_line_error(code, err, "technology.csv", "spectral radius of A is 1.4")
