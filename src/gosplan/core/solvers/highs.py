@@ -106,15 +106,15 @@ class LPSolution:
 class _QuietHighs(highspy.Highs):
     """A HiGHS instance that is silent from birth.
 
-    ``highspy.Highs()`` logs a banner as soon as it installs its callback, before any
-    option can be set; here ``output_flag`` is turned off first.
+    ``highspy.Highs()`` installs its Python callback at once, and that logs a banner
+    before any option can be set. We need no callbacks (``run`` is called directly), so
+    this one skips them and turns ``output_flag`` off first.
     """
 
     def __init__(self) -> None:
         super(highspy.Highs, self).__init__()  # the bare solver, without the callback
         self.setOptionValue("output_flag", False)
-        self.callbacks = []  # no user callbacks: only the interrupt handler is installed
-        self.enableCallbacks()
+        self.callbacks = []
 
 
 def solve_lp(
@@ -129,7 +129,7 @@ def solve_lp(
     method: LPMethod = "simplex",
     time_limit: float | None = None,
 ) -> LPSolution:
-    """Solve ``opt c · x`` subject to ``row_lower <= M x <= row_upper``, ``col_lower <= x <= col_upper``.
+    """Solve ``opt c · x`` s.t. ``row_lower <= M x <= row_upper``, ``col_lower <= x <= col_upper``.
 
     Parameters
     ----------
@@ -177,9 +177,15 @@ def solve_lp(
     m = A.shape[0]
     if A.shape[1] != n:
         raise ValueError(f"solve_lp: M must have {n} columns (one per cost); got {A.shape[1]}")
-    bounds = [_vector(b, what, size) for b, what, size in (
-        (row_lower, "row_lower", m), (row_upper, "row_upper", m),
-        (col_lower, "col_lower", n), (col_upper, "col_upper", n))]
+    bounds = [
+        _vector(b, what, size)
+        for b, what, size in (
+            (row_lower, "row_lower", m),
+            (row_upper, "row_upper", m),
+            (col_lower, "col_lower", n),
+            (col_upper, "col_upper", n),
+        )
+    ]
 
     lp = highspy.HighsLp()
     lp.num_col_ = n
@@ -195,20 +201,27 @@ def solve_lp(
     lp.a_matrix_.index_ = A.indices.astype(np.int32, copy=False)
     lp.a_matrix_.value_ = A.data
 
-    solution = _run(lp, method, time_limit)
-    if solution.message != "unbounded or infeasible":
+    solution, undecided = _run(lp, cost, method, time_limit)
+    if not undecided:
         return solution
     # Presolve proved only that no optimum exists. Settle which by asking for any feasible
     # point: the same constraints with a zero objective.
     lp.col_cost_ = np.zeros(n)
     left = None if time_limit is None else max(0.0, time_limit - solution.solve_time)
-    feasibility = _run(lp, method, left)
-    status = {LPStatus.OPTIMAL: LPStatus.UNBOUNDED,
-              LPStatus.INFEASIBLE: LPStatus.INFEASIBLE}.get(feasibility.status, feasibility.status)
+    feasibility, _ = _run(lp, lp.col_cost_, method, left)
+    status = {LPStatus.OPTIMAL: LPStatus.UNBOUNDED, LPStatus.INFEASIBLE: LPStatus.INFEASIBLE}.get(
+        feasibility.status, feasibility.status
+    )
     return LPSolution(
-        status=status, x=None, row_activity=None, row_duals=None, col_duals=None,
-        objective=None, iterations=solution.iterations + feasibility.iterations,
-        solve_time=solution.solve_time + feasibility.solve_time, method=method,
+        status=status,
+        x=None,
+        row_activity=None,
+        row_duals=None,
+        col_duals=None,
+        objective=None,
+        iterations=solution.iterations + feasibility.iterations,
+        solve_time=solution.solve_time + feasibility.solve_time,
+        method=method,
         message=f"unbounded or infeasible; the feasibility check found: {feasibility.message}",
     )
 
@@ -232,10 +245,15 @@ _STATUS = {
 }
 
 
-def _run(lp: highspy.HighsLp, method: LPMethod, time_limit: float | None) -> LPSolution:
+def _run(
+    lp: highspy.HighsLp, cost: FloatArray, method: LPMethod, time_limit: float | None
+) -> tuple[LPSolution, bool]:
+    """Solve once; also say whether HiGHS left infeasible-or-unbounded undecided."""
     h = _QuietHighs()
     options: dict[str, Any] = {
-        "threads": 1, "parallel": "off", "random_seed": 0,
+        "threads": 1,
+        "parallel": "off",
+        "random_seed": 0,
         "time_limit": math.inf if time_limit is None else float(time_limit),
         **_SOLVER_OPTIONS[method],
     }
@@ -249,27 +267,37 @@ def _run(lp: highspy.HighsLp, method: LPMethod, time_limit: float | None) -> LPS
     if run_status == highspy.HighsStatus.kError:
         status = LPStatus.ERROR
     info = h.getInfo()
-    iterations = (info.simplex_iteration_count + info.ipm_iteration_count
-                  + info.crossover_iteration_count + info.pdlp_iteration_count)
-    iterations = max(0, int(iterations))  # HiGHS reports -1 for an algorithm that never ran
+    counts = (
+        info.simplex_iteration_count,
+        info.ipm_iteration_count,
+        info.crossover_iteration_count,
+        info.pdlp_iteration_count,
+    )
+    iterations = sum(max(0, int(k)) for k in counts)  # -1 marks an algorithm that never ran
     sol = h.getSolution()
     has_x = sol.value_valid and (
         status is LPStatus.OPTIMAL
-        or (status is LPStatus.TIME_LIMIT and info.primal_solution_status == _FEASIBLE))
+        or (status is LPStatus.TIME_LIMIT and info.primal_solution_status == _FEASIBLE)
+    )
     has_duals = sol.dual_valid and status is LPStatus.OPTIMAL
-    x = np.asarray(sol.col_value, dtype=np.float64) if has_x else None
+    x = _array(sol.col_value) if has_x else None
+    undecided = model_status == highspy.HighsModelStatus.kUnboundedOrInfeasible
     return LPSolution(
         status=status,
         x=x,
-        row_activity=np.asarray(sol.row_value, dtype=np.float64) if has_x else None,
-        row_duals=np.asarray(sol.row_dual, dtype=np.float64) if has_duals else None,
-        col_duals=np.asarray(sol.col_dual, dtype=np.float64) if has_duals else None,
-        objective=float(np.dot(lp.col_cost_, x)) if x is not None else None,
+        row_activity=_array(sol.row_value) if has_x else None,
+        row_duals=_array(sol.row_dual) if has_duals else None,
+        col_duals=_array(sol.col_dual) if has_duals else None,
+        objective=float(cost @ x) if x is not None else None,
         iterations=iterations,
         solve_time=float(h.getRunTime()),
         method=method,
         message=message,
-    )
+    ), undecided
+
+
+def _array(values: list[float]) -> FloatArray:
+    return np.asarray(values, dtype=np.float64) + 0.0  # + 0.0 turns HiGHS's -0.0 into 0.0
 
 
 def _check(status: highspy.HighsStatus, doing: str) -> None:

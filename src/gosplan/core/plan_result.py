@@ -1,0 +1,147 @@
+"""The record of an optimal (Kantorovich) plan: the plan, its valuations and its status.
+
+Valuations are shadow prices: each is the increase of the optimal objective per unit
+increase of the right-hand side of its constraint, hence ``>= 0`` (a constraint that does
+not bind has valuation 0). With ``objective="assortment"`` the objective is the
+fulfilment fraction λ, so valuations are "fractions of the target assortment per unit"
+and the product prices are normalised so that the whole assortment is worth one:
+``product_prices · targets = 1`` whenever ``λ > 0``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import numpy as np
+from numpy.typing import NDArray
+
+from gosplan.core.plan_errors import (
+    InfeasiblePlanError,
+    SolverError,
+    SolverTimeLimitError,
+    UnboundedPlanError,
+)
+
+__all__ = ["OptimalPlan", "PlanStatus"]
+
+FloatArray = NDArray[np.float64]
+
+
+class PlanStatus(StrEnum):
+    """How an optimal-plan solve ended, in gosplan's words."""
+
+    OPTIMAL = "optimal"
+    """An optimal plan was found, with its valuations."""
+    INFEASIBLE = "infeasible"
+    """No plan satisfies the constraints."""
+    UNBOUNDED = "unbounded"
+    """The objective can grow without limit: nothing caps output."""
+    TIME_LIMIT = "time_limit"
+    """The solver stopped at its limit; the plan fields hold the best feasible plan, if any."""
+    ERROR = "error"
+    """The solver failed; see ``message``."""
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class OptimalPlan:
+    """An optimal plan: gross outputs, what they deliver, and the valuations that support them.
+
+    Plan fields are ``None`` where the solve found no plan (infeasible, unbounded, error,
+    or a time limit reached before any feasible plan); valuations are ``None`` unless the
+    status is ``OPTIMAL``. Arrays are read-only and in the economy's product order.
+    """
+
+    status: PlanStatus
+    """How the solve ended."""
+    objective: str
+    """``"assortment"`` (maximise λ) or ``"weighted"`` (maximise weighted final use)."""
+    method: str
+    """Solver algorithm: ``"simplex"``, ``"ipm"`` or ``"pdlp"``."""
+    products: NDArray[np.str_]
+    """Product ids, shape ``(n,)``."""
+    targets: FloatArray
+    """Target assortment ``y``, shape ``(n,)`` (zeros when a weighted plan has none)."""
+    fulfilment: float | None
+    """Fraction λ of the target assortment delivered: ``min_i final_use_i / y_i`` over the
+    targeted products (the LP's λ for an assortment plan); ``None`` without plan or targets."""
+    objective_value: float | None
+    """The optimum: λ, or ``weights · final_use``."""
+    gross_output: FloatArray | None
+    """Gross output ``x``, shape ``(n,)``."""
+    final_use: FloatArray | None
+    """Final use ``(I - A) x``, shape ``(n,)``: what is left for consumption, investment, export."""
+    labour_required: float | None
+    """Labour the plan uses, ``l · x``."""
+    product_prices: FloatArray | None
+    """Objectively determined valuation of each product, shape ``(n,)``: the gain in the
+    objective per extra unit of the product supplied from outside the plan."""
+    capacity_valuations: FloatArray | None
+    """Gain per extra unit of each branch's capacity, shape ``(n,)`` (0 where not binding)."""
+    labour_valuation: float | None
+    """Gain per extra unit of labour available."""
+    resource_valuations: Mapping[str, float] | None
+    """Gain per extra unit of each other primary resource, by name."""
+    iterations: int
+    """Solver iterations."""
+    solve_time: float
+    """Seconds spent in the solver."""
+    message: str = ""
+    """The solver's words for how it ended."""
+    resource_use: Mapping[str, float] = field(default_factory=dict)
+    """Amount of each other primary resource the plan uses, by name (empty without a plan)."""
+
+    def __post_init__(self) -> None:
+        for name in (
+            "targets",
+            "gross_output",
+            "final_use",
+            "product_prices",
+            "capacity_valuations",
+        ):
+            value = getattr(self, name)
+            if value is not None:
+                value.flags.writeable = False
+
+    @property
+    def optimal(self) -> bool:
+        """Whether the status is ``OPTIMAL``."""
+        return self.status is PlanStatus.OPTIMAL
+
+    def raise_for_status(self) -> OptimalPlan:
+        """Return ``self`` if optimal, else raise the matching error.
+
+        Raises
+        ------
+        InfeasiblePlanError, UnboundedPlanError, SolverTimeLimitError, SolverError
+            Each carries this plan as ``.plan`` (a time-limited one holds the best plan
+            found, if any).
+        """
+        what = f"optimal plan ({self.objective}, {self.method})"
+        if self.status is PlanStatus.OPTIMAL:
+            return self
+        if self.status is PlanStatus.INFEASIBLE:
+            raise InfeasiblePlanError(
+                self,
+                f"{what}: no plan satisfies the constraints; lower the minimum "
+                "fulfilment or raise capacities, labour or resources",
+            )
+        if self.status is PlanStatus.UNBOUNDED:
+            raise UnboundedPlanError(
+                self,
+                f"{what}: the objective is unbounded: no capacity, labour or resource "
+                "limit caps the products it values; give the economy finite limits",
+            )
+        if self.status is PlanStatus.TIME_LIMIT:
+            found = (
+                "no feasible plan found"
+                if self.fulfilment is None and self.objective_value is None
+                else f"best plan found has objective {self.objective_value:.6g}"
+            )
+            raise SolverTimeLimitError(
+                self,
+                f"{what}: stopped at the time limit after {self.iterations} iterations "
+                f"({self.solve_time:.3g} s); {found}",
+            )
+        raise SolverError(self, f"{what}: the solver failed: {self.message}")

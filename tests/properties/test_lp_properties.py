@@ -1,0 +1,183 @@
+"""Properties of every optimal plan, on small random productive economies.
+
+Feasibility, dual feasibility, complementary slackness and strong duality (the KKT
+conditions) checked from the plan's own numbers; agreement with scipy's ``linprog``; and
+the closed form ``λ = min(limit / need at x*)`` of the assortment problem.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.optimize import linprog
+
+from gosplan import Economy, balance
+from gosplan.core.optimal import optimal_plan
+from gosplan.core.plan_result import PlanStatus
+
+INF = np.inf
+TOL = 1e-7
+PROPERTY = settings(max_examples=40, deadline=None, derandomize=True, database=None)
+
+
+@dataclass
+class Case:
+    economy: Economy
+    targets: np.ndarray
+    resources: dict[str, tuple[np.ndarray, float]]
+
+
+@st.composite
+def cases(draw: st.DrawFn) -> Case:
+    """A productive economy with at least one finite limit on every product it can make."""
+    n = draw(st.integers(1, 6))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    A = rng.random((n, n)) * (rng.random((n, n)) < draw(st.floats(0.2, 1.0)))
+    colsum = A.sum(axis=0)
+    A *= np.where(colsum > 0, draw(st.floats(0.0, 0.9)) / np.where(colsum > 0, colsum, 1), 0)
+    capacity = np.where(rng.random(n) < 0.6, rng.uniform(1.0, 100.0, n), INF)
+    labour = rng.uniform(0.05, 1.0, n)  # all positive with finite labour: always bounded
+    e = Economy(
+        products=[f"p{i}" for i in range(n)],
+        A=A,
+        labour=labour,
+        capacity=capacity,
+        labour_available=float(rng.uniform(1.0, 100.0)),
+    )
+    y = rng.uniform(0.0, 10.0, n) * (rng.random(n) < 0.8)
+    if not y.any():
+        y[int(rng.integers(n))] = 1.0
+    resources = {}
+    if draw(st.booleans()):
+        resources["land"] = (
+            rng.uniform(0.0, 1.0, n) * (rng.random(n) < 0.7),
+            float(rng.uniform(1.0, 50.0)),
+        )
+    return Case(e, y, resources)
+
+
+@PROPERTY
+@given(cases())
+def test_kkt_conditions_hold(case: Case) -> None:
+    e, y = case.economy, case.targets
+    plan = optimal_plan(e, y, resources=case.resources)
+    assert plan.status is PlanStatus.OPTIMAL
+    x, lam = plan.gross_output, plan.fulfilment
+    p, w, v = plan.product_prices, plan.capacity_valuations, plan.labour_valuation
+    u = plan.resource_valuations
+    assert x is not None
+    assert lam is not None
+    assert p is not None
+    assert w is not None
+    assert v is not None
+    assert u is not None
+    IA = np.eye(e.n) - e.A.toarray()
+    scale = max(1.0, float(np.abs(x).max()), float(y.max()))
+
+    # Primal feasibility.
+    slack = IA @ x - lam * y
+    assert (slack >= -TOL * scale).all()
+    assert (x >= 0).all()
+    assert (x <= e.capacity + TOL * scale).all()
+    assert e.labour @ x <= e.labour_available + TOL * scale
+    for name, (r, available) in case.resources.items():
+        assert r @ x <= available + TOL * scale, name
+
+    # Dual feasibility: valuations >= 0; no branch earns more than its inputs cost.
+    assert (p >= 0).all()
+    assert (w >= 0).all()
+    assert v >= 0
+    assert all(z >= 0 for z in u.values())
+    resource_cost = sum((u[name] * r for name, (r, _) in case.resources.items()), np.zeros(e.n))
+    margin = IA.T @ p - v * e.labour - resource_cost - w  # <= 0, and = 0 where x > 0
+    assert (margin <= TOL).all()
+    assert 1.0 - p @ y <= TOL  # the λ column: the assortment is worth at least one
+
+    # Complementary slackness.
+    assert np.abs(p * slack).max() <= TOL * scale
+    finite = np.isfinite(e.capacity)
+    assert np.abs(w[finite] * (e.capacity[finite] - x[finite])).max(initial=0.0) <= TOL * scale
+    assert abs(v * (e.labour_available - e.labour @ x)) <= TOL * scale
+    for name, (r, available) in case.resources.items():
+        assert abs(u[name] * (available - r @ x)) <= TOL * scale
+    assert np.abs(margin * x).max() <= TOL * scale
+    if lam > TOL:
+        assert abs(p @ y - 1.0) <= TOL
+
+    # Strong duality: λ is the valuation of all the limits.
+    value = (
+        w[finite] @ e.capacity[finite]
+        + v * e.labour_available
+        + sum(u[name] * available for name, (_, available) in case.resources.items())
+    )
+    assert abs(value - lam) <= TOL * max(1.0, lam)
+
+
+def _scipy_problem(case: Case, weights: np.ndarray | None):
+    """The same LP, written for ``scipy.optimize.linprog`` (which minimises)."""
+    e, y, n = case.economy, case.targets, case.economy.n
+    IA = np.eye(n) - e.A.toarray()
+    limits = [e.labour] + [r for r, _ in case.resources.values()]
+    amounts = [e.labour_available] + [a for _, a in case.resources.values()]
+    if weights is None:  # variables (x, λ)
+        c = np.r_[np.zeros(n), -1.0]
+        A_ub = np.vstack([np.c_[-IA, y], np.c_[np.array(limits), np.zeros(len(limits))]])
+        bounds = [(0, cap if np.isfinite(cap) else None) for cap in e.capacity] + [(0, None)]
+    else:  # variables (x, f)
+        c = np.r_[np.zeros(n), -weights]
+        A_ub = np.vstack(
+            [np.c_[-IA, np.eye(n)], np.c_[np.array(limits), np.zeros((len(limits), n))]]
+        )
+        bounds = [(0, cap if np.isfinite(cap) else None) for cap in e.capacity] + [(0, None)] * n
+    b_ub = np.r_[np.zeros(n), amounts]
+    return linprog(c, A_ub=sp.csr_array(A_ub), b_ub=b_ub, bounds=bounds, method="highs")
+
+
+@PROPERTY
+@given(cases())
+def test_agrees_with_scipy_linprog(case: Case) -> None:
+    ours = optimal_plan(case.economy, case.targets, resources=case.resources)
+    theirs = _scipy_problem(case, None)
+    assert theirs.status == 0
+    assert ours.fulfilment is not None
+    assert abs(ours.fulfilment - (-theirs.fun)) <= 1e-7 * max(1.0, -theirs.fun)
+
+    weights = np.random.default_rng(case.economy.n).uniform(0.0, 2.0, case.economy.n)
+    ours = optimal_plan(
+        case.economy, None, objective="weighted", weights=weights, resources=case.resources
+    )
+    theirs = _scipy_problem(case, weights)
+    assert theirs.status == 0
+    assert ours.objective_value is not None
+    assert abs(ours.objective_value - (-theirs.fun)) <= 1e-7 * max(1.0, -theirs.fun)
+
+
+@PROPERTY
+@given(cases())
+def test_fulfilment_is_the_smallest_ratio_of_limit_to_need(case: Case) -> None:
+    # Every plan for λ y produces at least λ x* (the Leontief inverse is >= 0), and λ x*
+    # itself is such a plan, so λ = min over limits of limit / need at x*.
+    e, y = case.economy, case.targets
+    x_star = balance(e, y, labour_values=False).gross_output
+    limit = np.r_[e.capacity, e.labour_available, [a for _, a in case.resources.values()]]
+    need = np.r_[x_star, e.labour @ x_star, [r @ x_star for r, _ in case.resources.values()]]
+    used = np.isfinite(limit) & (need > 0)
+    plan = optimal_plan(e, y, resources=case.resources)
+    assert plan.fulfilment is not None
+    expected = float(np.min(limit[used] / need[used]))
+    assert abs(plan.fulfilment - expected) <= 1e-7 * max(1.0, expected)
+
+
+@PROPERTY
+@given(cases(), st.floats(0.1, 10.0))
+def test_scaling_targets_scales_fulfilment_inversely(case: Case, factor: float) -> None:
+    e, y = case.economy, case.targets
+    base = optimal_plan(e, y, resources=case.resources).fulfilment
+    scaled = optimal_plan(e, factor * y, resources=case.resources).fulfilment
+    assert base is not None
+    assert scaled is not None
+    assert abs(scaled * factor - base) <= 1e-7 * max(1.0, base)
