@@ -1,0 +1,89 @@
+"""``gosplan calibrate``: fit the calibrated parameters to 1928-1932, and nothing later.
+
+The parameters marked ``calibrated`` in the scenario's parameters file are fitted within
+their ranges by bounded least squares on the residuals of :mod:`gosplan.analysis.fit`.
+Outcomes from 1933 on are withheld on purpose: the simulation window ends with 1932 and the
+only later number used is the famine toll of 1932-33, the band the issue fixes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy.optimize import least_squares
+
+from gosplan.analysis.fit import FitReport, fit_report, residuals
+from gosplan.scenarios.atomic import write_text
+from gosplan.scenarios.simfiles import Scenario, load_scenario
+from gosplan.sim.engine import simulate
+from gosplan.sim.spec import SimSpec
+
+__all__ = ["Calibration", "calibrate", "write_parameters"]
+
+FIT_YEARS = range(1928, 1933)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Calibration:
+    """The fitted values, and the fit before and after."""
+
+    names: tuple[str, ...]
+    initial: dict[str, float]
+    fitted: dict[str, float]
+    before: FitReport
+    after: FitReport
+    evaluations: int
+
+
+def _spec_with(spec: SimSpec, values: dict[str, float]) -> SimSpec:
+    from dataclasses import replace
+
+    return replace(spec, params=spec.params.replace(**values),
+                   years=tuple(y for y in spec.years if y in FIT_YEARS))
+
+
+def calibrate(scenario: str | Scenario = "ussr-1928", *, max_evaluations: int = 600,
+              progress: Callable[[int, float], None] | None = None) -> Calibration:
+    """Fit the scenario's calibrated parameters to the record of 1928-1932."""
+    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    names = tuple(sorted(n for n, t in sc.parameters.items() if t["kind"] == "calibrated"))
+    lo = np.array([sc.parameters[n]["range"][0] for n in names], dtype=float)
+    hi = np.array([sc.parameters[n]["range"][1] for n in names], dtype=float)
+    x0 = np.array([sc.parameters[n]["value"] for n in names], dtype=float)
+    calls = [0]
+
+    def run(x: np.ndarray) -> FitReport:
+        return fit_report(simulate(_spec_with(sc.spec, dict(zip(names, x.tolist(),
+                                                                strict=True)))), FIT_YEARS)
+
+    def fun(x: np.ndarray) -> np.ndarray:
+        calls[0] += 1
+        report = run(x)
+        r = residuals(report.rows, report.famine)
+        if progress is not None:
+            progress(calls[0], float(r @ r))
+        return r
+
+    before = run(x0)
+    solution = least_squares(fun, np.clip(x0, lo, hi), bounds=(lo, hi), x_scale=hi - lo,
+                             diff_step=1e-3, max_nfev=max_evaluations, method="trf")
+    fitted = dict(zip(names, solution.x.tolist(), strict=True))
+    return Calibration(names, dict(zip(names, x0.tolist(), strict=True)), fitted, before,
+                       run(solution.x), calls[0])
+
+
+def write_parameters(path: str | Path, fitted: dict[str, float]) -> Path:
+    """Rewrite ``value = ...`` of each fitted parameter in a parameters file, keeping the rest."""
+    target = Path(path)
+    text = target.read_text(encoding="utf-8")
+    for name, value in fitted.items():
+        pattern = re.compile(rf"(^\[{re.escape(name)}\]\s*\nvalue = )([^\n]+)", re.MULTILINE)
+        text, count = pattern.subn(rf"\g<1>{value:.6g}", text)
+        if count != 1:
+            raise KeyError(f"{target}: cannot find the value line of [{name}]")
+    write_text(target, text)
+    return target

@@ -1,0 +1,1 @@
+"""The simulator of the economy the plan commands, year by year (DESIGN.md §4)."""

@@ -1,0 +1,156 @@
+"""Farms and kolkhozes: collectivization, dekulakization, the harvest, and livestock.
+
+Equations (docs/model.md §3). For region r in year t, with ``c`` the share of households in
+kolkhozes (mid-year), ``ĉ`` its winter peak and ``e = (ĉ_t - c_{t-1})⁺ / (1 - c_{t-1})`` the
+share of individual households herded into kolkhozes during the winter campaign:
+
+* draught sufficiency ``D = min(1, (h_hp · f · horses + t_hp · tractors) / (k · S))``,
+  with ``f`` the share of horses fit for work (falls when fodder is short);
+* harvest ``H = S · ȳ · W · D^β · (1 - κ e) · (1 - ω c) · (1 - ψ (π_{t-1} - π₀)⁺) · (1 - σ d)``:
+  weather ``W``, the disruption of the campaign ``κ``, the lower output of collective farms
+  ``ω``, the disincentive of procurement ``ψ`` above the NEP share ``π₀``, and the skills
+  lost with the deported share of households ``d``;
+* livestock from one summer count to the next, per species s:
+  ``N' = N + b_s N - m_s N - s_s e (1 - c) N - λ_s (1 - φ)⁺ N - ν_s c' N - χ N - q N``:
+  births, deaths, slaughter by peasants before joining kolkhozes, losses from lack of
+  grain fodder (``φ`` = fodder given over fodder needed), neglect in collective herds,
+  animals confiscated with deported kulaks and lost, and state livestock procurement;
+* from 1932-35 the kolkhoz market relieves a share ``μ_m`` of the procurement disincentive
+  and household plots (a cow and a pig per household) raise births by ``ρ_b`` and cut
+  neglect by ``ρ_c``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from gosplan.sim.spec import REGIONS, SPECIES, SimSpec
+from gosplan.sim.state import State
+
+__all__ = ["Campaign", "HerdYear", "campaign", "harvest", "herd_step", "regional_shares"]
+
+FloatArray = NDArray[np.float64]
+
+
+def _species_param(spec: SimSpec, name: str) -> FloatArray:
+    return np.array([spec.params[f"{name}_{s}"] for s in SPECIES])[:, None]
+
+
+def regional_shares(spec: SimSpec, national: float, households: FloatArray) -> FloatArray:
+    """Regional kolkhoz shares whose household-weighted mean is the national share."""
+    p = spec.params
+    fixed = np.array([p["collectivization_factor_ukraine"],
+                      p["collectivization_factor_kazakhstan"]]) * national
+    shares = np.zeros(len(REGIONS))
+    shares[:2] = np.minimum(fixed, 0.97)
+    rest = (national * households.sum() - shares[:2] @ households[:2]) / households[2]
+    shares[2] = min(max(rest, 0.0), 0.97)
+    return shares
+
+
+@dataclass(frozen=True, slots=True)
+class Campaign:
+    """Collectivization and dekulakization in the winter before ``year``'s harvest."""
+
+    share: FloatArray
+    """Kolkhoz share, mid-year, by region."""
+    entries: FloatArray
+    """Share of individual households herded in during the campaign, by region."""
+    deported_households: FloatArray
+    """Households deported as kulaks, mn, by region."""
+    deported_persons: FloatArray
+    """Persons deported, mn, by region."""
+
+
+def campaign(spec: SimSpec, state: State, year: int) -> Campaign:
+    """The campaign of the winter and spring before ``year``'s harvest."""
+    pol, p = spec.policy, spec.params
+    share = regional_shares(spec, pol.at("collectivization", year), state.households)
+    peak = regional_shares(spec, max(pol.at("collectivization_peak", year),
+                                     pol.at("collectivization", year)), state.households)
+    entries = np.maximum(0.0, peak - state.kolkhoz_share) / np.maximum(1e-9,
+                                                                       1 - state.kolkhoz_share)
+    families = pol.at("dekulakization", year) * pol.at("kulak_families", year)
+    by_region = families * state.households / state.households.sum()
+    by_region = np.minimum(by_region, 0.1 * state.households)
+    return Campaign(share, entries, by_region, by_region * p["persons_per_kulak_family"])
+
+
+def draught_power(spec: SimSpec, state: State) -> FloatArray:
+    """Working draught power by region, mn horsepower."""
+    p = spec.params
+    fit = 1.0 - p["horse_unfit_from_hunger"] * np.maximum(0.0, 1.0 - state.fodder_sufficiency)
+    horses = state.herds[SPECIES.index("horses")]
+    tractor_hp = p["tractor_hp"] * state.tractors / 1000.0
+    share = state.sown_area / state.sown_area.sum()
+    return np.asarray(p["horse_hp"] * fit * horses + tractor_hp * share, dtype=np.float64)
+
+
+def harvest(spec: SimSpec, state: State, camp: Campaign, weather: FloatArray) -> FloatArray:
+    """The grain harvest of ``state.year`` by region, mt."""
+    p = spec.params
+    S = state.sown_area
+    D = np.minimum(1.0, draught_power(spec, state) / (p["draught_need_hp_per_ha"] * S))
+    yield_base = p["yield_base"] * np.array([p["yield_factor_ukraine"],
+                                             p["yield_factor_kazakhstan"], 1.0])
+    pressure = np.maximum(0.0, state.procured_share - p["procurement_share_nep"])
+    # A legal market for what is left after deliveries restores part of the incentive.
+    pressure = pressure * (1 - p["market_incentive"] * spec.policy.at("kolkhoz_market",
+                                                                      state.year))
+    return (
+        S * yield_base * weather * D ** p["draught_elasticity"]
+        * (1 - p["campaign_disruption"] * camp.entries)
+        * (1 - p["kolkhoz_output_loss"] * camp.share)
+        * np.maximum(0.0, 1 - p["procurement_disincentive"] * pressure)
+        * (1 - p["kulak_skill_loss"] * state.deported_share)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class HerdYear:
+    """Livestock flows from one summer count to the next, mn head, each shape (4, 3)."""
+
+    herds: FloatArray
+    births: FloatArray
+    deaths: FloatArray
+    slaughter: FloatArray
+    fodder_losses: FloatArray
+    neglect: FloatArray
+    confiscated: FloatArray
+    procured: FloatArray
+
+    @property
+    def outflows(self) -> FloatArray:
+        """Every way a head leaves the herd."""
+        return (self.deaths + self.slaughter + self.fodder_losses + self.neglect
+                + self.confiscated + self.procured)
+
+
+def herd_step(spec: SimSpec, state: State, nxt: Campaign, year: int) -> HerdYear:
+    """Herds from the summer of ``year`` to the next, through the winter campaign ``nxt``."""
+    p, pol = spec.params, spec.policy
+    N = state.herds
+    plots = pol.at("private_plots", year)
+    births = _species_param(spec, "birth_rate") * N * (1 + p["plot_birth_boost"] * plots)
+    deaths = _species_param(spec, "death_rate") * N
+    slaughter = (p["slaughter_scale"] * _species_param(spec, "slaughter")
+                 * nxt.entries * (1 - state.kolkhoz_share) * N)
+    hunger = np.maximum(0.0, 1.0 - state.fodder_sufficiency)
+    fodder = p["fodder_loss_scale"] * _species_param(spec, "fodder_loss") * hunger * N
+    neglect = p["kolkhoz_neglect"] * (1 - p["plot_care"] * plots) * nxt.share * N
+    kulak_share = nxt.deported_households / state.households
+    confiscated = p["confiscation_loss"] * p["kulak_herd_multiple"] * kulak_share * N
+    rate = np.array([pol.at("livestock_procurement_ukraine", year),
+                     pol.at("livestock_procurement_kazakhstan", year),
+                     pol.at("livestock_procurement_rest", year)])
+    procured = _species_param(spec, "procured") * rate * N
+    out = deaths + slaughter + fodder + neglect + confiscated + procured
+    # Flows are rates on the starting herd; when they add up to more than there is, every
+    # flow is cut in proportion so that the herd ends at zero, never below.
+    scale = np.where(out > N + births, (N + births) / np.where(out > 0, out, 1.0), 1.0)
+    flows = [f * scale for f in (deaths, slaughter, fodder, neglect, confiscated, procured)]
+    herds = N + births - sum(flows[1:], flows[0])
+    return HerdYear(np.maximum(herds, 0.0), births, *flows)

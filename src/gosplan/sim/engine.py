@@ -1,0 +1,237 @@
+"""The yearly cycle of DESIGN.md §4: plan, produce, farm, procure and distribute, live, record.
+
+``simulate(spec)`` runs it; every mechanism lives in its own module and is a function of the
+state at the start of the year. Randomness (weather, when asked for) comes only from the
+``numpy.random.Generator`` passed in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from gosplan.sim.agriculture import campaign, harvest, herd_step
+from gosplan.sim.grain import distribute
+from gosplan.sim.industry import labour_values, produce
+from gosplan.sim.planner import make_plan
+from gosplan.sim.population import live
+from gosplan.sim.series import INDUSTRY_SERIES, UNITS
+from gosplan.sim.spec import INDUSTRY, REGIONS, SPECIES, SimSpec
+from gosplan.sim.state import State
+
+__all__ = ["SimResult", "initial_state", "simulate"]
+
+FloatArray = NDArray[np.float64]
+_HERD_SERIES = ("horses_summer", "cattle_summer", "pigs_summer", "sheep_and_goats_summer")
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class SimResult:
+    """Simulated series by year, the plan's quotas, and the ledgers that prove conservation."""
+
+    name: str
+    years: tuple[int, ...]
+    series: dict[str, FloatArray]
+    """Simulated series by name, one value per year."""
+    plan: dict[str, FloatArray]
+    """The planner's annual quotas and expectations, by series name."""
+    units: dict[str, str]
+    totals: dict[str, tuple[int, float]] = field(default_factory=dict)
+    """Famine tolls as the record stores them: name -> (year stored under, mn deaths)."""
+    ledgers: dict[str, FloatArray] = field(default_factory=dict)
+    """Conservation residuals per year (grain, people, animals): zero up to rounding."""
+    states: tuple[State, ...] = ()
+    """The state at the start of each year, and after the last."""
+
+
+def initial_state(spec: SimSpec) -> State:
+    """The state at the start of the first year, from the scenario's initial values."""
+    ini, p = spec.initial, spec.params
+    return State(
+        year=spec.years[0], rural=ini.rural, urban=ini.urban,
+        special_settlers=ini.special_settlers, households=ini.households,
+        kolkhoz_share=np.full(len(REGIONS),
+                              spec.policy.at("collectivization_before", spec.years[0])),
+        deported_share=np.zeros(len(REGIONS)), sown_area=ini.sown_area, herds=ini.herds,
+        tractors=ini.tractors, capacity=ini.capacity, unfinished=ini.unfinished,
+        grain_reserve=ini.grain_reserve,
+        food_per_head=np.full(len(REGIONS), p["initial_food_per_head"]),
+        fodder_sufficiency=np.ones(len(REGIONS)),
+        procured_share=np.full(len(REGIONS), p["procurement_share_nep"]),
+        official_harvest=p["initial_official_harvest"], employment=ini.employment,
+        machinery_imports=p["initial_machinery_imports"],
+    )
+
+
+def simulate(spec: SimSpec, rng: np.random.Generator | None = None,
+             state: State | None = None) -> SimResult:
+    """Run the simulation over ``spec.years`` (from ``state`` if given, else the initial one).
+
+    ``rng`` draws the weather when the ``weather_sd`` parameter is positive; without it the
+    scenario's weather index is used as it stands, and the run is deterministic.
+    """
+    p, pol = spec.params, spec.policy
+    v = labour_values(spec)
+    state = state or initial_state(spec)
+    rec: dict[str, list[float]] = {}
+    planned: dict[str, list[float]] = {}
+    ledgers: dict[str, list[float]] = {"grain": [], "people": [], "animals": []}
+    states = [state]
+    other_jobs_share = 0.0  # set from the first year so that its total is the record
+    base_consumption: tuple[float, float] | None = None
+    cumulative_families = 0.0
+
+    def put(store: dict[str, list[float]], name: str, value: float) -> None:
+        store.setdefault(name, []).append(float(value))
+
+    for year in spec.years:
+        camp = campaign(spec, state, year)
+        plan = make_plan(spec, state)
+        ind = produce(spec, state, plan, v)
+        households = state.households - camp.deported_households
+        deported_share = state.deported_share + camp.deported_households / state.households
+        farm_state = state.evolve(kolkhoz_share=camp.share, households=households,
+                                  deported_share=deported_share)
+        weather = np.array([pol.at(f"weather_{r}", year) for r in REGIONS])
+        if rng is not None and p["weather_sd"] > 0:
+            weather = weather * np.exp(rng.normal(0.0, p["weather_sd"], len(REGIONS)))
+        crop = harvest(spec, farm_state, camp, weather)
+        base_area = spec.initial.sown_area
+        next_area = pol.at("sown_area_plan", year + 1) * base_area / base_area.sum()
+        grain = distribute(spec, year, crop, plan.procurement_quota, camp.share, next_area,
+                           state.rural, float(state.urban.sum()), state.herds,
+                           state.grain_reserve, plan.export_plan)
+        sufficiency = np.where(grain.fodder_need > 0, grain.fodder / np.where(
+            grain.fodder_need > 0, grain.fodder_need, 1.0), 1.0)
+        nxt = campaign(spec, farm_state, year + 1)
+        herd = herd_step(spec, farm_state.evolve(fodder_sufficiency=sufficiency), nxt, year)
+
+        employment = (other_jobs_share * float(state.urban.sum())
+                      + ind.employment_industry + ind.employment_construction)
+        if year == spec.years[0]:
+            # The first year defines the level: other jobs make up 1928's total.
+            other_jobs_share = (state.employment - ind.employment_industry
+                                - ind.employment_construction) / float(state.urban.sum())
+            employment = state.employment
+        urban_food = grain.urban_supply / float(state.urban.sum())
+        pop = live(spec, state, camp.deported_persons, camp.entries,
+                   employment - state.employment, urban_food)
+
+        animal_food = (np.array([p[f"animal_food_{s}"] for s in SPECIES]) @ herd.herds
+                       + np.array([p[f"meat_{s}"] for s in SPECIES]) @ herd.slaughter)
+        food_per_head = (grain.food + animal_food) / pop.rural
+        seed_area = np.minimum(next_area, grain.seed / p["seed_rate"])
+        imported_tractors = p["tractor_import_share"] * state.machinery_imports / p["tractor_price"]
+        tractors = (state.tractors * (1 - p["tractor_wreck_rate"]) + ind.tractors_new
+                    + imported_tractors)
+
+        # Record, under the record's names.
+        for k, pid in enumerate(INDUSTRY):
+            put(rec, INDUSTRY_SERIES[pid], ind.output[k])
+            put(planned, INDUSTRY_SERIES[pid], plan.quotas[k])
+        put(rec, "grain_harvest", crop.sum())
+        put(rec, "grain_harvest_official_1930s", crop.sum() * pol.at("harvest_report_bias", year))
+        put(planned, "grain_harvest", plan.harvest_plan)
+        put(planned, "grain_procurement", plan.procurement_quota.sum())
+        put(planned, "grain_exports", plan.export_plan)
+        put(rec, "grain_procurement", grain.procurement.sum())
+        put(rec, "grain_exports", grain.exports)
+        put(rec, "grain_sown_area", state.sown_area.sum())
+        retained = (grain.food + grain.fodder) / pop.rural * 1000
+        put(rec, "grain_retained_per_rural_head", float((grain.food + grain.fodder).sum()
+                                                          / pop.rural.sum() * 1000))
+        put(rec, "grain_retained_per_rural_head_ukraine", retained[0])
+        put(rec, "grain_retained_per_rural_head_kazakhstan", retained[1])
+        put(rec, "food_per_rural_head", float(state.food_per_head @ state.rural
+                                              / state.rural.sum() * 1000))
+        share = float(camp.share @ households / households.sum())
+        put(rec, "collectivization_pct", 100 * share)
+        put(rec, "households_in_kolkhozes", float(camp.share @ households))
+        for k, name in enumerate(_HERD_SERIES):
+            put(rec, name, state.herds[k].sum())
+        put(rec, "kazakhstan_cattle", state.herds[SPECIES.index("cattle"), 1])
+        put(rec, "kazakhstan_sheep", state.herds[SPECIES.index("sheep"), 1])
+        put(rec, "tractors_in_agriculture", tractors)
+        total_start = float(state.rural.sum() + state.urban.sum()) + state.special_settlers
+        total_end = float(pop.rural.sum() + pop.urban.sum()) + pop.special_settlers
+        put(rec, "population_total", 0.5 * (total_start + total_end))
+        put(rec, "population_urban", state.urban.sum())
+        put(rec, "population_rural", state.rural.sum())
+        put(rec, "employed_national_economy", employment)
+        m_cloth = INDUSTRY.index("cotton_fabric")
+        per_worker = (grain.urban_supply / employment, ind.final_use[m_cloth] / employment)
+        base_consumption = base_consumption or per_worker
+        w = p["real_wage_food_weight"]
+        put(rec, "real_wage_index_1928_100", 100 * (per_worker[0] / base_consumption[0]) ** w
+            * (per_worker[1] / base_consumption[1]) ** (1 - w))
+        excess = pop.excess_deaths
+        put(rec, "excess_deaths_ussr", excess.sum() + pop.settler_deaths
+            - p["settler_mortality_normal"] * state.special_settlers)
+        put(rec, "excess_deaths_ukraine", excess[0])
+        put(rec, "excess_deaths_kazakhstan", excess[1])
+        put(rec, "special_settlers_count", state.special_settlers * 1e6)
+        cumulative_families += float(camp.deported_households.sum())
+        put(rec, "kulak_families_deported_special_settlement", cumulative_families * 1e6)
+        put(rec, "export_revenue", grain.export_revenue)
+        put(rec, "grain_share_of_export_earnings", 100 * grain.exports
+            * pol.at("world_grain_price", year) / max(grain.export_revenue, 1e-9))
+        put(rec, "machinery_imports", state.machinery_imports)
+        put(rec, "investment", ind.investment)
+        put(rec, "unfinished_construction_ratio", float(v @ state.unfinished)
+            / float(v @ state.capacity))
+
+        ledgers["grain"].append(float(np.abs(crop - grain.procurement - grain.seed
+                                             - grain.fodder - grain.food).max()
+                                      + abs(grain.procurement.sum() + state.grain_reserve
+                                            - grain.exports - grain.urban_supply
+                                            - grain.state_other - grain.reserve)))
+        births, dead = float(pop.births.sum()), float(pop.deaths.sum() + excess.sum())
+        ledgers["people"].append(abs(total_end - total_start - births + dead
+                                     + pop.settler_deaths))
+        ledgers["animals"].append(float(np.abs(herd.herds - state.herds - herd.births
+                                               + herd.outflows).max()))
+
+        state = State(
+            year=year + 1, rural=pop.rural, urban=pop.urban,
+            special_settlers=pop.special_settlers, households=households,
+            kolkhoz_share=camp.share, deported_share=deported_share, sown_area=seed_area,
+            herds=herd.herds, tractors=tractors, capacity=ind.capacity,
+            unfinished=ind.unfinished, grain_reserve=grain.reserve,
+            food_per_head=food_per_head, fodder_sufficiency=sufficiency,
+            procured_share=grain.procurement / np.maximum(crop, 1e-9),
+            official_harvest=float(crop.sum()) * pol.at("harvest_report_bias", year),
+            employment=employment, machinery_imports=grain.machinery_imports,
+        )
+        states.append(state)
+
+    as_arrays = {k: np.asarray(vals) for k, vals in rec.items()}
+    # The hunger a harvest causes falls in the following year: a run that ends with a
+    # harvest still reckons the deaths it has committed (with next year's policies).
+    last_food = grain.urban_supply / float(state.urban.sum())
+    committed = live(spec, state, np.zeros(len(REGIONS)), np.zeros(len(REGIONS)), 0.0, last_food)
+    return SimResult(
+        name=spec.name, years=spec.years, series=as_arrays,
+        totals=_famine_totals(as_arrays, spec.years, committed.excess_deaths),
+        plan={k: np.asarray(vals) for k, vals in planned.items()},
+        units=dict(UNITS), ledgers={k: np.asarray(v_) for k, v_ in ledgers.items()},
+        states=tuple(states),
+    )
+
+
+def _famine_totals(
+    series: dict[str, FloatArray], years: tuple[int, ...], committed: FloatArray
+) -> dict[str, tuple[int, float]]:
+    """The famine tolls as the record stores them: 1932–33 (1930–33 in Kazakhstan) under 1933."""
+    windows = {"ussr": (1932, 1933, None), "ukraine": (1932, 1933, 0),
+               "kazakhstan": (1930, 1933, 1)}
+    totals = {}
+    for region, (first, last, k) in windows.items():
+        by_year = dict(zip(years, series[f"excess_deaths_{region}"].tolist(), strict=True))
+        after = years[-1] + 1
+        by_year[after] = float(committed.sum() if k is None else committed[k])
+        if first in by_year and last in by_year:
+            toll = sum(v for y, v in by_year.items() if first <= y <= last)
+            totals[f"famine_excess_deaths_{region}"] = (last, toll)
+    return totals

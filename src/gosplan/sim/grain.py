@@ -1,0 +1,97 @@
+"""Procurement and distribution: the grain balance, and the trade it pays for.
+
+Equations (docs/model.md §4). The village is paid on the residual principle: the state
+takes its deliveries first, then seed is set aside, then the people keep a minimum of food,
+then animals get what fodder is left, and the rest is eaten.
+
+* deliveries ``P_r = min(P*_r, τ_r H_r)`` with the state's reach ``τ = τ₀ + τ₁ c``
+  (kolkhozes made the crop visible); with the seed rule on, ``P_r <= H_r - seed``;
+* seed ``σ S'``, food floor ``r_min · rural``, fodder ``min(F_need, rest)``, food = the rest:
+  ``H = P + Seed + Fodder + Food`` exactly;
+* the state's grain: ``P + reserve = exports + urban supply + other state use + reserve'``;
+  exports are planned, but never cut into the towns' minimum ration;
+* the towns get their norm, raised by ``u_x`` when bread is sold freely instead of rationed;
+* trade: export revenue at the world price of the year buys next year's machinery imports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from gosplan.sim.spec import SPECIES, SimSpec
+
+__all__ = ["GrainYear", "distribute"]
+
+FloatArray = NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True)
+class GrainYear:
+    """The grain balance of one harvest, mt (regional arrays shape (3,))."""
+
+    harvest: FloatArray
+    procurement: FloatArray
+    seed: FloatArray
+    fodder: FloatArray
+    fodder_need: FloatArray
+    food: FloatArray
+    exports: float
+    urban_supply: float
+    state_other: float
+    reserve: float
+    """State reserve after the year."""
+    export_revenue: float
+    """Export earnings, mn gold rubles."""
+    machinery_imports: float
+    """Machinery the revenue buys for next year, in the machinery unit."""
+
+
+def distribute(
+    spec: SimSpec,
+    year: int,
+    harvest: FloatArray,
+    quota: FloatArray,
+    kolkhoz_share: FloatArray,
+    next_area: FloatArray,
+    rural: FloatArray,
+    urban: float,
+    herds: FloatArray,
+    reserve: float,
+    export_plan: float,
+) -> GrainYear:
+    """Divide ``harvest`` between the state, seed, food and fodder; then the state's grain."""
+    p, pol = spec.params, spec.policy
+    reach = np.minimum(0.95, p["extraction_base"] + p["extraction_kolkhoz"] * kolkhoz_share)
+    seed_need = p["seed_rate"] * next_area
+    ceiling = reach * harvest
+    if pol.at("seed_before_deliveries", year) > 0.5:
+        ceiling = np.minimum(ceiling, np.maximum(0.0, harvest - seed_need))
+    procurement = np.minimum(quota, ceiling)
+    left = harvest - procurement
+    seed = np.minimum(seed_need, left)
+    left = left - seed
+    food_floor = p["rural_food_floor"] * rural
+    fodder_need = np.array([p[f"fodder_{s}"] for s in SPECIES]) @ herds
+    fodder = np.minimum(fodder_need, np.maximum(0.0, left - food_floor))
+    food = left - fodder
+
+    stock = float(procurement.sum()) + reserve
+    other = min(stock, p["state_other_use"])
+    urban_min = p["urban_ration_min"] * urban
+    exports = min(export_plan, max(0.0, stock - other - urban_min))
+    norm = p["urban_ration_norm"] * (1 + p["unrationed_extra"] * (1 - pol.at("rationing", year)))
+    urban_supply = min(norm * urban, stock - other - exports)
+    new_reserve = stock - other - exports - urban_supply
+
+    revenue = (exports * pol.at("world_grain_price", year)
+               + pol.at("other_exports", year)) + pol.at("foreign_credit", year)
+    imports = p["machinery_import_share"] * revenue / pol.at("import_price_index", year)
+    return GrainYear(
+        harvest=harvest, procurement=procurement, seed=seed, fodder=fodder,
+        fodder_need=fodder_need, food=food, exports=exports, urban_supply=urban_supply,
+        state_other=other, reserve=new_reserve, export_revenue=revenue - pol.at(
+            "foreign_credit", year), machinery_imports=imports,
+    )

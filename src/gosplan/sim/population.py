@@ -1,0 +1,95 @@
+"""Towns and villages: births, deaths, famine, flight, migration and deportation.
+
+Equations (docs/model.md §5). Famine mortality follows what the literature found to matter:
+grain *retained* per rural head after procurement, not grain produced (Markevich, Naumenko
+& Qian 2024). With ``x = (1 - r / r*)⁺`` the food gap of region r:
+
+* excess deaths ``D = d_max · x^θ · (1 + b · ban) · rural`` (the ban on peasant flight of
+  January 1933 traps the hungry where there is no food);
+* flight to the towns ``F = μ · x · (1 - ban) · rural``;
+* births ``B = b_r · (1 - β x) · rural`` and ``b_u · urban``; ordinary deaths ``m_r``, ``m_u``;
+* migration to jobs ``M = h · ΔN⁺ + m₀ · rural`` (soft budgets hired without limit; the
+  push of the campaign adds ``p · e · rural``), spread over regions by rural population;
+* deportation moves persons from the village to the special settlements, where a share
+  ``m_s`` die each year.
+
+People are conserved: ``P' = P + B - D_ordinary - D_excess`` summed over towns, villages and
+settlements.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from gosplan.sim.spec import SimSpec
+from gosplan.sim.state import State
+
+__all__ = ["PopulationYear", "live"]
+
+FloatArray = NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True)
+class PopulationYear:
+    """Population flows of one year, mn persons (regional arrays shape (3,))."""
+
+    rural: FloatArray
+    """Rural population at the end of the year."""
+    urban: FloatArray
+    """Urban population at the end of the year."""
+    special_settlers: float
+    births: FloatArray
+    deaths: FloatArray
+    """Ordinary deaths, towns and villages together."""
+    excess_deaths: FloatArray
+    """Famine deaths, towns and villages together."""
+    settler_deaths: float
+    migration: FloatArray
+    flight: FloatArray
+    deported: FloatArray
+
+
+def live(
+    spec: SimSpec,
+    state: State,
+    deported: FloatArray,
+    entries: FloatArray,
+    new_jobs: float,
+    urban_food: float,
+) -> PopulationYear:
+    """Population of ``state.year``: who is born, dies, flees, moves or is deported."""
+    p, year = spec.params, state.year
+    ban = spec.policy.at("flight_ban", year)
+    R, U = state.rural, state.urban
+    gap = np.maximum(0.0, 1.0 - state.food_per_head / p["famine_threshold"])
+    excess_rural = (p["famine_max_rate"] * gap ** p["famine_exponent"]
+                    * (1 + p["flight_ban_mortality"] * ban) * R)
+    urban_gap = max(0.0, 1.0 - urban_food / p["urban_famine_threshold"])
+    excess_urban = p["famine_max_rate"] * urban_gap ** p["famine_exponent"] * U
+    flight = p["famine_flight"] * gap * (1 - ban) * R
+    pull = p["migration_per_job"] * max(0.0, new_jobs) + p["migration_base"] * R.sum()
+    pull += p["migration_campaign_push"] * float(entries @ R)
+    migration = np.minimum(pull * R / R.sum(), p["migration_cap"] * R)
+    # Deaths and departures are shares of the year's starting population; the village
+    # cannot lose more people than it has, so outflows are cut in proportion if needed.
+    out = excess_rural + p["death_rate_rural"] * R + flight + migration + deported
+    scale = np.where(out > R, R / np.where(out > 0, out, 1.0), 1.0)
+    excess_rural, flight, migration, deported = (a * scale for a in (excess_rural, flight,
+                                                                       migration, deported))
+    rural_deaths = p["death_rate_rural"] * R * scale
+    deaths = rural_deaths + p["death_rate_urban"] * U
+    rural_births = p["birth_rate_rural"] * (1 - p["famine_birth_drop"] * gap) * R
+    births = rural_births + p["birth_rate_urban"] * U
+    rural = R + rural_births - rural_deaths - excess_rural - flight - migration - deported
+    urban = U + p["birth_rate_urban"] * U - p["death_rate_urban"] * U - excess_urban
+    urban = urban + flight + migration
+    settler_deaths = p["settler_mortality"] * state.special_settlers
+    return PopulationYear(
+        rural=rural, urban=urban,
+        special_settlers=state.special_settlers + float(deported.sum()) - settler_deaths,
+        births=births, deaths=deaths, excess_deaths=excess_rural + excess_urban,
+        settler_deaths=settler_deaths, migration=migration, flight=flight, deported=deported,
+    )

@@ -1,0 +1,64 @@
+"""The state of the simulated economy at the start of a year (immutable)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["State"]
+
+FloatArray = NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class State:
+    """The economy at the start of ``year``. Regional arrays follow ``spec.REGIONS``.
+
+    Livestock are the summer counts of ``year`` (the record's ``*_summer`` series), so a
+    step carries herds from one summer to the next: the winter's slaughter and fodder
+    losses and the spring's births.
+    """
+
+    year: int
+    rural: FloatArray
+    """Rural population, mn, shape (3,)."""
+    urban: FloatArray
+    """Urban population, mn, shape (3,)."""
+    special_settlers: float
+    """Deported persons in special settlements, mn."""
+    households: FloatArray
+    """Peasant households, mn, shape (3,)."""
+    kolkhoz_share: FloatArray
+    """Share of peasant households in kolkhozes (mid-year), shape (3,)."""
+    deported_share: FloatArray
+    """Cumulative share of peasant households deported as kulaks, shape (3,)."""
+    sown_area: FloatArray
+    """Grain area sown for this year's harvest, mn ha, shape (3,)."""
+    herds: FloatArray
+    """Livestock (summer count), mn head, shape (4, 3)."""
+    tractors: float
+    """Tractors in agriculture, thousand."""
+    capacity: FloatArray
+    """Industrial capacity per year, shape (len(INDUSTRY),)."""
+    unfinished: FloatArray
+    """Capacity under construction, shape (len(INDUSTRY),)."""
+    grain_reserve: float
+    """State grain reserve, mt."""
+    food_per_head: FloatArray
+    """Food retained per rural head from last harvest, t grain-equivalent, shape (3,)."""
+    fodder_sufficiency: FloatArray
+    """Grain fodder available over fodder need, from last harvest, shape (3,)."""
+    procured_share: FloatArray
+    """Share of last harvest procured by the state, shape (3,)."""
+    official_harvest: float
+    """Last harvest as the statistical office reported it, mt."""
+    employment: float
+    """Workers and employees in the national economy, mn."""
+    machinery_imports: float
+    """Machinery imported for this year's investment, in the machinery unit."""
+
+    def evolve(self, **changes: object) -> State:
+        """A copy with some fields changed."""
+        return replace(self, **changes)  # type: ignore[arg-type]
