@@ -42,12 +42,19 @@ class Calibration:
 def _spec_with(spec: SimSpec, values: dict[str, float]) -> SimSpec:
     from dataclasses import replace
 
-    return replace(spec, params=spec.params.replace(**values),
-                   years=tuple(y for y in spec.years if y in FIT_YEARS))
+    return replace(
+        spec,
+        params=spec.params.replace(**values),
+        years=tuple(y for y in spec.years if y in FIT_YEARS),
+    )
 
 
-def calibrate(scenario: str | Scenario = "ussr-1928", *, max_evaluations: int = 600,
-              progress: Callable[[int, float], None] | None = None) -> Calibration:
+def calibrate(
+    scenario: str | Scenario = "ussr-1928",
+    *,
+    max_evaluations: int = 600,
+    progress: Callable[[int, float], None] | None = None,
+) -> Calibration:
     """Fit the scenario's calibrated parameters to the record of 1928-1932."""
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     names = tuple(sorted(n for n, t in sc.parameters.items() if t["kind"] == "calibrated"))
@@ -57,8 +64,9 @@ def calibrate(scenario: str | Scenario = "ussr-1928", *, max_evaluations: int = 
     calls = [0]
 
     def run(x: np.ndarray) -> FitReport:
-        return fit_report(simulate(_spec_with(sc.spec, dict(zip(names, x.tolist(),
-                                                                strict=True)))), FIT_YEARS)
+        return fit_report(
+            simulate(_spec_with(sc.spec, dict(zip(names, x.tolist(), strict=True)))), FIT_YEARS
+        )
 
     def fun(x: np.ndarray) -> np.ndarray:
         calls[0] += 1
@@ -69,11 +77,19 @@ def calibrate(scenario: str | Scenario = "ussr-1928", *, max_evaluations: int = 
         return r
 
     before = run(x0)
-    solution = least_squares(fun, np.clip(x0, lo, hi), bounds=(lo, hi), x_scale=hi - lo,
-                             diff_step=1e-3, max_nfev=max_evaluations, method="trf")
+    solution = least_squares(
+        fun,
+        np.clip(x0, lo, hi),
+        bounds=(lo, hi),
+        x_scale=hi - lo,
+        diff_step=1e-3,
+        max_nfev=max_evaluations,
+        method="trf",
+    )
     fitted = dict(zip(names, solution.x.tolist(), strict=True))
-    return Calibration(names, dict(zip(names, x0.tolist(), strict=True)), fitted, before,
-                       run(solution.x), calls[0])
+    return Calibration(
+        names, dict(zip(names, x0.tolist(), strict=True)), fitted, before, run(solution.x), calls[0]
+    )
 
 
 def write_parameters(path: str | Path, fitted: dict[str, float]) -> Path:

@@ -20,17 +20,34 @@ from gosplan.sim.engine import SimResult
 from gosplan.sim.series import COMPARATOR
 
 __all__ = [
-    "FAMINE_BANDS", "FIT_SERIES", "FitReport", "fit_report", "observations", "reliability",
+    "FAMINE_BANDS",
+    "FIT_SERIES",
+    "FitReport",
+    "fit_report",
+    "observations",
+    "reliability",
     "residuals",
 ]
 
 #: Physical series the model is fitted and judged on (simulated names).
 FIT_SERIES = (
-    "pig_iron_output", "steel_output", "coal_output", "oil_output", "electricity_output",
-    "machinery_output_1926_27_prices", "cotton_fabric_output", "grain_harvest",
-    "grain_procurement", "cattle_summer", "horses_summer", "pigs_summer",
-    "sheep_and_goats_summer", "tractors_in_agriculture", "employed_national_economy",
-    "population_total", "real_wage_index_1928_100",
+    "pig_iron_output",
+    "steel_output",
+    "coal_output",
+    "oil_output",
+    "electricity_output",
+    "machinery_output_1926_27_prices",
+    "cotton_fabric_output",
+    "grain_harvest",
+    "grain_procurement",
+    "cattle_summer",
+    "horses_summer",
+    "pigs_summer",
+    "sheep_and_goats_summer",
+    "tractors_in_agriculture",
+    "employed_national_economy",
+    "population_total",
+    "real_wage_index_1928_100",
 )
 #: Scholarly bands for the famine's excess deaths, mn (the record's README).
 FAMINE_BANDS = {
@@ -38,8 +55,16 @@ FAMINE_BANDS = {
     "famine_excess_deaths_ukraine": (2.6, 5.0),
     "famine_excess_deaths_kazakhstan": (1.2, 2.3),
 }
-_GRADE_WEIGHT = {"A": 1.0, "A/B": 0.85, "B": 0.7, "B/C": 0.55, "C": 0.4, "C/D": 0.3, "D": 0.2,
-                 "unverified": 0.3}
+_GRADE_WEIGHT = {
+    "A": 1.0,
+    "A/B": 0.85,
+    "B": 0.7,
+    "B/C": 0.55,
+    "C": 0.4,
+    "C/D": 0.3,
+    "D": 0.2,
+    "unverified": 0.3,
+}
 
 
 @cache
@@ -52,8 +77,13 @@ def reliability(source: str) -> float:
     """Weight of a source in the loss, from its grade."""
     grades = _grades()
     grade = grades.get(source) or next(
-        (g for pattern, g in grades.items() if pattern.endswith("*")
-         and source.startswith(pattern[:-1])), "unverified")
+        (
+            g
+            for pattern, g in grades.items()
+            if pattern.endswith("*") and source.startswith(pattern[:-1])
+        ),
+        "unverified",
+    )
     return _GRADE_WEIGHT[grade]
 
 
@@ -89,8 +119,9 @@ def _observations(record: Record, series: str, years: range) -> pd.DataFrame:
 
 
 @cache
-def observations(series: tuple[str, ...] = FIT_SERIES, first: int = 1928,
-                 last: int = 1932) -> pd.DataFrame:
+def observations(
+    series: tuple[str, ...] = FIT_SERIES, first: int = 1928, last: int = 1932
+) -> pd.DataFrame:
     """The record's observations the fit uses: one preferred value per series and year."""
     record = load_record()
     years = range(first, last + 1)
@@ -98,32 +129,58 @@ def observations(series: tuple[str, ...] = FIT_SERIES, first: int = 1928,
     for name in series:
         obs = _observations(record, name, years)
         if len(obs):
-            frames.append(obs.reset_index()[["year", "value", "source", "record_series"]]
-                          .assign(series=name))
+            frames.append(
+                obs.reset_index()[["year", "value", "source", "record_series"]].assign(series=name)
+            )
     frame = pd.concat(frames, ignore_index=True)
     frame["weight"] = [reliability(str(s)) for s in frame["source"]]
     frame["count"] = frame.groupby("series")["year"].transform("count")
     return frame.rename(columns={"value": "record"})
 
 
-def fit_report(result: SimResult, years: range = range(1928, 1933),
-               series: tuple[str, ...] = FIT_SERIES) -> FitReport:
+def fit_report(
+    result: SimResult, years: range = range(1928, 1933), series: tuple[str, ...] = FIT_SERIES
+) -> FitReport:
     """Compare ``result`` with the record over ``years`` (1928-1932 by default)."""
     obs = observations(series, years.start, years.stop - 1)
     obs = obs[obs["year"].isin(result.years)]
     position = {y: k for k, y in enumerate(result.years)}
-    simulated = np.array([result.series[s][position[int(y)]]
-                          for s, y in zip(obs["series"], obs["year"], strict=True)])
-    frame = obs.assign(simulated=simulated,
-                       log_error=np.log(np.maximum(simulated, 1e-9) / obs["record"].to_numpy()))
-    frame = frame[["series", "record_series", "year", "simulated", "record", "source",
-                   "weight", "count", "log_error"]].reset_index(drop=True)
+    simulated = np.array(
+        [
+            result.series[s][position[int(y)]]
+            for s, y in zip(obs["series"], obs["year"], strict=True)
+        ]
+    )
+    frame = obs.assign(
+        simulated=simulated,
+        log_error=np.log(np.maximum(simulated, 1e-9) / obs["record"].to_numpy()),
+    )
+    frame = frame[
+        [
+            "series",
+            "record_series",
+            "year",
+            "simulated",
+            "record",
+            "source",
+            "weight",
+            "count",
+            "log_error",
+        ]
+    ].reset_index(drop=True)
     famine = []
     for name, (lo, hi) in FAMINE_BANDS.items():
         if name in result.totals:
             value = result.totals[name][1]
-            famine.append({"series": name, "simulated": value, "low": lo, "high": hi,
-                           "inside": lo <= value <= hi})
+            famine.append(
+                {
+                    "series": name,
+                    "simulated": value,
+                    "low": lo,
+                    "high": hi,
+                    "inside": lo <= value <= hi,
+                }
+            )
     famine_frame = pd.DataFrame(famine, columns=["series", "simulated", "low", "high", "inside"])
     return FitReport(frame, famine_frame, float(np.sum(residuals(frame, famine_frame) ** 2)))
 
@@ -137,8 +194,9 @@ def residuals(rows: pd.DataFrame, famine: pd.DataFrame) -> np.ndarray:
     values = famine["simulated"].to_numpy(dtype=float)
     lows, highs = famine["low"].to_numpy(dtype=float), famine["high"].to_numpy(dtype=float)
     for value, low, high in zip(np.maximum(values, 1e-6), lows, highs, strict=True):
-        gap = np.log(low / value) if value < low else (
-            np.log(value / high) if value > high else 0.0)
+        gap = (
+            np.log(low / value) if value < low else (np.log(value / high) if value > high else 0.0)
+        )
         # A weak pull to the middle of the band keeps the toll off its edges.
         middle = np.log(value / np.sqrt(low * high))
         out.append(np.array([2.0 * gap, 0.3 * middle]))

@@ -43,12 +43,16 @@ class Scenario:
     overrides: tuple[str, ...] = ()
     base: str | None = None
     """The scenario a counterfactual changes."""
+    start_from: str | None = None
+    """The scenario whose simulated end this one starts from."""
+    continues_with: str | None = None
+    """The scenario that carries this one on past its last year."""
     extra: dict[str, Any] = field(default_factory=dict)
 
 
 def builtin_scenarios() -> dict[str, Path]:
     """Built-in scenario names and their files (scenarios and counterfactuals)."""
-    out = {name: builtin_path() .parent / rel for name, rel in _BUILTIN.items()}
+    out = {name: builtin_path().parent / rel for name, rel in _BUILTIN.items()}
     for path in sorted((builtin_path().parent / "counterfactuals").glob("*.toml")):
         out[path.stem] = path
     return {k: v for k, v in out.items() if v.is_file()}
@@ -74,23 +78,25 @@ def _number(value: Any, where: str) -> float:
 
 def _params(path: Path) -> dict[str, dict[str, Any]]:
     doc = read_toml(path)
-    missing = sorted(PARAMETERS - set(doc))
-    if missing:
-        raise InputFileError(f"{path}: [{missing[0]}] is missing (the model needs it)")
     unknown = sorted(set(doc) - PARAMETERS)
     if unknown:
         raise InputFileError(f"{path}: [{unknown[0]}] is not a parameter of the model")
+    missing = sorted(PARAMETERS - set(doc))
+    if missing:
+        raise InputFileError(f"{path}: [{missing[0]}] is missing (the model needs it)")
     for name, table in doc.items():
         where = f"{path}: [{name}]"
         if not isinstance(table, dict):
             raise InputFileError(f"{where} must be a table; got {table!r}")
         value = _number(table.get("value"), f"{where} value")
         if table.get("kind") not in KINDS:
-            raise InputFileError(f"{where} kind must be one of {', '.join(KINDS)}; "
-                                 f"got {table.get('kind')!r}")
+            raise InputFileError(
+                f"{where} kind must be one of {', '.join(KINDS)}; got {table.get('kind')!r}"
+            )
         if not str(table.get("why", "")).strip() and table["kind"] != "sourced":
-            raise InputFileError(f"{where} why must give the reasoning for a "
-                                 f"{table['kind']} number")
+            raise InputFileError(
+                f"{where} why must give the reasoning for a {table['kind']} number"
+            )
         if table["kind"] == "sourced" and not table.get("source"):
             raise InputFileError(f"{where} source must name where a sourced number comes from")
         lo_hi = table.get("range")
@@ -165,37 +171,46 @@ def _initial(doc: Mapping[str, Any], economy: Economy, where: str) -> Initial:
         return _number(table(key).get("value"), f"{where}: [initial.{key}] value")
 
     capacity = np.array([economy.capacity[economy.index(pid)] for pid in INDUSTRY])
-    herds = np.array([_regional(table("herds").get(s), f"{where}: [initial.herds] {s}")
-                      for s in SPECIES])
+    herds = np.array(
+        [_regional(table("herds").get(s), f"{where}: [initial.herds] {s}") for s in SPECIES]
+    )
     return Initial(
         rural=_regional(table("rural").get("values"), f"{where}: [initial.rural] values"),
         urban=_regional(table("urban").get("values"), f"{where}: [initial.urban] values"),
-        households=_regional(table("households").get("values"),
-                             f"{where}: [initial.households] values"),
-        sown_area=_regional(table("sown_area").get("values"),
-                            f"{where}: [initial.sown_area] values"),
-        herds=herds, tractors=scalar("tractors"), capacity=capacity,
-        unfinished=scalar("unfinished") * capacity, grain_reserve=scalar("grain_reserve"),
-        special_settlers=scalar("special_settlers"), employment=scalar("employment"),
+        households=_regional(
+            table("households").get("values"), f"{where}: [initial.households] values"
+        ),
+        sown_area=_regional(
+            table("sown_area").get("values"), f"{where}: [initial.sown_area] values"
+        ),
+        herds=herds,
+        tractors=scalar("tractors"),
+        capacity=capacity,
+        unfinished=scalar("unfinished") * capacity,
+        grain_reserve=scalar("grain_reserve"),
+        special_settlers=scalar("special_settlers"),
+        employment=scalar("employment"),
     )
 
 
-def _targets(economy: Economy, folder: Path, plan: Mapping[str, Any], where: str) -> tuple[
-        dict[int, np.ndarray], dict[int, np.ndarray], np.ndarray]:
+def _targets(
+    economy: Economy, folder: Path, plan: Mapping[str, Any], where: str
+) -> tuple[dict[int, np.ndarray], dict[int, np.ndarray], np.ndarray]:
     table = pd.read_csv(folder / "plan_targets.csv")
     A = economy.A.toarray()
 
     def gross(variant: str, fallback: np.ndarray | None) -> np.ndarray:
         rows = table[table["variant"] == variant]
         if rows.empty:
-            raise InputFileError(f"{where}: [plan] variant {variant!r} is not in "
-                                 "plan_targets.csv")
+            raise InputFileError(f"{where}: [plan] variant {variant!r} is not in plan_targets.csv")
         x = np.full(economy.n, np.nan) if fallback is None else fallback.copy()
         for product, value in zip(rows["product"], rows["gross_output"], strict=True):
             x[economy.index(str(product))] = float(value)
         if np.isnan(x).any():
-            raise InputFileError(f"{where}: [plan] variant {variant!r} lacks a target for "
-                                 f"{economy.products[int(np.flatnonzero(np.isnan(x))[0])]!r}")
+            raise InputFileError(
+                f"{where}: [plan] variant {variant!r} lacks a target for "
+                f"{economy.products[int(np.flatnonzero(np.isnan(x))[0])]!r}"
+            )
         return x
 
     year = int(_number(plan.get("target_year"), f"{where}: [plan] target_year"))
@@ -224,8 +239,9 @@ def parse_set(item: str) -> tuple[list[str], float]:
     return key.strip().split("."), value
 
 
-def _apply_sets(params: dict[str, dict[str, Any]], policies: dict[str, Any],
-                sets: Sequence[str]) -> None:
+def _apply_sets(
+    params: dict[str, dict[str, Any]], policies: dict[str, Any], sets: Sequence[str]
+) -> None:
     for item in sets:
         parts, value = parse_set(item)
         head = parts[0]
@@ -235,14 +251,18 @@ def _apply_sets(params: dict[str, dict[str, Any]], policies: dict[str, Any],
                 raise InputFileError(f"--set {'.'.join(parts)}: unknown parameter {name!r}")
             lo, hi = params[name]["range"]
             if not lo <= value <= hi:
-                raise InputFileError(f"--set {'.'.join(parts)}: must be in [{lo:g}, {hi:g}] "
-                                     f"({params[name].get('unit', '')}); got {value:g}")
+                raise InputFileError(
+                    f"--set {'.'.join(parts)}: must be in [{lo:g}, {hi:g}] "
+                    f"({params[name].get('unit', '')}); got {value:g}"
+                )
             params[name] = {**params[name], "value": value}
         elif head == "policy" and len(parts) in (2, 3):
             name = parts[1]
             if name not in LEVERS:
-                raise InputFileError(f"--set {'.'.join(parts)}: unknown policy {name!r} "
-                                     f"(policies: {', '.join(sorted(LEVERS))})")
+                raise InputFileError(
+                    f"--set {'.'.join(parts)}: unknown policy {name!r} "
+                    f"(policies: {', '.join(sorted(LEVERS))})"
+                )
             _check_lever(name, value, f"--set {'.'.join(parts)}")
             table = dict(policies.get(name) or {"values": {}})
             values = dict(table.get("values", {}))
@@ -254,8 +274,10 @@ def _apply_sets(params: dict[str, dict[str, Any]], policies: dict[str, Any],
                 values = {str(min(int(k) for k in values) if values else 1900): value}
             policies[name] = {**table, "values": values, "source": "--set"}
         else:
-            raise InputFileError(f"--set {'.'.join(parts)}: unknown key (use policy.NAME, "
-                                 "policy.NAME.YEAR or param.NAME)")
+            raise InputFileError(
+                f"--set {'.'.join(parts)}: unknown key (use policy.NAME, "
+                "policy.NAME.YEAR or param.NAME)"
+            )
 
 
 def load_scenario(name: str | Path, sets: Sequence[str] = ()) -> Scenario:
@@ -264,6 +286,9 @@ def load_scenario(name: str | Path, sets: Sequence[str] = ()) -> Scenario:
     doc = read_toml(path)
     base_name = doc.get("base")
     policies: dict[str, Any] = {}
+    start_from = (
+        doc.get("scenario", {}).get("start_from") if isinstance(doc.get("scenario"), dict) else None
+    )
     if base_name is not None:
         base = load_scenario(str(base_name))
         root_doc, root_path = read_toml(base.path), base.path
@@ -289,21 +314,43 @@ def load_scenario(name: str | Path, sets: Sequence[str] = ()) -> Scenario:
         raise InputFileError(f"{where}: [scenario] last_year {last} is before first_year {first}")
     economy_folder = builtin_path(str(meta.get("economy", "example")))
     economy = read_economy(economy_folder)
-    params = _params(root_path.parent / str(meta.get("parameters", "parameters.toml")))
+    params = _params((root_path.parent / str(meta.get("parameters", "parameters.toml"))).resolve())
     _apply_sets(params, policies, sets)
-    listed = [int(y) for t in policies.values() if isinstance(t, dict)
-              for y in (t.get("values") or {}) if str(y).isdigit()]
+    listed = [
+        int(y)
+        for t in policies.values()
+        if isinstance(t, dict)
+        for y in (t.get("values") or {})
+        if str(y).isdigit()
+    ]
     policy_years = range(first, max([last + 1, *listed]) + 1)
     policy = _policy(policies, policy_years, where)
-    targets, raised, base_final = _targets(economy, economy_folder, root_doc.get("plan") or {},
-                                           str(root_path))
-    spec = SimSpec(
-        name=str(meta.get("name", path.stem)), economy=economy,
-        years=tuple(range(first, last + 1)), initial=_initial(root_doc, economy, str(root_path)),
-        params=Params({k: float(v["value"]) for k, v in params.items()}), policy=policy,
-        targets=targets, raised_targets=raised, base_final_demand=base_final,
+    targets, raised, base_final = _targets(
+        economy, economy_folder, root_doc.get("plan") or {}, str(root_path)
     )
-    return Scenario(spec=spec, title=str(meta.get("title", spec.name)),
-                    description=str(meta.get("description", "")), path=path,
-                    parameters=params, policies=policies, overrides=tuple(sets),
-                    base=None if base_name is None else str(base_name))
+    # A scenario that starts from another's simulated end takes its state from that run;
+    # the predecessor's initial values stand in until then.
+    initial_doc = read_toml(_resolve(str(start_from))) if start_from else root_doc
+    spec = SimSpec(
+        name=str(meta.get("name", path.stem)),
+        economy=economy,
+        years=tuple(range(first, last + 1)),
+        initial=_initial(initial_doc, economy, str(root_path)),
+        params=Params({k: float(v["value"]) for k, v in params.items()}),
+        policy=policy,
+        targets=targets,
+        raised_targets=raised,
+        base_final_demand=base_final,
+    )
+    return Scenario(
+        spec=spec,
+        title=str(meta.get("title", spec.name)),
+        description=str(meta.get("description", "")),
+        path=path,
+        parameters=params,
+        policies=policies,
+        overrides=tuple(sets),
+        base=None if base_name is None else str(base_name),
+        start_from=None if start_from is None else str(start_from),
+        continues_with=(str(meta["continues_with"]) if meta.get("continues_with") else None),
+    )

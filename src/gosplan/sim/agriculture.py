@@ -13,7 +13,8 @@ share of individual households herded into kolkhozes during the winter campaign:
 * livestock from one summer count to the next, per species s:
   ``N' = N + b_s N - m_s N - s_s e (1 - c) N - λ_s (1 - φ)⁺ N - ν_s c' N - χ N - q N``:
   births, deaths, slaughter by peasants before joining kolkhozes, losses from lack of
-  grain fodder (``φ`` = fodder given over fodder needed), neglect in collective herds,
+  grain fodder (``φ`` = fodder given over fodder needed), neglect in collective herds in
+  their first two winters (``j`` = share of households that joined in the last two campaigns),
   animals confiscated with deported kulaks and lost, and state livestock procurement;
 * from 1932-35 the kolkhoz market relieves a share ``μ_m`` of the procurement disincentive
   and household plots (a cow and a pig per household) raise births by ``ρ_b`` and cut
@@ -42,8 +43,10 @@ def _species_param(spec: SimSpec, name: str) -> FloatArray:
 def regional_shares(spec: SimSpec, national: float, households: FloatArray) -> FloatArray:
     """Regional kolkhoz shares whose household-weighted mean is the national share."""
     p = spec.params
-    fixed = np.array([p["collectivization_factor_ukraine"],
-                      p["collectivization_factor_kazakhstan"]]) * national
+    fixed = (
+        np.array([p["collectivization_factor_ukraine"], p["collectivization_factor_kazakhstan"]])
+        * national
+    )
     shares = np.zeros(len(REGIONS))
     shares[:2] = np.minimum(fixed, 0.97)
     rest = (national * households.sum() - shares[:2] @ households[:2]) / households[2]
@@ -69,10 +72,14 @@ def campaign(spec: SimSpec, state: State, year: int) -> Campaign:
     """The campaign of the winter and spring before ``year``'s harvest."""
     pol, p = spec.policy, spec.params
     share = regional_shares(spec, pol.at("collectivization", year), state.households)
-    peak = regional_shares(spec, max(pol.at("collectivization_peak", year),
-                                     pol.at("collectivization", year)), state.households)
-    entries = np.maximum(0.0, peak - state.kolkhoz_share) / np.maximum(1e-9,
-                                                                       1 - state.kolkhoz_share)
+    peak = regional_shares(
+        spec,
+        max(pol.at("collectivization_peak", year), pol.at("collectivization", year)),
+        state.households,
+    )
+    entries = np.maximum(0.0, peak - state.kolkhoz_share) / np.maximum(
+        1e-9, 1 - state.kolkhoz_share
+    )
     families = pol.at("dekulakization", year) * pol.at("kulak_families", year)
     by_region = families * state.households / state.households.sum()
     by_region = np.minimum(by_region, 0.1 * state.households)
@@ -94,14 +101,17 @@ def harvest(spec: SimSpec, state: State, camp: Campaign, weather: FloatArray) ->
     p = spec.params
     S = state.sown_area
     D = np.minimum(1.0, draught_power(spec, state) / (p["draught_need_hp_per_ha"] * S))
-    yield_base = p["yield_base"] * np.array([p["yield_factor_ukraine"],
-                                             p["yield_factor_kazakhstan"], 1.0])
+    yield_base = p["yield_base"] * np.array(
+        [p["yield_factor_ukraine"], p["yield_factor_kazakhstan"], 1.0]
+    )
     pressure = np.maximum(0.0, state.procured_share - p["procurement_share_nep"])
     # A legal market for what is left after deliveries restores part of the incentive.
-    pressure = pressure * (1 - p["market_incentive"] * spec.policy.at("kolkhoz_market",
-                                                                      state.year))
+    pressure = pressure * (1 - p["market_incentive"] * spec.policy.at("kolkhoz_market", state.year))
     return (
-        S * yield_base * weather * D ** p["draught_elasticity"]
+        S
+        * yield_base
+        * weather
+        * D ** p["draught_elasticity"]
         * (1 - p["campaign_disruption"] * camp.entries)
         * (1 - p["kolkhoz_output_loss"] * camp.share)
         * np.maximum(0.0, 1 - p["procurement_disincentive"] * pressure)
@@ -125,8 +135,14 @@ class HerdYear:
     @property
     def outflows(self) -> FloatArray:
         """Every way a head leaves the herd."""
-        return (self.deaths + self.slaughter + self.fodder_losses + self.neglect
-                + self.confiscated + self.procured)
+        return (
+            self.deaths
+            + self.slaughter
+            + self.fodder_losses
+            + self.neglect
+            + self.confiscated
+            + self.procured
+        )
 
 
 def herd_step(spec: SimSpec, state: State, nxt: Campaign, year: int) -> HerdYear:
@@ -136,16 +152,27 @@ def herd_step(spec: SimSpec, state: State, nxt: Campaign, year: int) -> HerdYear
     plots = pol.at("private_plots", year)
     births = _species_param(spec, "birth_rate") * N * (1 + p["plot_birth_boost"] * plots)
     deaths = _species_param(spec, "death_rate") * N
-    slaughter = (p["slaughter_scale"] * _species_param(spec, "slaughter")
-                 * nxt.entries * (1 - state.kolkhoz_share) * N)
+    slaughter = (
+        p["slaughter_scale"]
+        * _species_param(spec, "slaughter")
+        * nxt.entries
+        * (1 - state.kolkhoz_share)
+        * N
+    )
     hunger = np.maximum(0.0, 1.0 - state.fodder_sufficiency)
     fodder = p["fodder_loss_scale"] * _species_param(spec, "fodder_loss") * hunger * N
-    neglect = p["kolkhoz_neglect"] * (1 - p["plot_care"] * plots) * nxt.share * N
+    # Collective herds suffered most in the disorder of their first two winters.
+    joined = nxt.entries * (1 - state.kolkhoz_share) + state.recent_entries
+    neglect = p["kolkhoz_neglect"] * (1 - p["plot_care"] * plots) * joined * N
     kulak_share = nxt.deported_households / state.households
     confiscated = p["confiscation_loss"] * p["kulak_herd_multiple"] * kulak_share * N
-    rate = np.array([pol.at("livestock_procurement_ukraine", year),
-                     pol.at("livestock_procurement_kazakhstan", year),
-                     pol.at("livestock_procurement_rest", year)])
+    rate = np.array(
+        [
+            pol.at("livestock_procurement_ukraine", year),
+            pol.at("livestock_procurement_kazakhstan", year),
+            pol.at("livestock_procurement_rest", year),
+        ]
+    )
     procured = _species_param(spec, "procured") * rate * N
     out = deaths + slaughter + fodder + neglect + confiscated + procured
     # Flows are rates on the starting herd; when they add up to more than there is, every

@@ -21,7 +21,7 @@ from gosplan.sim.series import INDUSTRY_SERIES, UNITS
 from gosplan.sim.spec import INDUSTRY, REGIONS, SPECIES, SimSpec
 from gosplan.sim.state import State
 
-__all__ = ["SimResult", "initial_state", "simulate"]
+__all__ = ["SimResult", "famine_totals", "initial_state", "simulate"]
 
 FloatArray = NDArray[np.float64]
 _HERD_SERIES = ("horses_summer", "cattle_summer", "pigs_summer", "sheep_and_goats_summer")
@@ -44,29 +44,42 @@ class SimResult:
     """Conservation residuals per year (grain, people, animals): zero up to rounding."""
     states: tuple[State, ...] = ()
     """The state at the start of each year, and after the last."""
+    committed: FloatArray | None = None
+    """Excess deaths by region in the year after the last, committed by the last harvest."""
 
 
 def initial_state(spec: SimSpec) -> State:
     """The state at the start of the first year, from the scenario's initial values."""
     ini, p = spec.initial, spec.params
     return State(
-        year=spec.years[0], rural=ini.rural, urban=ini.urban,
-        special_settlers=ini.special_settlers, households=ini.households,
-        kolkhoz_share=np.full(len(REGIONS),
-                              spec.policy.at("collectivization_before", spec.years[0])),
-        deported_share=np.zeros(len(REGIONS)), sown_area=ini.sown_area, herds=ini.herds,
-        tractors=ini.tractors, capacity=ini.capacity, unfinished=ini.unfinished,
+        year=spec.years[0],
+        rural=ini.rural,
+        urban=ini.urban,
+        special_settlers=ini.special_settlers,
+        households=ini.households,
+        kolkhoz_share=np.full(
+            len(REGIONS), spec.policy.at("collectivization_before", spec.years[0])
+        ),
+        deported_share=np.zeros(len(REGIONS)),
+        sown_area=ini.sown_area,
+        herds=ini.herds,
+        tractors=ini.tractors,
+        capacity=ini.capacity,
+        unfinished=ini.unfinished,
         grain_reserve=ini.grain_reserve,
         food_per_head=np.full(len(REGIONS), p["initial_food_per_head"]),
         fodder_sufficiency=np.ones(len(REGIONS)),
         procured_share=np.full(len(REGIONS), p["procurement_share_nep"]),
-        official_harvest=p["initial_official_harvest"], employment=ini.employment,
+        official_harvest=p["initial_official_harvest"],
+        employment=ini.employment,
         machinery_imports=p["initial_machinery_imports"],
+        recent_entries=np.zeros(len(REGIONS)),
     )
 
 
-def simulate(spec: SimSpec, rng: np.random.Generator | None = None,
-             state: State | None = None) -> SimResult:
+def simulate(
+    spec: SimSpec, rng: np.random.Generator | None = None, state: State | None = None
+) -> SimResult:
     """Run the simulation over ``spec.years`` (from ``state`` if given, else the initial one).
 
     ``rng`` draws the weather when the ``weather_sd`` parameter is positive; without it the
@@ -80,7 +93,6 @@ def simulate(spec: SimSpec, rng: np.random.Generator | None = None,
     ledgers: dict[str, list[float]] = {"grain": [], "people": [], "animals": []}
     states = [state]
     other_jobs_share = 0.0  # set from the first year so that its total is the record
-    base_consumption: tuple[float, float] | None = None
     cumulative_families = 0.0
 
     def put(store: dict[str, list[float]], name: str, value: float) -> None:
@@ -92,40 +104,71 @@ def simulate(spec: SimSpec, rng: np.random.Generator | None = None,
         ind = produce(spec, state, plan, v)
         households = state.households - camp.deported_households
         deported_share = state.deported_share + camp.deported_households / state.households
-        farm_state = state.evolve(kolkhoz_share=camp.share, households=households,
-                                  deported_share=deported_share)
+        joined = camp.entries * (1 - state.kolkhoz_share)
+        farm_state = state.evolve(
+            kolkhoz_share=camp.share,
+            households=households,
+            deported_share=deported_share,
+            recent_entries=joined,
+        )
         weather = np.array([pol.at(f"weather_{r}", year) for r in REGIONS])
         if rng is not None and p["weather_sd"] > 0:
             weather = weather * np.exp(rng.normal(0.0, p["weather_sd"], len(REGIONS)))
         crop = harvest(spec, farm_state, camp, weather)
         base_area = spec.initial.sown_area
         next_area = pol.at("sown_area_plan", year + 1) * base_area / base_area.sum()
-        grain = distribute(spec, year, crop, plan.procurement_quota, camp.share, next_area,
-                           state.rural, float(state.urban.sum()), state.herds,
-                           state.grain_reserve, plan.export_plan)
-        sufficiency = np.where(grain.fodder_need > 0, grain.fodder / np.where(
-            grain.fodder_need > 0, grain.fodder_need, 1.0), 1.0)
+        grain = distribute(
+            spec,
+            year,
+            crop,
+            plan.procurement_quota,
+            camp.share,
+            next_area,
+            state.rural,
+            float(state.urban.sum()),
+            state.herds,
+            state.grain_reserve,
+            plan.export_plan,
+        )
+        sufficiency = np.where(
+            grain.fodder_need > 0,
+            grain.fodder / np.where(grain.fodder_need > 0, grain.fodder_need, 1.0),
+            1.0,
+        )
         nxt = campaign(spec, farm_state, year + 1)
         herd = herd_step(spec, farm_state.evolve(fodder_sufficiency=sufficiency), nxt, year)
 
-        employment = (other_jobs_share * float(state.urban.sum())
-                      + ind.employment_industry + ind.employment_construction)
+        employment = (
+            other_jobs_share * float(state.urban.sum())
+            + ind.employment_industry
+            + ind.employment_construction
+        )
         if year == spec.years[0]:
             # The first year defines the level: other jobs make up 1928's total.
-            other_jobs_share = (state.employment - ind.employment_industry
-                                - ind.employment_construction) / float(state.urban.sum())
+            other_jobs_share = (
+                state.employment - ind.employment_industry - ind.employment_construction
+            ) / float(state.urban.sum())
             employment = state.employment
         urban_food = grain.urban_supply / float(state.urban.sum())
-        pop = live(spec, state, camp.deported_persons, camp.entries,
-                   employment - state.employment, urban_food)
+        pop = live(
+            spec,
+            state,
+            camp.deported_persons,
+            camp.entries,
+            employment - state.employment,
+            urban_food,
+        )
 
-        animal_food = (np.array([p[f"animal_food_{s}"] for s in SPECIES]) @ herd.herds
-                       + np.array([p[f"meat_{s}"] for s in SPECIES]) @ herd.slaughter)
+        animal_food = (
+            np.array([p[f"animal_food_{s}"] for s in SPECIES]) @ herd.herds
+            + np.array([p[f"meat_{s}"] for s in SPECIES]) @ herd.slaughter
+        )
         food_per_head = (grain.food + animal_food) / pop.rural
         seed_area = np.minimum(next_area, grain.seed / p["seed_rate"])
         imported_tractors = p["tractor_import_share"] * state.machinery_imports / p["tractor_price"]
-        tractors = (state.tractors * (1 - p["tractor_wreck_rate"]) + ind.tractors_new
-                    + imported_tractors)
+        tractors = (
+            state.tractors * (1 - p["tractor_wreck_rate"]) + ind.tractors_new + imported_tractors
+        )
 
         # Record, under the record's names.
         for k, pid in enumerate(INDUSTRY):
@@ -140,12 +183,18 @@ def simulate(spec: SimSpec, rng: np.random.Generator | None = None,
         put(rec, "grain_exports", grain.exports)
         put(rec, "grain_sown_area", state.sown_area.sum())
         retained = (grain.food + grain.fodder) / pop.rural * 1000
-        put(rec, "grain_retained_per_rural_head", float((grain.food + grain.fodder).sum()
-                                                          / pop.rural.sum() * 1000))
+        put(
+            rec,
+            "grain_retained_per_rural_head",
+            float((grain.food + grain.fodder).sum() / pop.rural.sum() * 1000),
+        )
         put(rec, "grain_retained_per_rural_head_ukraine", retained[0])
         put(rec, "grain_retained_per_rural_head_kazakhstan", retained[1])
-        put(rec, "food_per_rural_head", float(state.food_per_head @ state.rural
-                                              / state.rural.sum() * 1000))
+        put(
+            rec,
+            "food_per_rural_head",
+            float(state.food_per_head @ state.rural / state.rural.sum() * 1000),
+        )
         share = float(camp.share @ households / households.sum())
         put(rec, "collectivization_pct", 100 * share)
         put(rec, "households_in_kolkhozes", float(camp.share @ households))
@@ -162,47 +211,84 @@ def simulate(spec: SimSpec, rng: np.random.Generator | None = None,
         put(rec, "employed_national_economy", employment)
         m_cloth = INDUSTRY.index("cotton_fabric")
         per_worker = (grain.urban_supply / employment, ind.final_use[m_cloth] / employment)
-        base_consumption = base_consumption or per_worker
+        wage_base = state.wage_base if state.wage_base[0] > 0 else per_worker
         w = p["real_wage_food_weight"]
-        put(rec, "real_wage_index_1928_100", 100 * (per_worker[0] / base_consumption[0]) ** w
-            * (per_worker[1] / base_consumption[1]) ** (1 - w))
+        put(
+            rec,
+            "real_wage_index_1928_100",
+            100 * (per_worker[0] / wage_base[0]) ** w * (per_worker[1] / wage_base[1]) ** (1 - w),
+        )
         excess = pop.excess_deaths
-        put(rec, "excess_deaths_ussr", excess.sum() + pop.settler_deaths
-            - p["settler_mortality_normal"] * state.special_settlers)
+        put(
+            rec,
+            "excess_deaths_ussr",
+            excess.sum()
+            + pop.settler_deaths
+            - p["settler_mortality_normal"] * state.special_settlers,
+        )
         put(rec, "excess_deaths_ukraine", excess[0])
         put(rec, "excess_deaths_kazakhstan", excess[1])
         put(rec, "special_settlers_count", state.special_settlers * 1e6)
         cumulative_families += float(camp.deported_households.sum())
         put(rec, "kulak_families_deported_special_settlement", cumulative_families * 1e6)
         put(rec, "export_revenue", grain.export_revenue)
-        put(rec, "grain_share_of_export_earnings", 100 * grain.exports
-            * pol.at("world_grain_price", year) / max(grain.export_revenue, 1e-9))
+        put(
+            rec,
+            "grain_share_of_export_earnings",
+            100
+            * grain.exports
+            * pol.at("world_grain_price", year)
+            / max(grain.export_revenue, 1e-9),
+        )
         put(rec, "machinery_imports", state.machinery_imports)
         put(rec, "investment", ind.investment)
-        put(rec, "unfinished_construction_ratio", float(v @ state.unfinished)
-            / float(v @ state.capacity))
+        put(
+            rec,
+            "unfinished_construction_ratio",
+            float(v @ state.unfinished) / float(v @ state.capacity),
+        )
 
-        ledgers["grain"].append(float(np.abs(crop - grain.procurement - grain.seed
-                                             - grain.fodder - grain.food).max()
-                                      + abs(grain.procurement.sum() + state.grain_reserve
-                                            - grain.exports - grain.urban_supply
-                                            - grain.state_other - grain.reserve)))
+        ledgers["grain"].append(
+            float(
+                np.abs(crop - grain.procurement - grain.seed - grain.fodder - grain.food).max()
+                + abs(
+                    grain.procurement.sum()
+                    + state.grain_reserve
+                    - grain.exports
+                    - grain.urban_supply
+                    - grain.state_other
+                    - grain.reserve
+                )
+            )
+        )
         births, dead = float(pop.births.sum()), float(pop.deaths.sum() + excess.sum())
-        ledgers["people"].append(abs(total_end - total_start - births + dead
-                                     + pop.settler_deaths))
-        ledgers["animals"].append(float(np.abs(herd.herds - state.herds - herd.births
-                                               + herd.outflows).max()))
+        ledgers["people"].append(abs(total_end - total_start - births + dead + pop.settler_deaths))
+        ledgers["animals"].append(
+            float(np.abs(herd.herds - state.herds - herd.births + herd.outflows).max())
+        )
 
         state = State(
-            year=year + 1, rural=pop.rural, urban=pop.urban,
-            special_settlers=pop.special_settlers, households=households,
-            kolkhoz_share=camp.share, deported_share=deported_share, sown_area=seed_area,
-            herds=herd.herds, tractors=tractors, capacity=ind.capacity,
-            unfinished=ind.unfinished, grain_reserve=grain.reserve,
-            food_per_head=food_per_head, fodder_sufficiency=sufficiency,
+            year=year + 1,
+            rural=pop.rural,
+            urban=pop.urban,
+            special_settlers=pop.special_settlers,
+            households=households,
+            kolkhoz_share=camp.share,
+            deported_share=deported_share,
+            sown_area=seed_area,
+            herds=herd.herds,
+            tractors=tractors,
+            capacity=ind.capacity,
+            unfinished=ind.unfinished,
+            grain_reserve=grain.reserve,
+            food_per_head=food_per_head,
+            fodder_sufficiency=sufficiency,
             procured_share=grain.procurement / np.maximum(crop, 1e-9),
             official_harvest=float(crop.sum()) * pol.at("harvest_report_bias", year),
-            employment=employment, machinery_imports=grain.machinery_imports,
+            employment=employment,
+            machinery_imports=grain.machinery_imports,
+            recent_entries=joined,
+            wage_base=wage_base,
         )
         states.append(state)
 
@@ -212,20 +298,27 @@ def simulate(spec: SimSpec, rng: np.random.Generator | None = None,
     last_food = grain.urban_supply / float(state.urban.sum())
     committed = live(spec, state, np.zeros(len(REGIONS)), np.zeros(len(REGIONS)), 0.0, last_food)
     return SimResult(
-        name=spec.name, years=spec.years, series=as_arrays,
-        totals=_famine_totals(as_arrays, spec.years, committed.excess_deaths),
+        name=spec.name,
+        years=spec.years,
+        series=as_arrays,
+        totals=famine_totals(as_arrays, spec.years, committed.excess_deaths),
+        committed=committed.excess_deaths,
         plan={k: np.asarray(vals) for k, vals in planned.items()},
-        units=dict(UNITS), ledgers={k: np.asarray(v_) for k, v_ in ledgers.items()},
+        units=dict(UNITS),
+        ledgers={k: np.asarray(v_) for k, v_ in ledgers.items()},
         states=tuple(states),
     )
 
 
-def _famine_totals(
+def famine_totals(
     series: dict[str, FloatArray], years: tuple[int, ...], committed: FloatArray
 ) -> dict[str, tuple[int, float]]:
     """The famine tolls as the record stores them: 1932–33 (1930–33 in Kazakhstan) under 1933."""
-    windows = {"ussr": (1932, 1933, None), "ukraine": (1932, 1933, 0),
-               "kazakhstan": (1930, 1933, 1)}
+    windows = {
+        "ussr": (1932, 1933, None),
+        "ukraine": (1932, 1933, 0),
+        "kazakhstan": (1930, 1933, 1),
+    }
     totals = {}
     for region, (first, last, k) in windows.items():
         by_year = dict(zip(years, series[f"excess_deaths_{region}"].tolist(), strict=True))

@@ -86,12 +86,21 @@ def distribute(
     urban_supply = min(norm * urban, stock - other - exports)
     new_reserve = stock - other - exports - urban_supply
 
-    revenue = (exports * pol.at("world_grain_price", year)
-               + pol.at("other_exports", year)) + pol.at("foreign_credit", year)
+    revenue = (
+        exports * pol.at("world_grain_price", year) + pol.at("other_exports", year)
+    ) + pol.at("foreign_credit", year)
     imports = p["machinery_import_share"] * revenue / pol.at("import_price_index", year)
     return GrainYear(
-        harvest=harvest, procurement=procurement, seed=seed, fodder=fodder,
-        fodder_need=fodder_need, food=food, exports=exports, urban_supply=urban_supply,
-        state_other=other, reserve=new_reserve, export_revenue=revenue - pol.at(
-            "foreign_credit", year), machinery_imports=imports,
+        harvest=harvest,
+        procurement=procurement,
+        seed=seed,
+        fodder=fodder,
+        fodder_need=fodder_need,
+        food=food,
+        exports=exports,
+        urban_supply=urban_supply,
+        state_other=other,
+        reserve=new_reserve,
+        export_revenue=revenue - pol.at("foreign_credit", year),
+        machinery_imports=imports,
     )

@@ -112,8 +112,7 @@ def produce(spec: SimSpec, state: State, plan: AnnualPlan, v: FloatArray) -> Ind
     st = INDUSTRY.index("steel")
     resources = v[m] * final_use[m] + p["steel_to_construction"] * v[st] * final_use[st]
     delta = np.asarray(e.depreciation)[idx]
-    lacking = np.maximum(0.0, plan.horizon_quotas - (1 - delta) * state.capacity
-                         - state.unfinished)
+    lacking = np.maximum(0.0, plan.horizon_quotas - (1 - delta) * state.capacity - state.unfinished)
     wanted = p["capital_output_ratio"] * v * lacking
     heavy = np.array([pid in HEAVY for pid in INDUSTRY])
     e_share = pol.at("heavy_share", year)

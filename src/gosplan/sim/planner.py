@@ -52,7 +52,8 @@ class AnnualPlan:
 
 def _target_points(spec: SimSpec, year: int) -> list[tuple[int, FloatArray]]:
     raised = spec.policy.at("plan_raised", year) > 0.5
-    points = [(spec.years[0], spec.base_final_demand)]
+    base = spec.years[0] if spec.base_year is None else spec.base_year
+    points = [(base, spec.base_final_demand)]
     for t in sorted(spec.targets):
         y = spec.raised_targets.get(t, spec.targets[t]) if raised else spec.targets[t]
         points.append((t, y))

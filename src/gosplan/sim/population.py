@@ -65,8 +65,12 @@ def live(
     ban = spec.policy.at("flight_ban", year)
     R, U = state.rural, state.urban
     gap = np.maximum(0.0, 1.0 - state.food_per_head / p["famine_threshold"])
-    excess_rural = (p["famine_max_rate"] * gap ** p["famine_exponent"]
-                    * (1 + p["flight_ban_mortality"] * ban) * R)
+    excess_rural = (
+        p["famine_max_rate"]
+        * gap ** p["famine_exponent"]
+        * (1 + p["flight_ban_mortality"] * ban)
+        * R
+    )
     urban_gap = max(0.0, 1.0 - urban_food / p["urban_famine_threshold"])
     excess_urban = p["famine_max_rate"] * urban_gap ** p["famine_exponent"] * U
     flight = p["famine_flight"] * gap * (1 - ban) * R
@@ -77,8 +81,9 @@ def live(
     # cannot lose more people than it has, so outflows are cut in proportion if needed.
     out = excess_rural + p["death_rate_rural"] * R + flight + migration + deported
     scale = np.where(out > R, R / np.where(out > 0, out, 1.0), 1.0)
-    excess_rural, flight, migration, deported = (a * scale for a in (excess_rural, flight,
-                                                                       migration, deported))
+    excess_rural, flight, migration, deported = (
+        a * scale for a in (excess_rural, flight, migration, deported)
+    )
     rural_deaths = p["death_rate_rural"] * R * scale
     deaths = rural_deaths + p["death_rate_urban"] * U
     rural_births = p["birth_rate_rural"] * (1 - p["famine_birth_drop"] * gap) * R
@@ -88,8 +93,14 @@ def live(
     urban = urban + flight + migration
     settler_deaths = p["settler_mortality"] * state.special_settlers
     return PopulationYear(
-        rural=rural, urban=urban,
+        rural=rural,
+        urban=urban,
         special_settlers=state.special_settlers + float(deported.sum()) - settler_deaths,
-        births=births, deaths=deaths, excess_deaths=excess_rural + excess_urban,
-        settler_deaths=settler_deaths, migration=migration, flight=flight, deported=deported,
+        births=births,
+        deaths=deaths,
+        excess_deaths=excess_rural + excess_urban,
+        settler_deaths=settler_deaths,
+        migration=migration,
+        flight=flight,
+        deported=deported,
     )

@@ -118,5 +118,7 @@ class SimSpec:
     """Final-demand targets by target year, shape (economy.n,), as the planner knows them."""
     base_final_demand: FloatArray
     """Final demand of the base year, shape (economy.n,), from which the plan interpolates."""
+    base_year: int | None = None
+    """Year of ``base_final_demand`` (the year before ``years[0]`` when a run is chained)."""
     raised_targets: Mapping[int, FloatArray] = field(default_factory=dict)
     """Targets of the raised variant, used in years where the ``plan_raised`` lever is on."""

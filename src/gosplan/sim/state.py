@@ -58,6 +58,10 @@ class State:
     """Workers and employees in the national economy, mn."""
     machinery_imports: float
     """Machinery imported for this year's investment, in the machinery unit."""
+    recent_entries: FloatArray
+    """Share of households that joined kolkhozes in the last two campaigns, shape (3,)."""
+    wage_base: tuple[float, float] = (0.0, 0.0)
+    """Urban food and cloth per worker in the first simulated year (the real wage's base)."""
 
     def evolve(self, **changes: object) -> State:
         """A copy with some fields changed."""

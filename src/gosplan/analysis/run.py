@@ -1,0 +1,259 @@
+"""``gosplan run``: simulate a scenario, chained across plans when the years ask for it.
+
+The simulation, the planner's quotas and the record go side by side into one tidy table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from gosplan.analysis.fit import FitReport, fit_report
+from gosplan.errors import InputFileError
+from gosplan.scenarios.record import load_record
+from gosplan.scenarios.simfiles import Scenario, load_scenario
+from gosplan.sim.engine import SimResult, famine_totals, simulate
+from gosplan.sim.series import COMPARATOR, INDUSTRY_SERIES
+from gosplan.sim.spec import INDUSTRY
+
+__all__ = ["FIT_YEARS", "KEY_SERIES", "Run", "parse_years", "run_scenario", "tidy"]
+
+FIT_YEARS = range(1928, 1933)
+#: The series a historian looks at first (the compact table of ``gosplan run``).
+KEY_SERIES = (
+    "pig_iron_output",
+    "steel_output",
+    "coal_output",
+    "electricity_output",
+    "grain_harvest",
+    "grain_procurement",
+    "grain_exports",
+    "cattle_summer",
+    "horses_summer",
+    "collectivization_pct",
+    "employed_national_economy",
+    "real_wage_index_1928_100",
+    "excess_deaths_ussr",
+)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Run:
+    """One simulation run, possibly across several chained scenarios."""
+
+    scenario: Scenario
+    """The scenario asked for."""
+    segments: tuple[tuple[Scenario, SimResult], ...]
+    result: SimResult
+    """The whole run as one result."""
+    years: tuple[int, ...]
+    """The years asked for (the run may have started earlier to reach them)."""
+    frame: pd.DataFrame
+    """Tidy: scenario, series, unit, year, value, kind, estimate, source."""
+    fit: FitReport
+    """Errors against the record, 1928-1932."""
+    seed: int | None = None
+
+
+def parse_years(text: str | None) -> tuple[int, int] | None:
+    """``"1928:1937"`` (or ``"1930"``) to a pair of years."""
+    if text is None:
+        return None
+    first, sep, last = text.partition(":")
+    try:
+        a, b = int(first), int(last) if sep else int(first)
+    except ValueError:
+        raise InputFileError(f"--years {text!r}: must be FIRST:LAST, e.g. 1928:1937") from None
+    if b < a:
+        raise InputFileError(f"--years {text!r}: the last year comes before the first")
+    return a, b
+
+
+def _merge(name: str, parts: Sequence[SimResult]) -> SimResult:
+    if len(parts) == 1:
+        return parts[0]
+    years = tuple(y for p in parts for y in p.years)
+    keys = set.intersection(*(set(p.series) for p in parts))
+    series = {
+        k: np.concatenate([p.series[k] for p in parts]) for k in keys if not k.startswith("famine_")
+    }
+    plan = {
+        k: np.concatenate([p.plan[k] for p in parts])
+        for k in set.intersection(*(set(p.plan) for p in parts))
+    }
+    last = parts[-1]
+    committed = last.committed if last.committed is not None else np.zeros(3)
+    return SimResult(
+        name=name,
+        years=years,
+        series=series,
+        plan=plan,
+        units=last.units,
+        totals=famine_totals(series, years, committed),
+        ledgers={k: np.concatenate([p.ledgers[k] for p in parts]) for k in last.ledgers},
+        states=tuple(s for p in parts for s in p.states),
+        committed=committed,
+    )
+
+
+def _chain(
+    scenario: Scenario, sets: Sequence[str], last_year: int, rng: np.random.Generator | None
+) -> list[tuple[Scenario, SimResult]]:
+    segments: list[tuple[Scenario, SimResult]] = []
+    current: Scenario | None = scenario
+    state = None
+    if scenario.start_from:
+        before = load_scenario(scenario.start_from, sets)
+        first = simulate(before.spec, rng)
+        segments.append((before, first))
+    while current is not None:
+        spec = current.spec
+        if segments:
+            prev = segments[-1][1]
+            state = prev.states[-1]
+            spec = replace(
+                spec, base_final_demand=_final_demand_of(spec, prev), base_year=prev.years[-1]
+            )
+        years = tuple(y for y in spec.years if y <= last_year)
+        if not years:
+            break
+        segments.append((current, simulate(replace(spec, years=years), rng, state)))
+        if years[-1] < last_year and current.continues_with:
+            current = load_scenario(current.continues_with, sets)
+        else:
+            current = None
+    return segments
+
+
+def _final_demand_of(spec: object, prev: SimResult) -> np.ndarray:
+    """Final demand of the last simulated year: the next plan's base."""
+    economy = spec.economy  # type: ignore[attr-defined]
+    x = np.zeros(economy.n)
+    for pid in INDUSTRY:
+        x[economy.index(pid)] = prev.series[INDUSTRY_SERIES[pid]][-1]
+    x[economy.index("grain")] = prev.series["grain_harvest_official_1930s"][-1]
+    return np.asarray(x - economy.A @ x)
+
+
+def run_scenario(
+    name: str = "ussr-1928",
+    *,
+    years: tuple[int, int] | None = None,
+    sets: Sequence[str] = (),
+    seed: int | None = None,
+) -> Run:
+    """Simulate ``name`` over ``years`` (default: the scenario's own), with ``--set`` changes."""
+    scenario = load_scenario(name, sets)
+    first, last = years or (scenario.spec.years[0], scenario.spec.years[-1])
+    reach = scenario.spec.years[-1]
+    follower = scenario.continues_with
+    while follower:
+        nxt = load_scenario(follower)
+        reach, follower = nxt.spec.years[-1], nxt.continues_with
+    if first < scenario.spec.years[0] or last > reach:
+        raise InputFileError(
+            f"--years {first}:{last}: outside scenario {scenario.spec.name} "
+            f"({scenario.spec.years[0]}:{reach})"
+        )
+    rng = None if seed is None else np.random.default_rng(seed)
+    segments = _chain(scenario, sets, last, rng)
+    result = _merge(scenario.spec.name, [r for _, r in segments])
+    asked = tuple(y for y in result.years if first <= y <= last)
+    return Run(
+        scenario=scenario,
+        segments=tuple(segments),
+        result=result,
+        years=asked,
+        frame=tidy(scenario.spec.name, result, asked),
+        fit=fit_report(result, FIT_YEARS),
+        seed=seed,
+    )
+
+
+def tidy(scenario: str, result: SimResult, years: Sequence[int]) -> pd.DataFrame:
+    """The run as one long table: simulated, plan_target and record rows."""
+    keep = [result.years.index(y) for y in years]
+    rows: list[dict[str, object]] = []
+    for name, values in sorted(result.series.items()):
+        unit = result.units.get(name, "")
+        for k in keep:
+            if np.isfinite(values[k]):
+                rows.append(
+                    {
+                        "series": name,
+                        "unit": unit,
+                        "year": result.years[k],
+                        "value": float(values[k]),
+                        "kind": "simulated",
+                        "estimate": "point",
+                        "source": "gosplan",
+                    }
+                )
+    for name, values in sorted(result.plan.items()):
+        for k in keep:
+            rows.append(
+                {
+                    "series": name,
+                    "unit": result.units.get(name, ""),
+                    "year": result.years[k],
+                    "value": float(values[k]),
+                    "kind": "plan_target",
+                    "estimate": "point",
+                    "source": "gosplan planner",
+                }
+            )
+    for name, (year, value) in sorted(result.totals.items()):
+        rows.append(
+            {
+                "series": name,
+                "unit": "mn deaths",
+                "year": year,
+                "value": value,
+                "kind": "simulated",
+                "estimate": "point",
+                "source": "gosplan",
+            }
+        )
+    rows.extend(_record_rows(result, years))
+    frame = pd.DataFrame(
+        rows, columns=["series", "unit", "year", "value", "kind", "estimate", "source"]
+    )
+    frame.insert(0, "scenario", scenario)
+    return frame
+
+
+def _record_rows(result: SimResult, years: Sequence[int]) -> list[dict[str, object]]:
+    record = load_record()
+    wanted = set(result.series) | set(result.totals)
+    rows: list[dict[str, object]] = []
+    for name in sorted(wanted):
+        rec_name = COMPARATOR.get(name, name)
+        if rec_name not in record.names():
+            continue
+        for kind, estimate in (
+            ("actual", "point"),
+            ("estimate_low", "low"),
+            ("estimate_high", "high"),
+            ("plan_target", "point"),
+        ):
+            best = record.best(rec_name, kind)
+            for year, row in best.iterrows():
+                in_window = year in years or (
+                    name in result.totals and year == result.totals[name][0]
+                )
+                if in_window:
+                    rows.append(
+                        {
+                            "series": name,
+                            "unit": row["unit"],
+                            "year": int(str(year)),
+                            "value": float(row["value"]),
+                            "kind": "plan_target" if kind == "plan_target" else "record",
+                            "estimate": estimate,
+                            "source": row["source"],
+                        }
+                    )
+    return rows

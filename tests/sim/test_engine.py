@@ -1,0 +1,85 @@
+"""The simulator: conservation of grain, people and animals; determinism; direction of change."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from gosplan.analysis.run import run_scenario
+from gosplan.scenarios.simfiles import load_scenario
+from gosplan.sim.engine import simulate
+
+
+@pytest.fixture(scope="module")
+def history():  # type: ignore[no-untyped-def]
+    return run_scenario("ussr-1928", years=(1928, 1937))
+
+
+@pytest.mark.parametrize("ledger", ["grain", "people", "animals"])
+def test_conserved_every_year(history, ledger: str) -> None:  # type: ignore[no-untyped-def]
+    # Stocks change only by the recorded flows, to rounding (values are of order 1e2).
+    residuals = history.result.ledgers[ledger]
+    assert len(residuals) == 10
+    assert np.max(residuals) < 1e-10
+
+
+def test_same_seed_same_bits_other_seed_differs() -> None:
+    spec = load_scenario("ussr-1928").spec
+    a = simulate(spec, np.random.default_rng(7))
+    b = simulate(spec, np.random.default_rng(7))
+    c = simulate(spec, np.random.default_rng(8))
+    for name in a.series:
+        assert np.array_equal(a.series[name], b.series[name], equal_nan=True), name
+    assert not np.array_equal(a.series["grain_harvest"], c.series["grain_harvest"])
+
+
+def test_without_a_generator_the_run_is_deterministic() -> None:
+    spec = load_scenario("ussr-1928").spec
+    a, b = simulate(spec), simulate(spec)
+    assert all(np.array_equal(a.series[k], b.series[k], equal_nan=True) for k in a.series)
+
+
+def test_key_series_move_the_right_way(history) -> None:  # type: ignore[no-untyped-def]
+    s = {
+        k: dict(zip(history.result.years, v, strict=True)) for k, v in history.result.series.items()
+    }
+    plan = {
+        k: dict(zip(history.result.years, v, strict=True)) for k, v in history.result.plan.items()
+    }
+    for name in ("pig_iron_output", "steel_output", "coal_output", "electricity_output"):
+        assert s[name][1932] > 1.3 * s[name][1928], name
+        assert s[name][1932] < plan[name][1932], name  # up, but short of the plan
+    assert s["grain_harvest"][1932] < s["grain_harvest"][1928]
+    for name in ("cattle_summer", "horses_summer", "pigs_summer", "sheep_and_goats_summer"):
+        assert s[name][1932] < 0.8 * s[name][1928], name
+    assert s["grain_procurement"][1932] > 1.4 * s["grain_procurement"][1928]
+    toll = history.result.totals["famine_excess_deaths_ussr"]
+    assert toll[0] == 1933
+    assert 5.5 <= toll[1] <= 7.5
+
+
+def test_chained_run_starts_second_plan_from_simulated_1932(history) -> None:  # type: ignore[no-untyped-def]
+    first, second = history.segments
+    assert first[0].spec.name == "ussr-1928"
+    assert second[0].spec.name == "ussr-1933"
+    end_1932 = first[1].states[-1]
+    start_1933 = second[1].states[0]
+    assert start_1933 is end_1932
+
+
+def test_counterfactual_changes_policy_only() -> None:
+    base = load_scenario("ussr-1928")
+    gentle = load_scenario("ussr-1928", ["policy.dekulakization=0"])
+    assert dict(base.spec.params) == dict(gentle.spec.params)
+    a, b = simulate(base.spec), simulate(gentle.spec)
+    assert b.series["kulak_families_deported_special_settlement"][-1] == 0
+    assert a.series["kulak_families_deported_special_settlement"][-1] > 3e5
+
+
+def test_aggregate_model_is_fast() -> None:
+    # Not a timing test: a guard that a run stays a few dozen solves, not thousands.
+    spec = load_scenario("ussr-1928").spec
+    result = simulate(replace(spec))
+    assert len(result.years) == 5
