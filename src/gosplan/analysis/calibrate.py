@@ -22,7 +22,7 @@ from gosplan.scenarios.simfiles import Scenario, load_scenario
 from gosplan.sim.engine import simulate
 from gosplan.sim.spec import SimSpec
 
-__all__ = ["Calibration", "calibrate", "write_parameters"]
+__all__ = ["Calibration", "calibrate", "write_calibrated", "write_parameters"]
 
 FIT_YEARS = range(1928, 1933)
 
@@ -102,4 +102,19 @@ def write_parameters(path: str | Path, fitted: dict[str, float]) -> Path:
         if count != 1:
             raise KeyError(f"{target}: cannot find the value line of [{name}]")
     write_text(target, text)
+    return target
+
+
+def write_calibrated(scenario: str | Scenario, calibration: Calibration, out: str | Path) -> Path:
+    """Write the scenario's parameters file, with the fitted values, to ``out``."""
+    from gosplan.scenarios.atomic import atomic_file
+
+    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    doc = sc.path.read_text(encoding="utf-8")
+    match = re.search(r'^parameters\s*=\s*"([^"]+)"', doc, flags=re.MULTILINE)
+    params_path = (sc.path.parent / (match.group(1) if match else "parameters.toml")).resolve()
+    target = Path(out)
+    with atomic_file(target) as tmp:
+        tmp.write_text(params_path.read_text(encoding="utf-8"), encoding="utf-8")
+        write_parameters(tmp, calibration.fitted)
     return target

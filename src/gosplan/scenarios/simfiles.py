@@ -206,7 +206,7 @@ def _targets(
         x = np.full(economy.n, np.nan) if fallback is None else fallback.copy()
         for product, value in zip(rows["product"], rows["gross_output"], strict=True):
             x[economy.index(str(product))] = float(value)
-        if np.isnan(x).any():
+        if np.isnan(x).any():  # a product the variant (and its fallback) gives no target
             raise InputFileError(
                 f"{where}: [plan] variant {variant!r} lacks a target for "
                 f"{economy.products[int(np.flatnonzero(np.isnan(x))[0])]!r}"
@@ -214,7 +214,8 @@ def _targets(
         return x
 
     year = int(_number(plan.get("target_year"), f"{where}: [plan] target_year"))
-    x_T = gross(str(plan.get("variant")), None)
+    fallback = gross(str(plan["fallback_variant"]), None) if plan.get("fallback_variant") else None
+    x_T = gross(str(plan.get("variant")), fallback)
     base = gross(str(plan.get("base_variant")), None)
     targets = {year: x_T - A @ x_T}
     raised = {}
@@ -298,6 +299,8 @@ def load_scenario(name: str | Path, sets: Sequence[str] = ()) -> Scenario:
                 raise InputFileError(f"{path}: [policy.{key}] is not a policy lever")
             policies[key] = table
         meta: Any = {**root_doc["scenario"], **(doc.get("scenario") or {})}
+        if isinstance(doc.get("plan"), dict):
+            root_doc = {**root_doc, "plan": {**root_doc.get("plan", {}), **doc["plan"]}}
     else:
         root_doc, root_path = doc, path
         policies.update(doc.get("policy") or {})

@@ -250,13 +250,16 @@ def simulate(
 
         ledgers["grain"].append(
             float(
-                np.abs(crop - grain.procurement - grain.seed - grain.fodder - grain.food).max()
+                np.abs(
+                    crop + grain.relief - grain.procurement - grain.seed - grain.fodder - grain.food
+                ).max()
                 + abs(
                     grain.procurement.sum()
                     + state.grain_reserve
                     - grain.exports
                     - grain.urban_supply
                     - grain.state_other
+                    - grain.relief.sum()
                     - grain.reserve
                 )
             )

@@ -8,9 +8,12 @@ then animals get what fodder is left, and the rest is eaten.
   (kolkhozes made the crop visible); with the seed rule on, ``P_r <= H_r - seed``;
 * seed ``σ S'``, food floor ``r_min · rural``, fodder ``min(F_need, rest)``, food = the rest:
   ``H = P + Seed + Fodder + Food`` exactly;
-* the state's grain: ``P + reserve = exports + urban supply + other state use + reserve'``;
-  exports are planned, but never cut into the towns' minimum ration;
+* the state's grain: ``P + reserve = exports + urban supply + relief + other + reserve'``;
+  exports are planned, but never cut into the towns' minimum ration; the state keeps a
+  reserve up to its target and the rest goes to the army, industry and deficit regions;
 * the towns get their norm, raised by ``u_x`` when bread is sold freely instead of rationed;
+* relief: a share ``ρ`` (a policy) of the state's stock goes back to villages whose grain
+  falls short of the famine threshold;
 * trade: export revenue at the world price of the year buys next year's machinery imports.
 """
 
@@ -38,6 +41,9 @@ class GrainYear:
     fodder: FloatArray
     fodder_need: FloatArray
     food: FloatArray
+    """Grain left to the village to eat, relief included."""
+    relief: FloatArray
+    """Grain the state returned to hungry villages."""
     exports: float
     urban_supply: float
     state_other: float
@@ -79,12 +85,23 @@ def distribute(
     food = left - fodder
 
     stock = float(procurement.sum()) + reserve
-    other = min(stock, p["state_other_use"])
     urban_min = p["urban_ration_min"] * urban
-    exports = min(export_plan, max(0.0, stock - other - urban_min))
+    exports = min(export_plan, max(0.0, stock - urban_min))
     norm = p["urban_ration_norm"] * (1 + p["unrationed_extra"] * (1 - pol.at("rationing", year)))
-    urban_supply = min(norm * urban, stock - other - exports)
-    new_reserve = stock - other - exports - urban_supply
+    urban_supply = min(norm * urban, stock - exports)
+    remaining = stock - exports - urban_supply
+    # Relief: a share of what the state still holds goes back to hungry villages, in
+    # proportion to how far their grain falls short of the famine threshold.
+    shortfall = np.maximum(0.0, p["famine_threshold"] * rural - food)
+    relief = np.zeros_like(food)
+    if shortfall.sum() > 0:
+        total = min(pol.at("famine_relief", year) * remaining, float(shortfall.sum()))
+        relief = total * shortfall / shortfall.sum()
+        remaining -= float(relief.sum())
+    # The state keeps a reserve; the rest feeds the army, industry and the grain-deficit
+    # regions, which the model does not follow further.
+    new_reserve = min(remaining, p["state_reserve_target"])
+    other = remaining - new_reserve
 
     revenue = (
         exports * pol.at("world_grain_price", year) + pol.at("other_exports", year)
@@ -96,7 +113,8 @@ def distribute(
         seed=seed,
         fodder=fodder,
         fodder_need=fodder_need,
-        food=food,
+        food=food + relief,
+        relief=relief,
         exports=exports,
         urban_supply=urban_supply,
         state_other=other,
