@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 
 from gosplan.errors import GosplanError
 
 __all__ = ["app", "main"]
+
+T = TypeVar("T")
 
 app = typer.Typer(
     name="gosplan",
@@ -37,6 +40,16 @@ class PlanMethod(StrEnum):
     """Kind of plan."""
 
     balance = "balance"
+    optimal = "optimal"
+    harmony = "harmony"
+
+
+class LPMethod(StrEnum):
+    """HiGHS algorithm for optimal plans."""
+
+    simplex = "simplex"
+    ipm = "ipm"
+    pdlp = "pdlp"
 
 
 class TableFormat(StrEnum):
@@ -89,8 +102,17 @@ def plan(
         typer.Option("--out", "-o", help="Write the plan to a .csv, .parquet or .json file."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    lp: Annotated[LPMethod, typer.Option(help="HiGHS algorithm (optimal plans).")] = (
+        LPMethod.simplex
+    ),
+    time_limit: Annotated[
+        float | None, typer.Option(min=0.0, help="Seconds the LP solver may take.")
+    ] = None,
 ) -> None:
-    """Compute the balanced plan (material balances) that meets the targets."""
+    """Compute the balanced plan (material balances), or the optimal plan and why targets fail."""
+    if method is not PlanMethod.balance:
+        _best_plan(economy, targets, method.value, lp.value, time_limit, out, as_json)
+        return
     from gosplan.analysis.plan import balanced_plan, plan_summary
     from gosplan.report.plan import plan_renderable, write_plan
 
@@ -106,6 +128,29 @@ def plan(
     Console().print(plan_renderable(run))
     if out is not None:
         typer.echo(f"Plan written to {out}")
+
+
+def _best_plan(
+    economy: Path | None,
+    targets: Path | None,
+    method: str,
+    lp: str,
+    time_limit: float | None,
+    out: Path | None,
+    as_json: bool,
+) -> None:
+    from gosplan.analysis.plan import optimal_or_harmony, optimal_summary
+    from gosplan.report.plan import optimal_renderable, write_optimal
+
+    run = optimal_or_harmony(economy, targets, method=method, lp_method=lp, time_limit=time_limit)
+    if out is not None:
+        write_optimal(run, out)
+    if as_json:
+        typer.echo(json.dumps(optimal_summary(run), allow_nan=False))
+        return
+    from rich.console import Console
+
+    Console().print(optimal_renderable(run))
 
 
 @app.command()
@@ -128,6 +173,119 @@ def generate(
 
     folder = generate_files(products, inputs, seed=seed, out=out, fmt=fmt.value)
     typer.echo(f"Wrote a {products:,}-product economy to {folder}")
+
+
+@app.command()
+def run(
+    scenario: Annotated[str, typer.Argument(help="Scenario name or file.")] = "ussr-1928",
+    years: Annotated[str | None, typer.Option(help="FIRST:LAST, e.g. 1928:1937.")] = None,
+    sets: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set", help="Change a policy or parameter: policy.NAME[.YEAR]=V, param.NAME=V."
+        ),
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            min=0, help="Draw the weather from this seed (default: the scenario's weather)."
+        ),
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Report folder.")] = Path(
+        "gosplan-report"
+    ),
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Simulate a scenario against the record, and write a report folder."""
+    from gosplan.analysis.run import parse_years, run_scenario
+    from gosplan.report.html import write_report
+    from gosplan.report.simulation import run_json, run_table
+
+    result = _with_progress(
+        "Simulating",
+        lambda: run_scenario(scenario, years=parse_years(years), sets=sets or (), seed=seed),
+    )
+    folder = write_report(result, out)
+    if as_json:
+        typer.echo(json.dumps(run_json(result), allow_nan=False))
+        return
+    from rich.console import Console
+
+    Console().print(run_table(result))
+    typer.echo(f"Report written to {folder / 'report.html'}")
+
+
+@app.command()
+def compare(
+    scenarios: Annotated[list[str], typer.Argument(help="Two or more scenarios.")],
+    years: Annotated[str | None, typer.Option(help="FIRST:LAST.")] = None,
+    sets: Annotated[list[str] | None, typer.Option("--set", help="As for run.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the table (.csv).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Scenarios side by side: the same series, the same years."""
+    from gosplan.analysis.compare import compare as compare_runs
+    from gosplan.analysis.compare import comparison_table
+    from gosplan.analysis.run import parse_years
+    from gosplan.report.compare import comparison_renderable, write_comparison
+
+    runs = _with_progress(
+        "Simulating", lambda: compare_runs(scenarios, years=parse_years(years), sets=sets or ())
+    )
+    table = comparison_table(runs)
+    if out is not None:
+        write_comparison(table, out)
+    if as_json:
+        typer.echo(json.dumps({"series": json.loads(table.to_json(orient="index"))}))
+        return
+    from rich.console import Console
+
+    Console().print(comparison_renderable(table))
+
+
+@app.command()
+def calibrate(
+    scenario: Annotated[
+        str, typer.Argument(help="Scenario whose parameters to fit.")
+    ] = "ussr-1928",
+    max_evaluations: Annotated[int, typer.Option(min=1, help="Least-squares iterations.")] = 30,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Parameters file to write.")] = Path(
+        "calibrated-parameters.toml"
+    ),
+) -> None:
+    """Fit the calibrated parameters to 1928-1932 (never later) and write the parameters file."""
+    from gosplan.analysis.calibrate import calibrate as fit
+    from gosplan.analysis.calibrate import write_calibrated
+    from gosplan.report.calibration import calibration_renderable
+
+    result = _with_progress("Calibrating", lambda: fit(scenario, max_evaluations=max_evaluations))
+    path = write_calibrated(scenario, result, out)
+    from rich.console import Console
+
+    Console().print(calibration_renderable(result))
+    typer.echo(f"Parameters written to {path}")
+
+
+@app.command()
+def scenarios() -> None:
+    """List the built-in scenarios and counterfactuals."""
+    from gosplan.scenarios.simfiles import builtin_scenarios, load_scenario
+
+    for name in builtin_scenarios():
+        sc = load_scenario(name)
+        first, last = sc.spec.years[0], sc.spec.years[-1]
+        typer.echo(f"{name:26} {first}-{last}  {sc.title}")
+
+
+def _with_progress(label: str, work: Callable[[], T]) -> T:
+    """Run ``work`` behind a spinner on a terminal (nothing is drawn when piped)."""
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        return work()
+    with console.status(f"{label}…"):
+        return work()
 
 
 def main(argv: list[str] | None = None) -> int:

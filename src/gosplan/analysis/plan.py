@@ -16,7 +16,15 @@ from gosplan.errors import InputFileError
 from gosplan.scenarios.builtin import builtin_path
 from gosplan.scenarios.loader import read_economy, read_targets
 
-__all__ = ["PlanRun", "balanced_plan", "find_targets", "plan_summary"]
+__all__ = [
+    "OptimalRun",
+    "PlanRun",
+    "balanced_plan",
+    "find_targets",
+    "optimal_or_harmony",
+    "optimal_summary",
+    "plan_summary",
+]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -98,3 +106,90 @@ def plan_summary(run: PlanRun) -> dict[str, Any]:
             for i in r.over_capacity.tolist()
         ],
     }
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class OptimalRun:
+    """An optimal (or harmony) plan, its diagnosis, and what it was made from."""
+
+    economy: Economy
+    targets: NDArray[np.float64]
+    plan: Any
+    """:class:`~gosplan.core.plan_result.OptimalPlan` or
+    :class:`~gosplan.core.harmony.HarmonyPlan`."""
+    diagnosis: Any
+    """:class:`~gosplan.core.diagnose.Diagnosis` of the targets."""
+    method: str
+
+
+def optimal_or_harmony(
+    economy_path: str | Path | None = None,
+    targets_path: str | Path | None = None,
+    *,
+    method: str = "optimal",
+    lp_method: str = "simplex",
+    time_limit: float | None = None,
+) -> OptimalRun:
+    """The best plan the economy can carry: Kantorovich's LP, or Cockshott's harmony method.
+
+    The diagnosis (how far the targets can be met, what binds, how much each limit must
+    grow) comes with it either way.
+    """
+    from gosplan.core.diagnose import diagnose
+    from gosplan.core.harmony import harmony_plan
+    from gosplan.core.optimal import optimal_plan
+
+    path = builtin_path() if economy_path is None else Path(economy_path)
+    economy = read_economy(path)
+    targets = read_targets(find_targets(path, targets_path), economy)
+    if method == "harmony":
+        plan: Any = harmony_plan(economy, targets)
+        diagnosis = diagnose(
+            economy,
+            targets,
+            method=lp_method,  # type: ignore[arg-type]
+            time_limit=time_limit,
+        )
+    else:
+        plan = optimal_plan(
+            economy,
+            targets,
+            method=lp_method,  # type: ignore[arg-type]
+            time_limit=time_limit,
+        )
+        plan.raise_for_status()
+        diagnosis = diagnose(economy, targets, plan)
+    return OptimalRun(economy, targets, plan, diagnosis, method)
+
+
+def optimal_summary(run: OptimalRun) -> dict[str, Any]:
+    """The optimal or harmony plan as one JSON-ready object."""
+    e, p = run.economy, run.plan
+    ids = e.products.tolist()
+
+    def by_product(values: Any) -> dict[str, float] | None:
+        if values is None:
+            return None
+        return dict(zip(ids, np.asarray(values, dtype=float).tolist(), strict=True))
+
+    doc = run.diagnosis.to_dict()
+    doc.update(
+        {
+            "economy": e.name,
+            "method": run.method,
+            "status": str(p.status),
+            "fulfilment": float(p.fulfilment) if p.fulfilment is not None else None,
+            "gross_output": by_product(p.gross_output),
+            "final_use": by_product(p.final_use),
+            "valuations": {
+                "products": by_product(p.product_prices),
+                "capacities": by_product(p.capacity_valuations),
+                "labour": None if p.labour_valuation is None else float(p.labour_valuation),
+            },
+            "iterations": int(p.iterations),
+            "sentences": run.diagnosis.sentences(),
+        }
+    )
+    if run.method == "harmony":
+        doc["optimal_fulfilment"] = run.diagnosis.fulfilment
+    return doc

@@ -152,3 +152,71 @@ def write_plan(run: PlanRun, path: str | Path) -> Path:
         else:
             frame.to_parquet(tmp, index=False)
     return target
+
+
+def optimal_renderable(run: Any) -> RenderableType:
+    """An optimal or harmony plan: the diagnosis in words, then the plan by product."""
+    e, p = run.economy, run.plan
+    title = (
+        f"{'Harmony' if run.method == 'harmony' else 'Optimal'} plan: {e.name} "
+        f"({e.n:,} products) — fulfilment {p.fulfilment:.1%}, {p.iterations} iterations"
+    )
+    table = Table(title=title, title_justify="left")
+    for col in ("product", "unit", "target", "final use", "gross output", "capacity", "valuation"):
+        table.add_column(col, justify="left" if col in ("product", "unit") else "right")
+    prices = p.product_prices
+    for i in range(min(e.n, MAX_ROWS)):
+        table.add_row(
+            e.names[i],
+            e.units[i],
+            fmt(float(run.targets[i])),
+            fmt(float(p.final_use[i])),
+            fmt(float(p.gross_output[i])),
+            fmt(float(e.capacity[i])),
+            "" if prices is None else f"{float(prices[i]):.4g}",
+        )
+    parts: list[RenderableType] = [table]
+    if e.n > MAX_ROWS:
+        parts.append(Text(f"… {e.n - MAX_ROWS:,} more products (write them all with --out)"))
+    if run.method == "harmony":
+        parts.append(
+            Text(
+                f"The LP optimum is {run.diagnosis.fulfilment:.1%}; harmony reaches "
+                f"{p.fulfilment:.1%}."
+            )
+        )
+    parts.append(Text("\n".join(run.diagnosis.sentences())))
+    return Group(*parts)
+
+
+def write_optimal(run: Any, path: str | Path) -> Path:
+    """Write an optimal or harmony plan: ``.json`` (the summary), ``.csv`` or ``.parquet``."""
+    from gosplan.analysis.plan import optimal_summary
+
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix == ".json":
+        write_text(target, json.dumps(optimal_summary(run), indent=2, allow_nan=False) + "\n")
+        return target
+    if suffix not in (".csv", ".parquet"):
+        raise OutputError(f"{target}: --out must end in .csv, .parquet or .json; got {suffix!r}")
+    e, p = run.economy, run.plan
+    frame = pd.DataFrame(
+        {
+            "product": e.products,
+            "name": list(e.names),
+            "unit": list(e.units),
+            "target": run.targets,
+            "final_use": p.final_use,
+            "gross_output": p.gross_output,
+            "capacity": e.capacity,
+        }
+    )
+    if p.product_prices is not None:
+        frame["valuation"] = p.product_prices
+    with atomic_file(target) as tmp:
+        if suffix == ".csv":
+            frame.to_csv(tmp, index=False)
+        else:
+            frame.to_parquet(tmp, index=False)
+    return target

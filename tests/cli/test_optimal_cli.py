@@ -1,0 +1,74 @@
+"""``gosplan plan --method optimal|harmony`` on the built-in 1928 economy and the plan's targets."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from gosplan.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_fyp_targets_against_1928_capacity_are_infeasible(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "plan", "--method", "optimal", "--json")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["status"] == "optimal"
+    assert 0 < doc["fulfilment"] < 1
+    binding = [b for b in doc["bottlenecks"] if b["valuation"] > 0]
+    assert [b["constraint"] for b in binding] == ["capacity:electricity"]
+    # Electricity must grow from 5.05 to the 22 bn kWh the plan needs.
+    assert binding[0]["shortfall"] == pytest.approx(22.0 - 5.05, rel=1e-6)
+    short = {b["constraint"] for b in doc["bottlenecks"] if b["shortfall"] > 0}
+    assert {"capacity:steel", "capacity:pig_iron", "capacity:coal", "labour"} <= short
+    assert set(doc["achievable"]) == set(doc["gross_output"])
+
+
+def test_words_name_the_bottleneck(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "plan", "--method", "optimal")
+    assert code == 0
+    assert "Targets cannot be met: at most 23% of the assortment." in out
+    assert "Binding: Electricity capacity (needs +16.9 bn kWh)" in out
+
+
+@pytest.mark.parametrize("lp", ["simplex", "ipm"])
+def test_lp_methods_agree(capsys: pytest.CaptureFixture[str], lp: str) -> None:
+    code, out, _ = run(capsys, "plan", "--method", "optimal", "--lp", lp, "--json")
+    assert code == 0
+    assert json.loads(out)["fulfilment"] == pytest.approx(0.2295454, rel=1e-5)
+
+
+def test_harmony_close_to_the_optimum(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "plan", "--method", "harmony", "--json")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["method"] == "harmony"
+    assert doc["fulfilment"] == pytest.approx(doc["optimal_fulfilment"], rel=0.01)
+
+
+def test_optimal_out_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, _ = run(capsys, "plan", "--method", "optimal", "--out", str(tmp_path / "p.json"))
+    assert code == 0
+    assert json.loads((tmp_path / "p.json").read_text())["fulfilment"] < 1
+
+
+def test_unbounded_objective_is_one_line(
+    capsys: pytest.CaptureFixture[str], mb_folder: Path, tmp_path: Path
+) -> None:
+    # No capacities and no labour limit: the assortment can grow without bound.
+    toml = mb_folder / "economy.toml"
+    toml.write_text(toml.read_text().replace("available = 1000.0\n", ""))
+    (mb_folder / "capacity.csv").write_text("product,capacity\n")
+    code, _, err = run(capsys, "plan", str(mb_folder), "--method", "optimal")
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1
+    assert "unbounded" in err.lower()
