@@ -172,7 +172,7 @@ def optimal_summary(run: OptimalRun) -> dict[str, Any]:
             return None
         return dict(zip(ids, np.asarray(values, dtype=float).tolist(), strict=True))
 
-    doc = run.diagnosis.to_dict()
+    doc: dict[str, Any] = dict(run.diagnosis.to_dict())
     doc.update(
         {
             "economy": e.name,
