@@ -199,7 +199,7 @@ def run(
     """Simulate a scenario against the record, and write a report folder."""
     from gosplan.analysis.run import parse_years, run_scenario
     from gosplan.report.html import write_report
-    from gosplan.report.simulation import run_json, run_table
+    from gosplan.report.simulation import run_summary, run_table
 
     result = _with_progress(
         "Simulating",
@@ -207,11 +207,12 @@ def run(
     )
     folder = write_report(result, out)
     if as_json:
-        typer.echo(json.dumps(run_json(result), allow_nan=False))
+        typer.echo(json.dumps(run_summary(result), allow_nan=False))
         return
     from rich.console import Console
 
-    Console().print(run_table(result))
+    console = Console()
+    Console(width=max(console.width, 100)).print(run_table(result))
     typer.echo(f"Report written to {folder / 'report.html'}")
 
 

@@ -18,6 +18,12 @@ from gosplan.errors import OutputError
 __all__ = ["atomic_file", "atomic_folder", "write_text"]
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _reason(exc: OSError) -> str:
     return exc.strerror or type(exc).__name__
 
@@ -71,6 +77,8 @@ def atomic_folder(path: str | Path, *, marker: str) -> Iterator[Path]:
     except OSError as exc:
         raise OutputError(f"{target}: cannot write ({_reason(exc)})") from None
     try:
+        # mkdtemp makes the folder private; a report or economy is meant to be shared.
+        tmp.chmod(0o777 & ~_umask())
         yield tmp
         _swap(tmp, target)
     except OSError as exc:

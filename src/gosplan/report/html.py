@@ -1,0 +1,533 @@
+"""A simulation run as a report folder: a self-contained HTML page, tidy CSVs, the scenario.
+
+``write_report(run, out)`` writes::
+
+    out/report.html           the report: inline SVG figures and CSS, no script, no requests
+    out/results.csv           the run's tidy table (simulated, plan_target and record rows)
+    out/fit.csv               every observation of the fit, 1928-1932, with its log error
+    out/famine.csv            the famine tolls against the scholarly bands
+    out/scenario-as-run.toml  name, years, --set items, seed, version, and the parameters
+                              and policies in force (after the --set items)
+    out/scenario.toml         the scenario file as it was read
+    out/parameters.toml       its parameters file as it was read
+
+The folder is assembled under a temporary name and swapped in whole: it appears complete or
+not at all. Same run, same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from gosplan.analysis.fit import FAMINE_BANDS
+from gosplan.analysis.run import FIT_YEARS, Run
+from gosplan.errors import InputFileError
+from gosplan.report import plots
+from gosplan.report.simulation import (
+    GOAL_MEDIAN_ERROR,
+    famine_rows,
+    fit_summary,
+    goal_checks,
+    label_of,
+    num,
+    num_range,
+    pct,
+    run_rows,
+    unit_of,
+)
+from gosplan.scenarios.atomic import atomic_folder
+from gosplan.scenarios.loader import read_toml
+from gosplan.scenarios.record import load_record
+from gosplan.scenarios.simfiles import Scenario, builtin_scenarios, load_scenario
+
+if TYPE_CHECKING:
+    from jinja2 import Template
+
+__all__ = ["REPORT_FILE", "RESULT_COLUMNS", "render_report", "results_frame", "write_report"]
+
+#: The file that marks a folder as a gosplan report (so that it may be replaced).
+REPORT_FILE = "report.html"
+#: Columns of ``results.csv``, in order.
+RESULT_COLUMNS = ("scenario", "series", "unit", "year", "value", "kind", "estimate", "source")
+_FIT_COLUMNS = (
+    "series",
+    "record_series",
+    "year",
+    "simulated",
+    "record",
+    "source",
+    "weight",
+    "count",
+    "log_error",
+)
+_FAMINE_COLUMNS = ("series", "simulated", "low", "high", "inside")
+_KIND_ORDER = {"plan_target": 0, "simulated": 1, "record": 2}
+_ESTIMATE_ORDER = {"point": 0, "low": 1, "high": 2}
+_OWN_SOURCES = ("gosplan", plots.PLANNER)
+
+
+# --- Tables ------------------------------------------------------------------------------
+
+
+def results_frame(run: Run) -> pd.DataFrame:
+    """The run's tidy table in a fixed order: series, kind, estimate, source, year."""
+    frame = run.frame
+    keys = list(
+        zip(
+            frame["series"].astype(str).tolist(),
+            [_KIND_ORDER.get(k, 9) for k in frame["kind"].tolist()],
+            [_ESTIMATE_ORDER.get(e, 9) for e in frame["estimate"].tolist()],
+            frame["source"].astype(str).tolist(),
+            frame["year"].astype(int).tolist(),
+            strict=True,
+        )
+    )
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    return frame.iloc[order][list(RESULT_COLUMNS)].reset_index(drop=True)
+
+
+def _cell(value: Any) -> str:
+    """A CSV cell: floats exactly as Python writes them back (repr), nothing as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
+    if isinstance(value, float | np.floating):
+        return repr(float(value)) if math.isfinite(value) else ""
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    return str(value)
+
+
+def _csv(frame: pd.DataFrame, columns: Sequence[str]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    arrays = [frame[c].to_numpy(dtype=object) for c in columns]
+    for k in range(len(frame)):
+        writer.writerow([_cell(a[k]) for a in arrays])
+    return buffer.getvalue().encode("utf-8")
+
+
+# --- The scenario as run -----------------------------------------------------------------
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return (
+            repr(value)
+            if math.isfinite(value)
+            else ("nan" if value != value else ("inf" if value > 0 else "-inf"))
+        )
+    if isinstance(value, str):
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+        return f'"{escaped}"'
+    if isinstance(value, Mapping):
+        return "{ " + ", ".join(f"{_key(k)} = {_toml(v)}" for k, v in value.items()) + " }"
+    if isinstance(value, Iterable):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return _toml(str(value))
+
+
+def _key(key: Any) -> str:
+    text = str(key)
+    bare = text and all((c.isalnum() and c.isascii()) or c in "-_" for c in text)
+    return text if bare else _toml(text)
+
+
+def scenario_as_run(run: Run) -> str:
+    """A TOML record of what was run: enough to run it again and to know what it was."""
+    from gosplan import __version__
+
+    sc = run.scenario
+    lines = [
+        "# The scenario as run by gosplan: what was asked for, and the parameters and",
+        "# policies in force after the --set items. scenario.toml and parameters.toml",
+        "# beside this file are the files as they were read.",
+        "",
+        "[run]",
+        f"scenario = {_toml(sc.spec.name)}",
+        f"title = {_toml(sc.title)}",
+        f"file = {_toml(sc.path.name)}",
+        f"first_year = {run.years[0]}",
+        f"last_year = {run.years[-1]}",
+        f"sets = {_toml(list(sc.overrides))}",
+    ]
+    if sc.base:
+        lines.append(f"base = {_toml(sc.base)}")
+    lines.append(f"seed = {run.seed}" if run.seed is not None else "# seed: none (deterministic)")
+    lines.append(f"gosplan = {_toml(__version__)}")
+    for seg, result in run.segments:
+        lines += [
+            "",
+            "[[run.segment]]",
+            f"scenario = {_toml(seg.spec.name)}",
+            f"first_year = {result.years[0]}",
+            f"last_year = {result.years[-1]}",
+        ]
+    for name, table in sc.parameters.items():
+        lines += ["", f"[parameters.{_key(name)}]"]
+        lines += [f"{_key(k)} = {_toml(v)}" for k, v in table.items()]
+    for name, table in sc.policies.items():
+        lines += ["", f"[policy.{_key(name)}]"]
+        lines += [f"{_key(k)} = {_toml(v)}" for k, v in table.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _scenario_files(scenario: Scenario) -> dict[str, bytes]:
+    """The scenario file and its parameters file, as read (best effort for the latter)."""
+    files = {"scenario.toml": scenario.path.read_bytes()}
+    root = scenario.path
+    if scenario.base:
+        root = builtin_scenarios().get(scenario.base, Path(scenario.base))
+    try:
+        meta = {**read_toml(root).get("scenario", {})}
+        if root != scenario.path:
+            meta.update(read_toml(scenario.path).get("scenario", {}) or {})
+        parameters = (root.parent / str(meta.get("parameters", "parameters.toml"))).resolve()
+        files["parameters.toml"] = parameters.read_bytes()
+    except (OSError, ValueError):
+        # The parameters in force are in scenario-as-run.toml whatever happens here.
+        pass
+    return files
+
+
+# --- The page ----------------------------------------------------------------------------
+
+
+@cache
+def _template() -> Template:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+    env = Environment(
+        loader=FileSystemLoader(Path(__file__).with_name("templates")),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env.get_template("report.html.j2")
+
+
+def _citations(frame: pd.DataFrame, series: Sequence[str]) -> list[dict[str, str]]:
+    """Full citations of the record sources behind ``series``, in order of first use."""
+    names = frame["series"].to_numpy()
+    sources = frame["source"].astype(str).to_numpy()
+    seen: dict[str, None] = {}
+    for name in series:
+        for source in sources[names == name].tolist():
+            for part in (p.strip() for p in source.split(";")):
+                if part and part not in _OWN_SOURCES:
+                    seen.setdefault(part, None)
+    record = load_record()
+    out = []
+    for source in seen:
+        try:
+            text = record.citation(source)
+        except KeyError:
+            text = "not in the record's list of sources"
+        url = ""
+        if source in record.sources.index:
+            raw = record.sources.loc[source, "url"]
+            if isinstance(raw, str) and raw.startswith(("http://", "https://")):
+                url = raw
+        out.append({"id": source, "citation": text, "url": url})
+    return out
+
+
+def _summary_rows(run: Run) -> list[dict[str, Any]]:
+    out = []
+    for row in run_rows(run):
+        low, high = row["record_low"], row["record_high"]
+        record = num(row["record"]) if row["record"] is not None else num_range(low, high)
+        error = row["log_error"]
+        out.append(
+            {
+                "label": row["label"],
+                "unit": row["unit"],
+                "plan": num(row["plan"]),
+                "quota": num(row["quota"]),
+                "first": num(row["simulated_first"]),
+                "last": num(row["simulated"]),
+                "record": record,
+                "source": row["record_source"] or "",
+                "error": pct(error),
+                "off": error is not None and abs(error) > GOAL_MEDIAN_ERROR,
+            }
+        )
+    return out
+
+
+def _fit_table(run: Run) -> tuple[list[int], list[dict[str, Any]]]:
+    rows = run.fit.rows
+    years = [y for y in FIT_YEARS if y in run.result.years]
+    names = rows["series"].to_numpy()
+    row_years = rows["year"].to_numpy(dtype=np.int64)
+    errors = rows["log_error"].to_numpy(dtype=np.float64)
+    sources = rows["source"].astype(str).to_numpy()
+    table = []
+    for name in dict.fromkeys(names.tolist()):
+        pick = names == name
+        by_year = dict(zip(row_years[pick].tolist(), errors[pick].tolist(), strict=True))
+        cells = [
+            {
+                "text": pct(by_year.get(y)),
+                "off": y in by_year and abs(by_year[y]) > GOAL_MEDIAN_ERROR,
+            }
+            for y in years
+        ]
+        median = float(np.median(np.abs(errors[pick])))
+        table.append(
+            {
+                "label": label_of(str(name)),
+                "unit": unit_of(str(name)),
+                "cells": cells,
+                "median": pct(median, signed=False),
+                "sources": ", ".join(dict.fromkeys(sources[pick].tolist())),
+            }
+        )
+    return years, table
+
+
+def _famine_table(run: Run) -> list[dict[str, Any]]:
+    frame = run.frame
+    out = []
+    for row in famine_rows(run):
+        name = row["series"]
+        mask = (frame["series"] == name).to_numpy() & (frame["kind"] == "record").to_numpy()
+        estimates = frame["estimate"].to_numpy()[mask]
+        values = frame["value"].to_numpy(dtype=np.float64)[mask]
+        low = values[estimates == "low"]
+        high = values[estimates == "high"]
+        record = num_range(float(low[0]), float(high[0])) if low.size and high.size else "—"
+        sources = ", ".join(dict.fromkeys(frame["source"].to_numpy()[mask].tolist()))
+        out.append(
+            {
+                "label": row["label"],
+                "simulated": f"{row['simulated']:.2f}",
+                "band": f"{row['low']:g}–{row['high']:g}",
+                "inside": row["inside"],
+                "record": record,
+                "source": sources,
+            }
+        )
+    return out
+
+
+def _values_by_year(values: Any) -> str:
+    if not isinstance(values, Mapping):
+        return _plain(values)
+    return "; ".join(f"{k}: {_plain(v)}" for k, v in values.items())
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if isinstance(value, list):
+        return "–".join(_plain(v) for v in value)
+    return str(value)
+
+
+def _from_base(scenario: Scenario) -> tuple[str, list[str]]:
+    """A counterfactual's own description and the policies it changes from its base.
+
+    The description is empty where a counterfactual only inherits its base's, which would
+    describe the history it departs from.
+    """
+    if not scenario.base:
+        return scenario.description, []
+    try:
+        base = load_scenario(scenario.base)
+    except InputFileError:
+        return scenario.description, []
+    own = "" if scenario.description == base.description else scenario.description
+    changed = [
+        name
+        for name, table in scenario.policies.items()
+        if base.policies.get(name) != table and name not in _set_names(scenario)
+    ]
+    return own, changed
+
+
+def _set_names(scenario: Scenario) -> set[str]:
+    return {
+        item.partition("=")[0].strip().split(".")[1]
+        for item in scenario.overrides
+        if item.count(".") >= 1
+    }
+
+
+def _parameters(scenario: Scenario) -> list[dict[str, Any]]:
+    changed = _set_names(scenario)
+    return [
+        {
+            "name": name,
+            "value": _plain(table.get("value")),
+            "unit": str(table.get("unit", "")),
+            "kind": str(table.get("kind", "")),
+            "range": _plain(table.get("range", "")),
+            "source": str(table.get("source", "")),
+            "why": str(table.get("why", "")),
+            "set": name in changed,
+        }
+        for name, table in scenario.parameters.items()
+    ]
+
+
+def _policies(scenario: Scenario) -> list[dict[str, Any]]:
+    changed = _set_names(scenario) | set(_from_base(scenario)[1])
+    return [
+        {
+            "name": name,
+            "by_year": _values_by_year(table.get("values")),
+            "unit": str(table.get("unit", "")),
+            "source": str(table.get("source", "")),
+            "why": str(table.get("why", "")),
+            "set": name in changed,
+        }
+        for name, table in scenario.policies.items()
+        if isinstance(table, Mapping)
+    ]
+
+
+def _panels(run: Run) -> list[dict[str, Any]]:
+    from markupsafe import Markup
+
+    frame = run.frame
+    committed = run.result.committed
+    regions = (
+        {}
+        if committed is None
+        else {
+            "ussr": float(np.sum(committed)),
+            "ukraine": float(committed[0]),
+            "kazakhstan": float(committed[1]),
+        }
+    )
+    threshold = run.scenario.parameters.get("famine_threshold", {}).get("value")
+    threshold_kg = None if threshold is None else 1000 * float(threshold)
+    figures = {
+        "industry": plots.industry_svg(frame),
+        "agriculture": plots.agriculture_svg(frame),
+        "livestock": plots.livestock_svg(frame),
+        "collectivization": plots.collectivization_svg(frame),
+        "famine": plots.famine_svg(
+            frame, bands=FAMINE_BANDS, threshold_kg=threshold_kg, committed=regions
+        ),
+        "population": plots.population_svg(frame),
+    }
+    return [
+        {
+            "id": key,
+            "svg": Markup(svg),  # matplotlib's own SVG, built above
+            "sources": _citations(frame, plots.PANELS[key]),
+        }
+        for key, svg in figures.items()
+    ]
+
+
+def _context(run: Run) -> dict[str, Any]:
+    from markupsafe import Markup
+
+    from gosplan import __version__
+
+    sc = run.scenario
+    description, changed = _from_base(sc)
+    famine = famine_rows(run)
+    ussr = next((r for r in famine if r["series"] == "famine_excess_deaths_ussr"), None)
+    years, fit_rows = _fit_table(run)
+    summary = fit_summary(run)
+    return {
+        "scenario": {
+            "name": sc.spec.name,
+            "title": sc.title,
+            "description": description,
+            "changed": changed,
+            "file": sc.path.name,
+            "base": sc.base,
+            "sets": list(sc.overrides),
+        },
+        "segments": [
+            {"name": seg.spec.name, "first": res.years[0], "last": res.years[-1]}
+            for seg, res in run.segments
+        ],
+        "first_year": run.years[0],
+        "last_year": run.years[-1],
+        "seed": run.seed,
+        "version": __version__,
+        "rows": _summary_rows(run),
+        "famine": _famine_table(run),
+        "ussr_toll": None if ussr is None else f"{ussr['simulated']:.1f}",
+        "ussr_toll_value": None if ussr is None else ussr["simulated"],
+        "ussr_band": None if ussr is None else f"{ussr['low']:g}–{ussr['high']:g}",
+        "fit": {
+            "years": years,
+            "rows": fit_rows,
+            "median": pct(summary["median_abs_log_error"], signed=False),
+            "goal": f"{GOAL_MEDIAN_ERROR:.0%}",
+            "met": summary["median_abs_log_error"] is not None
+            and summary["median_abs_log_error"] <= GOAL_MEDIAN_ERROR,
+            "observations": summary["observations"],
+            "series": summary["series"],
+            "loss": num(summary["loss"]),
+            "svg": Markup(plots.fit_svg(run.fit.rows, goal=GOAL_MEDIAN_ERROR)),
+        },
+        "goals": [
+            {**g, "label": label_of(g["series"]) if g["series"] != "fit" else "Fit"}
+            for g in goal_checks(run)
+        ],
+        "panels": _panels(run),
+        "parameters": _parameters(sc),
+        "policies": _policies(sc),
+        "threshold": sc.parameters.get("famine_threshold", {}).get("value"),
+    }
+
+
+def render_report(run: Run) -> str:
+    """The report page for ``run`` (self-contained HTML: inline SVG and CSS, no script)."""
+    return _template().render(**_context(run))
+
+
+def write_report(run: Run, out_dir: str | Path) -> Path:
+    """Write the report folder for ``run`` to ``out_dir`` and return the folder.
+
+    The folder is assembled under a temporary name and swapped in whole; an existing
+    folder is replaced only if it is empty or holds a ``report.html``.
+
+    Raises
+    ------
+    OutputError
+        ``out_dir`` cannot be written (its parent is missing or read-only, or it is a
+        file, or a folder of something else).
+    """
+    target = Path(out_dir)
+    # The folder's checks come first, so that a bad --out fails before any drawing; a
+    # failure while rendering removes the half-filled temporary folder.
+    with atomic_folder(target, marker=REPORT_FILE) as tmp:
+        files: dict[str, bytes] = {
+            REPORT_FILE: render_report(run).encode("utf-8"),
+            "results.csv": _csv(results_frame(run), RESULT_COLUMNS),
+            "fit.csv": _csv(run.fit.rows, _FIT_COLUMNS),
+            "famine.csv": _csv(
+                pd.DataFrame(famine_rows(run), columns=list(_FAMINE_COLUMNS)), _FAMINE_COLUMNS
+            ),
+            "scenario-as-run.toml": scenario_as_run(run).encode("utf-8"),
+            **_scenario_files(run.scenario),
+        }
+        for name, data in files.items():
+            (tmp / name).write_bytes(data)
+    return target

@@ -1,0 +1,477 @@
+"""A simulation run for people: plan against outcome against the record, in a compact table.
+
+``run_rows`` is the table as plain data (also what ``--json`` prints); ``run_table`` renders
+it, with the famine toll against the scholarly bands and the fit, in under 100 columns.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from gosplan.analysis.fit import FAMINE_BANDS
+from gosplan.analysis.run import FIT_YEARS, KEY_SERIES, Run
+from gosplan.sim.series import UNITS
+
+__all__ = [
+    "GOAL_MEDIAN_ERROR",
+    "LABELS",
+    "PANELS",
+    "famine_rows",
+    "fit_summary",
+    "goal_checks",
+    "label_of",
+    "num",
+    "num_range",
+    "pct",
+    "run_rows",
+    "run_summary",
+    "run_table",
+    "unit_of",
+]
+
+#: The fit the model aims at: median absolute log error over the physical series, 1928-32.
+GOAL_MEDIAN_ERROR = 0.10
+
+#: Human names of the series (simulated names; the record's where they are the same).
+LABELS = {
+    "pig_iron_output": "Pig iron",
+    "steel_output": "Steel",
+    "coal_output": "Coal",
+    "oil_output": "Oil",
+    "electricity_output": "Electricity",
+    "machinery_output_1926_27_prices": "Machinery",
+    "cotton_fabric_output": "Cotton fabric",
+    "grain_harvest": "Grain harvest",
+    "grain_harvest_official_1930s": "Grain harvest, official",
+    "grain_procurement": "Grain procurement",
+    "grain_exports": "Grain exports",
+    "grain_share_of_export_earnings": "Grain in export earnings",
+    "grain_sown_area": "Grain sown area",
+    "grain_retained_per_rural_head": "Grain retained per rural head",
+    "grain_retained_per_rural_head_ukraine": "Grain retained, Ukraine",
+    "grain_retained_per_rural_head_kazakhstan": "Grain retained, Kazakhstan",
+    "food_per_rural_head": "Food per rural head",
+    "collectivization_pct": "Collectivized",
+    "households_in_kolkhozes": "Households in kolkhozes",
+    "horses_summer": "Horses",
+    "cattle_summer": "Cattle",
+    "pigs_summer": "Pigs",
+    "sheep_and_goats_summer": "Sheep and goats",
+    "kazakhstan_cattle": "Cattle, Kazakhstan",
+    "kazakhstan_sheep": "Sheep, Kazakhstan",
+    "tractors_in_agriculture": "Tractors in agriculture",
+    "population_total": "Population",
+    "population_urban": "Urban population",
+    "population_rural": "Rural population",
+    "employed_national_economy": "Employed",
+    "real_wage_index_1928_100": "Real wage",
+    "excess_deaths_ussr": "Excess deaths",
+    "excess_deaths_ukraine": "Excess deaths, Ukraine",
+    "excess_deaths_kazakhstan": "Excess deaths, Kazakhstan",
+    "famine_excess_deaths_ussr": "Famine 1932–33, USSR",
+    "famine_excess_deaths_ukraine": "Famine 1932–33, Ukraine",
+    "famine_excess_deaths_kazakhstan": "Famine 1930–33, Kazakhstan",
+    "special_settlers_count": "Special settlers",
+    "kulak_families_deported_special_settlement": "Kulak families deported",
+    "export_revenue": "Export revenue",
+    "machinery_imports": "Machinery imports",
+}
+#: The series each panel of the report draws (simulated names), for its plots and citations.
+PANELS: dict[str, tuple[str, ...]] = {
+    "industry": (
+        "pig_iron_output",
+        "steel_output",
+        "coal_output",
+        "electricity_output",
+        "oil_output",
+        "machinery_output_1926_27_prices",
+    ),
+    "agriculture": (
+        "grain_harvest",
+        "grain_harvest_official_1930s",
+        "grain_procurement",
+        "grain_exports",
+        "grain_share_of_export_earnings",
+    ),
+    "livestock": (
+        "horses_summer",
+        "cattle_summer",
+        "pigs_summer",
+        "sheep_and_goats_summer",
+        "kazakhstan_cattle",
+        "kazakhstan_sheep",
+    ),
+    "collectivization": (
+        "collectivization_pct",
+        "households_in_kolkhozes",
+        "kulak_families_deported_special_settlement",
+        "special_settlers_count",
+    ),
+    "famine": (
+        "excess_deaths_ussr",
+        "excess_deaths_ukraine",
+        "excess_deaths_kazakhstan",
+        "famine_excess_deaths_ussr",
+        "famine_excess_deaths_ukraine",
+        "famine_excess_deaths_kazakhstan",
+        "food_per_rural_head",
+        "grain_retained_per_rural_head",
+        "grain_retained_per_rural_head_ukraine",
+        "grain_retained_per_rural_head_kazakhstan",
+    ),
+    "population": (
+        "population_total",
+        "population_urban",
+        "population_rural",
+        "employed_national_economy",
+        "real_wage_index_1928_100",
+        "tractors_in_agriculture",
+    ),
+}
+
+_SHORT_UNITS = {
+    "% of peasant households": "% households",
+    "index 1928=100": "1928=100",
+    "thousand physical units": "thousand",
+    "kg grain-equivalent": "kg",
+}
+#: Heavy industry: up from 1928, but short of the plan by 1932.
+_HEAVY = ("pig_iron_output", "steel_output", "coal_output", "electricity_output", "oil_output")
+_HERDS = ("horses_summer", "cattle_summer", "pigs_summer", "sheep_and_goats_summer")
+
+
+def label_of(series: str) -> str:
+    """Human name of a series (its name with spaces where none is known)."""
+    return LABELS.get(series, series.replace("_", " ").capitalize())
+
+
+def unit_of(series: str) -> str:
+    """Short unit of a simulated series, for tables and axis titles."""
+    unit = UNITS.get(series, "")
+    return _SHORT_UNITS.get(unit, unit)
+
+
+def num(value: float | None) -> str:
+    """A number as a table shows it: about three significant digits, or a dash."""
+    if value is None or not math.isfinite(value):
+        return "—"
+    size = abs(value)
+    if size >= 100 or value == 0:
+        return f"{value:,.0f}"
+    if size >= 10:
+        return f"{value:.1f}"
+    if size >= 1:
+        return f"{value:.2f}"
+    return f"{value:.3g}"
+
+
+def _finite(value: float) -> float | None:
+    return float(value) if math.isfinite(value) else None
+
+
+def _lookup(frame: pd.DataFrame, series: str, kind: str, year: int) -> dict[str, float]:
+    """Values by estimate (``point``, ``low``, ``high``; ``quota`` for the planner's)."""
+    mask = (
+        (frame["series"] == series).to_numpy()
+        & (frame["kind"] == kind).to_numpy()
+        & (frame["year"] == year).to_numpy()
+    )
+    estimates = frame["estimate"].to_numpy()[mask]
+    sources = frame["source"].to_numpy()[mask]
+    values = frame["value"].to_numpy(dtype=np.float64)[mask]
+    out: dict[str, float] = {}
+    for estimate, source, value in zip(estimates, sources, values, strict=True):
+        key = "quota" if source == "gosplan planner" else str(estimate)
+        out.setdefault(key, float(value))
+    return out
+
+
+def _source(frame: pd.DataFrame, series: str, year: int) -> str | None:
+    mask = (
+        (frame["series"] == series).to_numpy()
+        & (frame["kind"] == "record").to_numpy()
+        & (frame["year"] == year).to_numpy()
+    )
+    sources = frame["source"].to_numpy()[mask]
+    return str(sources[0]) if sources.size else None
+
+
+def _log_error(
+    run: Run, series: str, year: int, simulated: float, record: float | None
+) -> float | None:
+    """The fit's log error where the fit has the observation, else ln(simulated / record)."""
+    rows = run.fit.rows
+    mask = (rows["series"] == series).to_numpy() & (rows["year"] == year).to_numpy()
+    if mask.any():
+        return _finite(float(rows["log_error"].to_numpy(dtype=np.float64)[mask][0]))
+    if record is None or not record > 0 or not simulated > 0:
+        return None
+    return math.log(simulated / record)
+
+
+def run_rows(run: Run, series: Sequence[str] = KEY_SERIES) -> list[dict[str, Any]]:
+    """One row per key series: plan, quota, simulated (first and last year), record, error.
+
+    Returns
+    -------
+    list of dict
+        JSON-ready (``None`` where there is no value): ``series, label, unit, first_year,
+        year, plan`` (the plan's target in the record), ``quota`` (the model planner's),
+        ``simulated_first, simulated, record, record_low, record_high, record_source,
+        log_error`` (natural log of simulated over record).
+    """
+    frame = run.frame
+    first, last = run.years[0], run.years[-1]
+    rows = []
+    for name in series:
+        sim_first = _lookup(frame, name, "simulated", first).get("point", math.nan)
+        sim = _lookup(frame, name, "simulated", last).get("point", math.nan)
+        plans = _lookup(frame, name, "plan_target", last)
+        record = _lookup(frame, name, "record", last)
+        point = record.get("point")
+        low, high = record.get("low"), record.get("high")
+        compare = (
+            point
+            if point is not None
+            else ((low + high) / 2 if low is not None and high is not None else None)
+        )
+        rows.append(
+            {
+                "series": name,
+                "label": label_of(name),
+                "unit": unit_of(name),
+                "first_year": first,
+                "year": last,
+                "plan": plans.get("point"),
+                "quota": plans.get("quota"),
+                "simulated_first": _finite(sim_first),
+                "simulated": _finite(sim),
+                "record": point,
+                "record_low": low,
+                "record_high": high,
+                "record_source": _source(frame, name, last),
+                "log_error": _log_error(run, name, last, sim, compare),
+            }
+        )
+    return rows
+
+
+def famine_rows(run: Run) -> list[dict[str, Any]]:
+    """The famine tolls against the scholarly bands.
+
+    Returns
+    -------
+    list of dict
+        ``series, label, simulated, low, high, inside`` (mn deaths).
+    """
+    famine = run.fit.famine
+    names = famine["series"].tolist()
+    values = famine["simulated"].to_numpy(dtype=np.float64)
+    return [
+        {
+            "series": name,
+            "label": label_of(name),
+            "simulated": float(value),
+            "low": FAMINE_BANDS[name][0],
+            "high": FAMINE_BANDS[name][1],
+            "inside": bool(FAMINE_BANDS[name][0] <= value <= FAMINE_BANDS[name][1]),
+        }
+        for name, value in zip(names, values.tolist(), strict=True)
+    ]
+
+
+def fit_summary(run: Run) -> dict[str, Any]:
+    """Median absolute log error and loss over the years fitted (1928-1932 at most)."""
+    rows = run.fit.rows
+    years = rows["year"].to_numpy(dtype=np.int64)
+    return {
+        "first_year": int(years.min()) if years.size else FIT_YEARS.start,
+        "last_year": int(years.max()) if years.size else FIT_YEARS.stop - 1,
+        "median_abs_log_error": _finite(run.fit.median_abs_log_error),
+        "goal": GOAL_MEDIAN_ERROR,
+        "observations": len(rows),
+        "series": int(rows["series"].nunique()),
+        "loss": _finite(run.fit.loss),
+    }
+
+
+def _at(run: Run, series: str, year: int) -> float | None:
+    values = run.result.series.get(series)
+    if values is None or year not in run.result.years:
+        return None
+    return _finite(float(values[run.result.years.index(year)]))
+
+
+def _plan_at(run: Run, series: str, year: int) -> float | None:
+    """The plan's target in the record for ``year``, else the model planner's quota."""
+    plans = _lookup(run.frame, series, "plan_target", year)
+    target = plans.get("point", plans.get("quota"))
+    if target is None and series in run.result.plan and year in run.result.years:
+        target = float(run.result.plan[series][run.result.years.index(year)])
+    return target
+
+
+def goal_checks(run: Run) -> list[dict[str, Any]]:
+    """The direction of every key series over 1928-1932 and the fit, each met or not.
+
+    Heavy industry up but short of plan; harvest and herds down; procurement up; the
+    famine tolls inside their scholarly bands; the median absolute log error within
+    :data:`GOAL_MEDIAN_ERROR`. Empty where the run does not cover 1928-1932.
+    """
+    first, last = FIT_YEARS.start, FIT_YEARS.stop - 1
+    if first not in run.result.years or last not in run.result.years:
+        return []
+    checks: list[dict[str, Any]] = []
+
+    def add(name: str, goal: str, met: bool, detail: str) -> None:
+        checks.append({"series": name, "goal": goal, "met": bool(met), "detail": detail})
+
+    for name in _HEAVY:
+        a, b, plan = _at(run, name, first), _at(run, name, last), _plan_at(run, name, last)
+        if a is None or b is None or plan is None:
+            continue
+        add(
+            name,
+            "up, but short of plan",
+            a < b < plan,
+            f"{num(a)} → {num(b)} {unit_of(name)}, plan {num(plan)}",
+        )
+    for name, goal in (
+        ("grain_harvest", "down"),
+        *((h, "down") for h in _HERDS),
+        ("grain_procurement", "up"),
+    ):
+        a, b = _at(run, name, first), _at(run, name, last)
+        if a is None or b is None:
+            continue
+        add(name, goal, b < a if goal == "down" else b > a, f"{num(a)} → {num(b)} {unit_of(name)}")
+    for row in famine_rows(run):
+        add(
+            row["series"],
+            "inside the scholarly band",
+            row["inside"],
+            f"{num(row['simulated'])} mn, band {row['low']:g}–{row['high']:g}",
+        )
+    summary = fit_summary(run)
+    median = summary["median_abs_log_error"]
+    add(
+        "fit",
+        f"median |log error| ≤ {GOAL_MEDIAN_ERROR:.0%}",
+        median is not None and median <= GOAL_MEDIAN_ERROR,
+        f"{pct(median)} over {summary['observations']} observations",
+    )
+    return checks
+
+
+def run_summary(run: Run) -> dict[str, Any]:
+    """Everything the terminal shows, as JSON-ready data."""
+    return {
+        "scenario": run.scenario.spec.name,
+        "title": run.scenario.title,
+        "years": [run.years[0], run.years[-1]],
+        "sets": list(run.scenario.overrides),
+        "seed": run.seed,
+        "rows": run_rows(run),
+        "famine": famine_rows(run),
+        "fit": fit_summary(run),
+        "goals": goal_checks(run),
+    }
+
+
+def pct(log_error: float | None, signed: bool = False) -> str:
+    """A log error as a percentage: ``+12%`` (signed, whole) or ``4.6%``; a dash if none."""
+    if log_error is None or not math.isfinite(log_error):
+        return "—"
+    if signed:
+        rounded = round(100 * log_error)
+        return f"{rounded:+d}%" if rounded else "0%"
+    return f"{100 * log_error:.1f}%"
+
+
+def num_range(low: float | None, high: float | None) -> str:
+    """A published range, ``43–50`` (one number where both ends agree)."""
+    if low is None or high is None:
+        return "—"
+
+    def short(value: float) -> str:
+        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
+
+    return short(low) if low == high else f"{short(low)}–{short(high)}"
+
+
+def _record_text(row: dict[str, Any]) -> str:
+    if row["record"] is not None:
+        return num(row["record"])
+    return num_range(row["record_low"], row["record_high"])
+
+
+def run_table(run: Run) -> RenderableType:
+    """The run as a compact rich table, with the famine and the fit beneath it."""
+    rows = run_rows(run)
+    first, last = run.years[0], run.years[-1]
+    table = Table(
+        title=f"{run.scenario.title}: plan, simulation and record",
+        title_justify="left",
+        caption=(
+            "plan: the plan's target in the record; quota: the model planner's; "
+            "error: 100·ln(simulated/record). Collectivized and grain exports follow "
+            "the scenario's policies."
+        ),
+        caption_justify="left",
+    )
+    table.add_column("series", no_wrap=True)
+    for header in ("plan", "quota", f"sim {first}", f"sim {last}", f"record {last}", "error"):
+        table.add_column(header, justify="right", no_wrap=True)
+    for row in rows:
+        unit = f" [dim]({row['unit']})[/dim]" if row["unit"] else ""
+        error = row["log_error"]
+        style = "bold" if error is not None and abs(error) > GOAL_MEDIAN_ERROR else ""
+        table.add_row(
+            f"{row['label']}{unit}",
+            num(row["plan"]),
+            num(row["quota"]),
+            num(row["simulated_first"]),
+            num(row["simulated"]),
+            _record_text(row),
+            Text(pct(error, signed=True), style=style),
+        )
+    lines = [Text.from_markup(_famine_line(run)), Text.from_markup(_fit_line(run))]
+    checks = goal_checks(run)
+    if checks:
+        missed = [c for c in checks if not c["met"]]
+        verdict = f"Goals: {len(checks) - len(missed)} of {len(checks)} met"
+        if missed:
+            verdict += "; missed: " + "; ".join(
+                f"{label_of(c['series'])} {c['goal']} ({c['detail']})" for c in missed
+            )
+        lines.append(Text(verdict))
+    return Group(table, *lines)
+
+
+def _famine_line(run: Run) -> str:
+    parts = []
+    for row in famine_rows(run):
+        region = row["label"].split(", ", 1)[-1]
+        mark = "inside" if row["inside"] else "[bold]outside[/bold]"
+        parts.append(f"{region} {num(row['simulated'])} mn ({mark} {row['low']:g}–{row['high']:g})")
+    if not parts:
+        return "Famine: the run does not reach 1933; no toll to compare."
+    return "Famine deaths 1932–33 (Kazakhstan 1930–33), simulated: " + "; ".join(parts) + "."
+
+
+def _fit_line(run: Run) -> str:
+    s = fit_summary(run)
+    return (
+        f"Fit {s['first_year']}–{s['last_year']}: median |log error| "
+        f"{pct(s['median_abs_log_error'])} over {s['observations']} observations of "
+        f"{s['series']} physical series; loss {num(s['loss'])}. "
+        "Outcomes from 1933 on are withheld and not fitted."
+    )
