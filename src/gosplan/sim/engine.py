@@ -163,7 +163,9 @@ def simulate(
             np.array([p[f"animal_food_{s}"] for s in SPECIES]) @ herd.herds
             + np.array([p[f"meat_{s}"] for s in SPECIES]) @ herd.slaughter
         )
-        food_per_head = (grain.food + animal_food) / pop.rural
+        # Household plots (the 1935 Model Charter) add potatoes and vegetables.
+        plot_food = p["plot_food"] * pol.at("private_plots", year)
+        food_per_head = (grain.food + animal_food) / pop.rural + plot_food
         seed_area = np.minimum(next_area, grain.seed / p["seed_rate"])
         imported_tractors = p["tractor_import_share"] * state.machinery_imports / p["tractor_price"]
         tractors = (

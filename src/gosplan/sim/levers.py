@@ -89,6 +89,7 @@ PARAMETERS: frozenset[str] = frozenset(
         "market_incentive",
         "plot_birth_boost",
         "plot_care",
+        "plot_food",
         "unrationed_extra",
         "real_wage_food_weight",
     ]
