@@ -21,6 +21,7 @@ from gosplan.sim.series import COMPARATOR
 
 __all__ = [
     "FAMINE_BANDS",
+    "FIT_COLUMNS",
     "FIT_SERIES",
     "FitReport",
     "fit_report",
@@ -55,6 +56,18 @@ FAMINE_BANDS = {
     "famine_excess_deaths_ukraine": (2.6, 5.0),
     "famine_excess_deaths_kazakhstan": (1.2, 2.3),
 }
+#: Columns of a fit report's rows, in order.
+FIT_COLUMNS = (
+    "series",
+    "record_series",
+    "year",
+    "simulated",
+    "record",
+    "source",
+    "weight",
+    "count",
+    "log_error",
+)
 _GRADE_WEIGHT = {
     "A": 1.0,
     "A/B": 0.85,
@@ -155,19 +168,7 @@ def fit_report(
         simulated=simulated,
         log_error=np.log(np.maximum(simulated, 1e-9) / obs["record"].to_numpy()),
     )
-    frame = frame[
-        [
-            "series",
-            "record_series",
-            "year",
-            "simulated",
-            "record",
-            "source",
-            "weight",
-            "count",
-            "log_error",
-        ]
-    ].reset_index(drop=True)
+    frame = frame[list(FIT_COLUMNS)].reset_index(drop=True)
     famine = []
     for name, (lo, hi) in FAMINE_BANDS.items():
         if name in result.totals:

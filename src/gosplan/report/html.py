@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from gosplan.analysis.fit import FAMINE_BANDS
+from gosplan.analysis.fit import FAMINE_BANDS, FIT_COLUMNS
 from gosplan.analysis.run import FIT_YEARS, Run
 from gosplan.errors import InputFileError
 from gosplan.report import plots
@@ -58,17 +58,7 @@ __all__ = ["REPORT_FILE", "RESULT_COLUMNS", "render_report", "results_frame", "w
 REPORT_FILE = "report.html"
 #: Columns of ``results.csv``, in order.
 RESULT_COLUMNS = ("scenario", "series", "unit", "year", "value", "kind", "estimate", "source")
-_FIT_COLUMNS = (
-    "series",
-    "record_series",
-    "year",
-    "simulated",
-    "record",
-    "source",
-    "weight",
-    "count",
-    "log_error",
-)
+_FIT_COLUMNS = FIT_COLUMNS
 _FAMINE_COLUMNS = ("series", "simulated", "low", "high", "inside")
 _KIND_ORDER = {"plan_target": 0, "simulated": 1, "record": 2}
 _ESTIMATE_ORDER = {"point": 0, "low": 1, "high": 2}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -138,19 +139,26 @@ def verdict(run: PlanRun) -> list[str]:
 
 def write_plan(run: PlanRun, path: str | Path) -> Path:
     """Write the plan to ``path``: ``.json`` (the summary), ``.csv`` or ``.parquet`` (a table)."""
+    return _write(path, lambda: plan_summary(run), lambda: plan_frame(run))
+
+
+def _write(
+    path: str | Path, summary: Callable[[], dict[str, Any]], frame: Callable[[], pd.DataFrame]
+) -> Path:
+    """Write a summary as ``.json`` or a table as ``.csv``/``.parquet``, atomically."""
     target = Path(path)
     suffix = target.suffix.lower()
     if suffix == ".json":
-        write_text(target, json.dumps(plan_summary(run), indent=2, allow_nan=False) + "\n")
+        write_text(target, json.dumps(summary(), indent=2, allow_nan=False) + "\n")
         return target
     if suffix not in (".csv", ".parquet"):
         raise OutputError(f"{target}: --out must end in .csv, .parquet or .json; got {suffix!r}")
-    frame: Any = plan_frame(run)
+    table = frame()
     with atomic_file(target) as tmp:
         if suffix == ".csv":
-            frame.to_csv(tmp, index=False)
+            table.to_csv(tmp, index=False)
         else:
-            frame.to_parquet(tmp, index=False)
+            table.to_parquet(tmp, index=False)
     return target
 
 
@@ -193,30 +201,21 @@ def write_optimal(run: Any, path: str | Path) -> Path:
     """Write an optimal or harmony plan: ``.json`` (the summary), ``.csv`` or ``.parquet``."""
     from gosplan.analysis.plan import optimal_summary
 
-    target = Path(path)
-    suffix = target.suffix.lower()
-    if suffix == ".json":
-        write_text(target, json.dumps(optimal_summary(run), indent=2, allow_nan=False) + "\n")
-        return target
-    if suffix not in (".csv", ".parquet"):
-        raise OutputError(f"{target}: --out must end in .csv, .parquet or .json; got {suffix!r}")
-    e, p = run.economy, run.plan
-    frame = pd.DataFrame(
-        {
-            "product": e.products,
-            "name": list(e.names),
-            "unit": list(e.units),
-            "target": run.targets,
-            "final_use": p.final_use,
-            "gross_output": p.gross_output,
-            "capacity": e.capacity,
-        }
-    )
-    if p.product_prices is not None:
-        frame["valuation"] = p.product_prices
-    with atomic_file(target) as tmp:
-        if suffix == ".csv":
-            frame.to_csv(tmp, index=False)
-        else:
-            frame.to_parquet(tmp, index=False)
-    return target
+    def frame() -> pd.DataFrame:
+        e, p = run.economy, run.plan
+        table = pd.DataFrame(
+            {
+                "product": e.products,
+                "name": list(e.names),
+                "unit": list(e.units),
+                "target": run.targets,
+                "final_use": p.final_use,
+                "gross_output": p.gross_output,
+                "capacity": e.capacity,
+            }
+        )
+        if p.product_prices is not None:
+            table["valuation"] = p.product_prices
+        return table
+
+    return _write(path, lambda: optimal_summary(run), frame)
