@@ -75,3 +75,14 @@ def test_scenarios_lists_builtins(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     for name in ("ussr-1928", "ussr-1933", "nep-continued", "no-dekulakization"):
         assert name in out
+
+
+def test_calibrate_writes_parameters(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    target = tmp_path / "fitted.toml"
+    code, out, _ = run(capsys, "calibrate", "--max-evaluations", "1", "--out", str(target))
+    assert code == 0
+    assert "Outcomes from 1933 on are withheld" in out
+    assert "famine_excess_deaths_ussr" in out
+    text = target.read_text()
+    assert "[famine_threshold]" in text
+    assert 'kind = "calibrated"' in text
