@@ -263,7 +263,7 @@ def calibrate(
     path = write_calibrated(scenario, result, out)
     from rich.console import Console
 
-    Console().print(calibration_renderable(result))
+    Console(width=max(Console().width, 100)).print(calibration_renderable(result))
     typer.echo(f"Parameters written to {path}")
 
 

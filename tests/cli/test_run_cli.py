@@ -81,7 +81,7 @@ def test_calibrate_writes_parameters(capsys: pytest.CaptureFixture[str], tmp_pat
     target = tmp_path / "fitted.toml"
     code, out, _ = run(capsys, "calibrate", "--max-evaluations", "1", "--out", str(target))
     assert code == 0
-    assert "Outcomes from 1933 on are withheld" in out
+    assert "withheld" in out
     assert "famine_excess_deaths_ussr" in out
     text = target.read_text()
     assert "[famine_threshold]" in text
