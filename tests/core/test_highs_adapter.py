@@ -13,6 +13,7 @@ import scipy.sparse as sp
 
 from gosplan.core.solvers import LPSolution, LPStatus, solve_lp
 from gosplan.core.solvers import highs as adapter
+from gosplan.core.solvers.highs import BasisStatus, LPBasis
 
 INF = np.inf
 METHODS = ["simplex", "ipm", "pdlp"]
@@ -217,3 +218,113 @@ def test_large_sparse_model_goes_in_one_piece() -> None:
     assert s.status is LPStatus.OPTIMAL
     assert s.x is not None
     np.testing.assert_allclose(M @ s.x, np.ones(n), atol=1e-9)
+
+
+# --- warm starts -------------------------------------------------------------------------
+
+
+def _moderate_args() -> tuple[object, ...]:
+    c, M, upper, _ = _moderate_lp(200)
+    n = M.shape[0]
+    return c, M, np.zeros(n), np.full(n, INF), np.zeros(n + 1), upper
+
+
+def test_restart_from_the_optimal_basis_takes_no_iteration() -> None:
+    args = _moderate_args()
+    cold = solve_lp(*args, maximize=True, return_basis=True)  # type: ignore[arg-type]
+    assert cold.status is LPStatus.OPTIMAL
+    assert cold.iterations > 0
+    basis = cold.basis
+    assert basis is not None
+    m, n = args[1].shape  # type: ignore[attr-defined]
+    assert basis.col_status.shape == (n,)
+    assert basis.row_status.shape == (m,)
+    assert basis.basic == m
+    assert not basis.col_status.flags.writeable
+    warm = solve_lp(*args, maximize=True, basis=basis)  # type: ignore[arg-type]
+    assert warm.status is LPStatus.OPTIMAL
+    assert warm.iterations == 0
+    assert warm.basis is None  # not asked for
+    for name in ("x", "row_duals", "col_duals"):
+        np.testing.assert_allclose(getattr(warm, name), getattr(cold, name), atol=1e-12)
+
+
+def test_hand_built_basis_of_the_maximisation() -> None:
+    # The optimum of _max_example: x0 at its upper bound 4, x1 basic, the row at its
+    # upper bound 6. Starting there, the solver only confirms it.
+    basis = LPBasis(
+        col_status=np.array([BasisStatus.UPPER, BasisStatus.BASIC]),
+        row_status=np.array([BasisStatus.UPPER]),
+    )
+    s = solve_lp([1, 1], [[1, 2]], [-INF], [6], [0, 0], [4, INF], maximize=True, basis=basis)
+    assert s.status is LPStatus.OPTIMAL
+    assert s.iterations == 0
+    np.testing.assert_allclose(s.x, [4.0, 1.0])
+    np.testing.assert_allclose(s.row_duals, [0.5])
+    # A poor start (the slack basis: nothing produced) still ends at the optimum.
+    slack = LPBasis(col_status=np.array([0, 0]), row_status=np.array([BasisStatus.BASIC]))
+    s = solve_lp([1, 1], [[1, 2]], [-INF], [6], [0, 0], [4, INF], maximize=True, basis=slack)
+    assert s.status is LPStatus.OPTIMAL
+    np.testing.assert_allclose(s.x, [4.0, 1.0])
+
+
+def test_singular_basis_is_repaired() -> None:
+    # Two basic columns that are parallel (x0 and x2 both [1, 1]): HiGHS swaps in a slack.
+    M = [[1.0, 1.0, 1.0], [1.0, 2.0, 1.0]]
+    basis = LPBasis(col_status=np.array([1, 0, 1]), row_status=np.array([0, 0]))
+    s = solve_lp(
+        [1, 1, 1], M, [-INF, -INF], [4, 6], [0, 0, 0], [INF, INF, INF], maximize=True, basis=basis
+    )
+    assert s.status is LPStatus.OPTIMAL
+    assert s.objective == pytest.approx(4.0)
+
+
+def test_no_basis_without_simplex_or_crossover() -> None:
+    s = solve_lp(
+        [1, 1],
+        [[1, 2]],
+        [-INF],
+        [6],
+        [0, 0],
+        [4, INF],
+        maximize=True,
+        method="pdlp",
+        return_basis=True,
+    )
+    assert s.status is LPStatus.OPTIMAL
+    assert s.basis is None
+    s = solve_lp(
+        [1, 1],
+        [[1, 2]],
+        [-INF],
+        [6],
+        [0, 0],
+        [4, INF],
+        maximize=True,
+        method="ipm",
+        return_basis=True,
+    )
+    assert s.basis is not None  # crossover ends at a vertex, with its basis
+    assert s.basis.basic == 1
+
+
+@pytest.mark.parametrize(
+    ("cols", "rows", "options", "match"),
+    [
+        ([1, 1, 1], [0], {}, "2 columns"),
+        ([1, 0], [0, 0], {}, "1 rows"),
+        ([1, 1], [0], {}, "1 basic"),
+        ([1, 0], [0], {"method": "ipm"}, "simplex"),
+    ],
+)
+def test_bad_basis_raises_value_error(
+    cols: list[int], rows: list[int], options: dict[str, object], match: str
+) -> None:
+    basis = LPBasis(col_status=np.array(cols), row_status=np.array(rows))
+    with pytest.raises(ValueError, match=match):
+        solve_lp([1, 1], [[1, 2]], [-INF], [6], [0, 0], [4, INF], basis=basis, **options)  # type: ignore[arg-type]
+
+
+def test_basis_codes_are_checked() -> None:
+    with pytest.raises(ValueError, match="BasisStatus"):
+        LPBasis(col_status=np.array([0, 4]), row_status=np.array([1]))

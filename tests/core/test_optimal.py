@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -9,14 +10,18 @@ import pytest
 import scipy.sparse as sp
 
 from gosplan import Economy, balance
+from gosplan.core import closed_form
+from gosplan.core import optimal as optimal_module
 from gosplan.core.optimal import optimal_plan
 from gosplan.core.plan_errors import (
     InfeasiblePlanError,
     PlanStatusError,
+    SolverError,
     SolverTimeLimitError,
     UnboundedPlanError,
 )
 from gosplan.core.plan_result import OptimalPlan, PlanStatus
+from gosplan.core.solvers import LPSolution, LPStatus
 from gosplan.errors import EconomyError, GosplanError, TargetsError
 
 INF = math.inf
@@ -37,7 +42,7 @@ def coal_steel(**kwargs: object) -> Economy:
 TARGETS = {"coal": 20.0, "steel": 40.0}
 
 
-@pytest.mark.parametrize("method", ["simplex", "ipm", "pdlp"])
+@pytest.mark.parametrize("method", ["simplex", "ipm", "pdlp", "closed_form"])
 def test_one_capacity_binding_by_hand(method: str) -> None:
     # Coal capacity 40, everything else unlimited; targets y = (20 coal, 40 steel).
     # Full targets need x* = (I - A)^{-1} y: steel 0.9 s = 40 => s* = 400/9;
@@ -257,6 +262,8 @@ def test_other_bad_input() -> None:
         optimal_plan(e, TARGETS, weights=[1.0, 1.0])
     with pytest.raises(ValueError, match="method"):
         optimal_plan(e, TARGETS, method="barrier")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="time_limit"):
+        optimal_plan(e, TARGETS, time_limit=-1.0)
     for bad in (
         {"land": ([1.0], 1.0)},
         {"land": ([1.0, -1.0], 1.0)},
@@ -272,3 +279,209 @@ def test_every_status_error_is_a_plan_status_error() -> None:
     for cls in (InfeasiblePlanError, UnboundedPlanError, SolverTimeLimitError):
         assert issubclass(cls, PlanStatusError)
         assert issubclass(cls, GosplanError)
+
+
+# --- the closed form, and the simplex warm-started from it -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "resources", "expected"),
+    [
+        # Labour alone binds: λ = 81/110 (see the labour test above), v = 81/11000.
+        ({"labour": [1.0, 2.0], "labour_available": 100.0}, None, 81 / 110),
+        # Land binds: λ = 0.225 (see the resource test above).
+        ({}, {"land": ([0.0, 1.0], 10.0, "ha"), "water": ([1.0, 1.0], INF)}, 0.225),
+    ],
+)
+def test_closed_form_matches_the_lp_by_hand(
+    kwargs: dict[str, object], resources: object, expected: float
+) -> None:
+    e = coal_steel(**kwargs)
+    ours = optimal_plan(e, TARGETS, resources=resources, method="closed_form")  # type: ignore[arg-type]
+    lp = optimal_plan(e, TARGETS, resources=resources, method="ipm")  # type: ignore[arg-type]
+    assert ours.status is PlanStatus.OPTIMAL
+    assert ours.method == "closed_form"
+    assert ours.fulfilment == pytest.approx(expected, rel=1e-12)
+    assert ours.objective_value == ours.fulfilment
+    for name in ("gross_output", "final_use", "product_prices", "capacity_valuations"):
+        np.testing.assert_allclose(
+            getattr(ours, name), getattr(lp, name), rtol=1e-9, atol=1e-12, err_msg=name
+        )
+    assert ours.labour_valuation == pytest.approx(lp.labour_valuation, abs=1e-12)
+    assert ours.resource_valuations == pytest.approx(lp.resource_valuations, abs=1e-12)
+    assert ours.resource_use == pytest.approx(lp.resource_use)
+    assert ours.labour_required == pytest.approx(lp.labour_required)
+    assert "closed form" in ours.message
+
+
+def test_closed_form_equals_highs_duals_on_a_sparse_economy() -> None:
+    # Every product is a target, and capacities and labour are drawn independently, so
+    # one limit binds alone and the duals are unique: they must agree with HiGHS's
+    # interior point + crossover, which knows nothing of the closed form.
+    e = _random_economy(150, seed=11)
+    y = np.random.default_rng(12).uniform(1, 10, e.n)
+    ours = optimal_plan(e, y, method="closed_form").raise_for_status()
+    lp = optimal_plan(e, y, method="ipm").raise_for_status()
+    assert ours.fulfilment == pytest.approx(lp.fulfilment, rel=1e-10)
+    assert np.count_nonzero(ours.capacity_valuations) == 1
+    np.testing.assert_allclose(ours.product_prices, lp.product_prices, rtol=1e-8)
+    np.testing.assert_allclose(ours.capacity_valuations, lp.capacity_valuations, atol=1e-12)
+    np.testing.assert_allclose(ours.gross_output, lp.gross_output, rtol=1e-8)
+    assert float(ours.product_prices @ y) == pytest.approx(1.0, rel=1e-12)
+
+
+def test_unneeded_products_are_valued_at_their_cost() -> None:
+    # Only a is wanted, and a uses nothing but a: b and c are never made. With their
+    # columns at 0 the LP's prices for them are not unique; the closed form prices each
+    # at its cost of production, p_j = Σ_i A_ij p_i: p_b = 0.1 p_b = 0, and c, made of
+    # a and b, p_c = 0.2 p_a + 0.3 p_b > 0 (the simplex says 0).
+    e = Economy(
+        products=["a", "b", "c"],
+        A=[[0.1, 0.0, 0.2], [0.0, 0.1, 0.3], [0.0, 0.0, 0.0]],
+        capacity=[40.0, INF, 5.0],
+        labour=[1.0, 1.0, 1.0],
+        labour_available=100.0,
+    )
+    ours = optimal_plan(e, {"a": 20.0}, method="closed_form").raise_for_status()
+    lp = optimal_plan(e, {"a": 20.0}).raise_for_status()
+    assert ours.fulfilment == pytest.approx(1.8)
+    assert lp.fulfilment == pytest.approx(1.8)
+    np.testing.assert_allclose(ours.gross_output, [40.0, 0.0, 0.0])
+    p = ours.product_prices
+    np.testing.assert_allclose(p[:2], lp.product_prices[:2], atol=1e-15)
+    assert p[2] == pytest.approx(0.2 * p[0] + 0.3 * p[1])
+    assert p[2] > 0
+
+
+def test_closed_form_statuses_and_misuse() -> None:
+    unbounded = optimal_plan(coal_steel(), TARGETS, method="closed_form")
+    assert unbounded.status is PlanStatus.UNBOUNDED
+    assert unbounded.gross_output is None
+    with pytest.raises(UnboundedPlanError):
+        unbounded.raise_for_status()
+    with pytest.raises(ValueError, match="closed_form"):
+        optimal_plan(
+            coal_steel(capacity=[40.0, INF]),
+            None,
+            objective="weighted",
+            weights=[1.0, 1.0],
+            method="closed_form",
+        )
+    # A limit of zero that the targets need: nothing can be delivered, λ = 0.
+    zero = optimal_plan(coal_steel(capacity=[0.0, INF]), TARGETS, method="closed_form")
+    assert zero.fulfilment == 0.0
+    np.testing.assert_array_equal(zero.gross_output, [0.0, 0.0])
+    assert float(zero.product_prices @ zero.targets) == pytest.approx(1.0)
+
+
+def test_a_solve_that_does_not_converge_is_an_error_and_the_simplex_starts_cold(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    e = _random_economy(40, seed=2)
+    y = np.random.default_rng(3).uniform(1, 10, e.n)
+    warm = optimal_plan(e, y).raise_for_status()
+    monkeypatch.setattr(closed_form, "ACCEPT", -1.0)  # no residual is good enough
+    failed = optimal_plan(e, y, method="closed_form")
+    assert failed.status is PlanStatus.ERROR
+    assert "residual" in failed.message
+    with pytest.raises(SolverError, match="residual"):
+        failed.raise_for_status()
+    cold = optimal_plan(e, y).raise_for_status()  # no closed form: no warm start
+    assert cold.iterations > 0
+    assert warm.iterations == 0
+    assert cold.fulfilment == pytest.approx(warm.fulfilment, rel=1e-9)
+
+
+def test_simplex_is_warm_started_from_the_closed_form() -> None:
+    # From the closed-form basis the dual simplex has nothing left to do but to confirm.
+    e = _random_economy(300, seed=5)
+    y = np.random.default_rng(6).uniform(1, 10, e.n)
+    warm = optimal_plan(e, y, method="simplex").raise_for_status()
+    closed = optimal_plan(e, y, method="closed_form").raise_for_status()
+    assert warm.iterations == 0
+    assert warm.method == "simplex"
+    assert warm.fulfilment == pytest.approx(closed.fulfilment, rel=1e-10)
+    np.testing.assert_allclose(warm.product_prices, closed.product_prices, rtol=1e-8)
+    # The weighted objective has no closed form: its simplex starts cold.
+    weighted = optimal_plan(e, None, objective="weighted", weights=np.ones(e.n))
+    assert weighted.iterations > 0
+
+
+def test_closed_form_at_scale_is_fast_and_exact() -> None:
+    # 20,000 products: seconds for HiGHS's simplex even warm-started, a fraction of a
+    # second here. Every capacity ties with labour at the generator's margin, the most
+    # degenerate case there is; the plan must still be feasible and its duals valid.
+    from gosplan.core.generate import generate_economy
+
+    g = generate_economy(20_000, inputs=8, seed=3)
+    e, y = g.economy, g.targets
+    plan = optimal_plan(e, y, method="closed_form").raise_for_status()
+    x, p = plan.gross_output, plan.product_prices
+    assert plan.fulfilment == pytest.approx(1.0, abs=2e-6)
+    assert (x <= e.capacity).all()
+    assert float(e.labour @ x) <= e.labour_available * (1 + 1e-12)
+    slack = x - e.A @ x - plan.fulfilment * y
+    assert (slack >= -1e-10 * y.max()).all()
+    margin = p - e.A.T @ p - plan.labour_valuation * e.labour - plan.capacity_valuations
+    assert np.abs(margin).max() <= 1e-10 * p.max()
+    assert float(p @ y) == pytest.approx(1.0, rel=1e-10)
+    value = plan.capacity_valuations @ e.capacity + plan.labour_valuation * e.labour_available
+    assert value == pytest.approx(plan.fulfilment, rel=1e-10)
+
+
+def test_a_limit_met_only_at_round_off_level_does_not_bind() -> None:
+    # Product a is asked for at 1e-320 (below round-off next to b's 10) against a capacity
+    # half that. Taken at face value it would bind, with valuation 1 / 1e-320 = inf.
+    # The closed form counts such a need as zero; labour binds: λ = 20 / 10 = 2.
+    e = Economy(
+        products=["a", "b"],
+        A=[[0.0, 0.0], [0.0, 0.0]],
+        capacity=[0.5e-320, INF],
+        labour=[1.0, 1.0],
+        labour_available=20.0,
+    )
+    plan = optimal_plan(e, [1e-320, 10.0], method="closed_form").raise_for_status()
+    assert plan.fulfilment == pytest.approx(2.0)
+    assert plan.labour_valuation == pytest.approx(0.1)
+    assert np.isfinite(plan.product_prices).all()
+    np.testing.assert_array_equal(plan.capacity_valuations, [0.0, 0.0])
+    assert optimal_plan(e, [1e-320, 10.0]).fulfilment == pytest.approx(2.0)
+
+
+def test_with_a_time_limit_only_small_economies_are_warm_started(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # HiGHS does not read its clock while factorising the (possibly dense) optimal basis,
+    # so under a time limit large economies are solved cold, which it can interrupt.
+    e = _random_economy(40, seed=9)
+    y = np.random.default_rng(10).uniform(1, 10, e.n)
+    assert optimal_plan(e, y, time_limit=60.0).iterations == 0
+    monkeypatch.setattr(optimal_module, "WARM_START_LIMIT", 10)
+    assert optimal_plan(e, y).iterations == 0  # no limit: always warm
+    cold = optimal_plan(e, y, time_limit=60.0).raise_for_status()
+    assert cold.iterations > 0
+
+
+def test_a_warm_start_that_cannot_be_certified_is_solved_again_cold(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # HiGHS answers "unknown" (our ERROR) when the factorised warm basis is too inaccurate
+    # to certify; optimal_plan then solves from scratch. Simulate that answer.
+    real = optimal_module.solve_lp
+    calls: list[bool] = []
+
+    def unsure_when_warm(*args: object, **kwargs: object) -> LPSolution:
+        solution = real(*args, **kwargs)  # type: ignore[arg-type]
+        calls.append(kwargs.get("basis") is not None)
+        if kwargs.get("basis") is not None:
+            return dataclasses.replace(solution, status=LPStatus.ERROR, iterations=0)
+        return solution
+
+    monkeypatch.setattr(optimal_module, "solve_lp", unsure_when_warm)
+    e = _random_economy(40, seed=9)
+    y = np.random.default_rng(10).uniform(1, 10, e.n)
+    plan = optimal_plan(e, y).raise_for_status()
+    assert calls == [True, False]
+    assert plan.iterations > 0
+    closed = optimal_plan(e, y, method="closed_form")
+    assert plan.fulfilment == pytest.approx(closed.fulfilment, rel=1e-9)

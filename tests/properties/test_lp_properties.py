@@ -2,7 +2,9 @@
 
 Feasibility, dual feasibility, complementary slackness and strong duality (the KKT
 conditions) checked from the plan's own numbers; agreement with scipy's ``linprog``; and
-the closed form ``λ = min(limit / need at x*)`` of the assortment problem.
+the closed form ``λ = min(limit / need at x*)`` of the assortment problem, whose
+valuations must equal HiGHS's where the duals are unique, and satisfy the KKT conditions
+where ties make them not unique.
 """
 
 from __future__ import annotations
@@ -10,14 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pytest
 import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
 from gosplan import Economy, balance
-from gosplan.core.optimal import optimal_plan
-from gosplan.core.plan_result import PlanStatus
+from gosplan.core.optimal import Method, optimal_plan
+from gosplan.core.plan_result import OptimalPlan, PlanStatus
 
 INF = np.inf
 TOL = 1e-7
@@ -60,12 +63,18 @@ def cases(draw: st.DrawFn) -> Case:
     return Case(e, y, resources)
 
 
+@pytest.mark.parametrize("method", ["simplex", "closed_form"])
 @PROPERTY
-@given(cases())
-def test_kkt_conditions_hold(case: Case) -> None:
-    e, y = case.economy, case.targets
-    plan = optimal_plan(e, y, resources=case.resources)
+@given(case=cases())
+def test_kkt_conditions_hold(case: Case, method: Method) -> None:
+    plan = optimal_plan(case.economy, case.targets, resources=case.resources, method=method)
     assert plan.status is PlanStatus.OPTIMAL
+    assert_kkt(case, plan)
+
+
+def assert_kkt(case: Case, plan: OptimalPlan) -> None:
+    """Feasibility, dual feasibility, complementary slackness and strong duality."""
+    e, y = case.economy, case.targets
     x, lam = plan.gross_output, plan.fulfilment
     p, w, v = plan.product_prices, plan.capacity_valuations, plan.labour_valuation
     u = plan.resource_valuations
@@ -181,3 +190,81 @@ def test_scaling_targets_scales_fulfilment_inversely(case: Case, factor: float) 
     assert base is not None
     assert scaled is not None
     assert abs(scaled * factor - base) <= 1e-7 * max(1.0, base)
+
+
+def _unique_duals(case: Case) -> bool:
+    """Whether the assortment LP's duals are unique: one limit binds, by a clear margin,
+    and the targets need every product (every column is then basic, so the reduced
+    costs pin the prices down)."""
+    e, y = case.economy, case.targets
+    x_star = balance(e, y, labour_values=False).gross_output
+    limit = np.r_[e.capacity, e.labour_available, [a for _, a in case.resources.values()]]
+    need = np.r_[x_star, e.labour @ x_star, [r @ x_star for r, _ in case.resources.values()]]
+    used = np.isfinite(limit) & (need > 0)
+    ratios = np.sort(limit[used] / need[used])
+    clear = ratios.size == 1 or ratios[1] > ratios[0] * (1 + 1e-6)
+    return bool((x_star > 1e-9 * x_star.max()).all() and clear and ratios[0] > 0)
+
+
+@PROPERTY
+@given(cases())
+def test_closed_form_valuations_are_highs_duals(case: Case) -> None:
+    e, y = case.economy, case.targets
+    ours = optimal_plan(e, y, resources=case.resources, method="closed_form")
+    # Interior point then crossover: a vertex reached without the closed form's help.
+    theirs = optimal_plan(e, y, resources=case.resources, method="ipm")
+    assert ours.fulfilment is not None
+    assert theirs.fulfilment is not None
+    assert abs(ours.fulfilment - theirs.fulfilment) <= 1e-8 * max(1.0, theirs.fulfilment)
+    if not _unique_duals(case):
+        return  # then only the KKT conditions can be asked of both (tests above and below)
+    for name in ("product_prices", "capacity_valuations"):
+        np.testing.assert_allclose(
+            getattr(ours, name), getattr(theirs, name), rtol=1e-7, atol=1e-10, err_msg=name
+        )
+    assert ours.labour_valuation == pytest.approx(theirs.labour_valuation, rel=1e-7, abs=1e-12)
+    assert ours.resource_valuations is not None
+    assert theirs.resource_valuations is not None
+    for name, value in ours.resource_valuations.items():
+        assert value == pytest.approx(theirs.resource_valuations[name], rel=1e-7, abs=1e-12)
+
+
+@st.composite
+def tied_cases(draw: st.DrawFn) -> Case:
+    """Degenerate cases: several limits sized so that they bind at the same fulfilment."""
+    case = draw(cases())
+    e, y = case.economy, case.targets
+    x_star = balance(e, y, labour_values=False).gross_output
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    level = float(rng.uniform(0.2, 2.0))
+    capacity = np.where(rng.random(e.n) < 0.6, level * x_star, e.capacity)
+    capacity[int(rng.integers(e.n))] = level * x_star.max()  # at least one ties...
+    labour_available = level * float(e.labour @ x_star)  # ...with labour
+    tied = Economy(
+        products=e.products,
+        A=e.A,
+        labour=e.labour,
+        capacity=np.where(x_star > 0, capacity, e.capacity),
+        labour_available=labour_available if labour_available > 0 else 1.0,
+    )
+    resources = {
+        name: (r, level * float(r @ x_star) if r @ x_star > 0 else amount)
+        for name, (r, amount) in case.resources.items()
+    }
+    return Case(tied, y, resources)
+
+
+@pytest.mark.parametrize("method", ["simplex", "ipm", "closed_form"])
+@PROPERTY
+@given(case=tied_cases())
+def test_ties_give_valuations_that_satisfy_kkt(case: Case, method: Method) -> None:
+    # With ties the valuations are not unique (any split between the tied limits is
+    # optimal): each method may pick another, and each must still satisfy the KKT
+    # conditions, with the same fulfilment.
+    plan = optimal_plan(case.economy, case.targets, resources=case.resources, method=method)
+    assert plan.status is PlanStatus.OPTIMAL
+    assert_kkt(case, plan)
+    reference = optimal_plan(
+        case.economy, case.targets, resources=case.resources, method="closed_form"
+    )
+    assert plan.fulfilment == pytest.approx(reference.fulfilment, rel=1e-8)

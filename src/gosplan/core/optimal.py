@@ -30,10 +30,23 @@ optimum equals the valuation of all the limits, ``λ = w · capacity + v L + Σ_
 
 The model goes to the solver as one sparse matrix, ``[[I - A, -y], [l, 0], [r_k, 0]]``,
 built without loops, so economies of 10^5–10^6 products are fed in one pass.
+
+Methods. ``"closed_form"`` (assortment only) needs no LP: the optimum is the balanced
+plan for the full targets scaled down to the first limit it meets, and the valuations
+come from one transposed solve (:mod:`gosplan.core.closed_form` derives both). Two linear
+solves: seconds at 10^6 products. ``"simplex"``, ``"ipm"`` and ``"pdlp"`` hand the LP to
+HiGHS. For the assortment objective the dual simplex starts from the basis of the
+closed-form optimum (a warm start: it only has to confirm it, usually in 0 iterations);
+what remains is one factorisation of the basis, ``I - A`` bordered by ``y`` and the
+binding limit, whose fill makes the simplex impractical beyond a few thousand products
+on economies with realistic, unbanded structure (see ``docs/performance.md``). Should
+that factorisation be too inaccurate for HiGHS to certify the optimum, it solves again,
+cold.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Literal
 
@@ -42,15 +55,33 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
 from gosplan.core.balance import demand_vector
+from gosplan.core.closed_form import LeontiefBound, closed_form_plan, leontief_bound
 from gosplan.core.economy import Economy
 from gosplan.core.plan_result import OptimalPlan, PlanStatus
-from gosplan.core.solvers import LPMethod, LPSolution, solve_lp
+from gosplan.core.solvers import LPSolution, LPStatus, solve_lp
+from gosplan.core.solvers.highs import BasisStatus, LPBasis
 from gosplan.errors import EconomyError, TargetsError
 
-__all__ = ["Objective", "Resources", "optimal_plan", "resource_limits"]
+__all__ = [
+    "WARM_START_LIMIT",
+    "Method",
+    "Objective",
+    "Resources",
+    "optimal_plan",
+    "resource_limits",
+]
 
 FloatArray = NDArray[np.float64]
 Objective = Literal["assortment", "weighted"]
+Method = Literal["simplex", "ipm", "pdlp", "closed_form"]
+"""``"simplex"``, ``"ipm"``, ``"pdlp"``: HiGHS's algorithms on the LP; ``"closed_form"``:
+no LP (assortment objective only)."""
+
+#: With a time limit, the simplex is warm-started only up to this many products. Beyond,
+#: factorising the optimal basis of an economy with unbanded structure can take longer
+#: than any limit (3 s at 10^3 products, a minute at 3,000, over four at 10^4), and HiGHS
+#: does not read its clock while it factorises. Without a limit it always is.
+WARM_START_LIMIT = 2_000
 Resources = Mapping[str, tuple[ArrayLike, float] | tuple[ArrayLike, float, str]]
 """Other primary resources: ``{name: (coefficients of shape (n,), amount available)}``,
 optionally with a unit as a third element (used only in words, by the diagnosis)."""
@@ -64,7 +95,7 @@ def optimal_plan(
     weights: ArrayLike | Mapping[str, float] | None = None,
     min_fulfilment: float = 0.0,
     resources: Resources | None = None,
-    method: LPMethod = "simplex",
+    method: Method = "simplex",
     time_limit: float | None = None,
 ) -> OptimalPlan:
     """Best plan the economy's limits allow (see the module docstring for the LP).
@@ -88,10 +119,14 @@ def optimal_plan(
         Other primary resources (land, foreign exchange ...): ``{name: (coefficients,
         available)}``, coefficients of shape ``(n,)`` per unit of gross output.
     method
-        ``"simplex"`` (dual simplex, exact vertex), ``"ipm"`` (interior point with
-        crossover) or ``"pdlp"`` (first order, for very large models; approximate).
+        ``"simplex"`` (dual simplex, exact vertex; for the assortment warm-started from
+        the closed-form optimum), ``"ipm"`` (interior point with crossover), ``"pdlp"``
+        (first order; approximate) or ``"closed_form"`` (assortment only: two linear
+        solves, no LP; the fastest by far at any size).
     time_limit
-        Seconds the solver may run (``None``: no limit).
+        Seconds the solver may run (``None``: no limit). ``"closed_form"`` has no limit
+        to honour: its two solves always finish, at a known cost. With a limit, the
+        simplex is warm-started only up to :data:`WARM_START_LIMIT` products.
 
     Returns
     -------
@@ -120,6 +155,14 @@ def optimal_plan(
         raise ValueError(
             f"optimal_plan: objective must be assortment or weighted; got {objective!r}"
         )
+    if method not in ("simplex", "ipm", "pdlp", "closed_form"):
+        raise ValueError(
+            f"optimal_plan: method must be simplex, ipm, pdlp or closed_form; got {method!r}"
+        )
+    if method == "closed_form" and objective != "assortment":
+        raise ValueError("optimal_plan: method='closed_form' solves objective='assortment' only")
+    if time_limit is not None and not time_limit >= 0:
+        raise ValueError(f"optimal_plan: time_limit must be >= 0 seconds; got {time_limit!r}")
     n = economy.n
     y = np.zeros(n) if targets is None else demand_vector(economy, targets)
     limits = resource_limits(economy, resources)
@@ -140,22 +183,37 @@ def optimal_plan(
                 f"min_fulfilment: must be a finite number >= 0; got {min_fulfilment!r}"
             )
     c_weights = None if weights is None else demand_vector(economy, weights, what="weights")
+    if method == "closed_form":
+        return closed_form_plan(economy, y, limits)
 
+    basis, spent = None, 0.0
+    # HiGHS reads its clock between iterations, not while it factorises: with a time limit,
+    # warm-start only where the one factorisation of the optimal basis is known to be short.
+    warm = time_limit is None or n <= WARM_START_LIMIT
+    if objective == "assortment" and method == "simplex" and warm:
+        bound = leontief_bound(economy, y, limits)
+        spent = bound.seconds
+        if bound.converged and bound.kind is not None:
+            basis = _optimal_basis(economy, limits, bound)
+        if time_limit is not None:
+            if spent >= time_limit:
+                return _stopped(economy, y, limits, bound)
+            time_limit -= spent
     cost, M, row_lower, row_upper, col_lower, col_upper = _model(
         economy, y, limits, c_weights, min_fulfilment
     )
-    solution = solve_lp(
-        cost,
-        M,
-        row_lower,
-        row_upper,
-        col_lower,
-        col_upper,
-        maximize=True,
-        method=method,
-        time_limit=time_limit,
-    )
-    return _plan(economy, objective, y, limits, solution)
+    model = (cost, M, row_lower, row_upper, col_lower, col_upper)
+    solution = solve_lp(*model, maximize=True, method=method, time_limit=time_limit, basis=basis)
+    if basis is not None and solution.status is LPStatus.ERROR:
+        # The one factorisation of the warm start can be too inaccurate for HiGHS to
+        # certify the optimum (it then says "unknown"); a cold solve takes longer but
+        # refactorises as it goes.
+        spent += solution.solve_time
+        left = None if time_limit is None else max(0.0, time_limit - solution.solve_time)
+        warm_iterations = solution.iterations
+        solution = solve_lp(*model, maximize=True, method=method, time_limit=left)
+        solution = dataclasses.replace(solution, iterations=solution.iterations + warm_iterations)
+    return _plan(economy, objective, y, limits, solution, spent)
 
 
 def _model(
@@ -202,6 +260,79 @@ def _model(
     )
 
 
+def _optimal_basis(
+    economy: Economy,
+    limits: Mapping[str, tuple[FloatArray, float, str]],
+    bound: LeontiefBound,
+) -> LPBasis:
+    """The simplex basis of the closed-form optimum ``x = λ* x*`` of the assortment LP.
+
+    Columns ``(x, λ)``, rows as :func:`_model` lays them out. Basic: λ, every product the
+    targets need (``x*_j > 0``), the slacks of the balances of the products they do not
+    need (those rows read ``0 >= 0``) and of the limits that do not bind. Non-basic: the
+    binding limit, at its upper bound (a capacity as a column bound, labour or a
+    resource as a row), the balances of needed products, tight at 0, and unneeded
+    products, at 0. That is one basic entry per row, and the basis matrix is regular:
+    on the needed products it is ``I - A`` with the binding limit's column or row
+    swapped for the targets, whose determinant is ``g · x* > 0`` times that of
+    ``I - A``. Its solution is ``λ* x*`` with the closed-form duals.
+    """
+    n = economy.n
+    needed = bound.x_star > 0
+    cols = np.where(needed, BasisStatus.BASIC, BasisStatus.LOWER).astype(np.int8)
+    cols = np.append(cols, np.int8(BasisStatus.BASIC))  # λ
+    limit_rows: list[str | None] = [None] if np.isfinite(economy.labour_available) else []
+    limit_rows += [name for name, (_, available, _) in limits.items() if np.isfinite(available)]
+    rows = np.concatenate(
+        [
+            np.where(needed, BasisStatus.LOWER, BasisStatus.BASIC).astype(np.int8),
+            np.full(len(limit_rows), BasisStatus.BASIC, dtype=np.int8),
+        ]
+    )
+    if bound.kind == "capacity":
+        cols[bound.index] = BasisStatus.UPPER
+    else:
+        key = None if bound.kind == "labour" else bound.resource
+        rows[n + limit_rows.index(key)] = BasisStatus.UPPER
+    return LPBasis(col_status=cols, row_status=rows)
+
+
+def _stopped(
+    economy: Economy,
+    y: FloatArray,
+    limits: Mapping[str, tuple[FloatArray, float, str]],
+    bound: LeontiefBound,
+) -> OptimalPlan:
+    """The time limit ran out before the simplex could start: a time-limit status.
+
+    The plan fields hold the best plan known, the closed-form one if it was found: the
+    solver has not confirmed it, so it carries no valuations.
+    """
+    found = bound.converged and bound.kind is not None
+    gross = np.minimum(bound.fulfilment * bound.x_star, economy.capacity) if found else None
+    use = {} if gross is None else {k: float(r @ gross) for k, (r, _, _) in limits.items()}
+    return OptimalPlan(
+        status=PlanStatus.TIME_LIMIT,
+        objective="assortment",
+        method="simplex",
+        products=economy.products,
+        targets=y,
+        fulfilment=bound.fulfilment if found else None,
+        objective_value=bound.fulfilment if found else None,
+        gross_output=gross,
+        final_use=None if gross is None else gross - economy.A @ gross,
+        labour_required=None if gross is None else float(economy.labour @ gross),
+        product_prices=None,
+        capacity_valuations=None,
+        labour_valuation=None,
+        resource_valuations=None,
+        iterations=0,
+        solve_time=bound.seconds,
+        message="time limit reached before the simplex started",
+        resource_use=use,
+    )
+
+
 def resource_limits(
     economy: Economy, resources: Resources | None
 ) -> dict[str, tuple[FloatArray, float, str]]:
@@ -244,8 +375,13 @@ def _plan(
     y: FloatArray,
     limits: Mapping[str, tuple[FloatArray, float, str]],
     solution: LPSolution,
+    spent: float = 0.0,
 ) -> OptimalPlan:
-    """Read the plan and its valuations out of the LP's solution."""
+    """Read the plan and its valuations out of the LP's solution.
+
+    ``spent`` is the seconds spent preparing the solve (the closed form behind a warm
+    start), added to the solver's time.
+    """
     n = economy.n
     status = PlanStatus(solution.status.value)
     x = gross = final = None
@@ -295,7 +431,7 @@ def _plan(
         labour_valuation=labour_value,
         resource_valuations=resource_values,
         iterations=solution.iterations,
-        solve_time=solution.solve_time,
+        solve_time=solution.solve_time + spent,
         message=solution.message,
         resource_use=use,
     )
