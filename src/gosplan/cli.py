@@ -50,6 +50,7 @@ class LPMethod(StrEnum):
     simplex = "simplex"
     ipm = "ipm"
     pdlp = "pdlp"
+    closed_form = "closed_form"
 
 
 class TableFormat(StrEnum):

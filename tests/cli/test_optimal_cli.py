@@ -72,3 +72,11 @@ def test_unbounded_objective_is_one_line(
     assert code == 2
     assert len(err.strip().splitlines()) == 1
     assert "unbounded" in err.lower()
+
+
+def test_closed_form_matches_simplex(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "plan", "--method", "optimal", "--lp", "closed_form", "--json")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["fulfilment"] == pytest.approx(0.2295454, rel=1e-6)
+    assert doc["valuations"]["capacities"]["electricity"] > 0
