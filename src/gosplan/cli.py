@@ -109,8 +109,20 @@ def plan(
     time_limit: Annotated[
         float | None, typer.Option(min=0.0, help="Seconds the LP solver may take.")
     ] = None,
+    years: Annotated[
+        int | None,
+        typer.Option(min=1, max=50, help="Plan T years ahead: capacity grows from investment."),
+    ] = None,
+    lag: Annotated[int, typer.Option(min=1, max=10, help="Construction lag, years.")] = 1,
+    revise: Annotated[bool, typer.Option(help="Replan every year (receding horizon).")] = False,
 ) -> None:
-    """Compute the balanced plan (material balances), or the optimal plan and why targets fail."""
+    """Compute the balanced plan (material balances), or the optimal plan and why targets fail.
+
+    With --years T: a T-year plan, investment by branch and fulfilment each year.
+    """
+    if years is not None:
+        _multiyear(economy, targets, years, lag, revise, lp.value, time_limit, out, as_json)
+        return
     if method is not PlanMethod.balance:
         _best_plan(economy, targets, method.value, lp.value, time_limit, out, as_json)
         return
@@ -129,6 +141,33 @@ def plan(
     Console().print(plan_renderable(run))
     if out is not None:
         typer.echo(f"Plan written to {out}")
+
+
+def _multiyear(
+    economy: Path | None,
+    targets: Path | None,
+    years: int,
+    lag: int,
+    revise: bool,
+    lp: str,
+    time_limit: float | None,
+    out: Path | None,
+    as_json: bool,
+) -> None:
+    from gosplan.analysis.plan import five_year_plan
+    from gosplan.report.plan import multiyear_renderable, write_multiyear
+
+    run = five_year_plan(
+        economy, targets, years=years, lag=lag, revise=revise, lp_method=lp, time_limit=time_limit
+    )
+    if out is not None:
+        write_multiyear(run, out)
+    if as_json:
+        typer.echo(json.dumps(run.plan.to_dict(), allow_nan=False))
+        return
+    from rich.console import Console
+
+    Console(width=max(Console().width, 100)).print(multiyear_renderable(run))
 
 
 def _best_plan(

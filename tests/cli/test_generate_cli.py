@@ -25,7 +25,7 @@ def test_same_seed_same_bytes(tmp_path: Path) -> None:
     c = _generate(tmp_path, "c", "--seed", "6")
     names = sorted(p.name for p in a.iterdir())
     assert names == ["capacity.csv", "economy.toml", "labour.csv", "targets.csv", "technology.csv"]
-    match, mismatch, errors = filecmp.cmpfiles(a, b, names, shallow=False)
+    _, mismatch, errors = filecmp.cmpfiles(a, b, names, shallow=False)
     assert mismatch == [] and errors == []  # noqa: PT018
     assert not filecmp.cmp(a / "technology.csv", c / "technology.csv", shallow=False)
 

@@ -80,3 +80,18 @@ def test_closed_form_matches_simplex(capsys: pytest.CaptureFixture[str]) -> None
     doc = json.loads(out)
     assert doc["fulfilment"] == pytest.approx(0.2295454, rel=1e-6)
     assert doc["valuations"]["capacities"]["electricity"] > 0
+
+
+def test_five_year_plan(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, _ = run(capsys, "plan", "--years", "5", "--json")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["status"] == "optimal"
+    assert len(doc["fulfilment"]) == 5
+    # Investment lets later years do better than 1928's capacity allows.
+    assert doc["fulfilment"][-1] > doc["fulfilment"][0] > 0.22
+    code, _, _ = run(
+        capsys, "plan", "--years", "3", "--lag", "2", "--revise", "--out", str(tmp_path / "fyp.csv")
+    )
+    assert code == 0
+    assert (tmp_path / "fyp.csv").read_text().startswith("year,product")

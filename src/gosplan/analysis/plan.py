@@ -193,3 +193,44 @@ def optimal_summary(run: OptimalRun) -> dict[str, Any]:
     if run.method == "harmony":
         doc["optimal_fulfilment"] = run.diagnosis.fulfilment
     return doc
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class MultiYearRun:
+    """A T-year plan and what it was made from."""
+
+    economy: Economy
+    targets: NDArray[np.float64]
+    plan: Any
+    """:class:`~gosplan.core.multiyear.MultiYearPlan`."""
+    first_year: int
+
+
+def five_year_plan(
+    economy_path: str | Path | None = None,
+    targets_path: str | Path | None = None,
+    *,
+    years: int = 5,
+    lag: int = 1,
+    revise: bool = False,
+    first_year: int = 1,
+    lp_method: str = "simplex",
+    time_limit: float | None = None,
+) -> MultiYearRun:
+    """Plan output and investment over ``years`` years for the same target assortment."""
+    from gosplan.core.multiyear import multiyear_plan
+
+    path = builtin_path() if economy_path is None else Path(economy_path)
+    economy = read_economy(path)
+    targets = read_targets(find_targets(path, targets_path), economy)
+    plan = multiyear_plan(
+        economy,
+        targets,
+        years=years,
+        lag=lag,
+        revise=revise,
+        method=lp_method,  # type: ignore[arg-type]
+        time_limit=time_limit,
+    )
+    plan.raise_for_status()
+    return MultiYearRun(economy, targets, plan, first_year)

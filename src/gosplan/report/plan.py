@@ -219,3 +219,38 @@ def write_optimal(run: Any, path: str | Path) -> Path:
         return table
 
     return _write(path, lambda: optimal_summary(run), frame)
+
+
+def multiyear_renderable(run: Any) -> RenderableType:
+    """A T-year plan: fulfilment and investment by branch, year by year."""
+    e, p = run.economy, run.plan
+    table = Table(
+        title=f"{p.years}-year plan: {e.name} — construction lag {p.lag} "
+        f"year{'s' if p.lag > 1 else ''}{', revised yearly' if p.revised else ''}",
+        title_justify="left",
+    )
+    table.add_column("year")
+    table.add_column("fulfilment", justify="right")
+    shown = [i for i in range(e.n) if np.any(np.asarray(p.investment)[:, i] > 0)][:6]
+    for i in shown:
+        table.add_column(f"new {e.names[i]} capacity ({e.units[i]})", justify="right")
+    for t in range(p.years):
+        table.add_row(
+            str(run.first_year + t),
+            f"{float(p.fulfilment[t]):.1%}",
+            *(fmt(float(p.investment[t, i])) for i in shown),
+        )
+    return Group(
+        table,
+        Text(
+            "Fulfilment is the share of the target assortment delivered "
+            "each year; new capacity is what the plan starts building."
+        ),
+    )
+
+
+def write_multiyear(run: Any, path: str | Path) -> Path:
+    """Write a T-year plan: ``.json`` (the summary), ``.csv`` or ``.parquet`` (tidy rows)."""
+    return _write(
+        path, run.plan.to_dict, lambda: pd.DataFrame(run.plan.frame_rows(first_year=run.first_year))
+    )

@@ -1,0 +1,712 @@
+"""Five-year (T-year) plans: output, investment by branch and capacity, year by year.
+
+Years are ``t = 0 … T-1``; ``F`` holds the ``m`` branches of finite capacity (a branch
+of unlimited capacity needs no investment and gets none). One LP covers the horizon;
+its variables are gross output ``x_t`` (n), capacity started ``z_t`` (m, in units of
+capacity), capacity ``K_t`` (m, ``t = 0 … T``) and fulfilment ``λ_t``::
+
+    maximise    φ(λ)
+    subject to, for t = 0 … T-1:
+      (I - A) x_t - λ_t y_t - B_F u_t        >= b_t       product balances   (duals p_t)
+      x_t,F - K_t                            <= 0         capacity in use
+      K_t+1 - (1 - δ_F) ∘ K_t - z_t+1-L       = q_t+1     accumulation
+      l · x_t                                <= L_0 (1 + g)^t                (duals v_t)
+    K_0 = capacity_F,   x, z, K >= 0,   λ_t >= λ_min
+
+Construction takes ``L`` years (``lag``): capacity started in year ``s`` is paid for in
+equal parts in years ``s … s+L-1`` and is in use from year ``s + L``, so
+``u_t = (1/L) Σ_{s=t-L+1}^{t} z_s`` is the construction in progress in year ``t``;
+``B_F = B[:, F]`` (a unit of capacity of ``j`` takes the goods ``B[:, j]``). Projects
+under way at the start (``pipeline``, ``q_r`` due in year ``r = 1 … L-1``) still need
+their instalments ``b_t = (1/L) B_F Σ_{r > t} q_r``. New capacity is not depreciated in
+the year it arrives; branches named in ``at_capacity`` have ``x_t,F = K_t``.
+
+The objective ``φ``: ``"min"`` (default), the worst year, ``λ + (ε/T) Σ_t λ_t`` with
+``λ_t >= λ``; ``"weighted"``, ``Σ_t w_t λ_t``; ``"final"``, ``λ_T-1 + (ε/T) Σ_{t<T-1} λ_t``.
+The small term (``ε = 10^-3``) spends what the objective leaves over on the other years
+instead of leaving it idle. It is a weight, not a lexicographic order: the plan would
+give up a little of the worst year for ``T/ε`` times as much elsewhere (one solve, where
+the exact order would take two). Nothing values capacity that comes into use after the
+last year, so none is started (the end-of-horizon effect; plan beyond the years that
+matter). A small value on terminal capacity would soften this, but weights that small
+sit at the solver's tolerances and multiplied its iterations in our trials.
+
+Feldman's two-sector model is the case ``A = 0``, no labour limit, producer goods at
+capacity and the investment split fixed (``investment_shares``): the share ``σ_j`` of
+the net output of the investment good ``g`` builds capacity of ``j``::
+
+    σ_j ((I - A) x_t)_g = B_gj u_t,j      for every listed j
+
+Receding horizon (``revise=True``): plan the horizon, carry out its first year, plan the
+years left from what resulted, and so on (see :func:`multiyear_plan`). The equations,
+choices and limits are set out at length in ``docs/multiyear.md``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import ArrayLike, NDArray
+
+from gosplan.core.balance import demand_vector
+from gosplan.core.economy import Economy
+from gosplan.core.plan_errors import (
+    InfeasiblePlanError,
+    SolverError,
+    SolverTimeLimitError,
+    UnboundedPlanError,
+)
+from gosplan.core.plan_result import PlanStatus
+from gosplan.core.solvers import LPMethod, solve_lp
+from gosplan.errors import EconomyError, TargetsError
+
+__all__ = ["MultiYearObjective", "MultiYearPlan", "Shock", "multiyear_plan"]
+
+FloatArray = NDArray[np.float64]
+MultiYearObjective = Literal["min", "weighted", "final"]
+Shock = Callable[[int, FloatArray], ArrayLike]
+"""``shock(t, planned_output) -> actual_output``: year index ``t`` (0-based), arrays ``(n,)``."""
+Targets = ArrayLike | Mapping[str, float] | Sequence[Mapping[str, float]]
+
+#: Weight of the other years' fulfilment beside the objective's own (see the module doc).
+SECONDARY = 1e-3
+_ARRAYS = ("targets", "labour_available", "output", "investment", "capacity", "delivered",
+           "fulfilment", "labour_required", "valuations", "capacity_valuations",
+           "labour_valuations")
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class MultiYearPlan:
+    """A T-year plan: output, investment and capacity by year and branch, and fulfilment.
+
+    Plan fields are ``None`` where no plan was found; valuations are ``None`` unless the
+    status is ``OPTIMAL``. Arrays are read-only, rows are years, columns the economy's
+    products. With ``revised`` the plan fields are what actually happened, year by year,
+    and rows of years a failed revision never reached are NaN.
+    """
+
+    status: PlanStatus
+    """How the solve (or the first failing revision) ended."""
+    objective: str
+    """``"min"``, ``"weighted"`` or ``"final"``."""
+    method: str
+    """Solver algorithm."""
+    revised: bool
+    """Whether the plan was revised every year (receding horizon)."""
+    years: int
+    """Number of years ``T``."""
+    lag: int
+    """Construction lag ``L`` in years."""
+    products: NDArray[np.str_]
+    """Product ids, shape ``(n,)``."""
+    targets: FloatArray
+    """Target assortment of each year, shape ``(T, n)``."""
+    labour_available: FloatArray
+    """Labour available each year, shape ``(T,)`` (``inf`` = unlimited)."""
+    output: FloatArray | None
+    """Gross output ``x_t``, shape ``(T, n)``."""
+    investment: FloatArray | None
+    """Capacity started in each branch in year ``t``, shape ``(T, n)`` (units of capacity)."""
+    capacity: FloatArray | None
+    """Capacity at the start of each year, and at the end: shape ``(T + 1, n)``; ``inf``
+    for branches of unlimited capacity."""
+    delivered: FloatArray | None
+    """Final use after construction (projects under way included), shape ``(T, n)``."""
+    fulfilment: FloatArray | None
+    """Fulfilment of each year, ``min_i delivered_t,i / y_t,i`` over targeted ``i``; ``(T,)``."""
+    labour_required: FloatArray | None
+    """Labour used each year, ``l · x_t``, shape ``(T,)``."""
+    valuations: FloatArray | None
+    """Valuation of each product in each year (dual of its balance), shape ``(T, n)``: the
+    gain in the objective per unit supplied from outside the plan in that year."""
+    capacity_valuations: FloatArray | None
+    """Gain in the objective per extra unit of each branch's initial capacity, ``(n,)``."""
+    labour_valuations: FloatArray | None
+    """Gain in the objective per extra unit of labour in each year, ``(T,)``."""
+    objective_value: float | None
+    """The optimum of the (first) LP."""
+    iterations: int
+    """Solver iterations, all revisions together."""
+    solve_time: float
+    """Seconds in the solver, all revisions together."""
+    message: str = ""
+    """The solver's words for how it ended (and, revised, which year failed)."""
+    revisions: tuple[MultiYearPlan, ...] = field(default=(), repr=False)
+    """With ``revised``: the plan made at the start of each year for the years left."""
+
+    def __post_init__(self) -> None:
+        for name in _ARRAYS:
+            value = getattr(self, name)
+            if value is not None:
+                value.flags.writeable = False
+
+    @property
+    def optimal(self) -> bool:
+        """Whether the status is ``OPTIMAL``."""
+        return self.status is PlanStatus.OPTIMAL
+
+    def raise_for_status(self) -> MultiYearPlan:
+        """Return ``self`` if optimal, else raise the matching error (carrying this plan).
+
+        Raises
+        ------
+        InfeasiblePlanError, UnboundedPlanError, SolverTimeLimitError, SolverError
+        """
+        if self.status is PlanStatus.OPTIMAL:
+            return self
+        what = f"{self.years}-year plan ({self.objective}, {self.method})"
+        plan: Any = self  # the errors annotate ``plan`` as OptimalPlan; they read its status
+        if self.status is PlanStatus.INFEASIBLE:
+            raise InfeasiblePlanError(plan, f"{what}: no plan satisfies the constraints "
+                                      f"({self.message}); lower the minimum fulfilment or "
+                                      "raise capacities or labour")
+        if self.status is PlanStatus.UNBOUNDED:
+            raise UnboundedPlanError(plan, f"{what}: fulfilment is unbounded: no capacity or "
+                                     "labour limit caps the targeted products")
+        if self.status is PlanStatus.TIME_LIMIT:
+            raise SolverTimeLimitError(plan, f"{what}: stopped at the time limit after "
+                                       f"{self.iterations} iterations ({self.solve_time:.3g} s)")
+        raise SolverError(plan, f"{what}: the solver failed: {self.message}")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The plan as JSON-ready built-ins; non-finite numbers (``inf``, NaN) become ``None``."""
+        out: dict[str, Any] = {
+            "status": self.status.value, "message": self.message, "objective": self.objective,
+            "method": self.method, "revised": self.revised, "years": self.years,
+            "lag": self.lag, "products": self.products.tolist(),
+        }
+        for name in _ARRAYS:
+            out[name] = _json(getattr(self, name))
+        out["objective_value"] = _json(self.objective_value)
+        out["iterations"], out["solve_time"] = self.iterations, self.solve_time
+        out["revisions"] = [{"from_year": k, "status": r.status.value,
+                             "fulfilment": _json(r.fulfilment)}
+                            for k, r in enumerate(self.revisions)]
+        return out
+
+    def frame_rows(self, first_year: int = 1) -> list[dict[str, Any]]:
+        """Tidy rows, one per year and product (for ``pandas.DataFrame(rows)``).
+
+        Keys: ``year`` (``first_year + t``), ``product``, ``target``, ``output``,
+        ``investment``, ``capacity`` (at the start of the year), ``delivered``,
+        ``fulfilment`` (the year's), ``valuation``. Values are ``None`` where the plan
+        has none (NaN in years a failed revision never reached); capacity is ``inf`` for
+        unlimited branches.
+        """
+        T, n = self.targets.shape
+        per_product = {"output": self.output, "investment": self.investment,
+                       "capacity": None if self.capacity is None else self.capacity[:T],
+                       "delivered": self.delivered, "valuation": self.valuations,
+                       "fulfilment": None if self.fulfilment is None
+                       else np.repeat(self.fulfilment[:, None], n, axis=1)}
+        cols = {"year": np.repeat(np.arange(first_year, first_year + T), n).tolist(),
+                "product": np.tile(self.products, T).tolist(),
+                "target": self.targets.ravel().tolist()}
+        cols.update({key: [None] * (T * n) if a is None else a.ravel().tolist()
+                     for key, a in per_product.items()})
+        return [dict(zip(cols, row, strict=True)) for row in zip(*cols.values(), strict=True)]
+
+
+def _json(a: FloatArray | float | None) -> Any:
+    if a is None:
+        return None
+    arr = np.asarray(a, dtype=np.float64)
+    obj = arr.astype(object)
+    obj[~np.isfinite(arr)] = None
+    return obj.tolist()
+
+
+def multiyear_plan(
+    economy: Economy,
+    targets_by_year: Targets,
+    *,
+    years: int | None = None,
+    lag: int = 1,
+    capital: Any = None,
+    objective: MultiYearObjective = "min",
+    weights: ArrayLike | None = None,
+    min_fulfilment: float = 0.0,
+    labour_growth: float = 0.0,
+    pipeline: ArrayLike | None = None,
+    investment_shares: Mapping[str, float] | None = None,
+    investment_good: str | None = None,
+    at_capacity: bool | Sequence[str] = False,
+    revise: bool = False,
+    shock: Shock | None = None,
+    method: LPMethod = "simplex",
+    time_limit: float | None = None,
+) -> MultiYearPlan:
+    """Plan output and investment over ``T`` years (see the module docstring for the LP).
+
+    Parameters
+    ----------
+    economy
+        A productive economy with ``n`` products: capacities of year 0, depreciation
+        (share of capacity lost a year), labour available in year 0, and the capital
+        coefficients ``B`` of new capacity (``capital=`` overrides them).
+    targets_by_year
+        The assortment of each year: an array ``(T, n)`` or ``T`` mappings ``{product
+        id: quantity}``; or one array ``(n,)`` or mapping for every year (then give
+        ``years``). Every year must target something.
+    years
+        Number of years ``T`` (inferred from per-year targets).
+    lag
+        Construction lag ``L >= 1``: capacity started in year ``t`` is paid for in equal
+        parts over years ``t … t+L-1`` and is in use from year ``t + L``.
+    capital : sparse matrix or array of shape (n, n), optional
+        Capital coefficients ``B`` (``B[i, j]``: units of ``i`` per unit capacity of ``j``).
+    objective
+        ``"min"`` (the worst year), ``"weighted"`` (``Σ_t weights_t λ_t``) or ``"final"``
+        (the last year; give ``min_fulfilment`` or earlier years may be starved for it).
+    weights : array of shape (T,), optional
+        Weights of the years' fulfilment, for ``"weighted"``.
+    min_fulfilment
+        Floor on every year's fulfilment ``λ_t``.
+    labour_growth
+        Labour available grows by this rate a year: ``L_t = L_0 (1 + g)^t``.
+    pipeline : array of shape (L - 1, n), optional
+        Capacity already under construction: row ``r - 1`` comes into use at the start of
+        year ``r`` and still needs its instalments ``B pipeline[r - 1] / L`` in each year
+        ``0 … r - 1``. Default: nothing under way.
+    investment_shares
+        Fix the split of investment (Feldman): ``{branch: σ_j}``, the share of the net
+        output of ``investment_good`` that builds capacity of ``j`` each year
+        (``σ_j >= 0``, ``Σ σ_j <= 1``). Branches left out invest as the plan chooses.
+    investment_good
+        The good the shares divide; default: the only good the listed branches' capital
+        is made of.
+    at_capacity
+        Branches that produce at full capacity every year (Feldman's assumption), as
+        product ids, or ``True`` for every branch of finite capacity. What no one uses is
+        left over (the balances are inequalities).
+    revise
+        Receding horizon: plan all ``T`` years, carry out year 0, replan years ``1 … T-1``
+        from the capacity and projects that resulted, and so on. With no ``shock`` what
+        happens is what was planned, so year 0 is the single plan's year 0 exactly; later
+        years may differ, because a worst-year objective is not time-consistent (the
+        first plan's worst year is gone when the second is made).
+    shock
+        With ``revise``: ``shock(t, planned_output) -> actual_output``, arrays ``(n,)``.
+        From the actual output, construction already under way is paid first; new
+        projects of each branch are cut in proportion to the scarcest good its capital
+        needs; the rest is delivered (a good short even for the projects under way is
+        delivered as 0, the shortfall assumed met from stocks).
+    method, time_limit
+        Passed to the LP solver (``time_limit`` per solve).
+
+    Returns
+    -------
+    MultiYearPlan
+        With a status: infeasible, unbounded or time-limited plans are statuses, never
+        exceptions. Call ``.raise_for_status()`` to require an optimum.
+
+    Raises
+    ------
+    TargetsError
+        Bad targets, weights or shares (unknown products, negative, wrong shape).
+    EconomyError
+        No capital coefficients, or a bad pipeline.
+    ValueError
+        Bad years, lag, objective, growth, or a shock that returns bad output.
+
+    Examples
+    --------
+    One good, capacity 100; a unit of new capacity takes 2 of it, ready next year. For
+    targets 90 then 100 the worst-year plan builds 100/29 in year 0, and both years get
+    30/29 of their targets:
+
+    >>> e = Economy(products=["g"], A=[[0.0]], capacity=[100.0], capital=[[2.0]])
+    >>> plan = multiyear_plan(e, [[90.0], [100.0]])
+    >>> plan.fulfilment.round(6).tolist(), plan.investment[:, 0].round(6).tolist()
+    ([1.034483, 1.034483], [3.448276, 0.0])
+    """
+    _check_options(objective, lag, labour_growth, min_fulfilment, method)
+    if capital is not None:
+        economy = dataclasses.replace(economy, capital=capital, check=False)
+    if economy.capital is None:
+        raise EconomyError("multiyear_plan: capital coefficients B are needed to plan "
+                           "investment; give the economy capital= or pass capital=")
+    y = _targets(economy, targets_by_year, years)
+    T = y.shape[0]
+    w = _weights(objective, weights, T)
+    problem = _Problem.of(economy, lag, investment_shares, investment_good, at_capacity)
+    q = _pipeline(problem, pipeline)
+    labour = economy.labour_available * (1.0 + labour_growth) ** np.arange(T, dtype=np.float64)
+    K0 = np.asarray(economy.capacity)[problem.F]
+    plan = problem.solve(y, labour, K0, q, objective, w, min_fulfilment, method, time_limit)
+    if not revise:
+        return plan
+    return _revise(problem, plan, y, labour, K0, q, objective, w, min_fulfilment, shock,
+                   method, time_limit)
+
+
+def _check_options(objective: str, lag: int, growth: float, floor: float, method: str) -> None:
+    if objective not in ("min", "weighted", "final"):
+        raise ValueError(f"multiyear_plan: objective must be min, weighted or final; "
+                         f"got {objective!r}")
+    if not (isinstance(lag, int | np.integer) and lag >= 1):
+        raise ValueError(f"multiyear_plan: lag must be an integer >= 1 (years); got {lag!r}")
+    if not (np.isfinite(growth) and growth > -1):
+        raise ValueError(f"multiyear_plan: labour_growth must be a finite rate > -1; "
+                         f"got {growth!r}")
+    if not (np.isfinite(floor) and floor >= 0):
+        raise TargetsError(f"min_fulfilment: must be a finite number >= 0; got {floor!r}")
+    if method not in ("simplex", "ipm", "pdlp"):
+        raise ValueError(f"multiyear_plan: method must be simplex, ipm or pdlp; got {method!r}")
+
+
+def _targets(economy: Economy, targets: Targets, years: int | None) -> FloatArray:
+    """Targets as an array ``(T, n)``, validated as :func:`demand_vector` does."""
+    if years is not None and not (isinstance(years, int | np.integer) and years >= 1):
+        raise ValueError(f"multiyear_plan: years must be an integer >= 1; got {years!r}")
+    data: Any = targets  # a mapping, mappings by year, or numbers
+    per_year = not isinstance(data, Mapping)
+    if per_year and not (isinstance(data, Sequence) and data
+                         and all(isinstance(t, Mapping) for t in data)):
+        try:
+            data = np.asarray(data, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise TargetsError(f"targets: quantities must be numbers; got {data!r}") from None
+        per_year = data.ndim == 2
+    if not per_year:
+        row = demand_vector(economy, data)
+        if years is None:
+            raise ValueError("multiyear_plan: years is needed when the targets are the same "
+                             "every year")
+        rows = [row] * int(years)
+    else:
+        rows = [demand_vector(economy, r, what=f"targets (year {k})")
+                for k, r in enumerate(data)]
+        if years is not None and len(rows) != years:
+            raise TargetsError(f"targets: must give {years} years (one row per year); "
+                               f"got {len(rows)}")
+    y = np.vstack(rows)
+    empty = ~(y > 0).any(axis=1)
+    if empty.any():
+        raise TargetsError(f"targets (year {int(np.flatnonzero(empty)[0])}): the assortment "
+                           "must ask for some product; got no positive quantity")
+    return y
+
+
+def _weights(objective: str, weights: ArrayLike | None, T: int) -> FloatArray:
+    if objective != "weighted":
+        if weights is not None:
+            raise ValueError("multiyear_plan: weights apply only to objective='weighted'")
+        return np.zeros(T)
+    if weights is None:
+        raise TargetsError(f"weights: objective='weighted' needs {T} weights (one per year)")
+    try:
+        w = np.asarray(weights, dtype=np.float64).reshape(-1)
+    except (TypeError, ValueError):
+        raise TargetsError(f"weights: must be numbers; got {weights!r}") from None
+    if w.shape != (T,) or not (np.isfinite(w) & (w >= 0)).all() or not w.any():
+        raise TargetsError(f"weights: must be {T} finite numbers >= 0, not all 0; "
+                           f"got {w.tolist()!r}")
+    return w
+
+
+def _pipeline(problem: _Problem, pipeline: ArrayLike | None) -> FloatArray:
+    """Projects under way as ``(L - 1, m)``, validated; only finite-capacity branches."""
+    L, n = problem.lag, problem.economy.n
+    if pipeline is None:
+        return np.zeros((L - 1, problem.F.shape[0]))
+    try:
+        p = np.asarray(pipeline, dtype=np.float64).reshape(L - 1, n)
+    except (TypeError, ValueError):
+        raise EconomyError(f"pipeline: must be numbers of shape ({L - 1}, {n}) (one row per "
+                           f"year of the lag after the first); got {pipeline!r}") from None
+    finite = np.zeros(n, dtype=bool)
+    finite[problem.F] = True
+    bad = ~(np.isfinite(p) & (p >= 0)) | ((p != 0) & ~finite)
+    if bad.any():
+        r, j = (int(k[0]) for k in np.nonzero(bad))
+        product = str(problem.economy.products[j])
+        raise EconomyError(f"pipeline[{r}, {product!r}]: must be a finite number >= 0, and 0 "
+                           f"for branches of unlimited capacity; got {p[r, j]!r}")
+    return p[:, problem.F]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _Problem:
+    """What every horizon solved shares: technology, capital, lag, fixed shares."""
+
+    economy: Economy
+    lag: int
+    F: NDArray[np.intp]  # branches of finite capacity, m of them
+    IA: sp.csr_array  # I - A
+    BF: sp.csc_array  # B[:, F], shape (n, m)
+    shares: FloatArray  # (k,) fixed shares of the investment good
+    shared: NDArray[np.intp]  # (k,) positions in F of the branches with fixed shares
+    good: int  # the investment good
+    full: NDArray[np.bool_]  # (m,) branches held at capacity
+
+    @staticmethod
+    def of(economy: Economy, lag: int, shares: Mapping[str, float] | None,
+           good: str | None, at_capacity: bool | Sequence[str]) -> _Problem:
+        F = np.flatnonzero(np.isfinite(economy.capacity))
+        IA = sp.csr_array(sp.eye_array(economy.n, format="csr") - economy.A)
+        BF = sp.csc_array(sp.csc_array(economy.capital)[:, F])
+        BF.eliminate_zeros()  # an explicit zero must not count as a good the capital needs
+        s, J, g = _shares(economy, F, BF, shares or {}, good)
+        return _Problem(economy, int(lag), F, IA, BF, s, J, g, _full(economy, F, at_capacity))
+
+    @property
+    def depreciation(self) -> FloatArray:
+        return np.asarray(self.economy.depreciation, dtype=np.float64)[self.F]
+
+    def solve(self, y: FloatArray, labour: FloatArray, K0: FloatArray, q: FloatArray,
+              objective: str, w: FloatArray, floor: float, method: LPMethod,
+              time_limit: float | None) -> MultiYearPlan:
+        """Plan the ``H = len(y)`` years ahead from capacity ``K0`` and pipeline ``q``."""
+        H, n, m, L = y.shape[0], self.economy.n, self.F.shape[0], self.lag
+        S, spent = _schedule(H, L), _committed(q, H)
+        sol = solve_lp(*self._model(y, labour, K0, q, S, spent, objective, w, floor),
+                       maximize=True, method=method, time_limit=time_limit)
+        oz, oK, ol = H * n, H * (n + m), H * (n + m) + (H + 1) * m
+        parts: dict[str, FloatArray] = {}
+        if sol.x is not None:
+            v = np.maximum(sol.x, 0.0)  # the solver honours bounds only to its tolerance
+            x, z, K = v[:oz].reshape(H, n), v[oz:oK].reshape(H, m), v[oK:ol].reshape(H + 1, m)
+            delivered = (self.IA @ x.T - self.BF @ (S @ z + spent).T / L).T
+            parts = {"output": x, "investment": self._widen(z, 0.0),
+                     "capacity": self._widen(K, np.inf), "delivered": delivered,
+                     "fulfilment": _fulfilment(delivered, y),
+                     "labour_required": x @ self.economy.labour}
+        if sol.row_duals is not None and sol.col_duals is not None:
+            # Duals of ">=" rows are <= 0 when maximising: flip them into gains per unit.
+            parts["valuations"] = np.maximum(-sol.row_duals[:oz], 0.0).reshape(H, n)
+            parts["capacity_valuations"] = self._widen(
+                np.maximum(sol.col_duals[oK:oK + m], 0.0)[None, :], 0.0)[0]
+            row = H * (n + 2 * m)  # the labour rows follow balances, capacity, accumulation
+            parts["labour_valuations"] = (np.maximum(sol.row_duals[row:row + H], 0.0)
+                                          if np.isfinite(labour).all() else np.zeros(H))
+        fields: dict[str, Any] = dict.fromkeys(_ARRAYS[2:])
+        fields.update(parts)
+        return MultiYearPlan(
+            status=PlanStatus(sol.status.value), objective=objective, method=sol.method,
+            revised=False, years=H, lag=L, products=self.economy.products, targets=y,
+            labour_available=labour, objective_value=sol.objective, iterations=sol.iterations,
+            solve_time=sol.solve_time, message=sol.message, **fields)
+
+    def _widen(self, a: FloatArray, fill: float) -> FloatArray:
+        """Columns of the ``F`` branches to all ``n`` products, ``fill`` elsewhere."""
+        out = np.full((a.shape[0], self.economy.n), fill)
+        out[:, self.F] = a
+        return out
+
+    def _model(self, y: FloatArray, labour: FloatArray, K0: FloatArray, q: FloatArray,
+               S: sp.csr_array, spent: FloatArray, objective: str, w: FloatArray,
+               floor: float) -> tuple[FloatArray, sp.csr_array, FloatArray, FloatArray,
+                                      FloatArray, FloatArray]:
+        """The LP of the module docstring: costs, matrix, row bounds, column bounds.
+
+        Columns: ``x`` (H n), ``z`` (H m), ``K`` ((H+1) m), ``λ_t`` (H), and ``λ`` for
+        ``"min"``. Rows: balances (H n), capacity in use (H m), accumulation (H m),
+        labour (H, when finite), ``λ_t >= λ`` (H, ``"min"``), fixed shares (H k).
+        Each block is the Kronecker product of a small pattern over years and a matrix
+        over products, so nothing loops over products.
+        """
+        H, n, m, L, k = y.shape[0], self.economy.n, self.F.shape[0], self.lag, len(self.shares)
+        IH, Im, nfl = sp.eye_array(H), sp.eye_array(m), int(objective == "min")
+        widths = [H * n, H * m, (H + 1) * m, H, nfl]
+        PF = sp.csr_array((np.ones(m), (np.arange(m), self.F)), shape=(m, n))
+        D0 = sp.eye_array(H, H + 1)  # K_t
+        D1 = sp.eye_array(H, H + 1, k=1)  # K_{t+1}
+        # z_s comes into use in year s + L (never, within a horizon shorter than L).
+        E = sp.eye_array(H, H, k=1 - L) if L <= H else sp.csr_array((H, H))
+        Y = sp.csr_array((y.ravel(), (np.arange(H * n), np.repeat(np.arange(H), n))),
+                         shape=(H * n, H))
+        due = np.zeros((H, m))
+        due[:min(H, L - 1)] = q[:H]
+        rows: list[tuple[list[Any], FloatArray, FloatArray]] = [
+            ([sp.kron(IH, self.IA), -sp.kron(S, self.BF) / L, None, -Y, None],
+             np.ravel(self.BF @ spent.T / L, order="F"), np.full(H * n, np.inf)),
+            ([sp.kron(IH, PF), None, -sp.kron(D0, Im), None, None],
+             np.tile(np.where(self.full, 0.0, -np.inf), H), np.zeros(H * m)),
+            ([None, -sp.kron(E, Im),
+              sp.kron(D1, Im) - sp.kron(D0, sp.diags_array(1.0 - self.depreciation)), None,
+              None], due.ravel(), due.ravel()),
+        ]
+        if np.isfinite(labour).all():
+            rows.append(([sp.kron(IH, sp.csr_array(self.economy.labour[None, :])), None,
+                          None, None, None], np.full(H, -np.inf), labour))
+        if nfl:
+            rows.append(([None, None, None, IH, sp.csr_array(-np.ones((H, 1)))],
+                         np.zeros(H), np.full(H, np.inf)))
+        if k:
+            b = np.asarray(self.BF[[self.good], :].toarray()).ravel()[self.shared]
+            net = sp.csr_array(self.shares[:, None]) @ self.IA[[self.good], :]
+            Q = sp.csr_array((b, (np.arange(k), self.shared)), shape=(k, m))
+            rhs = (spent[:, self.shared] * b / L).ravel()
+            rows.append(([sp.kron(IH, net), -sp.kron(S, Q) / L, None, None, None], rhs, rhs))
+        grid = [[blk if blk is not None else sp.csr_array((len(lo), wd))
+                 for blk, wd in zip(row, widths, strict=True) if wd]
+                for row, lo, _ in rows]
+        ol = H * (n + m) + (H + 1) * m  # first λ column
+        c = np.zeros(ol + H + nfl)
+        c[ol:ol + H] = w if objective == "weighted" else SECONDARY / H
+        if objective != "weighted":
+            c[ol + H if nfl else ol + H - 1] = 1.0
+        clo, chi = np.zeros(c.shape[0]), np.full(c.shape[0], np.inf)
+        clo[H * (n + m):H * (n + m) + m] = chi[H * (n + m):H * (n + m) + m] = K0
+        clo[ol:ol + H] = floor
+        return (c, sp.csr_array(sp.block_array(grid, format="csr")),
+                np.concatenate([r[1] for r in rows]), np.concatenate([r[2] for r in rows]),
+                clo, chi)
+
+
+def _branches(economy: Economy, F: NDArray[np.intp], names: Iterable[str],
+              what: str) -> NDArray[np.intp]:
+    """Positions in ``F`` of the named branches (each must exist and have finite capacity)."""
+    pos = np.full(economy.n, -1)
+    pos[F] = np.arange(F.shape[0])
+    out = []
+    for name in names:
+        if not economy.has(name):
+            raise TargetsError(f"{what}: product {name!r} is not in the economy")
+        if pos[economy.index(name)] < 0:
+            raise TargetsError(f"{what}[{name!r}]: the branch has unlimited capacity, so it "
+                               "needs no investment")
+        out.append(pos[economy.index(name)])
+    return np.asarray(out, dtype=np.intp)
+
+
+def _shares(economy: Economy, F: NDArray[np.intp], BF: sp.csc_array,
+            shares: Mapping[str, float], good: str | None
+            ) -> tuple[FloatArray, NDArray[np.intp], int]:
+    """Validate fixed investment shares: ``(shares, positions in F, investment good)``."""
+    if not shares:
+        if good is not None:
+            raise TargetsError("investment_good: applies only with investment_shares")
+        return np.zeros(0), np.zeros(0, dtype=np.intp), -1
+    J = _branches(economy, F, shares, "investment_shares")
+    try:
+        s = np.array([float(v) for v in shares.values()])
+    except (TypeError, ValueError):
+        raise TargetsError(f"investment_shares: must be numbers; got {shares!r}") from None
+    if not ((s >= 0) & (s <= 1)).all() or s.sum() > 1 + 1e-12:
+        raise TargetsError(f"investment_shares: each must be in [0, 1] and all add up to at "
+                           f"most 1; got {dict(shares)!r}")
+    used = np.flatnonzero(np.asarray(abs(BF[:, J]).sum(axis=1)).ravel())
+    if good is None and used.shape[0] != 1:
+        raise TargetsError("investment_good: name the good the shares divide (the listed "
+                           f"branches' capital uses {used.shape[0]} goods)")
+    if good is not None and not economy.has(good):
+        raise TargetsError(f"investment_good: product {good!r} is not in the economy")
+    g = int(used[0]) if good is None else economy.index(good)
+    b = np.asarray(BF[[g], :].toarray()).ravel()[J]
+    if (b <= 0).any():
+        branch = list(shares)[int(np.flatnonzero(b <= 0)[0])]
+        raise TargetsError(f"investment_shares[{branch!r}]: its capital needs none of the "
+                           f"investment good {str(economy.products[g])!r}")
+    return s, J, g
+
+
+def _full(economy: Economy, F: NDArray[np.intp],
+          at_capacity: bool | Sequence[str]) -> NDArray[np.bool_]:
+    """Which of the ``F`` branches must produce at capacity."""
+    if isinstance(at_capacity, bool | np.bool_):
+        return np.full(F.shape[0], bool(at_capacity))
+    full = np.zeros(F.shape[0], dtype=bool)
+    full[_branches(economy, F, at_capacity, "at_capacity")] = True
+    return full
+
+
+def _schedule(H: int, L: int) -> sp.csr_array:
+    """``S[t, s] = 1`` when a project started in year ``s`` is paid for in year ``t``."""
+    d = np.arange(min(L, H))
+    return sp.csr_array(sp.diags_array([np.ones(H - k) for k in d], offsets=-d, shape=(H, H)))
+
+
+def _committed(q: FloatArray, H: int) -> FloatArray:
+    """Capacity of the projects under way still being paid for in each year, ``(H, m)``.
+
+    A project due in year ``r`` pays instalments in years ``0 … r - 1``.
+    """
+    rem = np.cumsum(q[::-1], axis=0)[::-1]  # rem[t] = Σ_{r > t} q_r (row r-1 = due in r)
+    out = np.zeros((H, q.shape[1]))
+    out[:min(H, rem.shape[0])] = rem[:H]
+    return out
+
+
+def _fulfilment(delivered: FloatArray, y: FloatArray) -> FloatArray:
+    ratio = np.where(y > 0, delivered / np.where(y > 0, y, 1.0), np.inf)
+    return np.asarray(np.maximum(ratio.min(axis=1), 0.0), dtype=np.float64)
+
+
+def _revise(problem: _Problem, first: MultiYearPlan, y: FloatArray, labour: FloatArray,
+            K0: FloatArray, q: FloatArray, objective: str, w: FloatArray, floor: float,
+            shock: Shock | None, method: LPMethod, time_limit: float | None) -> MultiYearPlan:
+    """Receding horizon: carry out each year's plan, then plan the years left again."""
+    if first.output is None:
+        return dataclasses.replace(first, revised=True, revisions=(first,))
+    T, n, L, F = y.shape[0], problem.economy.n, problem.lag, problem.F
+    IA, BF = problem.IA, problem.BF
+    got: dict[str, Any] = {k: np.full((T, n), np.nan) for k in ("output", "investment",
+                                                                "delivered", "valuations")}
+    got |= {k: np.full(T, np.nan) for k in ("fulfilment", "labour_required",
+                                             "labour_valuations")}
+    got["capacity"] = np.full((T + 1, n), np.inf)
+    got["capacity"][:, F] = np.nan
+    got["capacity"][0, F] = K0
+    K, pipe, plans = K0.copy(), q.copy(), [first]
+    for t in range(T):
+        plan = plans[-1] if t == 0 else problem.solve(
+            y[t:], labour[t:], K, pipe, objective, w[t:], floor, method, time_limit)
+        plans += [plan] if t else []
+        if plan.output is None or plan.investment is None:
+            break
+        x, starts, under_way = plan.output[0], plan.investment[0, F], _committed(pipe, 1)[0]
+        if shock is not None:
+            x = _actual(shock, t, x, n)
+            # Projects under way are paid first; new ones are cut to the scarcest good.
+            avail, need = IA @ x - BF @ under_way / L, BF @ starts / L
+            ratio = np.where(need > 0, np.clip(avail / np.where(need > 0, need, 1), 0, 1), 1)
+            starts = starts * _column_min(BF, ratio)
+        delivered = IA @ x - BF @ (under_way + starts) / L
+        got["output"][t], got["investment"][t], got["delivered"][t] = x, 0.0, (
+            delivered if shock is None else np.maximum(delivered, 0.0))
+        got["investment"][t, F] = starts
+        got["fulfilment"][t] = _fulfilment(got["delivered"][t][None, :], y[t][None, :])[0]
+        got["labour_required"][t] = float(x @ problem.economy.labour)
+        if plan.valuations is not None and plan.labour_valuations is not None:
+            got["valuations"][t] = plan.valuations[0]
+            got["labour_valuations"][t] = plan.labour_valuations[0]
+        # Next year's capacity; the projects started now join those under way.
+        K = (1.0 - problem.depreciation) * K + (pipe[0] if L > 1 else starts)
+        got["capacity"][t + 1, F] = K
+        pipe = np.vstack([pipe[1:], starts[None, :]]) if L > 1 else pipe
+    failed = next((p for p in plans if not p.optimal), None)
+    if failed is not None:
+        got["valuations"] = got["labour_valuations"] = None
+    return dataclasses.replace(
+        first, status=PlanStatus.OPTIMAL if failed is None else failed.status, revised=True,
+        iterations=sum(p.iterations for p in plans), revisions=tuple(plans),
+        solve_time=sum(p.solve_time for p in plans), **got,
+        message=first.message if failed is None else
+        f"revision in year {len(plans) - 1}: {failed.message}")
+
+
+def _actual(shock: Shock, t: int, planned: FloatArray, n: int) -> FloatArray:
+    try:
+        x = np.asarray(shock(t, planned.copy()), dtype=np.float64).reshape(-1)
+    except (TypeError, ValueError):
+        raise ValueError(f"shock: must return {n} numbers for year {t}") from None
+    if x.shape != (n,) or not (np.isfinite(x) & (x >= 0)).all():
+        raise ValueError(f"shock: must return {n} finite numbers >= 0 for year {t}; "
+                         f"got shape {x.shape}")
+    return x
+
+
+def _column_min(B: sp.csc_array, r: FloatArray) -> FloatArray:
+    """``min_{i : B_ij > 0} r_i`` for each column ``j`` (1 for a column without entries)."""
+    out = np.ones(B.shape[1])
+    data = r[B.indices]
+    nonempty = np.diff(B.indptr) > 0
+    out[nonempty] = np.minimum.reduceat(data, B.indptr[:-1][nonempty])
+    return out
