@@ -193,6 +193,48 @@ def _best_plan(
     Console().print(optimal_renderable(run))
 
 
+class QuotaRule(StrEnum):
+    """How a product's plan is split among its enterprises."""
+
+    capacity = "capacity"
+    least_cost = "least_cost"
+
+
+@app.command(name="quotas")
+def quotas_command(
+    economy: Annotated[
+        Path | None, typer.Argument(help="Economy folder (default: the built-in example).")
+    ] = None,
+    enterprises: Annotated[
+        Path,
+        typer.Option(
+            "--enterprises", "-e", help="CSV/Parquet enterprise,product,capacity[,unit_cost]."
+        ),
+    ] = (Path("enterprises.csv")),
+    targets: Annotated[Path | None, typer.Option("--targets", "-t", help="Final demand.")] = None,
+    rule: Annotated[QuotaRule, typer.Option(help="Split by capacity or least cost.")] = (
+        QuotaRule.capacity
+    ),
+    years: Annotated[
+        int | None, typer.Option(min=1, max=50, help="Quotas of a T-year plan.")
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Quotas file (.csv or .parquet).")] = (
+        Path("quotas.csv")
+    ),
+) -> None:
+    """Split each product's planned output among its enterprises (totals kept exactly)."""
+    from gosplan.analysis.plan import enterprise_quotas
+    from gosplan.report.plan import write_quotas
+
+    result, first = enterprise_quotas(economy, enterprises, targets, rule=rule.value, years=years)
+    write_quotas(result, out, first)
+    over = int(result.over_capacity.sum())
+    typer.echo(
+        f"Quotas for {result.quota.shape[1]:,} enterprises over {result.quota.shape[0]} "
+        f"year(s) written to {out}" + (f"; {over:,} quotas exceed capacity" if over else "")
+    )
+
+
 @app.command()
 def generate(
     products: Annotated[

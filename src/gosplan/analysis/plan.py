@@ -234,3 +234,31 @@ def five_year_plan(
     )
     plan.raise_for_status()
     return MultiYearRun(economy, targets, plan, first_year)
+
+
+def enterprise_quotas(
+    economy_path: str | Path | None,
+    enterprises_path: str | Path,
+    targets_path: str | Path | None = None,
+    *,
+    rule: str = "capacity",
+    years: int | None = None,
+    lag: int = 1,
+) -> tuple[Any, int]:
+    """Each enterprise's quota: the balanced plan (or a T-year plan) split among enterprises.
+
+    Returns the :class:`~gosplan.core.quotas.Quotas` and the first year's number.
+    """
+    from gosplan.core.quotas import quotas
+    from gosplan.scenarios.loader import read_enterprises
+
+    path = builtin_path() if economy_path is None else Path(economy_path)
+    if years is None:
+        run = balanced_plan(path, targets_path)
+        run.result.raise_for_status()
+        economy, output = run.economy, run.result.gross_output
+    else:
+        multi = five_year_plan(path, targets_path, years=years, lag=lag)
+        economy, output = multi.economy, np.asarray(multi.plan.output)
+    enterprises = read_enterprises(enterprises_path, economy)
+    return quotas(output, enterprises, rule=rule), 1  # type: ignore[arg-type]

@@ -254,3 +254,27 @@ def write_multiyear(run: Any, path: str | Path) -> Path:
     return _write(
         path, run.plan.to_dict, lambda: pd.DataFrame(run.plan.frame_rows(first_year=run.first_year))
     )
+
+
+def quota_frame(q: Any, first_year: int = 1) -> pd.DataFrame:
+    """Tidy quotas: enterprise, product, year, quota, capacity, over_capacity."""
+    e = q.enterprises
+    years, m = q.quota.shape
+    return pd.DataFrame(
+        {
+            "enterprise": np.tile(e.ids, years),
+            "product": np.tile(e.products[e.product], years),
+            "year": np.repeat(np.arange(first_year, first_year + years), m),
+            "quota": q.quota.reshape(-1),
+            "capacity": np.tile(e.capacity, years),
+            "over_capacity": q.over_capacity.reshape(-1),
+        }
+    )
+
+
+def write_quotas(q: Any, path: str | Path, first_year: int = 1) -> Path:
+    """Write quotas as ``.csv`` or ``.parquet`` (atomically)."""
+    target = Path(path)
+    if target.suffix.lower() not in (".csv", ".parquet"):
+        raise OutputError(f"{target}: --out must end in .csv or .parquet; got {target.suffix!r}")
+    return _write(target, dict, lambda: quota_frame(q, first_year))

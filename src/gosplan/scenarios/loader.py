@@ -25,7 +25,7 @@ from gosplan.scenarios.tables import (
     read_table,
 )
 
-__all__ = ["read_economy", "read_targets", "read_toml"]
+__all__ = ["read_economy", "read_enterprises", "read_targets", "read_toml"]
 
 ECONOMY_FILE = "economy.toml"
 _PAIR = [[("input", "id"), ("output", "id")], [("input_index", "index"), ("output_index", "index")]]
@@ -263,3 +263,35 @@ def _no_repeats(keys: NDArray[np.int64], label: str, field: str) -> None:
     if dup.size:
         row = int(order[dup[0] + 1]) + 1
         raise InputFileError(f"{label}: row {row}, {field} repeats an earlier row")
+
+
+def read_enterprises(path: str | Path, economy: Economy) -> Any:
+    """Read an enterprises table: ``enterprise,product,capacity[,unit_cost]`` (CSV or Parquet).
+
+    Returns a :class:`~gosplan.core.quotas.Enterprises` in the economy's product order.
+    """
+    from gosplan.core.quotas import Enterprises
+
+    path = Path(path)
+    label = str(path)
+    cols = read_table(
+        path,
+        [("enterprise", "id"), ("product", "id"), ("capacity", "number")],
+        optional=[("unit_cost", "number")],
+    )
+    _unique(cols["enterprise"], label, "enterprise")
+    index = pd.Index(economy.products)
+    product = ids_to_positions(
+        cols["product"], index, label=label, column="product", what="the economy"
+    )
+    capacity = check_values(cols["capacity"], label=label, column="capacity")
+    cost = cols.get("unit_cost")
+    if cost is not None:
+        cost = check_values(cost, label=label, column="unit_cost")
+    return Enterprises(
+        ids=cols["enterprise"].astype(np.str_),
+        product=product,
+        capacity=capacity,
+        products=economy.products,
+        unit_cost=cost,
+    )
