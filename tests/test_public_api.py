@@ -4,22 +4,34 @@ import gosplan
 
 
 def test_public_names_are_exactly_these() -> None:
-    assert sorted(gosplan.__all__) == sorted(
-        [
-            "BalanceResult",
-            "ConvergenceError",
-            "Economy",
-            "EconomyError",
-            "GosplanError",
-            "InputFileError",
-            "NotProductiveError",
-            "OutputError",
-            "Status",
-            "TargetsError",
-            "__version__",
-            "balance",
-        ]
-    )
+    expected = [
+        "BalanceResult",
+        "ConvergenceError",
+        "Diagnosis",
+        "Economy",
+        "EconomyError",
+        "Enterprises",
+        "GosplanError",
+        "InputFileError",
+        "MultiYearPlan",
+        "NotProductiveError",
+        "OptimalPlan",
+        "OutputError",
+        "PlanStatus",
+        "Quotas",
+        "Status",
+        "TargetsError",
+        "__version__",
+        "balance",
+        "diagnose",
+        "generate_economy",
+        "harmony_plan",
+        "multiyear_plan",
+        "optimal_plan",
+        "quotas",
+        "simulate",
+    ]
+    assert sorted(gosplan.__all__) == sorted(expected)
     for name in gosplan.__all__:
         assert hasattr(gosplan, name)
 
@@ -38,3 +50,20 @@ def test_errors_subclass_builtins() -> None:
         "NotProductiveError",
     ):
         assert issubclass(getattr(gosplan, name), gosplan.GosplanError)
+
+
+def test_simulate_is_the_run_workflow() -> None:
+    run = gosplan.simulate("ussr-1928")
+    assert run.years == (1928, 1929, 1930, 1931, 1932)
+    assert set(run.frame["kind"]) == {"simulated", "plan_target", "record"}
+
+
+def test_import_stays_light() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, gosplan; print('pandas' in sys.modules, 'matplotlib' in sys.modules)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out == ["False", "False"]
