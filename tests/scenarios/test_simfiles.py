@@ -127,3 +127,28 @@ def test_bad_years_text(text: str) -> None:
 def test_unknown_scenario() -> None:
     with pytest.raises(InputFileError, match="no such scenario"):
         load_scenario("ussr-2025")
+
+
+@pytest.mark.parametrize("name", sorted(builtin_scenarios()))
+def test_every_policy_names_its_source_and_reason(name: str) -> None:
+    from gosplan.scenarios.record import load_record
+
+    record = load_record()
+    sc = load_scenario(name)
+    for lever, table in sc.policies.items():
+        sources = [s.strip() for s in str(table.get("source", "")).split(";") if s.strip()]
+        assert sources, f"{name}: [policy.{lever}] has no source"
+        for source in sources:
+            if source in ("assumed", "derived", "calibrated", "GENERAL"):
+                assert len(str(table.get("why", ""))) > 5, f"{name}: [policy.{lever}] why"
+            else:
+                assert record.citation(source), f"{name}: [policy.{lever}] {source}"
+        assert table.get("unit"), f"{name}: [policy.{lever}] has no unit"
+
+
+def test_every_parameter_has_a_kind_and_reason() -> None:
+    sc = load_scenario("ussr-1928")
+    for name, table in sc.parameters.items():
+        assert table["kind"] in ("sourced", "derived", "assumed", "calibrated"), name
+        assert table.get("unit"), name
+        assert len(str(table.get("why", ""))) > 5, name

@@ -215,11 +215,12 @@ def simulate(
         per_worker = (grain.urban_supply / employment, ind.final_use[m_cloth] / employment)
         wage_base = state.wage_base if state.wage_base[0] > 0 else per_worker
         w = p["real_wage_food_weight"]
-        put(
-            rec,
-            "real_wage_index_1928_100",
-            100 * (per_worker[0] / wage_base[0]) ** w * (per_worker[1] / wage_base[1]) ** (1 - w),
-        )
+        real_wage = (per_worker[0] / wage_base[0]) ** w * (per_worker[1] / wage_base[1]) ** (1 - w)
+        put(rec, "real_wage_index_1928_100", 100 * real_wage)
+        # Kornai's shortage: money wages grow by decree, goods per worker do not; the gap is
+        # the money chasing goods that are not there (queues, rationing, the black market).
+        put(rec, "nominal_wage_index_1928_100", 100 * state.nominal_wage)
+        put(rec, "shortage_index", state.nominal_wage / real_wage)
         excess = pop.excess_deaths
         put(
             rec,
@@ -294,6 +295,7 @@ def simulate(
             machinery_imports=grain.machinery_imports,
             recent_entries=joined,
             wage_base=wage_base,
+            nominal_wage=state.nominal_wage * (1 + p["nominal_wage_growth"]),
         )
         states.append(state)
 

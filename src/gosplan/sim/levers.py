@@ -90,6 +90,7 @@ PARAMETERS: frozenset[str] = frozenset(
         "plot_birth_boost",
         "plot_care",
         "plot_food",
+        "nominal_wage_growth",
         "unrationed_extra",
         "real_wage_food_weight",
     ]

@@ -46,6 +46,8 @@ UNITS = {
     "population_rural": "mn persons",
     "employed_national_economy": "mn persons",
     "real_wage_index_1928_100": "index 1928=100",
+    "nominal_wage_index_1928_100": "index 1928=100",
+    "shortage_index": "money wages over goods per worker, 1928 = 1",
     "excess_deaths_ussr": "mn deaths",
     "excess_deaths_ukraine": "mn deaths",
     "excess_deaths_kazakhstan": "mn deaths",

@@ -60,6 +60,8 @@ class State:
     """Machinery imported for this year's investment, in the machinery unit."""
     recent_entries: FloatArray
     """Share of households that joined kolkhozes in the last two campaigns, shape (3,)."""
+    nominal_wage: float = 1.0
+    """Money wage per worker over the first simulated year's."""
     wage_base: tuple[float, float] = (0.0, 0.0)
     """Urban food and cloth per worker in the first simulated year (the real wage's base)."""
 
