@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -225,35 +226,56 @@ def tidy(scenario: str, result: SimResult, years: Sequence[int]) -> pd.DataFrame
     return frame
 
 
-def _record_rows(result: SimResult, years: Sequence[int]) -> list[dict[str, object]]:
+_KINDS = (
+    ("actual", "point"),
+    ("estimate_low", "low"),
+    ("estimate_high", "high"),
+    ("plan_target", "point"),
+)
+
+
+@cache
+def _record_entries(rec_name: str) -> tuple[tuple[int, float, str, str, str, str], ...]:
+    """The record's preferred rows of one series: (year, value, unit, kind, estimate, source)."""
     record = load_record()
+    if rec_name not in set(record.names()):
+        return ()
+    out = []
+    for kind, estimate in _KINDS:
+        best = record.best(rec_name, kind)
+        for year, value, unit, source in zip(
+            best.index, best["value"], best["unit"], best["source"], strict=True
+        ):
+            out.append(
+                (
+                    int(str(year)),
+                    float(value),
+                    str(unit),
+                    "plan_target" if kind == "plan_target" else "record",
+                    estimate,
+                    str(source),
+                )
+            )
+    return tuple(out)
+
+
+def _record_rows(result: SimResult, years: Sequence[int]) -> list[dict[str, object]]:
     wanted = set(result.series) | set(result.totals)
     rows: list[dict[str, object]] = []
     for name in sorted(wanted):
-        rec_name = COMPARATOR.get(name, name)
-        if rec_name not in record.names():
-            continue
-        for kind, estimate in (
-            ("actual", "point"),
-            ("estimate_low", "low"),
-            ("estimate_high", "high"),
-            ("plan_target", "point"),
+        for year, value, unit, kind, estimate, source in _record_entries(
+            COMPARATOR.get(name, name)
         ):
-            best = record.best(rec_name, kind)
-            for year, row in best.iterrows():
-                in_window = year in years or (
-                    name in result.totals and year == result.totals[name][0]
+            if year in years or (name in result.totals and year == result.totals[name][0]):
+                rows.append(
+                    {
+                        "series": name,
+                        "unit": unit,
+                        "year": year,
+                        "value": value,
+                        "kind": kind,
+                        "estimate": estimate,
+                        "source": source,
+                    }
                 )
-                if in_window:
-                    rows.append(
-                        {
-                            "series": name,
-                            "unit": row["unit"],
-                            "year": int(str(year)),
-                            "value": float(row["value"]),
-                            "kind": "plan_target" if kind == "plan_target" else "record",
-                            "estimate": estimate,
-                            "source": row["source"],
-                        }
-                    )
     return rows
