@@ -83,3 +83,12 @@ def test_aggregate_model_is_fast() -> None:
     spec = load_scenario("ussr-1928").spec
     result = simulate(replace(spec))
     assert len(result.years) == 5
+
+
+def test_counterfactual_carries_its_policies_past_1932() -> None:
+    run = run_scenario("gradual-collectivization", years=(1928, 1937))
+    shares = dict(zip(run.result.years, run.result.series["collectivization_pct"], strict=True))
+    assert shares[1933] == pytest.approx(20.0)
+    assert shares[1937] == pytest.approx(20.0)
+    base = run_scenario("ussr-1928", years=(1928, 1937))
+    assert base.result.series["collectivization_pct"][-1] > 90

@@ -123,7 +123,7 @@ def _chain(
             break
         segments.append((current, simulate(replace(spec, years=years), rng, state)))
         if years[-1] < last_year and current.continues_with:
-            current = load_scenario(current.continues_with, sets)
+            current = load_scenario(current.continues_with, sets, carried=scenario.own_policies)
         else:
             current = None
     return segments

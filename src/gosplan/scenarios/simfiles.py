@@ -47,6 +47,8 @@ class Scenario:
     """The scenario whose simulated end this one starts from."""
     continues_with: str | None = None
     """The scenario that carries this one on past its last year."""
+    own_policies: dict[str, Any] = field(default_factory=dict)
+    """The policy tables a counterfactual changes (carried into its continuation)."""
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -281,8 +283,17 @@ def _apply_sets(
             )
 
 
-def load_scenario(name: str | Path, sets: Sequence[str] = ()) -> Scenario:
-    """Load a built-in scenario by name, or a scenario file, with ``--set`` overrides."""
+def load_scenario(
+    name: str | Path,
+    sets: Sequence[str] = (),
+    *,
+    carried: Mapping[str, Any] | None = None,
+) -> Scenario:
+    """Load a built-in scenario by name, or a scenario file, with ``--set`` overrides.
+
+    ``carried`` are policy tables a counterfactual carries on into the scenario that
+    continues it (each holds its last value into the later years).
+    """
     path = _resolve(name)
     doc = read_toml(path)
     base_name = doc.get("base")
@@ -310,6 +321,16 @@ def load_scenario(name: str | Path, sets: Sequence[str] = ()) -> Scenario:
                 raise InputFileError(f"{path}: [policy.{key}] is not a policy lever")
     if not isinstance(meta, dict):
         raise InputFileError(f"{path}: [scenario] must be a table")
+    own = dict(doc.get("policy") or {}) if base_name is not None else {}
+    for key, table in (carried or {}).items():
+        policies[key] = {
+            **table,
+            "values": {
+                str(max(int(y) for y in table["values"])): (
+                    table["values"][max(table["values"], key=int)]
+                )
+            },
+        }
     where = str(path)
     first = int(_number(meta.get("first_year"), f"{where}: [scenario] first_year"))
     last = int(_number(meta.get("last_year"), f"{where}: [scenario] last_year"))
@@ -353,6 +374,7 @@ def load_scenario(name: str | Path, sets: Sequence[str] = ()) -> Scenario:
         parameters=params,
         policies=policies,
         overrides=tuple(sets),
+        own_policies=own,
         base=None if base_name is None else str(base_name),
         start_from=None if start_from is None else str(start_from),
         continues_with=(str(meta["continues_with"]) if meta.get("continues_with") else None),
