@@ -71,7 +71,6 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -278,9 +277,10 @@ def harmony_plan(
         A previous plan of the same economy (last year's, or one with other targets):
         its rents and wage start the price search.
     time_limit
-        Seconds the whole call may take (``None``: no limit); the starting plan (three
-        solves) is always finished. The plan is feasible whenever the search stops, but
-        with a limit it depends on the machine's speed.
+        Seconds the whole call may take (``None``: no limit). The starting plan and the
+        iteration under way are always finished, and one last solve polishes the plan,
+        so a call can overrun by about an iteration (two to three solves). The plan is
+        feasible whenever the search stops, but with a limit it depends on the machine.
 
     Returns
     -------
@@ -586,7 +586,7 @@ class _PriceSearch:
             lo, hi = (mid, hi) if slope(mid) > 0.0 else (lo, mid)
         return lo
 
-    def _note(self, *_: Any) -> None:
+    def _note(self) -> None:
         f = self.best_f[self.T] / self.tT
         self.history.append((float(np.min(f)), self.best_h))
 
