@@ -4,16 +4,18 @@ The model (equations, parameters and why they are realistic: ``docs/generator.md
 
 * **Recipes of bounded length.** Product ``j`` uses ``k_j = 1 + Binomial(2(k̄ - 1), 1/2)``
   inputs, so ``1 <= k_j <= 2 k̄ - 1`` with mean ``k̄`` (``inputs``).
-* **Three kinds of input.** Each input of ``j`` is drawn, without repeats, from
+* **Three kinds of input**, drawn without repeats, in turn: a quarter *core*, a quarter
+  *general-purpose*, half *specific*.
 
-  - the *core* (probability 1/4): the first ten products (think energy, transport, steel,
-    trade), product ``c`` with weight ``∝ log((c + 2) / (c + 1))``;
-  - *general-purpose* products (probability 1/4): any product ``i`` with Zipf weight
-    ``∝ log((i + 2) / (i + 1)) ≈ 1 / (i + 1)``, so the number of users has a power-law tail;
-  - *specific* products (probability 1/2): a neighbour ``j ± d``, ``1 <= d <= 1000``
-    (cyclically), as product codes group related goods.
+  - core: one of the first ten products (think energy, transport, steel, trade), product
+    ``c`` with Zipf weight ``log((c + 2)/(c + 1))``;
+  - general-purpose: from the aligned block of ``2^L`` codes that holds ``j``, ``L`` from
+    11 up to the whole economy with probability ``∝ 2^(-L/2)``, by Zipf weight within the
+    block: hubs at every level of a nested classification, and a power-law tail of users;
+  - specific: a neighbour ``j ± d``, ``1 <= d <= 1000`` (cyclically).
 
-  Low ids are therefore the widely used, basic products; the network has cycles.
+  Low ids are the widely used, basic products; the network is one strongly connected
+  component (cycles everywhere).
 * **Coefficients.** Column ``j`` gets log-normal weights rescaled to sum to
   ``s_j = 0.2 + 0.6 Beta(2, 2)``: the intermediate-input share of a unit of output. Every
   column sum is below 0.8, so ``ρ(A) <= max_j s_j < 0.8``: productive by construction.
@@ -24,7 +26,8 @@ The model (equations, parameters and why they are realistic: ``docs/generator.md
   targets can just be met; depreciation ``~ U(0.03, 0.12)``.
 
 Everything is drawn from ``numpy.random.default_rng(seed)`` in a fixed order and in chunks
-of a fixed size, so the same arguments give the same bytes on every machine.
+of a fixed size, so the same arguments give the same bytes on every machine (with the same
+numpy version).
 """
 
 from __future__ import annotations
@@ -49,6 +52,9 @@ CAPACITY_SLACK = 1e-6
 _CORE = 10  # products every recipe is likely to use
 _PATTERN = ("core", "general", "specific", "specific")  # kinds of successive input draws
 _WINDOW = 1000  # specific inputs lie within this many codes of the product
+# A general-purpose input comes from the block of 2^L codes around the product with
+# probability ∝ 2^(-L/2): mostly from the product's own industry, rarely economy-wide.
+_LEVEL_DECAY = 0.5
 _SHARE_LOW, _SHARE_HIGH = 0.2, 0.8  # range of the intermediate-input share s_j
 _WEIGHT_SIGMA = 1.0  # log-normal spread of the input weights within a recipe
 _LABOUR_SHARE = (0.4, 0.8)  # labour's share of value added
@@ -217,15 +223,13 @@ def _candidates(
         if kind == "core":
             out[...] = _zipf(v, min(_CORE, n))
         elif kind == "general":
-            # A block of codes around the user, of a size drawn log-uniformly from the
-            # neighbourhood up to the whole economy; Zipf popularity inside the block:
-            # every industry, and every sector, has hubs of its own.
+            # A block of codes around the user, from its product group up to the whole
+            # economy, smaller blocks likelier; Zipf popularity inside the block: every
+            # industry, and every sector, has hubs of its own.
             top = max(1, (n - 1).bit_length())  # 2**top >= n: the whole economy
             low = min(top, (2 * _WINDOW).bit_length())
-            v = v * (top - low + 1)
-            step = np.minimum(v.astype(np.int64), top - low)
+            step, v = _levels(v, top - low + 1)
             level = step + low
-            v = v - step
             start = (j >> level) << level
             out[...] = start + _zipf(v, np.minimum(np.left_shift(1, level), n - start))
         else:
@@ -234,6 +238,21 @@ def _candidates(
             d += d >= 0
             out[...] = (j + d) % n
     return cand
+
+
+def _levels(v: FloatArray, count: int) -> tuple[NDArray[np.int64], FloatArray]:
+    """Split uniforms into a level ``t`` in ``0 .. count-1`` and a fresh uniform.
+
+    ``P(t) ∝ 2^(-t/2)`` (inverse CDF of a truncated geometric law); the fresh uniform is
+    the position of ``v`` inside its level's interval.
+    """
+    r = 2.0**-_LEVEL_DECAY
+    total = 1.0 - r**count
+    t = np.floor(np.log1p(-v * total) / np.log(r)).astype(np.int64)
+    np.clip(t, 0, count - 1, out=t)
+    lo = (1.0 - r**t) / total
+    hi = (1.0 - r ** (t + 1)) / total
+    return t, np.clip((v - lo) / (hi - lo), 0.0, np.nextafter(1.0, 0.0))
 
 
 def _zipf(v: FloatArray, m: int | NDArray[np.int64]) -> NDArray[np.int64]:
