@@ -42,9 +42,10 @@ FloatArray = NDArray[np.float64]
 Method = Literal["auto", "direct", "gmres", "neumann"]
 
 #: Up to this many products ``method="auto"`` factorises; above it, it iterates. Measured
-#: on generated economies: LU fill-in grows fast (about 12x the non-zeros at 300 products,
-#: 37x at 1000), so at 300 products both take about 10 ms and above it GMRES wins.
-DIRECT_LIMIT = 300
+#: on generated economies (x and labour values): at 200 products LU and GMRES both take
+#: about 4 ms; LU fill-in then grows fast (12x the non-zeros at 300 products, 37x at
+#: 1000), so at 300 LU takes 9 ms against 5 ms and at 1000 products 104 ms against 4 ms.
+DIRECT_LIMIT = 200
 _TOL, _MAXITER = 1e-9, 1000  # balance's defaults, shared with _gross_output
 
 
@@ -212,7 +213,7 @@ _PARALLEL_NNZ = 1 << 20
 #: Most threads a solve uses.
 _MAX_THREADS = 8
 #: Krylov vectors kept before GMRES restarts (memory: this many n-vectors at most).
-_RESTART = 8
+_RESTART = 6
 #: Orthogonalise again when projection removed more than this share of a vector's norm.
 _REORTH = 0.5
 

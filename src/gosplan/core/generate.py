@@ -38,7 +38,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from gosplan.core.balance import _gross_output
+from gosplan.core.balance import _dot, _gross_output
 from gosplan.core.economy import Economy
 from gosplan.errors import ConvergenceError, EconomyError
 
@@ -104,7 +104,7 @@ def generate_economy(n_products: int, inputs: int = 20, *, seed: int = 0) -> Gen
     Examples
     --------
     >>> g = generate_economy(1000, inputs=8, seed=1)
-    >>> g.economy.n, g.economy.products[0], round(g.economy.A.nnz / 1000)
+    >>> g.economy.n, str(g.economy.products[0]), round(g.economy.A.nnz / 1000)
     (1000, 'p0000001', 8)
     """
     n, k_mean = int(n_products), int(inputs)
@@ -132,7 +132,8 @@ def generate_economy(n_products: int, inputs: int = 20, *, seed: int = 0) -> Gen
         labour=labour,
         capacity=x * (1.0 + CAPACITY_SLACK),
         depreciation=depreciation,
-        labour_available=float(labour @ x) * (1.0 + CAPACITY_SLACK) or 1.0,
+        # _dot sums as balance does for labour_required (BLAS's order depends on threads).
+        labour_available=_dot(labour, x) * (1.0 + CAPACITY_SLACK),
         labour_unit="wage-years",
         name=f"generated: {n} products, {k_mean} inputs each on average, seed {seed}",
         metadata={"generator": "gosplan.core.generate", "n_products": str(n),
