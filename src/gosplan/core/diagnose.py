@@ -93,7 +93,7 @@ class Diagnosis:
     """Binding limits and limits the targets exceed, ranked by valuation then shortfall."""
     products: NDArray[np.str_]
     """Product ids, shape ``(n,)``."""
-    names: tuple[str, ...]
+    names: Sequence[str]
     """Product names, in product order."""
     units: tuple[str, ...]
     """Product units, in product order."""

@@ -8,9 +8,9 @@ output ``x`` meets final demand ``y`` when ``x = A x + y``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 import scipy.sparse as sp
@@ -25,6 +25,37 @@ if TYPE_CHECKING:
 __all__ = ["Economy"]
 
 FloatArray = NDArray[np.float64]
+
+
+class IdNames(Sequence[str]):
+    """The product ids read as names: a read-only view on the id array."""
+
+    __slots__ = ("_ids",)
+
+    def __init__(self, ids: NDArray[np.str_]) -> None:
+        self._ids = ids
+
+    def __len__(self) -> int:
+        return int(self._ids.shape[0])
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+    @overload
+    def __getitem__(self, i: slice) -> tuple[str, ...]: ...
+    def __getitem__(self, i: int | slice) -> str | tuple[str, ...]:
+        if isinstance(i, slice):
+            return tuple(self._ids[i].tolist())
+        return str(self._ids[i])
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence):
+            return len(other) == len(self) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"IdNames({len(self)} ids)"
 
 
 def _frozen(a: NDArray[Any]) -> NDArray[Any]:
@@ -109,7 +140,7 @@ class Economy:
     """Technology matrix, sparse ``(n, n)``: ``A[i, j]`` = units of ``i`` per unit of ``j``."""
     labour: FloatArray | Any = None
     """Labour per unit of output, shape ``(n,)`` (zeros when not given)."""
-    names: tuple[str, ...] = ()
+    names: Sequence[str] = ()
     """Human-readable names, in product order (the ids when not given)."""
     units: tuple[str, ...] = ()
     """Unit of each product, in product order (empty when not given)."""
@@ -152,7 +183,10 @@ class Economy:
         labour_available = float(self.labour_available)
         if not labour_available > 0:
             raise EconomyError(f"economy: labour_available must be > 0; got {labour_available!r}")
-        names = tuple(self.names) or tuple(products.tolist())
+        # Without names the ids serve; a view on the id array, not ten million new strings.
+        # An IdNames only ever stands for "no names given", so it follows the ids it is given.
+        given = () if isinstance(self.names, IdNames) else tuple(self.names)
+        names: Sequence[str] = given or IdNames(products)
         units = tuple(self.units) or ("",) * n
         for what, seq in (("names", names), ("units", units)):
             if len(seq) != n:
