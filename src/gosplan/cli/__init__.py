@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import typer
 
+from gosplan.cli.progress import with_progress as _with_progress
 from gosplan.errors import GosplanError
 
 __all__ = ["app", "main"]
-
-T = TypeVar("T")
 
 app = typer.Typer(
     name="gosplan",
@@ -360,16 +358,7 @@ def scenarios() -> None:
         typer.echo(f"{name:26} {first}-{last}  {sc.title}")
 
 
-def _with_progress(label: str, work: Callable[[], T]) -> T:
-    """Run ``work`` behind a spinner on a terminal (nothing is drawn when piped)."""
-    from rich.console import Console
-
-    console = Console(stderr=True)
-    if not console.is_terminal:
-        return work()
-    with console.status(f"{label}…"):
-        return work()
-
+# Commands kept in their own modules of this package, registered here.
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return (and exit with) its status."""
