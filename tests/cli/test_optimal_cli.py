@@ -95,3 +95,22 @@ def test_five_year_plan(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> N
     )
     assert code == 0
     assert (tmp_path / "fyp.csv").read_text().startswith("year,product")
+
+
+@pytest.mark.parametrize("years", [False, True])
+def test_time_limit_is_one_line_and_writes_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, years: bool
+) -> None:
+    # A generated economy has no capital coefficients, so the five-year case uses the example.
+    args = ["--years", "5"]
+    if not years:
+        economy = tmp_path / "economy"
+        assert main(["generate", "--products", "2000", "--seed", "3", "--out", str(economy)]) == 0
+        capsys.readouterr()
+        args = [str(economy), "--method", "optimal"]
+    out = tmp_path / "plan.csv"
+    code, _, err = run(capsys, "plan", *args, "--time-limit", "1e-6", "--out", str(out))
+    assert code == 2
+    assert err.count("\n") == 1
+    assert "stopped at the time limit after" in err
+    assert not out.exists()

@@ -309,7 +309,7 @@ def test_bad_options(kwargs: dict[str, object], error: type[Exception], match: s
 
 def test_capital_coefficients_are_needed() -> None:
     e = Economy(products=["g"], A=[[0.0]], capacity=[100.0])
-    with pytest.raises(EconomyError, match="capital coefficients B are needed"):
+    with pytest.raises(EconomyError, match="has no capital coefficients B"):
         multiyear_plan(e, [[90.0], [100.0]])
     plan = multiyear_plan(e, [[90.0], [100.0]], capital=[[2.0]])
     assert plan.fulfilment[0] == pytest.approx(30 / 29, rel=1e-9)

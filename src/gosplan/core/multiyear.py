@@ -55,12 +55,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from gosplan.core.balance import demand_vector
 from gosplan.core.economy import Economy
-from gosplan.core.plan_errors import (
-    InfeasiblePlanError,
-    SolverError,
-    SolverTimeLimitError,
-    UnboundedPlanError,
-)
+from gosplan.core.plan_errors import raise_plan_status
 from gosplan.core.plan_result import PlanStatus
 from gosplan.core.solvers import LPMethod, solve_lp
 from gosplan.errors import EconomyError, TargetsError
@@ -157,21 +152,15 @@ class MultiYearPlan:
         ------
         InfeasiblePlanError, UnboundedPlanError, SolverTimeLimitError, SolverError
         """
-        if self.status is PlanStatus.OPTIMAL:
-            return self
-        what = f"{self.years}-year plan ({self.objective}, {self.method})"
-        plan: Any = self  # the errors annotate ``plan`` as OptimalPlan; they read its status
-        if self.status is PlanStatus.INFEASIBLE:
-            raise InfeasiblePlanError(plan, f"{what}: no plan satisfies the constraints "
-                                      f"({self.message}); lower the minimum fulfilment or "
-                                      "raise capacities or labour")
-        if self.status is PlanStatus.UNBOUNDED:
-            raise UnboundedPlanError(plan, f"{what}: fulfilment is unbounded: no capacity or "
-                                     "labour limit caps the targeted products")
-        if self.status is PlanStatus.TIME_LIMIT:
-            raise SolverTimeLimitError(plan, f"{what}: stopped at the time limit after "
-                                       f"{self.iterations} iterations ({self.solve_time:.3g} s)")
-        raise SolverError(plan, f"{what}: the solver failed: {self.message}")
+        raise_plan_status(
+            self,
+            f"{self.years}-year plan ({self.objective}, {self.method})",
+            infeasible=f" ({self.message}); lower the minimum fulfilment or raise capacities "
+            "or labour",
+            unbounded="fulfilment is unbounded: no capacity or labour limit caps the targeted "
+            "products",
+        )
+        return self
 
     def to_dict(self) -> dict[str, Any]:
         """The plan as JSON-ready built-ins; non-finite numbers (``inf``, NaN) become ``None``."""
@@ -329,8 +318,9 @@ def multiyear_plan(
     if capital is not None:
         economy = dataclasses.replace(economy, capital=capital, check=False)
     if economy.capital is None:
-        raise EconomyError("multiyear_plan: capital coefficients B are needed to plan "
-                           "investment; give the economy capital= or pass capital=")
+        raise EconomyError("capital: the economy has no capital coefficients B, which a "
+                           "multi-year plan needs to plan investment (a capital table in "
+                           "economy.toml, or capital= in Python)")
     y = _targets(economy, targets_by_year, years)
     T = y.shape[0]
     w = _weights(objective, weights, T)

@@ -7,12 +7,12 @@ builtin it most resembles.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from gosplan.errors import GosplanError
 
 if TYPE_CHECKING:
-    from gosplan.core.plan_result import OptimalPlan, PlanStatus
+    from gosplan.core.plan_result import PlanStatus
 
 __all__ = [
     "InfeasiblePlanError",
@@ -20,6 +20,7 @@ __all__ = [
     "SolverError",
     "SolverTimeLimitError",
     "UnboundedPlanError",
+    "raise_plan_status",
 ]
 
 
@@ -29,19 +30,21 @@ class PlanStatusError(GosplanError):
     Parameters
     ----------
     plan
-        The plan record (with whatever the solver found).
+        The plan record (with whatever the solver found): an ``OptimalPlan`` or a
+        ``MultiYearPlan``, anything with a ``status``.
     message
         The one-line explanation.
     """
 
-    def __init__(self, plan: OptimalPlan, message: str) -> None:
+    def __init__(self, plan: Any, message: str) -> None:
         super().__init__(message)
         self.plan = plan
 
     @property
     def status(self) -> PlanStatus:
         """The plan's status."""
-        return self.plan.status
+        status: PlanStatus = self.plan.status
+        return status
 
 
 class InfeasiblePlanError(PlanStatusError, ValueError):
@@ -58,3 +61,35 @@ class SolverTimeLimitError(PlanStatusError, TimeoutError):
 
 class SolverError(PlanStatusError, RuntimeError):
     """The solver failed (numerical trouble); the message gives the solver's words."""
+
+
+def raise_plan_status(
+    plan: Any,
+    what: str,
+    *,
+    infeasible: str,
+    unbounded: str,
+    found: str = "",
+) -> None:
+    """Raise the error that matches ``plan.status`` (an optimal status raises nothing).
+
+    ``what`` names the plan ("optimal plan (assortment, simplex)"); ``infeasible`` and
+    ``unbounded`` say what to change; ``found`` describes the best plan before a time limit.
+    The plan must have ``status``, ``iterations``, ``solve_time`` and ``message``.
+    """
+    from gosplan.core.plan_result import PlanStatus
+
+    status = plan.status
+    if status is PlanStatus.OPTIMAL:
+        return
+    if status is PlanStatus.INFEASIBLE:
+        raise InfeasiblePlanError(plan, f"{what}: no plan satisfies the constraints{infeasible}")
+    if status is PlanStatus.UNBOUNDED:
+        raise UnboundedPlanError(plan, f"{what}: {unbounded}")
+    if status is PlanStatus.TIME_LIMIT:
+        raise SolverTimeLimitError(
+            plan,
+            f"{what}: stopped at the time limit after {plan.iterations} iterations "
+            f"({plan.solve_time:.3g} s){found}",
+        )
+    raise SolverError(plan, f"{what}: the solver failed: {plan.message}")

@@ -17,12 +17,7 @@ from enum import StrEnum
 import numpy as np
 from numpy.typing import NDArray
 
-from gosplan.core.plan_errors import (
-    InfeasiblePlanError,
-    SolverError,
-    SolverTimeLimitError,
-    UnboundedPlanError,
-)
+from gosplan.core.plan_errors import raise_plan_status
 
 __all__ = ["OptimalPlan", "PlanStatus"]
 
@@ -118,30 +113,17 @@ class OptimalPlan:
             Each carries this plan as ``.plan`` (a time-limited one holds the best plan
             found, if any).
         """
-        what = f"optimal plan ({self.objective}, {self.method})"
-        if self.status is PlanStatus.OPTIMAL:
-            return self
-        if self.status is PlanStatus.INFEASIBLE:
-            raise InfeasiblePlanError(
-                self,
-                f"{what}: no plan satisfies the constraints; lower the minimum "
-                "fulfilment or raise capacities, labour or resources",
-            )
-        if self.status is PlanStatus.UNBOUNDED:
-            raise UnboundedPlanError(
-                self,
-                f"{what}: the objective is unbounded: no capacity, labour or resource "
-                "limit caps the products it values; give the economy finite limits",
-            )
-        if self.status is PlanStatus.TIME_LIMIT:
-            found = (
-                "no feasible plan found"
-                if self.fulfilment is None and self.objective_value is None
-                else f"best plan found has objective {self.objective_value:.6g}"
-            )
-            raise SolverTimeLimitError(
-                self,
-                f"{what}: stopped at the time limit after {self.iterations} iterations "
-                f"({self.solve_time:.3g} s); {found}",
-            )
-        raise SolverError(self, f"{what}: the solver failed: {self.message}")
+        found = (
+            "; no feasible plan found"
+            if self.fulfilment is None and self.objective_value is None
+            else f"; best plan found has objective {self.objective_value:.6g}"
+        )
+        raise_plan_status(
+            self,
+            f"optimal plan ({self.objective}, {self.method})",
+            infeasible="; lower the minimum fulfilment or raise capacities, labour or resources",
+            unbounded="the objective is unbounded: no capacity, labour or resource limit caps "
+            "the products it values; give the economy finite limits",
+            found=found,
+        )
+        return self
