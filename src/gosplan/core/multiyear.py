@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -55,7 +55,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from gosplan.core.balance import demand_vector
 from gosplan.core.economy import Economy
-from gosplan.core.plan_errors import raise_plan_status
+from gosplan.core.multiyear_result import PLAN_ARRAYS, MultiYearPlan
 from gosplan.core.plan_result import PlanStatus
 from gosplan.core.solvers import LPMethod, solve_lp
 from gosplan.errors import EconomyError, TargetsError
@@ -70,144 +70,8 @@ Targets = ArrayLike | Mapping[str, float] | Sequence[Mapping[str, float]]
 
 #: Weight of the other years' fulfilment beside the objective's own (see the module doc).
 SECONDARY = 1e-3
-_ARRAYS = ("targets", "labour_available", "output", "investment", "capacity", "delivered",
-           "fulfilment", "labour_required", "valuations", "capacity_valuations",
-           "labour_valuations")
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class MultiYearPlan:
-    """A T-year plan: output, investment and capacity by year and branch, and fulfilment.
-
-    Plan fields are ``None`` where no plan was found; valuations are ``None`` unless the
-    status is ``OPTIMAL``. Arrays are read-only, rows are years, columns the economy's
-    products. With ``revised`` the plan fields are what actually happened, year by year,
-    and rows of years a failed revision never reached are NaN.
-    """
-
-    status: PlanStatus
-    """How the solve (or the first failing revision) ended."""
-    objective: str
-    """``"min"``, ``"weighted"`` or ``"final"``."""
-    method: str
-    """Solver algorithm."""
-    revised: bool
-    """Whether the plan was revised every year (receding horizon)."""
-    years: int
-    """Number of years ``T``."""
-    lag: int
-    """Construction lag ``L`` in years."""
-    products: NDArray[np.str_]
-    """Product ids, shape ``(n,)``."""
-    targets: FloatArray
-    """Target assortment of each year, shape ``(T, n)``."""
-    labour_available: FloatArray
-    """Labour available each year, shape ``(T,)`` (``inf`` = unlimited)."""
-    output: FloatArray | None
-    """Gross output ``x_t``, shape ``(T, n)``."""
-    investment: FloatArray | None
-    """Capacity started in each branch in year ``t``, shape ``(T, n)`` (units of capacity)."""
-    capacity: FloatArray | None
-    """Capacity at the start of each year, and at the end: shape ``(T + 1, n)``; ``inf``
-    for branches of unlimited capacity."""
-    delivered: FloatArray | None
-    """Final use after construction (projects under way included), shape ``(T, n)``."""
-    fulfilment: FloatArray | None
-    """Fulfilment of each year, ``min_i delivered_t,i / y_t,i`` over targeted ``i``; ``(T,)``."""
-    labour_required: FloatArray | None
-    """Labour used each year, ``l · x_t``, shape ``(T,)``."""
-    valuations: FloatArray | None
-    """Valuation of each product in each year (dual of its balance), shape ``(T, n)``: the
-    gain in the objective per unit supplied from outside the plan in that year."""
-    capacity_valuations: FloatArray | None
-    """Gain in the objective per extra unit of each branch's initial capacity, ``(n,)``."""
-    labour_valuations: FloatArray | None
-    """Gain in the objective per extra unit of labour in each year, ``(T,)``."""
-    objective_value: float | None
-    """The optimum of the (first) LP."""
-    iterations: int
-    """Solver iterations, all revisions together."""
-    solve_time: float
-    """Seconds in the solver, all revisions together."""
-    message: str = ""
-    """The solver's words for how it ended (and, revised, which year failed)."""
-    revisions: tuple[MultiYearPlan, ...] = field(default=(), repr=False)
-    """With ``revised``: the plan made at the start of each year for the years left."""
-
-    def __post_init__(self) -> None:
-        for name in _ARRAYS:
-            value = getattr(self, name)
-            if value is not None:
-                value.flags.writeable = False
-
-    @property
-    def optimal(self) -> bool:
-        """Whether the status is ``OPTIMAL``."""
-        return self.status is PlanStatus.OPTIMAL
-
-    def raise_for_status(self) -> MultiYearPlan:
-        """Return ``self`` if optimal, else raise the matching error (carrying this plan).
-
-        Raises
-        ------
-        InfeasiblePlanError, UnboundedPlanError, SolverTimeLimitError, SolverError
-        """
-        raise_plan_status(
-            self,
-            f"{self.years}-year plan ({self.objective}, {self.method})",
-            infeasible=f" ({self.message}); lower the minimum fulfilment or raise capacities "
-            "or labour",
-            unbounded="fulfilment is unbounded: no capacity or labour limit caps the targeted "
-            "products",
-        )
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        """The plan as JSON-ready built-ins; non-finite numbers (``inf``, NaN) become ``None``."""
-        out: dict[str, Any] = {
-            "status": self.status.value, "message": self.message, "objective": self.objective,
-            "method": self.method, "revised": self.revised, "years": self.years,
-            "lag": self.lag, "products": self.products.tolist(),
-        }
-        for name in _ARRAYS:
-            out[name] = _json(getattr(self, name))
-        out["objective_value"] = _json(self.objective_value)
-        out["iterations"], out["solve_time"] = self.iterations, self.solve_time
-        out["revisions"] = [{"from_year": k, "status": r.status.value,
-                             "fulfilment": _json(r.fulfilment)}
-                            for k, r in enumerate(self.revisions)]
-        return out
-
-    def frame_rows(self, first_year: int = 1) -> list[dict[str, Any]]:
-        """Tidy rows, one per year and product (for ``pandas.DataFrame(rows)``).
-
-        Keys: ``year`` (``first_year + t``), ``product``, ``target``, ``output``,
-        ``investment``, ``capacity`` (at the start of the year), ``delivered``,
-        ``fulfilment`` (the year's), ``valuation``. Values are ``None`` where the plan
-        has none (NaN in years a failed revision never reached); capacity is ``inf`` for
-        unlimited branches.
-        """
-        T, n = self.targets.shape
-        per_product = {"output": self.output, "investment": self.investment,
-                       "capacity": None if self.capacity is None else self.capacity[:T],
-                       "delivered": self.delivered, "valuation": self.valuations,
-                       "fulfilment": None if self.fulfilment is None
-                       else np.repeat(self.fulfilment[:, None], n, axis=1)}
-        cols = {"year": np.repeat(np.arange(first_year, first_year + T), n).tolist(),
-                "product": np.tile(self.products, T).tolist(),
-                "target": self.targets.ravel().tolist()}
-        cols.update({key: [None] * (T * n) if a is None else a.ravel().tolist()
-                     for key, a in per_product.items()})
-        return [dict(zip(cols, row, strict=True)) for row in zip(*cols.values(), strict=True)]
-
-
-def _json(a: FloatArray | float | None) -> Any:
-    if a is None:
-        return None
-    arr = np.asarray(a, dtype=np.float64)
-    obj = arr.astype(object)
-    obj[~np.isfinite(arr)] = None
-    return obj.tolist()
 
 
 def multiyear_plan(
@@ -475,7 +339,7 @@ class _Problem:
             row = H * (n + 2 * m)  # the labour rows follow balances, capacity, accumulation
             parts["labour_valuations"] = (np.maximum(sol.row_duals[row:row + H], 0.0)
                                           if np.isfinite(labour).all() else np.zeros(H))
-        fields: dict[str, Any] = dict.fromkeys(_ARRAYS[2:])
+        fields: dict[str, Any] = dict.fromkeys(PLAN_ARRAYS[2:])
         fields.update(parts)
         return MultiYearPlan(
             status=PlanStatus(sol.status.value), objective=objective, method=sol.method,
