@@ -55,3 +55,21 @@ def test_out_into_unrelated_folder_is_refused(
     assert code == 2
     assert "not empty" in err
     assert [p.name for p in (tmp_path / "thesis").iterdir()] == ["chapter1.tex"]
+
+
+def test_capital_makes_a_five_year_plan_possible(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    plain = _generate(tmp_path, "plain", "--seed", "2")
+    assert main(["plan", str(plain), "--years", "3"]) == 2
+    assert "has no capital coefficients" in capsys.readouterr().err
+    out = _generate(tmp_path, "capital", "--seed", "2", "--capital")
+    assert (out / "capital.csv").exists()
+    capsys.readouterr()
+    assert main(["plan", str(out), "--years", "3", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["status"] == "optimal"
+    assert len(doc["fulfilment"]) == 3
+    assert min(doc["fulfilment"]) > 0

@@ -153,3 +153,20 @@ def test_bad_arguments(args: tuple[int, ...], message: str) -> None:
 def test_result_is_frozen(generated: GeneratedEconomy) -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         generated.targets = np.zeros(N)  # type: ignore[misc]
+
+
+def test_capital_is_optional_and_leaves_the_rest_unchanged() -> None:
+    plain = generate_economy(500, inputs=6, seed=4)
+    with_b = generate_economy(500, inputs=6, seed=4, capital=True)
+    assert plain.economy.capital is None
+    B = with_b.economy.capital
+    assert B is not None
+    assert (plain.economy.A != with_b.economy.A).nnz == 0
+    np.testing.assert_array_equal(plain.targets, with_b.targets)
+    np.testing.assert_array_equal(plain.economy.capacity, with_b.economy.capacity)
+    ratio = np.asarray(B.sum(axis=0)).ravel()
+    assert ratio.min() >= 1.5 and ratio.max() <= 3.0
+    assert np.all(np.diff(B.tocsc().indptr) == 3)
+    again = generate_economy(500, inputs=6, seed=4, capital=True).economy.capital
+    assert again is not None
+    assert (B != again).nnz == 0

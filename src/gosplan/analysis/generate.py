@@ -18,9 +18,10 @@ def generate_files(
     seed: int,
     out: str | Path,
     fmt: Literal["auto", "csv", "parquet"] | str = "auto",
+    capital: bool = False,
 ) -> Path:
     """Generate an economy of ``products`` products and write it, with its targets, to ``out``."""
-    generated = generate_economy(products, inputs, seed=seed)
+    generated = generate_economy(products, inputs, seed=seed, capital=capital)
     description = (
         f"Synthetic economy: {products} products, about {inputs} inputs each, "
         f"seed {seed}; see docs/generator.md for the model."

@@ -247,11 +247,16 @@ def generate(
         TableFormat,
         typer.Option("--format", help="Table format (auto: Parquet from 100,000 products)."),
     ] = TableFormat.auto,
+    capital: Annotated[
+        bool, typer.Option("--capital", help="Also write capital coefficients (for --years).")
+    ] = False,
 ) -> None:
     """Write a synthetic, productive, realistically sparse economy with feasible targets."""
     from gosplan.analysis.generate import generate_files
 
-    folder = generate_files(products, inputs, seed=seed, out=out, fmt=fmt.value)
+    folder = generate_files(
+        products, inputs, seed=seed, out=out, fmt=fmt.value, capital=capital
+    )
     typer.echo(f"Wrote a {products:,}-product economy to {folder}")
 
 

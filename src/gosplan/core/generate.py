@@ -24,6 +24,12 @@ The model (equations, parameters and why they are realistic: ``docs/generator.md
   gross output ``x`` solves ``(I - A) x = y`` exactly as :func:`~gosplan.core.balance.balance`
   does; capacity ``= x (1 + 10^-6)`` and labour available ``= (l · x)(1 + 10^-6)``, so the
   targets can just be met; depreciation ``~ U(0.03, 0.12)``.
+* **Capital** (optional, ``capital=True``). A unit of capacity of ``j`` takes
+  ``κ_j ~ U(1.5, 3)`` units of goods (the capital-output ratio, assumed: whole economies
+  hold about two to three years of output as fixed capital), from three distinct products
+  drawn as inputs are (core, general-purpose, specific: structures, machines, a specialised
+  tool), with log-normal weights; drawn from a stream of its own (``default_rng([seed,
+  1])``), so an economy with capital has the same ``A`` and targets as one without.
 
 Everything is drawn from ``numpy.random.default_rng(seed)`` in a fixed order and in chunks
 of a fixed size, so the same arguments give the same bytes on every machine (with the same
@@ -60,6 +66,8 @@ _WEIGHT_SIGMA = 1.0  # log-normal spread of the input weights within a recipe
 _LABOUR_SHARE = (0.4, 0.8)  # labour's share of value added
 _DEMAND_SIGMA = 1.5  # log-normal spread of final demand
 _DEPRECIATION = (0.03, 0.12)
+_CAPITAL_RATIO = (1.5, 3.0)  # goods per unit of annual capacity (capital-output ratio)
+_CAPITAL_GOODS = 3  # products a unit of new capacity is built from
 # Columns drawn per step. Part of the definition of the output (the random stream is
 # consumed chunk by chunk), so it must never depend on the machine.
 _CHUNK = 1 << 16
@@ -75,7 +83,9 @@ class GeneratedEconomy:
     """Final demand ``y``, shape ``(n,)``, in product order; read-only."""
 
 
-def generate_economy(n_products: int, inputs: int = 20, *, seed: int = 0) -> GeneratedEconomy:
+def generate_economy(
+    n_products: int, inputs: int = 20, *, seed: int = 0, capital: bool = False
+) -> GeneratedEconomy:
     """Generate a productive economy with realistic sparse structure, and targets for it.
 
     Parameters
@@ -88,6 +98,9 @@ def generate_economy(n_products: int, inputs: int = 20, *, seed: int = 0) -> Gen
         ``2 k̄ - 1`` (and at most ``n``).
     seed
         Seed of ``numpy.random.default_rng``: the same arguments give identical arrays.
+    capital
+        Also draw capital coefficients ``B`` (for multi-year plans); ``A``, labour,
+        capacities and targets are the same with or without them.
 
     Returns
     -------
@@ -116,6 +129,7 @@ def generate_economy(n_products: int, inputs: int = 20, *, seed: int = 0) -> Gen
     k = np.minimum(1 + rng.binomial(2 * (k_mean - 1), 0.5, size=n), n).astype(np.int64)
     share = _SHARE_LOW + (_SHARE_HIGH - _SHARE_LOW) * rng.beta(2.0, 2.0, size=n)
     A = _technology(rng, n, k, share)
+    B = _capital(np.random.default_rng([seed, 1]), n) if capital else None
     labour = (1.0 - share) * rng.uniform(*_LABOUR_SHARE, size=n)
     y = np.exp(_DEMAND_SIGMA * rng.standard_normal(n) - _DEMAND_SIGMA**2 / 2)
     depreciation = rng.uniform(*_DEPRECIATION, size=n)
@@ -130,6 +144,7 @@ def generate_economy(n_products: int, inputs: int = 20, *, seed: int = 0) -> Gen
         products=_product_ids(n),
         A=A,
         labour=labour,
+        capital=B,
         capacity=x * (1.0 + CAPACITY_SLACK),
         depreciation=depreciation,
         # _dot sums as balance does for labour_required (BLAS's order depends on threads).
@@ -137,15 +152,25 @@ def generate_economy(n_products: int, inputs: int = 20, *, seed: int = 0) -> Gen
         labour_unit="wage-years",
         name=f"generated: {n} products, {k_mean} inputs each on average, seed {seed}",
         metadata={"generator": "gosplan.core.generate", "n_products": str(n),
-                  "inputs": str(k_mean), "seed": str(seed)},
+                  "inputs": str(k_mean), "seed": str(seed), "capital": str(capital).lower()},
     )
     return GeneratedEconomy(economy=economy, targets=y)
+
+
+def _capital(rng: np.random.Generator, n: int) -> sp.csr_array:
+    """Capital coefficients: each column ``j`` sums to its capital-output ratio ``κ_j``."""
+    k = np.full(n, min(_CAPITAL_GOODS, n), dtype=np.int64)
+    ratio = rng.uniform(*_CAPITAL_RATIO, size=n)
+    return _technology(rng, n, k, ratio)
 
 
 def _technology(
     rng: np.random.Generator, n: int, k: NDArray[np.int64], share: FloatArray
 ) -> sp.csr_array:
-    """Draw the recipes column by column into CSC arrays, then transpose them to CSR."""
+    """Draw the recipes column by column into CSC arrays, then transpose them to CSR.
+
+    Column ``j`` holds ``k_j`` distinct inputs whose coefficients sum to ``share_j``.
+    """
     index = np.int32 if n < 2**31 else np.int64
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(k, out=indptr[1:])

@@ -233,7 +233,8 @@ def multiyear_renderable(run: Any) -> RenderableType:
     table.add_column("fulfilment", justify="right")
     shown = [i for i in range(e.n) if np.any(np.asarray(p.investment)[:, i] > 0)][:6]
     for i in shown:
-        table.add_column(f"new {e.names[i]} capacity ({e.units[i]})", justify="right")
+        unit = f" ({e.units[i]})" if e.units[i] else ""
+        table.add_column(f"new {e.names[i]} capacity{unit}", justify="right")
     for t in range(p.years):
         table.add_row(
             str(run.first_year + t),
