@@ -11,6 +11,7 @@ from enum import StrEnum
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from gosplan.core.plan_result import freeze_fields
 from gosplan.errors import ConvergenceError
 
 __all__ = ["S_MAX", "HarmonyPlan", "HarmonyStatus", "harmony", "harmony_slope"]
@@ -86,9 +87,8 @@ class HarmonyPlan:
     """Harmony of the best plan after each iteration, shape ``(iterations + 1,)``."""
 
     def __post_init__(self) -> None:
-        for name in ("targets", "gross_output", "final_use", "product_prices",
-                     "capacity_valuations", "history", "harmony_history"):
-            getattr(self, name).flags.writeable = False
+        freeze_fields(self, ("targets", "gross_output", "final_use", "product_prices",
+                             "capacity_valuations", "history", "harmony_history"))
 
     @property
     def converged(self) -> bool:

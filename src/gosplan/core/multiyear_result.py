@@ -12,7 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from gosplan.core.plan_errors import raise_plan_status
-from gosplan.core.plan_result import PlanStatus
+from gosplan.core.plan_result import PlanStatus, freeze_fields
 
 __all__ = ["PLAN_ARRAYS", "MultiYearPlan"]
 
@@ -82,10 +82,7 @@ class MultiYearPlan:
     """With ``revised``: the plan made at the start of each year for the years left."""
 
     def __post_init__(self) -> None:
-        for name in PLAN_ARRAYS:
-            value = getattr(self, name)
-            if value is not None:
-                value.flags.writeable = False
+        freeze_fields(self, PLAN_ARRAYS)
 
     @property
     def optimal(self) -> bool:

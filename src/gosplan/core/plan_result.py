@@ -19,9 +19,17 @@ from numpy.typing import NDArray
 
 from gosplan.core.plan_errors import raise_plan_status
 
-__all__ = ["OptimalPlan", "PlanStatus"]
+__all__ = ["OptimalPlan", "PlanStatus", "freeze_fields"]
 
 FloatArray = NDArray[np.float64]
+
+
+def freeze_fields(record: object, names: tuple[str, ...]) -> None:
+    """Make the named array fields of a frozen record read-only (``None`` fields skipped)."""
+    for name in names:
+        value = getattr(record, name)
+        if value is not None:
+            value.flags.writeable = False
 
 
 class PlanStatus(StrEnum):
@@ -88,16 +96,9 @@ class OptimalPlan:
     """Amount of each other primary resource the plan uses, by name (empty without a plan)."""
 
     def __post_init__(self) -> None:
-        for name in (
-            "targets",
-            "gross_output",
-            "final_use",
-            "product_prices",
-            "capacity_valuations",
-        ):
-            value = getattr(self, name)
-            if value is not None:
-                value.flags.writeable = False
+        freeze_fields(
+            self, ("targets", "gross_output", "final_use", "product_prices", "capacity_valuations")
+        )
 
     @property
     def optimal(self) -> bool:

@@ -35,6 +35,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from gosplan.core.plan_result import freeze_fields
 from gosplan.errors import EconomyError, TargetsError
 
 __all__ = ["Enterprises", "Quotas", "Rule", "quotas"]
@@ -128,8 +129,7 @@ class Quotas:
     """``"capacity"`` or ``"least_cost"``."""
 
     def __post_init__(self) -> None:
-        for name in ("quota", "over_capacity", "plan"):
-            getattr(self, name).flags.writeable = False
+        freeze_fields(self, ("quota", "over_capacity", "plan"))
 
     @property
     def years(self) -> int:
