@@ -321,6 +321,8 @@ def _row_blocks(A: sp.csr_array, parts: int) -> list[_Block]:
     constructors, which copy slices of much larger arrays (to free the rest).
     """
     n = A.shape[0]
+    if parts == 1:  # the whole matrix: its transpose is a CSC view, nothing to build
+        return [(0, n, A, A.T)]
     cuts = np.searchsorted(A.indptr, np.linspace(0, A.nnz, parts + 1)[1:-1])
     bounds = [0, *sorted({int(c) for c in cuts} - {0, n}), n]
     blocks = []

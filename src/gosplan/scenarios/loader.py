@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 
 from gosplan.core.economy import Economy
 from gosplan.errors import EconomyError, InputFileError, NotProductiveError
+from gosplan.scenarios.memo import Memo, copy_doc, stamp
 from gosplan.scenarios.tables import (
     Table,
     check_positions,
@@ -32,10 +33,22 @@ _PAIR = [[("input", "id"), ("output", "id")], [("input_index", "index"), ("outpu
 _PRODUCT = [[("product", "id")], [("product_index", "index")]]
 
 
+_TOML = Memo(64)
+_ECONOMIES = Memo(8)
+
+
 def read_toml(path: Path) -> dict[str, Any]:
-    """Parse a TOML file, turning every failure into a one-line InputFileError."""
+    """Parse a TOML file, turning every failure into a one-line InputFileError.
+
+    The caller owns the result (a fresh copy: callers may change it).
+    """
     if not path.is_file():
         raise InputFileError(f"{path}: file not found")
+    doc: dict[str, Any] = copy_doc(_TOML.get(stamp([path]), lambda: _parse_toml(path)))
+    return doc
+
+
+def _parse_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
@@ -56,6 +69,13 @@ def read_economy(path: str | Path) -> Economy:
         The data are well-formed but inconsistent (for example not productive).
     """
     path = Path(path)
+    folder = path.parent if path.suffix == ".toml" else path
+    # An Economy is immutable, so a small folder read before is shared as it is.
+    key = stamp(sorted(folder.iterdir())) if folder.is_dir() else None
+    return _ECONOMIES.get(None if key is None else (str(path), key), lambda: _read_economy(path))
+
+
+def _read_economy(path: Path) -> Economy:
     folder, toml_path = (
         (path.parent, path) if path.suffix == ".toml" else (path, path / ECONOMY_FILE)
     )

@@ -19,6 +19,7 @@ from gosplan.core.economy import Economy
 from gosplan.errors import InputFileError
 from gosplan.scenarios.builtin import builtin_path
 from gosplan.scenarios.loader import read_economy, read_toml
+from gosplan.scenarios.memo import Memo, stamp
 from gosplan.sim.levers import DEFAULTS, LEVERS, PARAMETERS
 from gosplan.sim.spec import INDUSTRY, REGIONS, SPECIES, Initial, Params, Policy, SimSpec
 
@@ -195,19 +196,34 @@ def _initial(doc: Mapping[str, Any], economy: Economy, where: str) -> Initial:
     )
 
 
+_PLAN_TABLES = Memo(8)  # read only, never changed: shared as they are
+
+
+def _plan_variants(path: Path) -> dict[str, tuple[tuple[str, float], ...]]:
+    """The plan's target table: each variant's (product, gross output) rows, in file order."""
+    table = pd.read_csv(path)
+    out: dict[str, list[tuple[str, float]]] = {}
+    for variant, product, value in zip(
+        table["variant"], table["product"], table["gross_output"], strict=True
+    ):
+        out.setdefault(str(variant), []).append((str(product), float(value)))
+    return {k: tuple(v) for k, v in out.items()}
+
+
 def _targets(
     economy: Economy, folder: Path, plan: Mapping[str, Any], where: str
 ) -> tuple[dict[int, np.ndarray], dict[int, np.ndarray], np.ndarray]:
-    table = pd.read_csv(folder / "plan_targets.csv")
+    path = folder / "plan_targets.csv"
+    variants = _PLAN_TABLES.get(stamp([path]), lambda: _plan_variants(path))
     A = economy.A.toarray()
 
     def gross(variant: str, fallback: np.ndarray | None) -> np.ndarray:
-        rows = table[table["variant"] == variant]
-        if rows.empty:
+        rows = variants.get(variant)
+        if not rows:
             raise InputFileError(f"{where}: [plan] variant {variant!r} is not in plan_targets.csv")
         x = np.full(economy.n, np.nan) if fallback is None else fallback.copy()
-        for product, value in zip(rows["product"], rows["gross_output"], strict=True):
-            x[economy.index(str(product))] = float(value)
+        for product, value in rows:
+            x[economy.index(product)] = value
         if np.isnan(x).any():  # a product the variant (and its fallback) gives no target
             raise InputFileError(
                 f"{where}: [plan] variant {variant!r} lacks a target for "

@@ -15,6 +15,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from gosplan.errors import InputFileError
+from gosplan.scenarios.memo import Memo, stamp
 
 __all__ = ["Column", "Table", "ids_to_positions", "read_table"]
 
@@ -46,6 +47,20 @@ def read_table(
         Column specs read only when the table has them.
     """
     label = where or str(path)
+    files = stamp([path])
+    key = None if files is None else (files, repr(columns), tuple(optional), label)
+    table = _TABLES.get(key, lambda: _read(path, columns, optional, label))
+    # The caller owns the arrays it gets.
+    return {name: column.copy() for name, column in table.items()}
+
+
+_TABLES = Memo(64)
+
+
+def _read(
+    path: Path, columns: Sequence[Column | list[list[Column]]], optional: Sequence[Column],
+    label: str,
+) -> Table:
     frame = _load(path, label)
     out: Table = {}
     for spec in columns:
