@@ -364,6 +364,9 @@ def scenarios() -> None:
 
 
 # Commands kept in their own modules of this package, registered here.
+from gosplan.cli import exhibit as _exhibit  # noqa: E402
+
+app.command(name="exhibit")(_exhibit.exhibit)
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return (and exit with) its status."""

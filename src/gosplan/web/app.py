@@ -1,0 +1,282 @@
+"""The exhibit's web application: routes that parse, validate, call the analysis and format.
+
+``create_app()`` builds the FastAPI application; ``serve()`` runs it with uvicorn (on
+127.0.0.1 unless told otherwise). No route reads a path from a request: templates, static
+files and documents are the package's own, and every query value is validated first
+(HTTP 422 with the field and its allowed range otherwise).
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from gosplan.web.planning_room import MAX_PRODUCTS, PlanningState, plan_view
+from gosplan.web.showcases import (
+    CHARTS,
+    SHOWCASES,
+    TOUR,
+    chart_csv,
+    chart_svg,
+    get_run,
+    monitors,
+    sources,
+)
+from gosplan.web.state import (
+    ASSUMPTIONS,
+    SLIDERS,
+    YEARS,
+    State,
+    StateError,
+    cli_command,
+    number,
+    parameter_info,
+)
+
+__all__ = ["create_app", "serve"]
+
+_HERE = Path(str(files("gosplan.web")))
+_TITLES = {**{k: s.title for k, s in SHOWCASES.items()}, "planning": "The Planning Room"}
+_CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "connect-src 'self'; font-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+    "form-action 'self'"
+)
+
+
+@cache
+def documents() -> tuple[dict[str, Any], ...]:
+    """The archive documents (our summaries, with citation and link)."""
+    with (_HERE / "templates" / "documents.toml").open("rb") as handle:
+        return tuple(tomllib.load(handle)["document"])
+
+
+def _url(key: str, query: str = "") -> str:
+    path = "/planning" if key == "planning" else f"/showcase/{key}"
+    return f"{path}?{query}" if query else path
+
+
+def _tour(key: str, query: str) -> dict[str, Any]:
+    """Back and next along the tour (the simulated showcases share their state)."""
+    k = TOUR.index(key)
+
+    def link(other: str) -> dict[str, str]:
+        carried = query if other != "planning" and key != "planning" else ""
+        return {"key": other, "title": _TITLES[other], "url": _url(other, carried)}
+
+    return {
+        "step": k + 1,
+        "steps": len(TOUR),
+        "back": link(TOUR[k - 1]) if k > 0 else None,
+        "next": link(TOUR[k + 1]) if k + 1 < len(TOUR) else None,
+    }
+
+
+def _slider_rows(state: State, keys: tuple[str, ...]) -> list[dict[str, Any]]:
+    rows = []
+    for key in keys:
+        s = SLIDERS[key]
+        rows.append(
+            {
+                "name": key,
+                "label": s.label,
+                "min": s.low,
+                "max": s.high,
+                "step": s.step,
+                "value": state.value(key),
+                "default": s.default,
+                "unit": s.unit,
+                "help": s.help,
+                "switch": s.kind == "switch",
+            }
+        )
+    return rows
+
+
+def _assumption_rows(state: State, showcase: str) -> list[dict[str, Any]]:
+    rows = []
+    for name in ASSUMPTIONS.get(showcase, ()):
+        info = parameter_info(name)
+        low, high = (float(v) for v in info["range"])
+        default = float(number(str(info["value"])))
+        # The slider's grid passes through the default, so that an untouched slider
+        # submits the default exactly (a range input snaps its value to min + k * step).
+        step = float(f"{(high - low) / 100:.2g}")
+        grid_low = default - math.floor((default - low) / step + 1e-9) * step
+        grid_high = default + math.floor((high - default) / step + 1e-9) * step
+        rows.append(
+            {
+                "name": f"p.{name}",
+                "label": name.replace("_", " "),
+                "min": float(number(repr(grid_low))),
+                "max": float(number(repr(grid_high))),
+                "low": low,
+                "high": high,
+                "step": step,
+                "value": state.value(name),
+                "default": default,
+                "unit": info.get("unit") or "",
+                "help": info.get("why") or "",
+                "kind": info.get("kind"),
+                "switch": False,
+            }
+        )
+    return rows
+
+
+def _live_context(key: str, state: State) -> dict[str, Any]:
+    showcase = SHOWCASES[key]
+    run = get_run(state)
+    base = get_run(State())
+    query = state.query()
+    charts = []
+    for chart in showcase.charts:
+        link = f"/showcase/{key}/chart/{chart.key}"
+        charts.append(
+            {
+                "key": chart.key,
+                "svg": chart_svg(key, chart, run, None if state.is_default else base),
+                "svg_url": f"{link}.svg" + (f"?{query}" if query else ""),
+                "csv_url": f"{link}.csv" + (f"?{query}" if query else ""),
+            }
+        )
+    return {
+        "key": key,
+        "charts": charts,
+        "monitors": monitors(showcase, run, base),
+        "command": cli_command(state),
+        "sources": sources(showcase, run),
+        "changed": not state.is_default,
+        "url": _url(key, query),
+    }
+
+
+def create_app() -> FastAPI:
+    """The exhibit as a FastAPI application."""
+    app = FastAPI(title="gosplan exhibit", docs_url=None, redoc_url=None, openapi_url=None)
+    templates = Jinja2Templates(directory=str(_HERE / "templates"))
+    templates.env.globals.update(titles=_TITLES, tour=TOUR, years=YEARS)
+    app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")
+
+    @app.middleware("http")
+    async def _headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        response.headers["Content-Security-Policy"] = _CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
+    @app.exception_handler(StateError)
+    async def _invalid(request: Request, exc: StateError) -> Response:
+        detail = str(exc)
+        accept = request.headers.get("accept", "")
+        if request.headers.get("hx-request") or "text/html" in accept:
+            name = "_error.html.j2" if request.headers.get("hx-request") else "error.html.j2"
+            return templates.TemplateResponse(
+                request, name, {"detail": detail, "field": exc.field}, status_code=422
+            )
+        return JSONResponse({"detail": detail, "field": exc.field}, status_code=422)
+
+    def page(request: Request, name: str, context: dict[str, Any]) -> HTMLResponse:
+        return templates.TemplateResponse(request, name, context)
+
+    @app.get("/", response_class=HTMLResponse)
+    def entrance(request: Request) -> HTMLResponse:
+        State.from_query(request.query_params.multi_items())
+        return page(request, "entrance.html.j2", {"showcases": SHOWCASES})
+
+    @app.get("/showcase/{key}", response_class=HTMLResponse)
+    def showcase(request: Request, key: str) -> Response:
+        if key not in SHOWCASES:
+            return _not_found(request, templates)
+        state = State.from_query(request.query_params.multi_items())
+        shown = set(SHOWCASES[key].sliders) | {f"p.{p}" for p in ASSUMPTIONS.get(key, ())}
+        hidden = [(k, v) for k, v in _pairs(state) if k not in shown]
+        context = {
+            "sc": SHOWCASES[key],
+            "sliders": _slider_rows(state, SHOWCASES[key].sliders),
+            "assumptions": _assumption_rows(state, key),
+            "hidden": hidden,
+            "tour_nav": _tour(key, state.query()),
+            "documents": [d for d in documents() if key in d["showcases"]],
+            "live": _live_context(key, state),
+        }
+        return page(request, "showcase.html.j2", context)
+
+    @app.get("/showcase/{key}/live", response_class=HTMLResponse)
+    def live(request: Request, key: str) -> Response:
+        if key not in SHOWCASES:
+            return _not_found(request, templates)
+        state = State.from_query(request.query_params.multi_items())
+        context = _live_context(key, state)
+        response = page(request, "_live.html.j2", {"live": context})
+        response.headers["HX-Push-Url"] = context["url"]
+        return response
+
+    @app.get("/showcase/{key}/chart/{name}.{fmt}")
+    def chart(request: Request, key: str, name: str, fmt: str) -> Response:
+        spec = CHARTS.get((key, name))
+        if spec is None or fmt not in ("svg", "csv"):
+            return _not_found(request, templates)
+        state = State.from_query(request.query_params.multi_items())
+        run = get_run(state)
+        filename = f"gosplan-{key}-{name}.{fmt}"
+        disposition = {"Content-Disposition": f'attachment; filename="{filename}"'}
+        if fmt == "svg":
+            base = None if state.is_default else get_run(State())
+            return Response(chart_svg(key, spec, run, base), media_type="image/svg+xml",
+                            headers=disposition)
+        return Response(chart_csv(spec, run, state), media_type="text/csv", headers=disposition)
+
+    @app.get("/planning", response_class=HTMLResponse)
+    def planning(request: Request) -> HTMLResponse:
+        state = PlanningState.parse(request.query_params.multi_items())
+        context = {
+            "ps": state,
+            "tour_nav": _tour("planning", ""),
+            "max_products": MAX_PRODUCTS,
+            "plan": plan_view(state),
+            "url": _url("planning", state.query()),
+            "documents": [d for d in documents() if "planning" in d["showcases"]],
+        }
+        return page(request, "planning.html.j2", context)
+
+    @app.get("/planning/live", response_class=HTMLResponse)
+    def planning_live(request: Request) -> HTMLResponse:
+        state = PlanningState.parse(request.query_params.multi_items())
+        url = _url("planning", state.query())
+        response = page(request, "_planning_live.html.j2",
+                        {"ps": state, "plan": plan_view(state), "url": url})
+        response.headers["HX-Push-Url"] = url
+        return response
+
+    return app
+
+
+def _pairs(state: State) -> list[tuple[str, str]]:
+    from urllib.parse import parse_qsl
+
+    return parse_qsl(state.query())
+
+
+def _not_found(request: Request, templates: Jinja2Templates) -> Response:
+    return templates.TemplateResponse(
+        request, "error.html.j2", {"detail": "No such room in this exhibit.", "field": None},
+        status_code=404,
+    )
+
+
+def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Run the exhibit with uvicorn until interrupted."""
+    import uvicorn
+
+    uvicorn.run(create_app(), host=host, port=port, log_level="warning")

@@ -1,0 +1,391 @@
+"""The showcases of the exhibit: their sliders, charts and monitors, and the runs behind them.
+
+A view is computed from a validated :class:`~gosplan.web.state.State`: the simulation is
+:func:`gosplan.analysis.run.run_scenario` with the state's ``--set`` strings (exactly what
+the page's command runs), kept in a bounded LRU cache keyed by those strings.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from gosplan.analysis.fit import FAMINE_BANDS
+from gosplan.analysis.run import Run, run_scenario
+from gosplan.report.simulation import label_of, num, unit_of
+from gosplan.scenarios.record import load_record
+from gosplan.web import svg
+from gosplan.web.state import SCENARIO, YEARS, State
+
+__all__ = [
+    "CHARTS",
+    "LRU",
+    "SHOWCASES",
+    "TOUR",
+    "Chart",
+    "Monitor",
+    "Showcase",
+    "Simulated",
+    "chart_csv",
+    "chart_svg",
+    "get_run",
+    "monitors",
+    "sources",
+]
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class LRU(Generic[K, V]):
+    """A bounded, thread-safe least-recently-used cache; a miss computes outside the lock."""
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self._data: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, key: K, compute: Callable[[], V]) -> V:
+        """The cached value of ``key``, computed (and kept) on a miss."""
+        with self._lock:
+            if key in self._data:
+                self._data.move_to_end(key)
+                self.hits += 1
+                return self._data[key]
+            self.misses += 1
+        value = compute()
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self.maxsize:
+                self._data.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        """Forget everything."""
+        with self._lock:
+            self._data.clear()
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+Row = tuple[int, float, str, str]
+"""``(year, value, estimate, source)`` of one row of a run's tidy table."""
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Simulated:
+    """A run and its tidy table indexed by (series, kind) for fast drawing."""
+
+    run: Run
+    rows: dict[tuple[str, str], list[Row]]
+    """``kind`` is ``simulated``, ``quota`` (the model planner's), ``target`` (the plan's,
+    from the record) or ``record``; rows sorted by year."""
+
+    @classmethod
+    def of(cls, run: Run) -> Simulated:
+        """Index a run's table once (a few milliseconds) so that views need no pandas."""
+        f = run.frame
+        rows: dict[tuple[str, str], list[Row]] = {}
+        for series, year, value, kind, estimate, source in zip(
+            f["series"].tolist(), f["year"].tolist(), f["value"].tolist(), f["kind"].tolist(),
+            f["estimate"].tolist(), f["source"].astype(str).tolist(), strict=True,
+        ):
+            if kind == "plan_target":
+                kind = "quota" if source == "gosplan planner" else "target"
+            rows.setdefault((series, kind), []).append(
+                (int(year), float(value), str(estimate), source)
+            )
+        for values in rows.values():
+            values.sort(key=lambda r: r[0])
+        return cls(run, rows)
+
+    def get(self, series: str, kind: str, estimate: str = "point") -> list[tuple[int, float]]:
+        """Years and values of one series, kind and estimate."""
+        return [(y, v) for y, v, e, _ in self.rows.get((series, kind), ()) if e == estimate]
+
+
+#: Simulations by their ``--set`` strings; 64 runs of about a megabyte each at most.
+RUNS: LRU[tuple[str, ...], Simulated] = LRU(64)
+
+
+def get_run(state: State) -> Simulated:
+    """The simulation of a state (cached): ``gosplan run`` with the state's sets."""
+    sets = state.sets()
+    return RUNS.get(
+        sets, lambda: Simulated.of(run_scenario(SCENARIO, years=YEARS, sets=sets))
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """A chart of one or more series: plan, simulation (and the default run) and record."""
+
+    key: str
+    title: str
+    series: tuple[str, ...]
+    desc: str
+    band: tuple[float, float, str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Monitor:
+    """A key number: a series in one year (or a famine toll), with the record beside it."""
+
+    key: str
+    label: str
+    series: str
+    year: int | None = None
+    """``None`` for a famine toll (its year is the toll's)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Showcase:
+    """One room of the exhibit."""
+
+    key: str
+    title: str
+    tagline: str
+    sliders: tuple[str, ...]
+    charts: tuple[Chart, ...]
+    monitors: tuple[Monitor, ...]
+
+
+#: Series drawn in other units than the record's, for legibility: (factor, unit).
+_DISPLAY = {
+    "special_settlers_count": (1e-6, "mn persons"),
+    "kulak_families_deported_special_settlement": (1e-3, "thousand families"),
+}
+
+_DEATHS = ("excess_deaths_ussr", "excess_deaths_ukraine", "excess_deaths_kazakhstan")
+SHOWCASES: dict[str, Showcase] = {
+    s.key: s
+    for s in (
+        Showcase(
+            "industrialization",
+            "Industrialization",
+            "Steel, coal and machines: what the plan asked, what the factories gave.",
+            ("ambition", "heavy_share", "raised", "exports"),
+            (
+                Chart("steel", "Steel", ("steel_output",), "Crude steel output, mt."),
+                Chart("pig_iron", "Pig iron", ("pig_iron_output",), "Pig iron output, mt."),
+                Chart("coal", "Coal", ("coal_output",), "Coal output, mt."),
+                Chart("electricity", "Electricity", ("electricity_output",), "bn kWh."),
+                Chart("real_wage", "Real wage", ("real_wage_index_1928_100",), "1928 = 100."),
+            ),
+            (
+                Monitor("steel", "Steel, 1932", "steel_output", 1932),
+                Monitor("pig_iron", "Pig iron, 1932", "pig_iron_output", 1932),
+                Monitor("coal", "Coal, 1932", "coal_output", 1932),
+                Monitor("real_wage", "Real wage, 1932", "real_wage_index_1928_100", 1932),
+            ),
+        ),
+        Showcase(
+            "collectivization",
+            "Collectivization",
+            "Twenty-five million peasant farms driven into kolkhozes in three years.",
+            ("collectivization", "dekulakization", "procurement", "tractors"),
+            (
+                Chart("collectivized", "Households in kolkhozes", ("collectivization_pct",),
+                      "Share of peasant households in collective farms, mid-year."),
+                Chart("deported", "Kulak families deported",
+                      ("kulak_families_deported_special_settlement",),
+                      "Families deported to special settlements."),
+                Chart("harvest", "Grain harvest", ("grain_harvest",),
+                      "The physical grain harvest, mt (Wheatcroft and Davies's estimates)."),
+                Chart("procurement", "Grain procurement", ("grain_procurement",),
+                      "Grain taken by the state, mt."),
+            ),
+            (
+                Monitor("collectivized", "Collectivized, 1932", "collectivization_pct", 1932),
+                Monitor("harvest", "Grain harvest, 1932", "grain_harvest", 1932),
+                Monitor("procurement", "Procurement, 1932", "grain_procurement", 1932),
+                Monitor("settlers", "Special settlers, 1932", "special_settlers_count", 1932),
+            ),
+        ),
+        Showcase(
+            "livestock",
+            "Livestock",
+            "Half the herds lost: slaughtered before the kolkhoz, starved inside it.",
+            ("collectivization", "meat_kazakhstan", "private_plots", "tractors"),
+            (
+                Chart("cattle", "Cattle", ("cattle_summer",), "Cattle, mn head, summer."),
+                Chart("horses", "Horses", ("horses_summer",), "Horses, mn head, summer."),
+                Chart("sheep", "Sheep and goats", ("sheep_and_goats_summer",), "mn head."),
+                Chart("kazakh_sheep", "Sheep in Kazakhstan", ("kazakhstan_sheep",), "mn head."),
+            ),
+            (
+                Monitor("cattle", "Cattle, 1933", "cattle_summer", 1933),
+                Monitor("horses", "Horses, 1933", "horses_summer", 1933),
+                Monitor("sheep", "Sheep and goats, 1933", "sheep_and_goats_summer", 1933),
+                Monitor("kazakh_sheep", "Sheep, Kazakhstan, 1933", "kazakhstan_sheep", 1933),
+            ),
+        ),
+        Showcase(
+            "famine",
+            "Famine",
+            "1932–33: millions dead in the villages that fed the plan.",
+            ("procurement", "exports", "collectivization", "seed_first", "relief", "flight_ban"),
+            (
+                Chart("deaths", "Excess deaths by year", _DEATHS,
+                      "Excess deaths a year, mn: USSR, Ukraine, Kazakhstan."),
+                Chart("retained", "Grain retained per rural head",
+                      ("grain_retained_per_rural_head", "grain_retained_per_rural_head_ukraine",
+                       "grain_retained_per_rural_head_kazakhstan"),
+                      "Grain left in the villages after procurement, kg a head a year."),
+                Chart("procurement", "Grain procurement", ("grain_procurement",),
+                      "Grain taken by the state, mt."),
+                Chart("exports", "Grain exports", ("grain_exports",), "Grain exported, mt."),
+            ),
+            (
+                Monitor("toll", "Famine deaths, USSR, 1932–33", "famine_excess_deaths_ussr"),
+                Monitor("toll_ukraine", "Ukraine, 1932–33", "famine_excess_deaths_ukraine"),
+                Monitor("toll_kazakhstan", "Kazakhstan, 1930–33",
+                        "famine_excess_deaths_kazakhstan"),
+                Monitor("harvest", "Grain harvest, 1932", "grain_harvest", 1932),
+                Monitor("procurement", "Procurement, 1932", "grain_procurement", 1932),
+                Monitor("exports", "Grain exports, 1932", "grain_exports", 1932),
+            ),
+        ),
+    )
+}
+#: The guided tour, in order (the Planning Room comes last).
+TOUR = (*SHOWCASES, "planning")
+CHARTS = {(s.key, c.key): c for s in SHOWCASES.values() for c in s.charts}
+
+
+def _scaled(points: list[tuple[int, float]], scale: float) -> list[tuple[float, float]]:
+    return [(float(x), v * scale) for x, v in points]
+
+
+def chart_svg(showcase: str, chart: Chart, sim: Simulated, base: Simulated | None) -> str:
+    """The chart of a run (with the default run faint behind it when they differ)."""
+    lines: list[svg.Line] = []
+    marks: list[svg.Marks] = []
+    many = len(chart.series) > 1
+    scale, unit = _DISPLAY.get(chart.series[0], (1.0, unit_of(chart.series[0])))
+    for k, series in enumerate(chart.series):
+        colour = svg.COLOURS[k % len(svg.COLOURS)]
+        name = label_of(series) if many else "simulated"
+        if base is not None:
+            old = _scaled(base.get(series, "simulated"), scale)
+            lines.append(svg.Line(f"{name}: as it happened (model)", old, svg.BASE, 3.0))
+        quota = _scaled(sim.get(series, "quota"), scale)
+        if quota and not many:
+            lines.append(svg.Line("model planner's quota", quota, svg.MUTED, 1.4, "5 3"))
+        lines.append(svg.Line(name, _scaled(sim.get(series, "simulated"), scale), colour, 2.2))
+        targets = _scaled(sim.get(series, "target"), scale)
+        if targets:
+            marks.append(svg.Marks("plan target (record)", targets, shape="diamond"))
+        lows = dict(_scaled(sim.get(series, "record", "low"), scale))
+        highs = dict(_scaled(sim.get(series, "record", "high"), scale))
+        ranges = [(x, lows[x], highs[x]) for x in sorted(set(lows) & set(highs))]
+        points = _scaled(sim.get(series, "record"), scale)
+        if points or ranges:
+            label = f"record: {label_of(series)}" if many else "record (bars: range)"
+            marks.append(svg.Marks(label, points, ranges))
+    title = f"{chart.title} ({unit})" if unit else chart.title
+    desc = f"{chart.desc} Simulated {YEARS[0]}–{YEARS[1]} against the plan and the record."
+    ident = f"chart-{showcase}-{chart.key}"
+    return svg.line_chart(ident=ident, title=title, desc=desc, x_range=YEARS, lines=lines,
+                          marks=marks)
+
+
+def chart_csv(chart: Chart, sim: Simulated, state: State) -> str:
+    """The rows behind a chart (the run's tidy table), as CSV with the state's command."""
+    from gosplan.web.state import cli_command
+
+    frame = sim.run.frame
+    rows = frame[frame["series"].isin(list(chart.series)).to_numpy()]
+    buffer = io.StringIO()
+    buffer.write(f"# {cli_command(state)}\n")
+    rows.to_csv(buffer, index=False, lineterminator="\n", float_format=None)
+    return buffer.getvalue()
+
+
+def _value(run: Run, series: str, year: int | None) -> tuple[float | None, int | None]:
+    result = run.result
+    if year is None:
+        total = result.totals.get(series)
+        return (None, None) if total is None else (float(total[1]), int(total[0]))
+    values = result.series.get(series)
+    if values is None or year not in result.years:
+        return None, year
+    value = float(values[result.years.index(year)])
+    return (value if math.isfinite(value) else None), year
+
+
+def monitors(showcase: Showcase, sim: Simulated, base: Simulated) -> list[dict[str, Any]]:
+    """Each monitor's number, the default run's, and the record's (with its source)."""
+    out = []
+    for m in showcase.monitors:
+        value, year = _value(sim.run, m.series, m.year)
+        before, _ = _value(base.run, m.series, m.year)
+        scale, unit = _DISPLAY.get(m.series, (1.0, unit_of(m.series) or "mn"))
+        record = [r for r in sim.rows.get((m.series, "record"), ()) if year in (None, r[0])]
+        by_estimate = {e: v for _, v, e, _ in record}
+        source = ", ".join(sorted({src for *_, src in record}))
+        if "point" in by_estimate:
+            rec: str | None = num(by_estimate["point"] * scale)
+        elif "low" in by_estimate and "high" in by_estimate:
+            low, high = num(by_estimate["low"] * scale), num(by_estimate["high"] * scale)
+            rec = low if low == high else f"{low}–{high}"
+        else:
+            rec = None
+        band = FAMINE_BANDS.get(m.series)
+        out.append(
+            {
+                "key": m.key,
+                "label": m.label,
+                "series": m.series,
+                "year": year,
+                "value": value,
+                "text": num(None if value is None else value * scale),
+                "unit": unit,
+                "change": None
+                if value is None or before is None or sim is base
+                else num((value - before) * scale),
+                "before": None if before is None else num(before * scale),
+                "record": rec,
+                "band": None if band is None else f"{band[0]:g}–{band[1]:g}",
+                "source": source or None,
+            }
+        )
+    return out
+
+
+_OWN = {"gosplan", "gosplan planner"}
+
+
+def sources(showcase: Showcase, sim: Simulated) -> list[dict[str, str]]:
+    """Citations of the record behind the showcase's charts and monitors."""
+    names = {s for c in showcase.charts for s in c.series} | {m.series for m in showcase.monitors}
+    ids: dict[str, None] = {}
+    for (series, _kind), rows in sorted(sim.rows.items()):
+        if series not in names:
+            continue
+        for *_, raw in rows:
+            for part in (p.strip() for p in raw.split(";")):
+                if part and part not in _OWN:
+                    ids.setdefault(part, None)
+    record = load_record()
+    out = []
+    for source in sorted(ids):
+        try:
+            text = record.citation(source)
+        except KeyError:
+            text = "not in the record's list of sources"
+        url = ""
+        if source in record.sources.index:
+            raw_url = record.sources.loc[source, "url"]
+            if isinstance(raw_url, str) and raw_url.startswith(("http://", "https://")):
+                url = raw_url
+        out.append({"id": source, "citation": text, "url": url})
+    return out
