@@ -14,6 +14,7 @@ __all__ = [
     "InputFileError",
     "NotProductiveError",
     "OutputError",
+    "ResolutionError",
     "TargetsError",
 ]
 
@@ -71,3 +72,7 @@ class InputFileError(GosplanError, ValueError):
 
 class OutputError(GosplanError, OSError):
     """An output path cannot be written."""
+
+
+class ResolutionError(GosplanError, ValueError):
+    """A simulation resolution or sample scale that is not allowed (``--scale 1:N``)."""

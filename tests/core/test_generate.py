@@ -165,8 +165,9 @@ def test_capital_is_optional_and_leaves_the_rest_unchanged() -> None:
     np.testing.assert_array_equal(plain.targets, with_b.targets)
     np.testing.assert_array_equal(plain.economy.capacity, with_b.economy.capacity)
     ratio = np.asarray(B.sum(axis=0)).ravel()
-    assert ratio.min() >= 1.5 and ratio.max() <= 3.0
+    assert ratio.min() >= 1.5
+    assert ratio.max() <= 3.0
     assert np.all(np.diff(B.tocsc().indptr) == 3)
     again = generate_economy(500, inputs=6, seed=4, capital=True).economy.capital
     assert again is not None
-    assert (B != again).nnz == 0
+    assert (again != B).nnz == 0

@@ -13,16 +13,28 @@ import numpy as np
 import pandas as pd
 
 from gosplan.analysis.fit import FitReport, fit_report
-from gosplan.errors import InputFileError
+from gosplan.errors import InputFileError, ResolutionError
 from gosplan.scenarios.record import load_record
 from gosplan.scenarios.simfiles import Scenario, load_scenario
-from gosplan.sim.engine import SimResult, famine_totals, simulate
+from gosplan.sim.engine import FarmLayer, SimResult, famine_totals, simulate
+from gosplan.sim.households import MAX_SCALE, HouseholdLayer
 from gosplan.sim.series import COMPARATOR, INDUSTRY_SERIES
 from gosplan.sim.spec import INDUSTRY
 
-__all__ = ["FIT_YEARS", "KEY_SERIES", "Run", "parse_years", "run_scenario", "tidy"]
+__all__ = [
+    "FIT_YEARS",
+    "KEY_SERIES",
+    "RESOLUTIONS",
+    "Run",
+    "parse_scale",
+    "parse_years",
+    "run_scenario",
+    "tidy",
+]
 
 FIT_YEARS = range(1928, 1933)
+#: Resolutions of the farm steps: the aggregate model, or individual households.
+RESOLUTIONS = ("aggregate", "households")
 #: The series a historian looks at first (the compact table of ``gosplan run``).
 KEY_SERIES = (
     "pig_iron_output",
@@ -57,6 +69,28 @@ class Run:
     fit: FitReport
     """Errors against the record, 1928-1932."""
     seed: int | None = None
+    resolution: str = "aggregate"
+    """``aggregate`` or ``households``."""
+    scale: int = 1
+    """With households: each simulated household stands for ``scale`` households."""
+    farms: HouseholdLayer | None = None
+    """The household layer of a household-resolution run (its arrays, ledgers, digest)."""
+
+
+def parse_scale(text: str | None) -> int:
+    """``"1:N"`` to N, a positive integer up to ``MAX_SCALE`` (default 1)."""
+    if text is None:
+        return 1
+    one, sep, rest = text.strip().partition(":")
+    try:
+        n = int(rest) if sep and one.strip() == "1" else 0
+    except ValueError:
+        n = 0
+    if not 1 <= n <= MAX_SCALE:
+        raise ResolutionError(
+            f"--scale {text!r}: must be 1:N with N a whole number from 1 to {MAX_SCALE:,}"
+        )
+    return n
 
 
 def parse_years(text: str | None) -> tuple[int, int] | None:
@@ -101,14 +135,18 @@ def _merge(name: str, parts: Sequence[SimResult]) -> SimResult:
 
 
 def _chain(
-    scenario: Scenario, sets: Sequence[str], last_year: int, rng: np.random.Generator | None
+    scenario: Scenario,
+    sets: Sequence[str],
+    last_year: int,
+    rng: np.random.Generator | None,
+    farms: FarmLayer | None = None,
 ) -> list[tuple[Scenario, SimResult]]:
     segments: list[tuple[Scenario, SimResult]] = []
     current: Scenario | None = scenario
     state = None
     if scenario.start_from:
         before = load_scenario(scenario.start_from, sets)
-        first = simulate(before.spec, rng)
+        first = simulate(before.spec, rng, farms=farms)
         segments.append((before, first))
     while current is not None:
         spec = current.spec
@@ -121,7 +159,7 @@ def _chain(
         years = tuple(y for y in spec.years if y <= last_year)
         if not years:
             break
-        segments.append((current, simulate(replace(spec, years=years), rng, state)))
+        segments.append((current, simulate(replace(spec, years=years), rng, state, farms)))
         if years[-1] < last_year and current.continues_with:
             current = load_scenario(current.continues_with, sets, carried=scenario.own_policies)
         else:
@@ -145,8 +183,24 @@ def run_scenario(
     years: tuple[int, int] | None = None,
     sets: Sequence[str] = (),
     seed: int | None = None,
+    resolution: str = "aggregate",
+    scale: int | None = None,
 ) -> Run:
-    """Simulate ``name`` over ``years`` (default: the scenario's own), with ``--set`` changes."""
+    """Simulate ``name`` over ``years`` (default: the scenario's own), with ``--set`` changes.
+
+    ``resolution="households"`` runs the farm steps over individual households
+    (``gosplan.sim.households``), every ``scale``-th one (default 1: all of them), with
+    their own generator drawn from ``seed`` (0 when no seed is given).
+    """
+    if resolution not in RESOLUTIONS:
+        raise ResolutionError(
+            f"--resolution {resolution!r}: must be one of {', '.join(RESOLUTIONS)}"
+        )
+    if scale is not None and resolution != "households":
+        raise ResolutionError("--scale applies only to --resolution households")
+    n = 1 if scale is None else scale
+    if not 1 <= n <= MAX_SCALE:
+        raise ResolutionError(f"--scale 1:{n}: N must be from 1 to {MAX_SCALE:,}")
     scenario = load_scenario(name, sets)
     first, last = years or (scenario.spec.years[0], scenario.spec.years[-1])
     reach = scenario.spec.years[-1]
@@ -160,7 +214,12 @@ def run_scenario(
             f"({scenario.spec.years[0]}:{reach})"
         )
     rng = None if seed is None else np.random.default_rng(seed)
-    segments = _chain(scenario, sets, last, rng)
+    farms = None
+    if resolution == "households":
+        # The layer's own stream, independent of the weather's.
+        stream = np.random.SeedSequence(0 if seed is None else seed).spawn(1)[0]
+        farms = HouseholdLayer(n, np.random.Generator(np.random.PCG64(stream)))
+    segments = _chain(scenario, sets, last, rng, farms)
     result = _merge(scenario.spec.name, [r for _, r in segments])
     asked = tuple(y for y in result.years if first <= y <= last)
     return Run(
@@ -171,6 +230,9 @@ def run_scenario(
         frame=tidy(scenario.spec.name, result, asked),
         fit=fit_report(result, FIT_YEARS),
         seed=seed,
+        resolution=resolution,
+        scale=n,
+        farms=farms,
     )
 
 

@@ -280,15 +280,32 @@ def run(
         "gosplan-report"
     ),
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    resolution: Annotated[
+        str,
+        typer.Option(
+            help="Farm steps over regions (aggregate) or individual households (households)."
+        ),
+    ] = "aggregate",
+    scale: Annotated[
+        str | None,
+        typer.Option(help="With households: simulate every N-th household, 1:N (default 1:1)."),
+    ] = None,
 ) -> None:
     """Simulate a scenario against the record, and write a report folder."""
-    from gosplan.analysis.run import parse_years, run_scenario
+    from gosplan.analysis.run import parse_scale, parse_years, run_scenario
     from gosplan.report.html import write_report
     from gosplan.report.simulation import run_summary, run_table
 
     result = _with_progress(
         "Simulating",
-        lambda: run_scenario(scenario, years=parse_years(years), sets=sets or (), seed=seed),
+        lambda: run_scenario(
+            scenario,
+            years=parse_years(years),
+            sets=sets or (),
+            seed=seed,
+            resolution=resolution,
+            scale=None if scale is None else parse_scale(scale),
+        ),
     )
     folder = write_report(result, out)
     if as_json:
@@ -367,6 +384,10 @@ def scenarios() -> None:
 from gosplan.cli import exhibit as _exhibit  # noqa: E402
 
 app.command(name="exhibit")(_exhibit.exhibit)
+from gosplan.cli import ensemble as _ensemble  # noqa: E402
+
+app.command(name="ensemble")(_ensemble.ensemble)
+app.command(name="sensitivity")(_ensemble.sensitivity)
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return (and exit with) its status."""

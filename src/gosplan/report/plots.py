@@ -31,24 +31,33 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = [
+    "INK",
     "PANELS",
+    "PLAN_COLOUR",
+    "SIM_COLOUR",
     "agriculture_svg",
     "collectivization_svg",
+    "draw_record",
     "famine_svg",
+    "figure_svg",
     "fit_svg",
     "industry_svg",
     "livestock_svg",
+    "new_figure",
+    "panel_axes",
+    "panel_title",
     "population_svg",
+    "years_axis",
 ]
 
 #: Source of the planner's quotas in a run's tidy frame (``gosplan.analysis.run.tidy``).
 PLANNER = "gosplan planner"
 
-_INK = "#1a1a1a"
-_SIM = "#9b2226"  # the simulation: a dark red, the one strong colour on the page
+INK = "#1a1a1a"
+SIM_COLOUR = "#9b2226"  # the simulation: a dark red, the one strong colour on the page
 _SIM2 = "#b07d2b"  # a second simulated line (official harvest; Kazakhstan)
 _SIM3 = "#3d5a80"  # a third (Ukraine)
-_PLAN = "#6b6b6b"
+PLAN_COLOUR = "#6b6b6b"
 _BAND = "#e9e4da"
 _GRID = "#e6e6e6"
 _SALT = "gosplan-report"
@@ -57,9 +66,9 @@ _ROW = 2.35
 _LEGEND = 0.42  # inches above the plots for the figure legend
 
 # Marker styles shared by the charts and their legends.
-_TARGET: dict[str, Any] = {"marker": "D", "ms": 5, "mfc": "white", "mec": _PLAN, "mew": 1.1}
-_POINT: dict[str, Any] = {"marker": "o", "ms": 3.8, "color": _INK, "mew": 0.9}
-_OPEN: dict[str, Any] = {"ms": 4.5, "mfc": "white", "mec": _INK, "mew": 0.9}
+_TARGET: dict[str, Any] = {"marker": "D", "ms": 5, "mfc": "white", "mec": PLAN_COLOUR, "mew": 1.1}
+_POINT: dict[str, Any] = {"marker": "o", "ms": 3.8, "color": INK, "mew": 0.9}
+_OPEN: dict[str, Any] = {"ms": 4.5, "mfc": "white", "mec": INK, "mew": 0.9}
 _NOTE: dict[str, Any] = {"textcoords": "offset points", "fontsize": 7}
 
 _FONTS = ["Helvetica Neue", "Helvetica", "Arial", "DejaVu Sans"]
@@ -106,7 +115,7 @@ IntArray = NDArray[np.int64]
 
 
 @contextmanager
-def _figure(
+def new_figure(
     panel: str, n: int, ncols: int = 3, row: float = _ROW, legend_rows: int = 1
 ) -> Iterator[Figure]:
     """A blank figure of ``n`` small multiples under the report's style."""
@@ -134,7 +143,7 @@ def _figure(
         yield fig
 
 
-def _svg(fig: Figure, panel: str, label: str) -> str:
+def figure_svg(fig: Figure, panel: str, label: str) -> str:
     """The figure as an SVG element to inline in HTML: no prolog, ids unique to the panel."""
     import matplotlib as mpl
 
@@ -156,7 +165,8 @@ def _svg(fig: Figure, panel: str, label: str) -> str:
     return head + text[head_end:]
 
 
-def _axes(fig: Figure, n: int, ncols: int = 3) -> list[Axes]:
+def panel_axes(fig: Figure, n: int, ncols: int = 3) -> list[Axes]:
+    """A grid of ``n`` panels, ``ncols`` wide; the cells left over are hidden."""
     rows = math.ceil(n / ncols)
     grid = fig.subplots(rows, ncols, squeeze=False)
     axes = [ax for line in grid for ax in line]
@@ -165,7 +175,8 @@ def _axes(fig: Figure, n: int, ncols: int = 3) -> list[Axes]:
     return axes[:n]
 
 
-def _years_axis(ax: Axes, years: Sequence[int]) -> None:
+def years_axis(ax: Axes, years: Sequence[int]) -> None:
+    """Whole years on the horizontal axis, spanning ``years``."""
     from matplotlib.ticker import MaxNLocator
 
     if years:
@@ -192,7 +203,9 @@ def _select(
     return years[order], values[order]
 
 
-def _record(ax: Axes, frame: pd.DataFrame, series: str, scale: float, marker: str = "o") -> None:
+def draw_record(
+    ax: Axes, frame: pd.DataFrame, series: str, scale: float, marker: str = "o"
+) -> None:
     """Record points, with bars for low-high ranges; a lone bound is an open marker."""
     py, pv = _select(frame, series, "record")
     ly, lv = _select(frame, series, "record", "low")
@@ -201,15 +214,15 @@ def _record(ax: Axes, frame: pd.DataFrame, series: str, scale: float, marker: st
     high: dict[int, float] = dict(zip(hy.tolist(), hv.tolist(), strict=True))
     for year in sorted(set(low) | set(high)):
         if year in low and year in high:
-            ax.vlines(year, low[year] * scale, high[year] * scale, color=_INK, lw=0.9, zorder=4)
+            ax.vlines(year, low[year] * scale, high[year] * scale, color=INK, lw=0.9, zorder=4)
             for end in (low[year], high[year]):
-                ax.hlines(end * scale, year - 0.09, year + 0.09, color=_INK, lw=0.9, zorder=4)
+                ax.hlines(end * scale, year - 0.09, year + 0.09, color=INK, lw=0.9, zorder=4)
         else:
             value = low[year] if year in low else high[year]
             bound = "^" if year in high else "v"
             ax.plot([year], [value * scale], ls="none", zorder=5, **{**_OPEN, "marker": bound})
     if py.size:
-        face = _INK if marker == "o" else "white"
+        face = INK if marker == "o" else "white"
         ax.plot(py, pv * scale, ls="none", zorder=5, **{**_POINT, "marker": marker, "mfc": face})
 
 
@@ -219,7 +232,7 @@ def _trace(
     series: str,
     *,
     scale: float = 1.0,
-    color: str = _SIM,
+    color: str = SIM_COLOUR,
     plan: bool = True,
     record: bool = True,
     marker: str = "o",
@@ -228,7 +241,7 @@ def _trace(
     if plan:
         qy, qv = _select(frame, series, "plan_target", planner=True)
         if qy.size:
-            ax.plot(qy, qv * scale, color=_PLAN, lw=1.0, ls=(0, (4, 2.5)), zorder=2)
+            ax.plot(qy, qv * scale, color=PLAN_COLOUR, lw=1.0, ls=(0, (4, 2.5)), zorder=2)
         ty, tv = _select(frame, series, "plan_target")
         if ty.size:
             ax.plot(ty, tv * scale, ls="none", zorder=3, **_TARGET)
@@ -236,7 +249,7 @@ def _trace(
     if sy.size:
         ax.plot(sy, sv * scale, color=color, lw=1.7, zorder=3, solid_capstyle="round")
     if record:
-        _record(ax, frame, series, scale, marker)
+        draw_record(ax, frame, series, scale, marker)
 
 
 def _legend(
@@ -252,9 +265,11 @@ def _legend(
         frame["series"].isin(list(series)).to_numpy() & (frame["kind"] == "plan_target").to_numpy(),
         "source",
     ].to_numpy()
-    entries: list[tuple[str, dict[str, Any]]] = [("simulated", {"color": _SIM, "lw": 1.7})]
+    entries: list[tuple[str, dict[str, Any]]] = [("simulated", {"color": SIM_COLOUR, "lw": 1.7})]
     if (plans == PLANNER).any():
-        entries.append(("model planner's quota", {"color": _PLAN, "lw": 1.0, "ls": (0, (4, 2.5))}))
+        entries.append(
+            ("model planner's quota", {"color": PLAN_COLOUR, "lw": 1.0, "ls": (0, (4, 2.5))})
+        )
     if (plans != PLANNER).any():
         entries.append(("plan target (record)", {**_TARGET, "ls": "none"}))
     entries.append(("record (bars: published range)", {**_POINT, "ls": "none"}))
@@ -272,7 +287,8 @@ def _legend(
     )
 
 
-def _title(ax: Axes, series: str, text: str | None = None) -> str:
+def panel_title(ax: Axes, series: str, text: str | None = None) -> str:
+    """Title a panel with the series' label and display unit; return the title."""
     unit = _DISPLAY.get(series, (1.0, unit_of(series)))[1]
     ax.set_title(f"{text or label_of(series)} ({unit})" if unit else text or label_of(series))
     return unit
@@ -280,13 +296,13 @@ def _title(ax: Axes, series: str, text: str | None = None) -> str:
 
 def _grid_panel(frame: pd.DataFrame, panel: str, label: str) -> str:
     series, years = PANELS[panel], _run_years(frame)
-    with _figure(panel, len(series)) as fig:
-        for ax, name in zip(_axes(fig, len(series)), series, strict=True):
-            _title(ax, name)
+    with new_figure(panel, len(series)) as fig:
+        for ax, name in zip(panel_axes(fig, len(series)), series, strict=True):
+            panel_title(ax, name)
             _trace(ax, frame, name, scale=_DISPLAY.get(name, (1.0, ""))[0])
-            _years_axis(ax, years)
+            years_axis(ax, years)
         _legend(fig, frame, series)
-        return _svg(fig, panel, label)
+        return figure_svg(fig, panel, label)
 
 
 def _run_years(frame: pd.DataFrame) -> list[int]:
@@ -331,8 +347,8 @@ def agriculture_svg(frame: pd.DataFrame) -> str:
     series of the 1930s against itself.
     """
     years = _run_years(frame)
-    with _figure("agriculture", 4, ncols=2, row=2.55, legend_rows=2) as fig:
-        harvest, procurement, exports, share = _axes(fig, 4, ncols=2)
+    with new_figure("agriculture", 4, ncols=2, row=2.55, legend_rows=2) as fig:
+        harvest, procurement, exports, share = panel_axes(fig, 4, ncols=2)
         harvest.set_title("Grain harvest (mt): physical and as officially reported")
         _trace(harvest, frame, "grain_harvest")
         _trace(harvest, frame, "grain_harvest_official_1930s", color=_SIM2, plan=False, marker="s")
@@ -341,10 +357,10 @@ def agriculture_svg(frame: pd.DataFrame) -> str:
             (exports, "grain_exports"),
             (share, "grain_share_of_export_earnings"),
         ):
-            _title(ax, name)
+            panel_title(ax, name)
             _trace(ax, frame, name)
         for ax in (harvest, procurement, exports, share):
-            _years_axis(ax, years)
+            years_axis(ax, years)
         _legend(
             fig,
             frame,
@@ -357,7 +373,7 @@ def agriculture_svg(frame: pd.DataFrame) -> str:
                 ),
             ],
         )
-        return _svg(fig, "agriculture", "Agriculture: grain harvest, procurement and exports")
+        return figure_svg(fig, "agriculture", "Agriculture: grain harvest, procurement and exports")
 
 
 def famine_svg(
@@ -386,12 +402,12 @@ def famine_svg(
         the run, committed by its last harvest, mn; drawn hatched.
     """
     years = _run_years(frame)
-    with _figure("famine", 3, row=3.1, legend_rows=0) as fig:
-        by_year, tolls, food = _axes(fig, 3)
+    with new_figure("famine", 3, row=3.1, legend_rows=0) as fig:
+        by_year, tolls, food = panel_axes(fig, 3)
         _famine_by_year(by_year, frame, years, committed or {})
         _famine_tolls(tolls, frame, bands)
         _famine_food(food, frame, years, threshold_kg)
-        return _svg(
+        return figure_svg(
             fig,
             "famine",
             "Famine: excess deaths by year and region, the toll against the "
@@ -435,7 +451,7 @@ def _famine_by_year(
         parts = (
             (value["ukraine"], _SIM3),
             (value["kazakhstan"], _SIM2),
-            (max(value["ussr"] - value["ukraine"] - value["kazakhstan"], 0.0), _SIM),
+            (max(value["ussr"] - value["ukraine"] - value["kazakhstan"], 0.0), SIM_COLOUR),
         )
         bottom = 0.0
         for height, color in parts:
@@ -453,17 +469,17 @@ def _famine_by_year(
         top = max(top, bottom)
         if value["ussr"] >= 0.05:
             ax.annotate(f"{value['ussr']:.1f}", (year, bottom), xytext=(0, 2), ha="center", **_NOTE)
-    _years_axis(ax, shown)
+    years_axis(ax, shown)
     ax.set_ylim(0, max(top, 0.1) * 1.6)
     _small_legend(
         ax,
         [
             Patch(facecolor=_SIM3, label="Ukraine"),
             Patch(facecolor=_SIM2, label="Kazakhstan"),
-            Patch(facecolor=_SIM, label="rest of the USSR"),
+            Patch(facecolor=SIM_COLOUR, label="rest of the USSR"),
             Patch(
                 facecolor="white",
-                edgecolor=_INK,
+                edgecolor=INK,
                 hatch="////",
                 lw=0.6,
                 label="committed by the last harvest",
@@ -487,14 +503,14 @@ def _famine_tolls(ax: Axes, frame: pd.DataFrame, bands: Mapping[str, tuple[float
         lv = _select(frame, name, "record", "low")[1]
         hv = _select(frame, name, "record", "high")[1]
         if lv.size and hv.size:
-            ax.hlines(y - 0.28, lv[0], hv[0], color=_INK, lw=0.9)
+            ax.hlines(y - 0.28, lv[0], hv[0], color=INK, lw=0.9)
             for end in (lv[0], hv[0]):
-                ax.vlines(end, y - 0.33, y - 0.23, color=_INK, lw=0.9)
+                ax.vlines(end, y - 0.33, y - 0.23, color=INK, lw=0.9)
         sv = _select(frame, name, "simulated")[1]
         if sv.size:
-            ax.plot([sv[0]], [y], marker="o", ms=5.5, color=_SIM, zorder=4)
+            ax.plot([sv[0]], [y], marker="o", ms=5.5, color=SIM_COLOUR, zorder=4)
             ax.annotate(
-                f"{sv[0]:.1f}", (sv[0], y), xytext=(6, -1), va="center", color=_SIM, **_NOTE
+                f"{sv[0]:.1f}", (sv[0], y), xytext=(6, -1), va="center", color=SIM_COLOUR, **_NOTE
             )
     ax.set_yticks([])
     ax.set_xlim(left=0)
@@ -505,8 +521,8 @@ def _famine_tolls(ax: Axes, frame: pd.DataFrame, bands: Mapping[str, tuple[float
         ax,
         [
             Patch(facecolor=_BAND, label="scholarly band"),
-            Line2D([], [], marker="o", ls="none", color=_SIM, ms=5, label="simulated"),
-            Line2D([], [], color=_INK, lw=0.9, label="record's preferred range"),
+            Line2D([], [], marker="o", ls="none", color=SIM_COLOUR, ms=5, label="simulated"),
+            Line2D([], [], color=INK, lw=0.9, label="record's preferred range"),
         ],
         "lower right",
     )
@@ -519,8 +535,8 @@ def _famine_food(
 
     ax.set_title("Food per rural head (kg a year)")
     lines = (
-        ("food_per_rural_head", _SIM, "food, from last year's harvest"),
-        ("grain_retained_per_rural_head", _PLAN, "grain retained: USSR"),
+        ("food_per_rural_head", SIM_COLOUR, "food, from last year's harvest"),
+        ("grain_retained_per_rural_head", PLAN_COLOUR, "grain retained: USSR"),
         ("grain_retained_per_rural_head_ukraine", _SIM3, "grain retained: Ukraine"),
         ("grain_retained_per_rural_head_kazakhstan", _SIM2, "grain retained: Kazakhstan"),
     )
@@ -529,10 +545,10 @@ def _famine_food(
         _trace(ax, frame, name, color=color, plan=False)
         top = max(top, float(np.max(_select(frame, name, "simulated")[1], initial=0.0)))
     if threshold_kg is not None:
-        ax.axhline(threshold_kg, color=_INK, lw=0.8, ls=(0, (1, 1.5)))
+        ax.axhline(threshold_kg, color=INK, lw=0.8, ls=(0, (1, 1.5)))
         at = ("axes fraction", "data")
         ax.annotate("famine threshold", (0.0, threshold_kg), xycoords=at, xytext=(3, 2), **_NOTE)
-    _years_axis(ax, years)
+    years_axis(ax, years)
     ax.set_ylim(0, max(top, threshold_kg or 0.0, 1.0) * 1.55)
     _small_legend(
         ax, [Line2D([], [], color=c, lw=1.7, label=t) for _, c, t in lines], "upper right"
@@ -559,10 +575,10 @@ def fit_svg(rows: pd.DataFrame, *, goal: float = 0.10) -> str:
     series = list(dict.fromkeys(rows["series"].tolist()))
     years = sorted(set(rows["year"].to_numpy(dtype=np.int64).tolist()))
     height = 0.24 * max(len(series), 1) + 0.9
-    with _figure("fit", 1, ncols=1, row=height) as fig:
-        (ax,) = _axes(fig, 1, ncols=1)
+    with new_figure("fit", 1, ncols=1, row=height) as fig:
+        (ax,) = panel_axes(fig, 1, ncols=1)
         ax.axvspan(-100 * goal, 100 * goal, color=_BAND, lw=0)
-        ax.axvline(0, color=_INK, lw=0.7)
+        ax.axvline(0, color=INK, lw=0.7)
         ax.grid(axis="y", visible=False)
         ax.grid(axis="x", color=_GRID, lw=0.6)
         position = {name: len(series) - 1 - k for k, name in enumerate(series)}
@@ -580,7 +596,7 @@ def fit_svg(rows: pd.DataFrame, *, goal: float = 0.10) -> str:
         ax.set_xlim(-reach * 1.08, reach * 1.08)
         ax.set_xlabel("log error, simulated against record (%): 100·ln(simulated / record)")
         fig.legend(loc="upper left", bbox_to_anchor=(0.0, 1.0), borderaxespad=0.3, ncols=len(years))
-        return _svg(fig, "fit", "Fit: log errors of every observation, by series and year")
+        return figure_svg(fig, "fit", "Fit: log errors of every observation, by series and year")
 
 
 def _shades(n: int) -> list[str]:

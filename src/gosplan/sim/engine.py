@@ -8,20 +8,21 @@ state at the start of the year. Randomness (weather, when asked for) comes only 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 
-from gosplan.sim.agriculture import campaign, harvest, herd_step
-from gosplan.sim.grain import distribute
+from gosplan.sim.agriculture import Campaign, HerdYear, campaign, harvest, herd_step
+from gosplan.sim.grain import GrainYear, distribute
 from gosplan.sim.industry import labour_values, produce
 from gosplan.sim.planner import make_plan
-from gosplan.sim.population import live
+from gosplan.sim.population import PopulationYear, live
 from gosplan.sim.series import INDUSTRY_SERIES, UNITS
 from gosplan.sim.spec import INDUSTRY, REGIONS, SPECIES, SimSpec
 from gosplan.sim.state import State
 
-__all__ = ["SimResult", "famine_totals", "initial_state", "simulate"]
+__all__ = ["FarmLayer", "SimResult", "famine_totals", "initial_state", "simulate"]
 
 FloatArray = NDArray[np.float64]
 _HERD_SERIES = ("horses_summer", "cattle_summer", "pigs_summer", "sheep_and_goats_summer")
@@ -46,6 +47,70 @@ class SimResult:
     """The state at the start of each year, and after the last."""
     committed: FloatArray | None = None
     """Excess deaths by region in the year after the last, committed by the last harvest."""
+
+
+class FarmLayer(Protocol):
+    """A finer resolution of the farm steps (e.g. ``gosplan.sim.households``).
+
+    Each hook takes the arguments of the aggregate step it replaces and returns the same
+    aggregate record, so the rest of the year (industry, towns, the state's grain, trade,
+    the record) runs unchanged.
+    """
+
+    def begin(self, spec: SimSpec, state: State) -> State:
+        """Set up (on first call) and return the start state the layer implies."""
+        ...
+
+    def campaign(self, spec: SimSpec, state: State, year: int) -> Campaign:
+        """Replaces ``agriculture.campaign`` for the year's own campaign."""
+        ...
+
+    def harvest(
+        self, spec: SimSpec, state: State, camp: Campaign, weather: FloatArray
+    ) -> FloatArray:
+        """Replaces ``agriculture.harvest``."""
+        ...
+
+    def distribute(
+        self,
+        spec: SimSpec,
+        year: int,
+        harvest: FloatArray,
+        quota: FloatArray,
+        kolkhoz_share: FloatArray,
+        next_area: FloatArray,
+        rural: FloatArray,
+        urban: float,
+        herds: FloatArray,
+        reserve: float,
+        export_plan: float,
+    ) -> GrainYear:
+        """Replaces ``grain.distribute``."""
+        ...
+
+    def herd_step(self, spec: SimSpec, state: State, year: int) -> HerdYear:
+        """Replaces ``agriculture.herd_step`` (the layer decides the next campaign itself)."""
+        ...
+
+    def live(
+        self,
+        spec: SimSpec,
+        state: State,
+        deported: FloatArray,
+        entries: FloatArray,
+        new_jobs: float,
+        urban_food: float,
+    ) -> PopulationYear:
+        """Replaces ``population.live``."""
+        ...
+
+    def committed(self, spec: SimSpec, state: State, urban_food: float) -> FloatArray:
+        """Excess deaths by region committed by the last harvest (``live`` without drawing)."""
+        ...
+
+    def ledgers(self) -> dict[str, float]:
+        """The layer's own conservation residuals for the year just simulated."""
+        ...
 
 
 def initial_state(spec: SimSpec) -> State:
@@ -78,16 +143,23 @@ def initial_state(spec: SimSpec) -> State:
 
 
 def simulate(
-    spec: SimSpec, rng: np.random.Generator | None = None, state: State | None = None
+    spec: SimSpec,
+    rng: np.random.Generator | None = None,
+    state: State | None = None,
+    farms: FarmLayer | None = None,
 ) -> SimResult:
     """Run the simulation over ``spec.years`` (from ``state`` if given, else the initial one).
 
     ``rng`` draws the weather when the ``weather_sd`` parameter is positive; without it the
-    scenario's weather index is used as it stands, and the run is deterministic.
+    scenario's weather index is used as it stands, and the run is deterministic. ``farms``
+    (e.g. a ``households.HouseholdLayer``) replaces the aggregate farm steps; without it
+    the aggregate model runs.
     """
     p, pol = spec.params, spec.policy
     v = labour_values(spec)
     state = state or initial_state(spec)
+    if farms is not None:
+        state = farms.begin(spec, state)
     rec: dict[str, list[float]] = {}
     planned: dict[str, list[float]] = {}
     ledgers: dict[str, list[float]] = {"grain": [], "people": [], "animals": []}
@@ -99,7 +171,7 @@ def simulate(
         store.setdefault(name, []).append(float(value))
 
     for year in spec.years:
-        camp = campaign(spec, state, year)
+        camp = campaign(spec, state, year) if farms is None else farms.campaign(spec, state, year)
         plan = make_plan(spec, state)
         ind = produce(spec, state, plan, v)
         households = state.households - camp.deported_households
@@ -114,10 +186,13 @@ def simulate(
         weather = np.array([pol.at(f"weather_{r}", year) for r in REGIONS])
         if rng is not None and p["weather_sd"] > 0:
             weather = weather * np.exp(rng.normal(0.0, p["weather_sd"], len(REGIONS)))
-        crop = harvest(spec, farm_state, camp, weather)
+        if farms is None:
+            crop = harvest(spec, farm_state, camp, weather)
+        else:
+            crop = farms.harvest(spec, farm_state, camp, weather)
         base_area = spec.initial.sown_area
         next_area = pol.at("sown_area_plan", year + 1) * base_area / base_area.sum()
-        grain = distribute(
+        grain = (distribute if farms is None else farms.distribute)(
             spec,
             year,
             crop,
@@ -135,8 +210,11 @@ def simulate(
             grain.fodder / np.where(grain.fodder_need > 0, grain.fodder_need, 1.0),
             1.0,
         )
-        nxt = campaign(spec, farm_state, year + 1)
-        herd = herd_step(spec, farm_state.evolve(fodder_sufficiency=sufficiency), nxt, year)
+        if farms is None:
+            nxt = campaign(spec, farm_state, year + 1)
+            herd = herd_step(spec, farm_state.evolve(fodder_sufficiency=sufficiency), nxt, year)
+        else:
+            herd = farms.herd_step(spec, farm_state.evolve(fodder_sufficiency=sufficiency), year)
 
         employment = (
             other_jobs_share * float(state.urban.sum())
@@ -150,7 +228,7 @@ def simulate(
             ) / float(state.urban.sum())
             employment = state.employment
         urban_food = grain.urban_supply / float(state.urban.sum())
-        pop = live(
+        pop = (live if farms is None else farms.live)(
             spec,
             state,
             camp.deported_persons,
@@ -272,6 +350,9 @@ def simulate(
         ledgers["animals"].append(
             float(np.abs(herd.herds - state.herds - herd.births + herd.outflows).max())
         )
+        if farms is not None:
+            for name, residual in farms.ledgers().items():
+                ledgers.setdefault(name, []).append(residual)
 
         state = State(
             year=year + 1,
@@ -303,13 +384,18 @@ def simulate(
     # The hunger a harvest causes falls in the following year: a run that ends with a
     # harvest still reckons the deaths it has committed (with next year's policies).
     last_food = grain.urban_supply / float(state.urban.sum())
-    committed = live(spec, state, np.zeros(len(REGIONS)), np.zeros(len(REGIONS)), 0.0, last_food)
+    if farms is None:
+        committed_deaths = live(
+            spec, state, np.zeros(len(REGIONS)), np.zeros(len(REGIONS)), 0.0, last_food
+        ).excess_deaths
+    else:
+        committed_deaths = farms.committed(spec, state, last_food)
     return SimResult(
         name=spec.name,
         years=spec.years,
         series=as_arrays,
-        totals=famine_totals(as_arrays, spec.years, committed.excess_deaths),
-        committed=committed.excess_deaths,
+        totals=famine_totals(as_arrays, spec.years, committed_deaths),
+        committed=committed_deaths,
         plan={k: np.asarray(vals) for k, vals in planned.items()},
         units=dict(UNITS),
         ledgers={k: np.asarray(v_) for k, v_ in ledgers.items()},

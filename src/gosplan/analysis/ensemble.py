@@ -1,0 +1,643 @@
+"""``gosplan ensemble``: many seeded runs of a scenario on Dask, with quantile bands.
+
+Member ``i`` of an ensemble with base seed ``b`` has the seed ``member_seed(b, i)``, drawn
+from ``numpy.random.SeedSequence(b).spawn(...)[i]`` (the same as
+``SeedSequence(b, spawn_key=(i,))``): it depends on ``(b, i)`` only, never on the number of
+workers or the order in which tasks finish. From that seed:
+
+- ``--vary weather`` draws the weather as ``gosplan run --seed SEED`` does
+  (``numpy.random.default_rng(SEED)``);
+- ``--vary parameters`` draws the uncertain parameters (``uncertainty.toml``) from a second
+  stream, ``numpy.random.default_rng([SEED, 1])``.
+
+A member is exactly ``run_scenario(scenario, years=..., seed=SEED if weather else None,
+sets=[..., "param.NAME=VALUE", ...])``; the tests hold the two to the same bits. To spare
+each task the reading of the scenario files (most of a run's time), a worker process reads
+the scenario chain once and then only swaps the drawn parameter values in.
+
+One Dask task is one member (or a chunk of members, ``batch``), and returns a small
+array of aggregate series. The client writes each finished member at once to
+``OUT/members/member-NNNNNN.parquet`` (atomically), so an interrupted ensemble keeps what
+it finished and a rerun with the same settings (``OUT/manifest.json``) computes only what is
+missing. At the end ``members.parquet`` (tidy: member, seed, series, year, value) and
+``bands.parquet``/``bands.csv`` (series, year, q05, q25, q50, q75, q95, mean) are written.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, TypeVar, cast
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from gosplan.errors import GosplanError, InputFileError, OutputError
+from gosplan.scenarios.atomic import atomic_file, write_text
+from gosplan.scenarios.simfiles import Scenario, load_scenario, parse_set
+from gosplan.scenarios.uncertainty import Uncertainty, load_uncertainty
+from gosplan.sim.engine import SimResult, famine_totals, simulate
+from gosplan.sim.series import INDUSTRY_SERIES
+from gosplan.sim.spec import INDUSTRY
+
+__all__ = [
+    "BAND_COLUMNS",
+    "MANIFEST",
+    "MEMBER_COLUMNS",
+    "VARY",
+    "Ensemble",
+    "MemberJob",
+    "MemberResult",
+    "connect",
+    "encoded_members",
+    "member_frame",
+    "member_jobs",
+    "member_seed",
+    "quantile_bands",
+    "read_bands",
+    "read_members",
+    "run_ensemble",
+    "run_member",
+    "run_members",
+    "scenario_years",
+    "use_client",
+]
+
+VARY = ("weather", "parameters")
+MANIFEST = "manifest.json"
+MEMBERS = "members"
+MEMBER_COLUMNS = ("member", "seed", "series", "year", "value")
+BAND_COLUMNS = ("series", "year", "q05", "q25", "q50", "q75", "q95", "mean")
+_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+_FORMAT = 1
+
+FloatArray = NDArray[np.float64]
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+# --- Members ---------------------------------------------------------------------------------
+
+
+def member_seed(base: int, index: int) -> int:
+    """The seed of member ``index``: from ``SeedSequence(base).spawn(...)[index]``, 63 bits.
+
+    >>> member_seed(0, 3) == member_seed(0, 3) != member_seed(0, 4)
+    True
+    """
+    child = np.random.SeedSequence(base, spawn_key=(index,))
+    return int(child.generate_state(1, np.uint64)[0] >> np.uint64(1))
+
+
+@dataclass(frozen=True, slots=True)
+class MemberJob:
+    """Everything one member needs; small, so that it crosses the wire cheaply."""
+
+    scenario: str
+    sets: tuple[str, ...]
+    years: tuple[int, int]
+    index: int
+    seed: int
+    weather: bool
+    """Draw the weather from ``seed``."""
+    names: tuple[str, ...] = ()
+    """Parameters set to ``values`` (drawn, or a sensitivity sample)."""
+    values: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class MemberResult:
+    """What a member sends back: its aggregate series by year, and the famine tolls."""
+
+    index: int
+    seed: int
+    series: tuple[str, ...]
+    years: tuple[int, ...]
+    values: FloatArray
+    """Shape (len(series), len(years)); NaN where the model records no value."""
+    totals: tuple[tuple[str, int, float], ...] = ()
+    """Famine tolls: (name, year stored under, mn deaths)."""
+    parquet: bytes = b""
+    """The member's tidy frame as Parquet, encoded by the worker (spares the client)."""
+
+    def at(self, series: str, year: int) -> float:
+        """The value of ``series`` in ``year``."""
+        return float(self.values[self.series.index(series), self.years.index(year)])
+
+
+@lru_cache(maxsize=8)
+def _chain(scenario: str, sets: tuple[str, ...], last: int) -> tuple[Scenario, ...]:
+    """The scenarios a run to ``last`` goes through, read once per process.
+
+    The same chain as :func:`gosplan.analysis.run.run_scenario`: the scenario it starts
+    from (if any), itself, and the scenarios that continue it up to ``last``.
+    """
+    first = load_scenario(scenario, sets)
+    chain: list[Scenario] = []
+    if first.start_from:
+        chain.append(load_scenario(first.start_from, sets))
+    current: Scenario | None = first
+    while current is not None:
+        years = [y for y in current.spec.years if y <= last]
+        if not years:
+            break
+        chain.append(current)
+        if years[-1] < last and current.continues_with:
+            current = load_scenario(current.continues_with, sets, carried=first.own_policies)
+        else:
+            current = None
+    return tuple(chain)
+
+
+def _final_demand(spec: Any, prev: SimResult) -> FloatArray:
+    """Final demand of the last simulated year: the next plan's base (as ``run`` does)."""
+    economy = spec.economy
+    x = np.zeros(economy.n)
+    for pid in INDUSTRY:
+        x[economy.index(pid)] = prev.series[INDUSTRY_SERIES[pid]][-1]
+    x[economy.index("grain")] = prev.series["grain_harvest_official_1930s"][-1]
+    return np.asarray(x - economy.A @ x, dtype=np.float64)
+
+
+def run_member(job: MemberJob) -> MemberResult:
+    """Simulate one member: its parameters and weather from its job, nothing else."""
+    first, last = job.years
+    rng = np.random.default_rng(job.seed) if job.weather else None
+    changes = dict(zip(job.names, job.values, strict=True))
+    parts: list[SimResult] = []
+    for scenario in _chain(job.scenario, job.sets, last):
+        spec = scenario.spec
+        if changes:
+            spec = replace(spec, params=spec.params.replace(**changes))
+        state = None
+        if parts:
+            prev = parts[-1]
+            state = prev.states[-1]
+            spec = replace(
+                spec, base_final_demand=_final_demand(spec, prev), base_year=prev.years[-1]
+            )
+        years = tuple(y for y in spec.years if y <= last)
+        parts.append(simulate(replace(spec, years=years), rng, state))
+    years_all = tuple(y for p in parts for y in p.years)
+    common = set.intersection(*(set(p.series) for p in parts))
+    names = sorted(k for k in common if not k.startswith("famine_"))
+    series = {k: np.concatenate([p.series[k] for p in parts]) for k in names}
+    committed = parts[-1].committed
+    totals = famine_totals(series, years_all, committed if committed is not None else np.zeros(3))
+    keep = [k for k, y in enumerate(years_all) if first <= y <= last]
+    values = np.array([series[k][keep] for k in names], dtype=np.float64)
+    return MemberResult(
+        index=job.index,
+        seed=job.seed,
+        series=tuple(names),
+        years=tuple(years_all[k] for k in keep),
+        values=values,
+        totals=tuple((k, y, float(v)) for k, (y, v) in sorted(totals.items())),
+    )
+
+
+def run_members(jobs: Sequence[MemberJob]) -> list[MemberResult]:
+    """Several members in one task (each still depends on its own job only)."""
+    return [run_member(job) for job in jobs]
+
+
+def encoded_members(jobs: Sequence[MemberJob]) -> list[MemberResult]:
+    """As :func:`run_members`, each with its tidy frame encoded as Parquet (a few kB)."""
+    return [replace(r, parquet=_parquet_bytes(member_frame(r))) for r in run_members(jobs)]
+
+
+def _parquet_bytes(frame: pd.DataFrame) -> bytes:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    sink = pa.BufferOutputStream()
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), sink, compression="zstd")
+    return bytes(sink.getvalue().to_pybytes())
+
+
+def member_frame(result: MemberResult) -> pd.DataFrame:
+    """One member as tidy rows (member, seed, series, year, value), by series then year."""
+    n_years = len(result.years)
+    values = result.values.reshape(-1)
+    finite = np.flatnonzero(np.isfinite(values))
+    rows: list[tuple[str, int, int]] = [
+        (result.series[k // n_years], result.years[k % n_years], int(k)) for k in finite
+    ]
+    rows += [(name, year, -1 - j) for j, (name, year, _) in enumerate(result.totals)]
+    rows.sort()
+    picked = [values[k] if k >= 0 else result.totals[-1 - k][2] for _, _, k in rows]
+    n = len(rows)
+    return pd.DataFrame(
+        {
+            "member": np.full(n, result.index, dtype=np.int64),
+            "seed": np.full(n, result.seed, dtype=np.int64),
+            "series": pd.array([r[0] for r in rows], dtype="str"),
+            "year": np.array([r[1] for r in rows], dtype=np.int64),
+            "value": np.array(picked, dtype=np.float64),
+        }
+    )
+
+
+# --- Settings --------------------------------------------------------------------------------
+
+
+def parse_vary(vary: str | Sequence[str] | None) -> tuple[str, ...]:
+    """``"weather,parameters"`` (or a list) to the sorted tuple of what varies."""
+    items = vary.split(",") if isinstance(vary, str) else list(vary or ())
+    out = set()
+    for item in items:
+        name = item.strip()
+        if not name:
+            continue
+        if name not in VARY:
+            raise InputFileError(
+                f"--vary {name!r}: must be {' or '.join(VARY)} (comma-separated)"
+            )
+        out.add(name)
+    return tuple(v for v in VARY if v in out)
+
+
+def scenario_years(scenario: Scenario, years: tuple[int, int] | None) -> tuple[int, int]:
+    """The years a run covers (default: the scenario's own), checked as ``run`` checks them."""
+    first, last = years or (scenario.spec.years[0], scenario.spec.years[-1])
+    reach, follower = scenario.spec.years[-1], scenario.continues_with
+    while follower:
+        nxt = load_scenario(follower)
+        reach, follower = nxt.spec.years[-1], nxt.continues_with
+    if first < scenario.spec.years[0] or last > reach or last < first:
+        raise InputFileError(
+            f"--years {first}:{last}: outside scenario {scenario.spec.name} "
+            f"({scenario.spec.years[0]}:{reach})"
+        )
+    return first, last
+
+
+def _check_sets(sets: Sequence[str], drawn: Sequence[str]) -> None:
+    for item in sets:
+        parts, _ = parse_set(item)
+        if len(parts) == 2 and parts[0].startswith("param") and parts[1] in drawn:
+            raise InputFileError(
+                f"--set {item}: parameter {parts[1]!r} is drawn by --vary parameters"
+            )
+
+
+def member_jobs(
+    scenario: str,
+    indices: Sequence[int],
+    *,
+    seed: int,
+    vary: Sequence[str],
+    years: tuple[int, int],
+    sets: Sequence[str] = (),
+    uncertainty: Uncertainty | None = None,
+) -> list[MemberJob]:
+    """The jobs of members ``indices``: each from the base seed and its index only."""
+    draw = "parameters" in vary
+    if draw and uncertainty is None:
+        raise ValueError("member_jobs: --vary parameters needs the uncertain parameters")
+    jobs = []
+    for i in indices:
+        s = member_seed(seed, i)
+        names: tuple[str, ...] = ()
+        values: tuple[float, ...] = ()
+        if draw and uncertainty is not None:
+            u = np.random.default_rng([s, 1]).random(len(uncertainty.parameters))
+            names = uncertainty.names
+            values = tuple(float(v) for v in uncertainty.from_unit(u))
+        jobs.append(
+            MemberJob(scenario, tuple(sets), years, i, s, "weather" in vary, names, values)
+        )
+    return jobs
+
+
+# --- Dask ------------------------------------------------------------------------------------
+
+
+def default_workers() -> int:
+    """Worker processes for a local cluster: the CPUs this process may use."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+
+
+@contextmanager
+def connect(
+    scheduler: str | None = None, *, workers: int | None = None, timeout: float = 10.0
+) -> Iterator[Any]:
+    """A Dask client: on a new local cluster (processes, one thread each), or a scheduler's.
+
+    The client (and a local cluster) are closed on leaving. An unreachable scheduler is a
+    one-line :class:`~gosplan.errors.InputFileError` after ``timeout`` seconds.
+    """
+    import distributed
+
+    # distributed's constructors and as_completed carry no annotations: typed handles.
+    Client = cast("Callable[..., Any]", distributed.Client)
+    LocalCluster = cast("Callable[..., Any]", distributed.LocalCluster)
+    if scheduler is not None:
+        try:
+            client = Client(scheduler, timeout=timeout)
+        except (OSError, TimeoutError, ValueError) as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise InputFileError(
+                f"--scheduler {scheduler}: cannot reach it within {timeout:g} s ({reason})"
+            ) from None
+        with client:
+            yield client
+        return
+    n = workers or default_workers()
+    with (
+        LocalCluster(
+            n_workers=n,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",  # any free port: never clash with 8787
+            silence_logs=logging.ERROR,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        yield client
+
+
+def map_completed(
+    client: Any,
+    fn: Callable[[Sequence[T]], list[R]],
+    items: Sequence[T],
+    *,
+    batch: int = 1,
+    on_result: Callable[[R], None] | None = None,
+) -> list[R]:
+    """Run ``fn`` over chunks of ``items`` on ``client``; hand each result on as it lands.
+
+    Results come back in the order of ``items`` whatever the order of completion. Without a
+    client, the chunks run here, one after another (the serial baseline).
+    """
+    chunks = [list(items[k : k + batch]) for k in range(0, len(items), batch)]
+    results: dict[int, list[R]] = {}
+    if client is None:
+        for k, chunk in enumerate(chunks):
+            results[k] = fn(chunk)
+            for r in results[k]:
+                if on_result is not None:
+                    on_result(r)
+    else:
+        import distributed
+
+        as_completed = cast("Callable[[list[Any]], Iterator[Any]]", distributed.as_completed)
+        futures = {
+            client.submit(fn, chunk, pure=False, retries=2): k for k, chunk in enumerate(chunks)
+        }
+        for future in as_completed(list(futures)):
+            k = futures[future]
+            results[k] = future.result()
+            future.release()
+            for r in results[k]:
+                if on_result is not None:
+                    on_result(r)
+    return [r for k in range(len(chunks)) for r in results[k]]
+
+
+# --- The ensemble ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Ensemble:
+    """A finished ensemble and where it lies."""
+
+    folder: Path
+    settings: dict[str, Any]
+    """What the manifest records: scenario, runs, seed, vary, years, sets, uncertainty."""
+    members: pd.DataFrame
+    """Tidy: member, seed, series, year, value."""
+    bands: pd.DataFrame
+    """series, year, q05, q25, q50, q75, q95, mean."""
+    computed: int
+    """Members computed by this call."""
+    skipped: int
+    """Members found finished on disk and not computed again."""
+
+
+def _member_path(folder: Path, index: int) -> Path:
+    return folder / MEMBERS / f"member-{index:06d}.parquet"
+
+
+def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    _write_bytes(_parquet_bytes(frame), path)
+
+
+def _write_bytes(data: bytes, path: Path) -> None:
+    with atomic_file(path) as tmp:
+        tmp.write_bytes(data)
+
+
+def _check_folder(folder: Path, settings: dict[str, Any]) -> None:
+    """Refuse an out folder that is not ours, or an ensemble with other settings."""
+    if not folder.exists():
+        if not folder.parent.is_dir():
+            raise OutputError(f"--out {folder}: folder {str(folder.parent)!r} does not exist")
+        return
+    if not folder.is_dir():
+        raise OutputError(f"--out {folder}: exists and is not a folder")
+    manifest = folder / MANIFEST
+    if not manifest.is_file():
+        if any(folder.iterdir()):
+            raise OutputError(f"--out {folder}: folder is not empty and holds no {MANIFEST}")
+        return
+    try:
+        found = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputFileError(f"{manifest}: cannot be read ({exc})") from None
+    for key in ("format", "scenario", "runs", "seed", "vary", "years", "sets", "uncertainty"):
+        if found.get(key) != settings[key]:
+            raise InputFileError(
+                f"{manifest}: {key} is {json.dumps(found.get(key))} for the members already "
+                f"written; got {json.dumps(settings[key])} (use the same settings to resume, "
+                "or another --out)"
+            )
+
+
+def _settings(
+    scenario: str,
+    runs: int,
+    seed: int,
+    vary: tuple[str, ...],
+    years: tuple[int, int],
+    sets: Sequence[str],
+    uncertainty: Uncertainty | None,
+) -> dict[str, Any]:
+    return {
+        "format": _FORMAT,
+        "scenario": scenario,
+        "runs": runs,
+        "seed": seed,
+        "vary": list(vary),
+        "years": list(years),
+        "sets": list(sets),
+        "uncertainty": (
+            None
+            if uncertainty is None
+            else [[p.name, p.low, p.high, p.distribution] for p in uncertainty.parameters]
+        ),
+    }
+
+
+def run_ensemble(
+    scenario: str = "ussr-1928",
+    runs: int = 100,
+    *,
+    out: str | Path,
+    seed: int = 0,
+    vary: str | Sequence[str] = ("weather",),
+    years: tuple[int, int] | None = None,
+    sets: Sequence[str] = (),
+    scheduler: str | None = None,
+    workers: int | None = None,
+    timeout: float = 10.0,
+    batch: int = 1,
+    client: Any = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Ensemble:
+    """Run (or resume) an ensemble of ``runs`` seeded members of ``scenario`` into ``out``.
+
+    Everything is checked before anything is written: a bad input leaves no folder behind.
+    ``client`` (a ``distributed.Client``) overrides ``scheduler``/``workers``;
+    ``progress(done, total)`` is called as members finish (finished ones count as done).
+    """
+    if runs < 1:
+        raise InputFileError(f"--runs {runs}: must be at least 1")
+    if seed < 0:
+        raise InputFileError(f"--seed {seed}: must be >= 0")
+    if workers is not None and workers < 1:
+        raise InputFileError(f"--workers {workers}: must be at least 1")
+    if batch < 1:
+        raise InputFileError(f"--batch {batch}: must be at least 1")
+    what = parse_vary(vary)
+    sc = load_scenario(scenario, sets)
+    span = scenario_years(sc, years)
+    uncertainty = load_uncertainty(sc) if "parameters" in what else None
+    if uncertainty is not None:
+        _check_sets(sets, uncertainty.names)
+    folder = Path(out)
+    settings = _settings(scenario, runs, seed, what, span, sets, uncertainty)
+    _check_folder(folder, settings)
+    missing = [i for i in range(runs) if not _member_path(folder, i).is_file()]
+    jobs = member_jobs(
+        scenario, missing, seed=seed, vary=what, years=span, sets=sets, uncertainty=uncertainty
+    )
+    # Nothing left to compute needs no cluster (a scheduler address is still checked).
+    idle = not jobs and client is None and scheduler is None
+    with _serial() if idle else use_client(client, scheduler, workers, timeout) as active:
+        folder.mkdir(exist_ok=True)
+        (folder / MEMBERS).mkdir(exist_ok=True)
+        if not (folder / MANIFEST).is_file():
+            write_text(folder / MANIFEST, json.dumps(settings, indent=2) + "\n")
+        done = [runs - len(missing)]
+        if progress is not None:
+            progress(done[0], runs)
+        blobs: dict[int, bytes] = {}
+
+        def keep(result: MemberResult) -> None:
+            _write_bytes(result.parquet, _member_path(folder, result.index))
+            blobs[result.index] = result.parquet
+            done[0] += 1
+            if progress is not None:
+                progress(done[0], runs)
+
+        try:
+            map_completed(active, encoded_members, jobs, batch=batch, on_result=keep)
+        except GosplanError:
+            raise
+        except Exception as exc:
+            raise GosplanError(
+                f"ensemble: a member failed ({type(exc).__name__}: {str(exc)[:200]}); "
+                f"{done[0]} of {runs} members are kept in {folder / MEMBERS}: rerun to resume"
+            ) from exc
+    members = _assemble(folder, runs, blobs)
+    bands = quantile_bands(members)
+    _write_parquet(members, folder / "members.parquet")
+    _write_parquet(bands, folder / "bands.parquet")
+    with atomic_file(folder / "bands.csv") as tmp:
+        bands.to_csv(tmp, index=False, float_format="%.6g")
+    return Ensemble(
+        folder=folder,
+        settings=settings,
+        members=members,
+        bands=bands,
+        computed=len(missing),
+        skipped=runs - len(missing),
+    )
+
+
+@contextmanager
+def use_client(
+    client: Any, scheduler: str | None, workers: int | None, timeout: float
+) -> Iterator[Any]:
+    """The client given, or one from :func:`connect` (closed on leaving)."""
+    if client is not None:
+        yield client
+        return
+    with connect(scheduler, workers=workers, timeout=timeout) as made:
+        yield made
+
+
+def _assemble(folder: Path, runs: int, blobs: dict[int, bytes]) -> pd.DataFrame:
+    """All members, in order: those of this call from memory, the others from their files."""
+    import io
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    tables = [
+        pq.read_table(io.BytesIO(blobs[i]) if i in blobs else _member_path(folder, i))
+        for i in range(runs)
+    ]
+    frame: pd.DataFrame = pa.concat_tables(tables).to_pandas()
+    return frame
+
+
+@contextmanager
+def _serial() -> Iterator[Any]:
+    yield None
+
+
+def quantile_bands(members: pd.DataFrame) -> pd.DataFrame:
+    """Quantiles (5, 25, 50, 75, 95%) and mean over members, by series and year."""
+    ordered = members.sort_values(["series", "year", "member"], kind="stable")
+    rows = []
+    for key, group in ordered.groupby(["series", "year"], sort=True):
+        name, year = cast("tuple[str, int]", key)
+        values = group["value"].to_numpy(dtype=np.float64)
+        qs = np.quantile(values, _QUANTILES)
+        rows.append((str(name), int(year), *(float(q) for q in qs), float(values.mean())))
+    frame = pd.DataFrame(rows, columns=list(BAND_COLUMNS))
+    return frame.astype({"series": str, "year": "int64"})
+
+
+def read_bands(folder: str | Path) -> pd.DataFrame:
+    """The quantile bands of a finished ensemble folder (series, year, q05 ... q95, mean)."""
+    path = Path(folder) / "bands.parquet"
+    if not path.is_file():
+        raise InputFileError(f"{path}: file not found (not a finished ensemble folder)")
+    return pd.read_parquet(path)
+
+
+def read_members(folder: str | Path) -> pd.DataFrame:
+    """The members of a finished ensemble folder (member, seed, series, year, value)."""
+    path = Path(folder) / "members.parquet"
+    if not path.is_file():
+        raise InputFileError(f"{path}: file not found (not a finished ensemble folder)")
+    return pd.read_parquet(path)
+
+
+def read_manifest(folder: str | Path) -> dict[str, Any]:
+    """The settings an ensemble folder was made with."""
+    path = Path(folder) / MANIFEST
+    if not path.is_file():
+        raise InputFileError(f"{path}: file not found (not an ensemble folder)")
+    doc: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return doc

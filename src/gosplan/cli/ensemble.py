@@ -1,0 +1,135 @@
+"""``gosplan ensemble`` and ``gosplan sensitivity``: parse, call one workflow, format."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+__all__ = ["ensemble", "sensitivity"]
+
+
+class Method(StrEnum):
+    """Sensitivity method."""
+
+    morris = "morris"
+    sobol = "sobol"
+
+
+@contextmanager
+def _bar(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on a terminal (nothing is drawn when piped): yields ``update(done, n)``."""
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield lambda done, total: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    with Progress(
+        f"[bold]{label}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        console=console, transient=True,
+    ) as progress:
+        task = progress.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        yield update
+
+
+_Scheduler = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler", help="Address of a running Dask scheduler (default: a local cluster)."
+    ),
+]
+_Workers = Annotated[
+    int | None,
+    typer.Option(help="Worker processes of the local cluster (default: one per CPU)."),
+]
+_Timeout = Annotated[
+    float, typer.Option(help="Seconds to wait for --scheduler before giving up.")
+]
+
+
+def ensemble(
+    scenario: Annotated[str, typer.Argument(help="Scenario name or file.")] = "ussr-1928",
+    runs: Annotated[int, typer.Option("--runs", "-n", help="Members of the ensemble.")] = 100,
+    vary: Annotated[
+        str, typer.Option(help="What differs between members: weather, parameters, or both.")
+    ] = "weather,parameters",
+    seed: Annotated[int, typer.Option(help="Base seed: member i's seed comes from it and i.")] = 0,
+    years: Annotated[str | None, typer.Option(help="FIRST:LAST, e.g. 1928:1937.")] = None,
+    sets: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Change a policy or parameter for every member, as for run."),
+    ] = None,
+    scheduler: _Scheduler = None,
+    workers: _Workers = None,
+    timeout: _Timeout = 10.0,
+    batch: Annotated[int, typer.Option(help="Members per Dask task.")] = 1,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Ensemble folder (resumable).")] = Path(
+        "gosplan-ensemble"
+    ),
+) -> None:
+    """Run N seeded members of a scenario on Dask; write members, quantile bands and a page.
+
+    A rerun with the same settings into the same folder computes only the missing members.
+    """
+    from gosplan.analysis.ensemble import run_ensemble
+    from gosplan.analysis.run import parse_years
+    from gosplan.report.ensemble import ensemble_renderable, write_ensemble_report
+
+    with _bar("Members") as update:
+        result = run_ensemble(
+            scenario, runs, out=out, seed=seed, vary=vary, years=parse_years(years),
+            sets=sets or (), scheduler=scheduler, workers=workers, timeout=timeout,
+            batch=batch, progress=update,
+        )
+    page = write_ensemble_report(result)
+    from rich.console import Console
+
+    Console(width=max(Console().width, 110)).print(ensemble_renderable(result))
+    typer.echo(f"Ensemble written to {page}")
+
+
+def sensitivity(
+    scenario: Annotated[str, typer.Argument(help="Scenario name or file.")] = "ussr-1928",
+    method: Annotated[Method, typer.Option(help="Morris screening or Sobol indices.")] = (
+        Method.morris
+    ),
+    n: Annotated[
+        int | None,
+        typer.Option(
+            "--trajectories", "--samples",
+            help="Morris trajectories (default 20) or Sobol base samples (default 256).",
+        ),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the sample (same seed, same result).")] = 0,
+    scheduler: _Scheduler = None,
+    workers: _Workers = None,
+    timeout: _Timeout = 10.0,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write.")] = Path(
+        "gosplan-sensitivity"
+    ),
+) -> None:
+    """Rank the uncertain parameters by what they do to famine deaths, herds and the plan."""
+    from gosplan.analysis.sensitivity import sensitivity as analyse
+    from gosplan.report.ensemble import sensitivity_renderable, write_sensitivity
+
+    with _bar("Runs") as update:
+        result = analyse(
+            scenario, method=method.value, n=n, seed=seed, scheduler=scheduler,
+            workers=workers, timeout=timeout, progress=update,
+        )
+    folder = write_sensitivity(result, out)
+    from rich.console import Console
+
+    Console(width=max(Console().width, 100)).print(sensitivity_renderable(result))
+    typer.echo(f"Sensitivity written to {folder / 'sensitivity.csv'}")

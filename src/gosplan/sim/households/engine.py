@@ -1,0 +1,420 @@
+"""The household layer's hooks into the aggregate engine (``gosplan.sim.engine.simulate``).
+
+``simulate(spec, farms=HouseholdLayer(scale=N, rng=...))`` replaces the aggregate farm
+steps (the campaign, the harvest, the village's part of the grain balance, the herds and
+the villages' population) with the same mechanisms over households and kolkhozes; each
+hook returns the aggregate record the engine expects (``Campaign``, the regional harvest,
+``GrainYear``, ``HerdYear``, ``PopulationYear``), built from the households' sums times
+the sample weight, so industry, the towns, the state's grain and trade run unchanged.
+
+Stocks of people and animals are whole numbers; the layer keeps exact integer ledgers
+(start + births - outflows = end, per region and species) and checks them every year.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+from numpy.typing import NDArray
+
+from gosplan.sim.agriculture import Campaign, HerdYear, campaign
+from gosplan.sim.grain import GrainYear
+from gosplan.sim.households.farming import (
+    Fields,
+    GrainShares,
+    fields,
+    harvest,
+    herd_year,
+    levy,
+)
+from gosplan.sim.households.kolkhozes import (
+    Villages,
+    make_villages,
+    members_by_village,
+    village_counts,
+)
+from gosplan.sim.households.people import expected_famine_deaths, people_year
+from gosplan.sim.households.population import (
+    STATUS_DEPORTED,
+    STATUS_MEMBER,
+    Households,
+    synthesize,
+)
+from gosplan.sim.households.steps import JOINED_NOW, Decision, apply_decision, decide, exodus
+from gosplan.sim.population import PopulationYear
+from gosplan.sim.spec import REGIONS, SimSpec
+from gosplan.sim.state import State
+
+__all__ = ["MAX_SCALE", "VILLAGE_SHARING", "HouseholdLayer"]
+
+#: Share of each household's food pooled and shared out per person within its village
+#: (calibrated, see docs/households.md §3: the aggregate famine function was fitted to
+#: regional averages; the village's market, kin and hire spread food between households).
+VILLAGE_SHARING = 0.8
+
+#: The coarsest sample allowed: 1 household in 10^6 (about 25 rows).
+MAX_SCALE = 1_000_000
+
+F64 = NDArray[np.float64]
+I64 = NDArray[np.int64]
+
+
+class HouseholdLayer:
+    """Peasant households and kolkhozes, simulated one by one (vectorised).
+
+    Parameters
+    ----------
+    scale
+        Simulate every ``scale``-th household, each standing for ``scale`` households.
+    rng
+        The only source of randomness of the layer.
+    """
+
+    def __init__(self, scale: int, rng: np.random.Generator) -> None:
+        if not 1 <= scale <= MAX_SCALE:
+            raise ValueError(f"scale must be in [1, {MAX_SCALE}]; got {scale}")
+        self.scale = scale
+        self.rng = rng
+        self._hh: Households | None = None
+        self._villages: Villages | None = None
+        self._ledger: dict[str, float] = {}
+        self._start_people = np.zeros(len(REGIONS), dtype=np.int64)
+        self._start_animals = np.zeros((4, len(REGIONS)), dtype=np.int64)
+        self._deported_persons = np.zeros(len(REGIONS), dtype=np.int64)
+        self._grain: GrainShares | None = None
+        self._animal_food: F64 | None = None
+        self._migration = np.zeros(len(REGIONS))
+        self._year = 0
+        self._fields: Fields | None = None
+        self._crop: tuple[F64, F64] | None = None
+        self.kolkhozes: list[int] = []
+        """Working kolkhozes (with members) after each year's campaign, sample rows."""
+
+    # --- the structure of arrays -------------------------------------------------------
+    @property
+    def households(self) -> Households:
+        """The households (after ``begin``)."""
+        if self._hh is None:
+            raise RuntimeError("the household layer has not begun")
+        return self._hh
+
+    @property
+    def villages(self) -> Villages:
+        """The villages and their kolkhozes (after ``begin``)."""
+        if self._villages is None:
+            raise RuntimeError("the household layer has not begun")
+        return self._villages
+
+    def _mn(self, count: NDArray[np.generic]) -> F64:
+        """Sample counts to millions of the whole population."""
+        return np.asarray(count, dtype=np.float64) * (self.scale / 1e6)
+
+    def _people(self) -> I64:
+        return np.asarray(self.households.by_region(self.households.members.astype(np.int64)))
+
+    def _animals(self) -> I64:
+        hh, v = self.households, self.villages
+        own = hh.by_region(hh.animals.astype(np.int64))
+        return np.asarray(own + v.by_region(v.animals), dtype=np.int64)
+
+    def _present(self) -> I64:
+        hh = self.households
+        return np.asarray(hh.by_region((hh.status != STATUS_DEPORTED).astype(np.int64)))
+
+    def _share(self) -> F64:
+        hh = self.households
+        members = hh.by_region((hh.status == STATUS_MEMBER).astype(np.int64))
+        return np.asarray(members / np.maximum(self._present(), 1), dtype=np.float64)
+
+    def digest(self) -> str:
+        """SHA-256 of every state array: same seed, same bytes."""
+        h = hashlib.sha256()
+        for name, arr in {**self.households.arrays(), **self.villages.arrays()}.items():
+            h.update(name.encode())
+            h.update(np.ascontiguousarray(arr).tobytes())
+        return h.hexdigest()
+
+    def ledgers(self) -> dict[str, float]:
+        """Residuals, this year, of the layer's own ledgers (exactly zero for integers)."""
+        return dict(self._ledger)
+
+    # --- hooks -------------------------------------------------------------------------
+    def begin(self, spec: SimSpec, state: State) -> State:
+        """Synthesize the households (first call) and return the state they imply."""
+        if self._hh is None:
+            p = spec.params
+            counts = np.array(
+                [max(1, round(h * 1e6 / self.scale)) for h in spec.initial.households],
+                dtype=np.int64,
+            )
+            villages = village_counts(counts, self.scale)
+            self._hh = synthesize(
+                spec.initial,
+                p,
+                self.scale,
+                villages,
+                float(state.food_per_head.mean()),
+                p["procurement_share_nep"],
+                self.rng,
+            )
+            self._villages = make_villages(self._hh, villages, p["procurement_share_nep"], self.rng)
+            # The kolkhozes already there (the record's 0.8 % of mid-1927).
+            hh = self._hh
+            before = decide(hh, self.villages, state.kolkhoz_share, np.zeros(3), self.rng)
+            apply_decision(hh, self.villages, before)
+            hh.pending[:] = 0
+            self.villages.recent[:] = 0
+        elif self._ledger and state.year != self._year + 1:
+            raise ValueError("the household layer continues only from the year after its last")
+        return state.evolve(
+            rural=self._mn(self._people()),
+            households=self._mn(self._present()),
+            herds=self._mn(self._animals()),
+            kolkhoz_share=self._share(),
+        )
+
+    def campaign(self, spec: SimSpec, state: State, year: int) -> Campaign:
+        """The winter campaign: decided households go, then the plan's pace is made up."""
+        hh, v = self.households, self.villages
+        self._year = year
+        self._start_people = self._people()
+        self._start_animals = self._animals()
+        target = campaign(spec, state, year)
+        peak = state.kolkhoz_share + target.entries * (1 - state.kolkhoz_share)
+        v.recent[:] = 0
+        pending = Decision(hh.pending == 1, hh.pending == 2)
+        hh.pending[:] = 0
+        joined, deported, persons, before = apply_decision(hh, v, pending)
+        # Make up the pace where the decision of the autumn fell short (the first year, a
+        # new plan's targets), with no slaughter ahead of it.
+        need = np.maximum(0.0, target.deported_households * 1e6 / self.scale - deported)
+        more = decide(hh, v, peak, need, self.rng)
+        j2, d2, p2, _ = apply_decision(hh, v, more)
+        joined, deported, persons = joined + j2, deported + d2, persons + p2
+        exodus(hh, v, target.share, self.rng)
+        hh.pending[hh.pending == JOINED_NOW] = 0
+        self._deported_persons = persons
+        _, kolkhoz_persons = members_by_village(hh, v)
+        self.kolkhozes.append(int(np.count_nonzero(kolkhoz_persons)))
+        return Campaign(
+            share=self._share(),
+            entries=np.asarray(joined / np.maximum(before, 1), dtype=np.float64),
+            deported_households=self._mn(deported),
+            deported_persons=self._mn(persons),
+        )
+
+    def harvest(self, spec: SimSpec, state: State, camp: Campaign, weather: F64) -> F64:
+        """The harvest, producer by producer; returns regional totals, mt."""
+        p = spec.params
+        hh, v = self.households, self.villages
+        self._fields = fields(hh, v)
+        yields = p["yield_base"] * np.array(
+            [p["yield_factor_ukraine"], p["yield_factor_kazakhstan"], 1.0]
+        )
+        factor = (
+            yields
+            * weather
+            * (1 - p["campaign_disruption"] * camp.entries)
+            * (1 - p["kulak_skill_loss"] * state.deported_share)
+        )
+        market = spec.policy.at("kolkhoz_market", state.year)
+        self._crop = harvest(
+            hh, v, self._fields, p, state.sown_area, factor, state.tractors, market
+        )
+        crop, extra = self._crop
+        return self._mn(hh.by_region(crop) + v.by_region(extra))
+
+    def distribute(
+        self,
+        spec: SimSpec,
+        year: int,
+        harvest: F64,
+        quota: F64,
+        kolkhoz_share: F64,
+        next_area: F64,
+        rural: F64,
+        urban: float,
+        herds: F64,
+        reserve: float,
+        export_plan: float,
+    ) -> GrainYear:
+        """The grain balance: the village's part per producer, the state's as in ``grain``."""
+        del kolkhoz_share, herds
+        p, pol = spec.params, spec.policy
+        hh, v = self.households, self.villages
+        seed_rule = pol.at("seed_before_deliveries", year) > 0.5
+        if self._fields is None or self._crop is None:
+            raise RuntimeError("distribute() needs this year's harvest")
+        crop, extra = self._crop
+        ind, kol = levy(hh, v, self._fields, p, crop, extra, quota, next_area, seed_rule)
+
+        def total(field: str) -> F64:
+            return self._mn(hh.by_region(getattr(ind, field)) + v.by_region(getattr(kol, field)))
+
+        procurement = total("procurement")
+        stock = float(procurement.sum()) + reserve
+        exports = min(export_plan, max(0.0, stock - p["urban_ration_min"] * urban))
+        norm = p["urban_ration_norm"] * (
+            1 + p["unrationed_extra"] * (1 - pol.at("rationing", year))
+        )
+        urban_supply = min(norm * urban, stock - exports)
+        remaining = stock - exports - urban_supply
+        # Relief goes to households in proportion to how far their food falls short.
+        present = hh.status != STATUS_DEPORTED
+        shortfall = np.where(
+            present, np.maximum(0.0, p["famine_threshold"] * hh.members - ind.food), 0.0
+        )
+        short = float(self._mn(np.asarray(shortfall.sum())))
+        relief_total = 0.0
+        if short > 0:
+            relief_total = min(pol.at("famine_relief", year) * remaining, short)
+            ind.food = ind.food + shortfall * (relief_total / short)
+            remaining -= relief_total
+        relief = self._mn(hh.by_region(shortfall)) * (relief_total / short if short > 0 else 0.0)
+        new_reserve = min(remaining, p["state_reserve_target"])
+        revenue = (
+            exports * pol.at("world_grain_price", year) + pol.at("other_exports", year)
+        ) + pol.at("foreign_credit", year)
+        self._grain = ind
+        food = self._mn(hh.by_region(ind.food))
+        return GrainYear(
+            harvest=harvest,
+            procurement=procurement,
+            seed=total("seed"),
+            fodder=total("fodder"),
+            fodder_need=total("fodder_need"),
+            food=food,
+            relief=relief,
+            exports=exports,
+            urban_supply=urban_supply,
+            state_other=remaining - new_reserve,
+            reserve=new_reserve,
+            export_revenue=revenue - pol.at("foreign_credit", year),
+            machinery_imports=p["machinery_import_share"]
+            * revenue
+            / pol.at("import_price_index", year),
+        )
+
+    def herd_step(self, spec: SimSpec, state: State, year: int) -> HerdYear:
+        """The herds' year, through the coming winter's campaign (decided now)."""
+        p, pol = spec.params, spec.policy
+        hh, v = self.households, self.villages
+        nxt = campaign(spec, state, year + 1)
+        peak = state.kolkhoz_share + nxt.entries * (1 - state.kolkhoz_share)
+        decision = decide(hh, v, peak, nxt.deported_households * 1e6 / self.scale, self.rng)
+        hh.pending[decision.join] = 1
+        hh.pending[decision.deport] = 2
+        rates = np.array([pol.at(f"livestock_procurement_{r}", year) for r in REGIONS])
+        flows = herd_year(hh, v, p, pol.at("private_plots", year), rates, self.rng)
+        self._animal_food = flows.animal_food
+        end = self._animals()
+        outflows = (
+            flows.deaths
+            + flows.slaughter
+            + flows.fodder_losses
+            + flows.neglect
+            + flows.confiscated
+            + flows.procured
+        )
+        self._ledger["households_animals"] = float(
+            np.abs(end - self._start_animals - flows.births + outflows).max()
+        )
+        mn = self._mn
+        return HerdYear(
+            herds=mn(end),
+            births=mn(flows.births),
+            deaths=mn(flows.deaths),
+            slaughter=mn(flows.slaughter),
+            fodder_losses=mn(flows.fodder_losses),
+            neglect=mn(flows.neglect),
+            confiscated=mn(flows.confiscated),
+            procured=mn(flows.procured),
+        )
+
+    def _migration_rate(self, spec: SimSpec, rural: F64, entries: F64, new_jobs: float) -> F64:
+        """Share of each region's villagers leaving for jobs (``population.live``'s pull)."""
+        p = spec.params
+        pull = p["migration_per_job"] * max(0.0, new_jobs) + p["migration_base"] * rural.sum()
+        pull += p["migration_campaign_push"] * float(entries @ rural)
+        moved = np.minimum(pull * rural / rural.sum(), p["migration_cap"] * rural)
+        return np.asarray(np.where(rural > 0, moved / np.maximum(rural, 1e-12), 0.0))
+
+    def live(
+        self,
+        spec: SimSpec,
+        state: State,
+        deported: F64,
+        entries: F64,
+        new_jobs: float,
+        urban_food: float,
+    ) -> PopulationYear:
+        """The villages' year household by household; the towns' as in ``population``."""
+        del deported
+        p, year = spec.params, state.year
+        hh = self.households
+        ban = spec.policy.at("flight_ban", year)
+        rural_now = self._mn(self._start_people)
+        self._migration = self._migration_rate(spec, rural_now, entries, new_jobs)
+        flows = people_year(hh, p, ban, self._migration, self.rng)
+        end = self._people()
+        self._ledger["households_people"] = float(
+            np.abs(
+                self._start_people
+                + flows.births
+                - flows.deaths
+                - flows.excess
+                - flows.flight
+                - flows.migration
+                - self._deported_persons
+                - end
+            ).max()
+        )
+        # Food retained per member for the coming year: grain (own, or the kolkhoz's
+        # share, plus relief) and animal food, plus the household plot.
+        if self._grain is None or self._animal_food is None:
+            raise RuntimeError("live() needs this year's grain and herds")
+        v = self.villages
+        own = self._grain.food + self._animal_food
+        persons = hh.members.astype(np.float64)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            mean = v.total(own) / v.total(persons)
+            per_head = (1 - VILLAGE_SHARING) * own / persons + VILLAGE_SHARING * np.repeat(
+                mean, v.size
+            )
+        plot = p["plot_food"] * spec.policy.at("private_plots", year)
+        hh.food = np.where(hh.members > 0, per_head + plot, p["famine_threshold"]).astype(
+            np.float32
+        )
+
+        U = state.urban
+        urban_gap = max(0.0, 1.0 - urban_food / p["urban_famine_threshold"])
+        excess_urban = p["famine_max_rate"] * urban_gap ** p["famine_exponent"] * U
+        moved = self._mn(flows.flight + flows.migration)
+        urban = U + p["birth_rate_urban"] * U - p["death_rate_urban"] * U - excess_urban + moved
+        settler_deaths = p["settler_mortality"] * state.special_settlers
+        persons = self._mn(self._deported_persons)
+        return PopulationYear(
+            rural=self._mn(end),
+            urban=urban,
+            special_settlers=state.special_settlers + float(persons.sum()) - settler_deaths,
+            births=self._mn(flows.births) + p["birth_rate_urban"] * U,
+            deaths=self._mn(flows.deaths) + p["death_rate_urban"] * U,
+            excess_deaths=self._mn(flows.excess) + excess_urban,
+            settler_deaths=settler_deaths,
+            migration=self._mn(flows.migration),
+            flight=self._mn(flows.flight),
+            deported=persons,
+        )
+
+    def committed(self, spec: SimSpec, state: State, urban_food: float) -> F64:
+        """Famine deaths the last harvest commits the following year to (expected)."""
+        p = spec.params
+        ban = spec.policy.at("flight_ban", state.year)
+        rural = self._mn(self._people())
+        rate = self._migration_rate(spec, rural, np.zeros(len(REGIONS)), 0.0)
+        rural_excess = self._mn(expected_famine_deaths(self.households, p, ban, rate))
+        urban_gap = max(0.0, 1.0 - urban_food / p["urban_famine_threshold"])
+        return np.asarray(
+            rural_excess + p["famine_max_rate"] * urban_gap ** p["famine_exponent"] * state.urban
+        )

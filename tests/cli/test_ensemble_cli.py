@@ -1,0 +1,106 @@
+"""``gosplan ensemble`` and ``gosplan sensitivity`` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from gosplan.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_ensemble_writes_members_bands_and_page(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "e"
+    args = ("ensemble", "--runs", "4", "--workers", "1", "--years", "1928:1933",
+            "--seed", "2", "--out", str(folder))
+    code, out, _ = run(capsys, *args)
+    assert code == 0
+    assert "4 computed, 0 already finished" in out
+    for name in ("manifest.json", "members.parquet", "bands.parquet", "bands.csv",
+                 "bands.svg", "ensemble.html"):
+        assert (folder / name).is_file()
+    assert len(list((folder / "members").glob("member-*.parquet"))) == 4
+    bands = pd.read_csv(folder / "bands.csv")
+    assert list(bands.columns) == ["series", "year", "q05", "q25", "q50", "q75", "q95", "mean"]
+    assert "famine_excess_deaths_ussr" in set(bands["series"])
+    assert "famine_threshold" in (folder / "ensemble.html").read_text()
+    # The same command again resumes: nothing to compute.
+    code, out, _ = run(capsys, *args)
+    assert code == 0
+    assert "0 computed, 4 already finished" in out
+
+
+def make_manifest(folder: Path) -> None:
+    folder.mkdir()
+    (folder / "members").mkdir()
+    settings = {
+        "format": 1, "scenario": "ussr-1928", "runs": 8, "seed": 0,
+        "vary": ["weather", "parameters"], "years": [1928, 1933], "sets": [],
+        "uncertainty": None,
+    }
+    (folder / "manifest.json").write_text(json.dumps(settings))
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--runs", "0"], "--runs 0: must be at least 1"),
+        (["--vary", "weather,rain"], "--vary 'rain': must be weather or parameters"),
+        (["nowhere-scenario"], "nowhere-scenario: no such scenario"),
+        (["--scheduler", "tcp://127.0.0.1:9", "--timeout", "1"],
+         "--scheduler tcp://127.0.0.1:9: cannot reach it within 1 s"),
+        (["--years", "1920:1930"], "--years 1920:1930: outside scenario"),
+    ],
+)
+def test_ensemble_bad_input_is_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, args: list[str], fragment: str
+) -> None:
+    out_dir = tmp_path / "e"
+    code, _, err = run(capsys, "ensemble", "--runs", "2", "--years", "1928:1933", *args,
+                       "--out", str(out_dir))
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1
+    assert fragment in err
+    assert not out_dir.exists()
+
+
+def test_ensemble_refuses_a_mismatching_manifest(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "e"
+    make_manifest(folder)
+    before = sorted(p.name for p in folder.rglob("*"))
+    code, _, err = run(capsys, "ensemble", "--runs", "9", "--years", "1928:1933",
+                       "--out", str(folder))
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1
+    assert "manifest.json: runs is 8 for the members already written; got 9" in err
+    assert sorted(p.name for p in folder.rglob("*")) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--method", "sobol", "--samples", "10"], "--samples 10: must be a power of 2"),
+        (["nowhere-scenario"], "nowhere-scenario: no such scenario"),
+    ],
+)
+def test_sensitivity_bad_input_is_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, args: list[str], fragment: str
+) -> None:
+    out_dir = tmp_path / "s"
+    code, _, err = run(capsys, "sensitivity", *args, "--out", str(out_dir))
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1
+    assert fragment in err
+    assert not out_dir.exists()
