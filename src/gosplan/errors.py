@@ -15,6 +15,7 @@ __all__ = [
     "NotProductiveError",
     "OutputError",
     "ResolutionError",
+    "SchedulerError",
     "TargetsError",
 ]
 
@@ -76,3 +77,7 @@ class OutputError(GosplanError, OSError):
 
 class ResolutionError(GosplanError, ValueError):
     """A simulation resolution or sample scale that is not allowed (``--scale 1:N``)."""
+
+
+class SchedulerError(GosplanError, ConnectionError):
+    """A Dask scheduler that cannot be reached (``--scheduler ADDRESS``)."""

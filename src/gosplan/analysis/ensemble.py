@@ -39,13 +39,12 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from gosplan.errors import GosplanError, InputFileError, OutputError
+from gosplan.analysis.run import merge_results, scenario_chain, simulate_chain
+from gosplan.errors import GosplanError, InputFileError, OutputError, SchedulerError
 from gosplan.scenarios.atomic import atomic_file, write_text
 from gosplan.scenarios.simfiles import Scenario, load_scenario, parse_set
 from gosplan.scenarios.uncertainty import Uncertainty, load_uncertainty
-from gosplan.sim.engine import SimResult, famine_totals, simulate
-from gosplan.sim.series import INDUSTRY_SERIES
-from gosplan.sim.spec import INDUSTRY
+from gosplan.sim.spec import SimSpec
 
 __all__ = [
     "BAND_COLUMNS",
@@ -134,36 +133,8 @@ class MemberResult:
 
 @lru_cache(maxsize=8)
 def _chain(scenario: str, sets: tuple[str, ...], last: int) -> tuple[Scenario, ...]:
-    """The scenarios a run to ``last`` goes through, read once per process.
-
-    The same chain as :func:`gosplan.analysis.run.run_scenario`: the scenario it starts
-    from (if any), itself, and the scenarios that continue it up to ``last``.
-    """
-    first = load_scenario(scenario, sets)
-    chain: list[Scenario] = []
-    if first.start_from:
-        chain.append(load_scenario(first.start_from, sets))
-    current: Scenario | None = first
-    while current is not None:
-        years = [y for y in current.spec.years if y <= last]
-        if not years:
-            break
-        chain.append(current)
-        if years[-1] < last and current.continues_with:
-            current = load_scenario(current.continues_with, sets, carried=first.own_policies)
-        else:
-            current = None
-    return tuple(chain)
-
-
-def _final_demand(spec: Any, prev: SimResult) -> FloatArray:
-    """Final demand of the last simulated year: the next plan's base (as ``run`` does)."""
-    economy = spec.economy
-    x = np.zeros(economy.n)
-    for pid in INDUSTRY:
-        x[economy.index(pid)] = prev.series[INDUSTRY_SERIES[pid]][-1]
-    x[economy.index("grain")] = prev.series["grain_harvest_official_1930s"][-1]
-    return np.asarray(x - economy.A @ x, dtype=np.float64)
+    """The scenarios a run to ``last`` goes through, read once per worker process."""
+    return tuple(scenario_chain(load_scenario(scenario, sets), sets, last))
 
 
 def run_member(job: MemberJob) -> MemberResult:
@@ -171,26 +142,16 @@ def run_member(job: MemberJob) -> MemberResult:
     first, last = job.years
     rng = np.random.default_rng(job.seed) if job.weather else None
     changes = dict(zip(job.names, job.values, strict=True))
-    parts: list[SimResult] = []
-    for scenario in _chain(job.scenario, job.sets, last):
-        spec = scenario.spec
-        if changes:
-            spec = replace(spec, params=spec.params.replace(**changes))
-        state = None
-        if parts:
-            prev = parts[-1]
-            state = prev.states[-1]
-            spec = replace(
-                spec, base_final_demand=_final_demand(spec, prev), base_year=prev.years[-1]
-            )
-        years = tuple(y for y in spec.years if y <= last)
-        parts.append(simulate(replace(spec, years=years), rng, state))
-    years_all = tuple(y for p in parts for y in p.years)
-    common = set.intersection(*(set(p.series) for p in parts))
-    names = sorted(k for k in common if not k.startswith("famine_"))
-    series = {k: np.concatenate([p.series[k] for p in parts]) for k in names}
-    committed = parts[-1].committed
-    totals = famine_totals(series, years_all, committed if committed is not None else np.zeros(3))
+
+    def adjust(spec: SimSpec) -> SimSpec:
+        return replace(spec, params=spec.params.replace(**changes)) if changes else spec
+
+    segments = simulate_chain(_chain(job.scenario, job.sets, last), last, rng, adjust=adjust)
+    whole = merge_results(job.scenario, [result for _, result in segments])
+    years_all = whole.years
+    names = sorted(k for k in whole.series if not k.startswith("famine_"))
+    series = whole.series
+    totals = whole.totals
     keep = [k for k, y in enumerate(years_all) if first <= y <= last]
     values = np.array([series[k][keep] for k in names], dtype=np.float64)
     return MemberResult(
@@ -332,7 +293,7 @@ def connect(
     """A Dask client: on a new local cluster (processes, one thread each), or a scheduler's.
 
     The client (and a local cluster) are closed on leaving. An unreachable scheduler is a
-    one-line :class:`~gosplan.errors.InputFileError` after ``timeout`` seconds.
+    one-line :class:`~gosplan.errors.SchedulerError` after ``timeout`` seconds.
     """
     import distributed
 
@@ -344,7 +305,7 @@ def connect(
             client = Client(scheduler, timeout=timeout)
         except (OSError, TimeoutError, ValueError) as exc:
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise InputFileError(
+            raise SchedulerError(
                 f"--scheduler {scheduler}: cannot reach it within {timeout:g} s ({reason})"
             ) from None
         with client:

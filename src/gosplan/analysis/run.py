@@ -5,7 +5,7 @@ The simulation, the planner's quotas and the record go side by side into one tid
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -19,16 +19,20 @@ from gosplan.scenarios.simfiles import Scenario, load_scenario
 from gosplan.sim.engine import FarmLayer, SimResult, famine_totals, simulate
 from gosplan.sim.households import MAX_SCALE, HouseholdLayer
 from gosplan.sim.series import COMPARATOR, INDUSTRY_SERIES
-from gosplan.sim.spec import INDUSTRY
+from gosplan.sim.spec import INDUSTRY, SimSpec
 
 __all__ = [
     "FIT_YEARS",
     "KEY_SERIES",
     "RESOLUTIONS",
     "Run",
+    "final_demand_of",
+    "merge_results",
     "parse_scale",
     "parse_years",
     "run_scenario",
+    "scenario_chain",
+    "simulate_chain",
     "tidy",
 ]
 
@@ -107,7 +111,8 @@ def parse_years(text: str | None) -> tuple[int, int] | None:
     return a, b
 
 
-def _merge(name: str, parts: Sequence[SimResult]) -> SimResult:
+def merge_results(name: str, parts: Sequence[SimResult]) -> SimResult:
+    """Consecutive runs as one: series joined, famine totals over the whole span."""
     if len(parts) == 1:
         return parts[0]
     years = tuple(y for p in parts for y in p.years)
@@ -134,42 +139,54 @@ def _merge(name: str, parts: Sequence[SimResult]) -> SimResult:
     )
 
 
-def _chain(
-    scenario: Scenario,
-    sets: Sequence[str],
+def scenario_chain(scenario: Scenario, sets: Sequence[str], last_year: int) -> list[Scenario]:
+    """The scenarios a run of ``scenario`` to ``last_year`` passes through, in order.
+
+    The scenario it starts from (if any, whole), itself, and the scenarios that continue
+    it while years up to ``last_year`` remain; counterfactual policies carry into those.
+    """
+    chain = [load_scenario(scenario.start_from, sets)] if scenario.start_from else []
+    current: Scenario | None = scenario
+    while current is not None and current.spec.years[0] <= last_year:
+        chain.append(current)
+        if current.spec.years[-1] < last_year and current.continues_with:
+            current = load_scenario(current.continues_with, sets, carried=scenario.own_policies)
+        else:
+            current = None
+    return chain
+
+
+def simulate_chain(
+    chain: Sequence[Scenario],
     last_year: int,
     rng: np.random.Generator | None,
     farms: FarmLayer | None = None,
+    adjust: Callable[[SimSpec], SimSpec] | None = None,
 ) -> list[tuple[Scenario, SimResult]]:
+    """Simulate each scenario of ``chain`` from where the one before it ended.
+
+    Each continuation starts from its predecessor's last state, its plan based on the
+    final demand of the predecessor's last year. ``adjust`` changes every spec before it
+    runs (an ensemble member's parameters, say).
+    """
     segments: list[tuple[Scenario, SimResult]] = []
-    current: Scenario | None = scenario
-    state = None
-    if scenario.start_from:
-        before = load_scenario(scenario.start_from, sets)
-        first = simulate(before.spec, rng, farms=farms)
-        segments.append((before, first))
-    while current is not None:
-        spec = current.spec
+    for current in chain:
+        spec = current.spec if adjust is None else adjust(current.spec)
+        state = None
         if segments:
             prev = segments[-1][1]
             state = prev.states[-1]
             spec = replace(
-                spec, base_final_demand=_final_demand_of(spec, prev), base_year=prev.years[-1]
+                spec, base_final_demand=final_demand_of(spec, prev), base_year=prev.years[-1]
             )
         years = tuple(y for y in spec.years if y <= last_year)
-        if not years:
-            break
         segments.append((current, simulate(replace(spec, years=years), rng, state, farms)))
-        if years[-1] < last_year and current.continues_with:
-            current = load_scenario(current.continues_with, sets, carried=scenario.own_policies)
-        else:
-            current = None
     return segments
 
 
-def _final_demand_of(spec: object, prev: SimResult) -> np.ndarray:
-    """Final demand of the last simulated year: the next plan's base."""
-    economy = spec.economy  # type: ignore[attr-defined]
+def final_demand_of(spec: SimSpec, prev: SimResult) -> np.ndarray:
+    """Final demand of ``prev``'s last simulated year: the next plan's base."""
+    economy = spec.economy
     x = np.zeros(economy.n)
     for pid in INDUSTRY:
         x[economy.index(pid)] = prev.series[INDUSTRY_SERIES[pid]][-1]
@@ -219,8 +236,8 @@ def run_scenario(
         # The layer's own stream, independent of the weather's.
         stream = np.random.SeedSequence(0 if seed is None else seed).spawn(1)[0]
         farms = HouseholdLayer(n, np.random.Generator(np.random.PCG64(stream)))
-    segments = _chain(scenario, sets, last, rng, farms)
-    result = _merge(scenario.spec.name, [r for _, r in segments])
+    segments = simulate_chain(scenario_chain(scenario, sets, last), last, rng, farms)
+    result = merge_results(scenario.spec.name, [r for _, r in segments])
     asked = tuple(y for y in result.years if first <= y <= last)
     return Run(
         scenario=scenario,
