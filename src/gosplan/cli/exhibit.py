@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -15,6 +16,10 @@ def exhibit(
         typer.Option(help="Address to listen on (default: this computer only)."),
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    ensemble: Annotated[
+        Path | None,
+        typer.Option(help="A gosplan ensemble folder: show its 5-95% bands behind history."),
+    ] = None,
 ) -> None:
     """Serve the exhibit: a guided tour with live sliders, plots and the planning engine."""
     from gosplan.web.app import serve
@@ -22,4 +27,4 @@ def exhibit(
     if host not in ("127.0.0.1", "localhost", "::1"):
         typer.echo(f"Warning: serving on {host}: other machines may reach the exhibit.", err=True)
     typer.echo(f"The exhibit is open at http://{host}:{port}/ (Ctrl+C to close it)")
-    serve(host=host, port=port)
+    serve(host=host, port=port, ensemble=ensemble)

@@ -33,6 +33,7 @@ from gosplan.web.showcases import (
 )
 from gosplan.web.state import (
     ASSUMPTIONS,
+    SCENARIO,
     SLIDERS,
     YEARS,
     State,
@@ -42,7 +43,7 @@ from gosplan.web.state import (
     parameter_info,
 )
 
-__all__ = ["create_app", "serve"]
+__all__ = ["create_app", "ensemble_bands", "serve"]
 
 _HERE = Path(str(files("gosplan.web")))
 _TITLES = {**{k: s.title for k, s in SHOWCASES.items()}, "planning": "The Planning Room"}
@@ -133,7 +134,36 @@ def _assumption_rows(state: State, showcase: str) -> list[dict[str, Any]]:
     return rows
 
 
-def _live_context(key: str, state: State) -> dict[str, Any]:
+#: An ensemble's 5-95 % range of each series by year: ``{series: [(year, q05, q95)]}``.
+Bands = dict[str, list[tuple[float, float, float]]]
+
+
+def ensemble_bands(folder: Path) -> Bands:
+    """The quantile bands of an ensemble of the built-in scenario (``gosplan ensemble``).
+
+    Raises
+    ------
+    InputFileError
+        The folder holds no finished ensemble, or one of another scenario.
+    """
+    from gosplan.analysis.ensemble import read_bands, read_manifest
+    from gosplan.errors import InputFileError
+
+    manifest = read_manifest(folder)
+    if manifest.get("scenario") != SCENARIO:
+        raise InputFileError(
+            f"{folder}: the exhibit shows ensembles of {SCENARIO}; "
+            f"this one is of {manifest.get('scenario')!r}"
+        )
+    table = read_bands(folder).sort_values(["series", "year"])
+    out: Bands = {}
+    columns = (table[c].to_numpy() for c in ("series", "year", "q05", "q95"))
+    for series, year, low, high in zip(*columns, strict=True):
+        out.setdefault(str(series), []).append((float(year), float(low), float(high)))
+    return out
+
+
+def _live_context(key: str, state: State, bands: Bands | None = None) -> dict[str, Any]:
     showcase = SHOWCASES[key]
     run = get_run(state)
     base = get_run(State())
@@ -144,7 +174,8 @@ def _live_context(key: str, state: State) -> dict[str, Any]:
         charts.append(
             {
                 "key": chart.key,
-                "svg": chart_svg(key, chart, run, None if state.is_default else base),
+                "svg": chart_svg(key, chart, run, None if state.is_default else base,
+                                 bands if state.is_default else None),
                 "svg_url": f"{link}.svg" + (f"?{query}" if query else ""),
                 "csv_url": f"{link}.csv" + (f"?{query}" if query else ""),
             }
@@ -160,8 +191,13 @@ def _live_context(key: str, state: State) -> dict[str, Any]:
     }
 
 
-def create_app() -> FastAPI:
-    """The exhibit as a FastAPI application."""
+def create_app(ensemble: Path | None = None) -> FastAPI:
+    """The exhibit as a FastAPI application.
+
+    With ``ensemble`` (a ``gosplan ensemble`` folder of the built-in scenario), the charts
+    of the historical run show the ensemble's 5-95 % band behind it.
+    """
+    bands = None if ensemble is None else ensemble_bands(ensemble)
     app = FastAPI(title="gosplan exhibit", docs_url=None, redoc_url=None, openapi_url=None)
     templates = Jinja2Templates(directory=str(_HERE / "templates"))
     templates.env.globals.update(titles=_TITLES, tour=TOUR, years=YEARS)
@@ -208,7 +244,7 @@ def create_app() -> FastAPI:
             "hidden": hidden,
             "tour_nav": _tour(key, state.query()),
             "documents": [d for d in documents() if key in d["showcases"]],
-            "live": _live_context(key, state),
+            "live": _live_context(key, state, bands),
         }
         return page(request, "showcase.html.j2", context)
 
@@ -217,7 +253,7 @@ def create_app() -> FastAPI:
         if key not in SHOWCASES:
             return _not_found(request, templates)
         state = State.from_query(request.query_params.multi_items())
-        context = _live_context(key, state)
+        context = _live_context(key, state, bands)
         response = page(request, "_live.html.j2", {"live": context})
         response.headers["HX-Push-Url"] = context["url"]
         return response
@@ -233,7 +269,8 @@ def create_app() -> FastAPI:
         disposition = {"Content-Disposition": f'attachment; filename="{filename}"'}
         if fmt == "svg":
             base = None if state.is_default else get_run(State())
-            return Response(chart_svg(key, spec, run, base), media_type="image/svg+xml",
+            shown = bands if state.is_default else None
+            return Response(chart_svg(key, spec, run, base, shown), media_type="image/svg+xml",
                             headers=disposition)
         return Response(chart_csv(spec, run, state), media_type="text/csv", headers=disposition)
 
@@ -275,8 +312,9 @@ def _not_found(request: Request, templates: Jinja2Templates) -> Response:
     )
 
 
-def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
+def serve(host: str = "127.0.0.1", port: int = 8000, ensemble: Path | None = None) -> None:
     """Run the exhibit with uvicorn until interrupted."""
     import uvicorn
 
-    uvicorn.run(create_app(), host=host, port=port, log_level="warning")
+    app = create_app(ensemble)  # a bad ensemble folder fails here, before the server starts
+    uvicorn.run(app, host=host, port=port, log_level="warning")

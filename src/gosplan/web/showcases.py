@@ -11,7 +11,7 @@ import io
 import math
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -265,13 +265,24 @@ def _scaled(points: list[tuple[int, float]], scale: float) -> list[tuple[float, 
     return [(float(x), v * scale) for x, v in points]
 
 
-def chart_svg(showcase: str, chart: Chart, sim: Simulated, base: Simulated | None) -> str:
-    """The chart of a run (with the default run faint behind it when they differ)."""
+def chart_svg(
+    showcase: str, chart: Chart, sim: Simulated, base: Simulated | None,
+    bands: Mapping[str, Sequence[tuple[float, float, float]]] | None = None,
+) -> str:
+    """The chart of a run (with the default run faint behind it when they differ).
+
+    ``bands``: an ensemble's 5-95 % range of each series by year, drawn behind the run.
+    """
     lines: list[svg.Line] = []
     marks: list[svg.Marks] = []
+    areas: list[svg.Area] = []
     many = len(chart.series) > 1
     scale, unit = _DISPLAY.get(chart.series[0], (1.0, unit_of(chart.series[0])))
     for k, series in enumerate(chart.series):
+        if bands and bands.get(series):
+            label = f"ensemble 5–95 %: {label_of(series)}" if many else "ensemble, 5–95 %"
+            areas.append(svg.Area(label, [(x, lo * scale, hi * scale)
+                                          for x, lo, hi in bands[series]]))
         colour = svg.COLOURS[k % len(svg.COLOURS)]
         name = label_of(series) if many else "simulated"
         if base is not None:
@@ -295,7 +306,7 @@ def chart_svg(showcase: str, chart: Chart, sim: Simulated, base: Simulated | Non
     desc = f"{chart.desc} Simulated {YEARS[0]}–{YEARS[1]} against the plan and the record."
     ident = f"chart-{showcase}-{chart.key}"
     return svg.line_chart(ident=ident, title=title, desc=desc, x_range=YEARS, lines=lines,
-                          marks=marks)
+                          marks=marks, areas=areas)
 
 
 def chart_csv(chart: Chart, sim: Simulated, state: State) -> str:

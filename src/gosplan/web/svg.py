@@ -48,6 +48,15 @@ class Marks:
 
 
 @dataclass(frozen=True, slots=True)
+class Area:
+    """A band between two lines over the years: ``(x, low, high)``, e.g. an ensemble's."""
+
+    label: str
+    points: Sequence[tuple[float, float, float]]
+    colour: str = "#e8c9c4"
+
+
+@dataclass(frozen=True, slots=True)
 class Bar:
     """One row of a horizontal bar chart: a value against a reference (e.g. capacity)."""
 
@@ -113,6 +122,7 @@ def line_chart(
     lines: Sequence[Line] = (),
     marks: Sequence[Marks] = (),
     bands: Sequence[tuple[float, float, str]] = (),
+    areas: Sequence[Area] = (),
     width: int = 420,
     height: int = 250,
 ) -> str:
@@ -130,6 +140,8 @@ def line_chart(
         What to draw; the legend lists them in this order.
     bands : sequence of (low, high, label)
         Horizontal shaded bands (e.g. a scholarly range), drawn under everything.
+    areas : sequence of Area
+        Bands that follow the years (e.g. an ensemble's 5-95 % range), under the lines.
     """
     left, right, top, bottom = 46, 10, 28, 52
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -137,6 +149,7 @@ def line_chart(
     values += [y for m in marks for _, y in m.points if math.isfinite(y)]
     values += [v for m in marks for _, lo, hi in m.ranges for v in (lo, hi)]
     values += [v for lo, hi, _ in bands for v in (lo, hi)]
+    values += [v for a in areas for _, lo, hi in a.points for v in (lo, hi) if math.isfinite(v)]
     top_value = max([*values, 0.0]) or 1.0
     ticks = nice_ticks(0.0, top_value * 1.05)
     y_max = ticks[-1]
@@ -154,6 +167,15 @@ def line_chart(
             f'<rect x="{_f(left)}" y="{_f(py(hi))}" width="{_f(plot_w)}" '
             f'height="{_f(py(lo) - py(hi))}" fill="#efe7d6"><title>{escape(label)}</title></rect>'
         )
+    for area in areas:
+        span = [(x, lo, hi) for x, lo, hi in area.points if math.isfinite(lo) and math.isfinite(hi)]
+        if span:
+            outline = [(x, hi) for x, _, hi in span] + [(x, lo) for x, lo, _ in reversed(span)]
+            path = " ".join(f"{_f(px(x))},{_f(py(y))}" for x, y in outline)
+            out.append(
+                f'<polygon points="{path}" fill="{area.colour}" stroke="none">'
+                f"<title>{escape(area.label)}</title></polygon>"
+            )
     for t in ticks:
         out.append(
             f'<line x1="{left}" x2="{left + plot_w}" y1="{_f(py(t))}" y2="{_f(py(t))}" '
@@ -190,7 +212,7 @@ def line_chart(
             )
         for x, y in m.points:
             out.append(_mark(m.shape, px(x), py(y), f"{m.label}, {x:g}: {y:.4g}"))
-    out.extend(_legend(lines, marks, top + plot_h + 28, width))
+    out.extend(_legend(lines, marks, top + plot_h + 28, width, areas))
     out.append("</svg>")
     return "\n".join(out)
 
@@ -207,11 +229,16 @@ def _mark(shape: str, x: float, y: float, label: str) -> str:
     return f'<circle cx="{_f(x)}" cy="{_f(y)}" r="3.2" fill="{INK}">{tip}</circle>'
 
 
-def _legend(lines: Sequence[Line], marks: Sequence[Marks], y: float, width: int) -> list[str]:
+def _legend(
+    lines: Sequence[Line], marks: Sequence[Marks], y: float, width: int,
+    areas: Sequence[Area] = (),
+) -> list[str]:
     out: list[str] = []
     x = 8.0
     row = 0
-    entries: list[tuple[str, str]] = []
+    entries: list[tuple[str, str]] = [
+        (a.label, f'<rect x="0" y="-8" width="18" height="9" fill="{a.colour}"/>') for a in areas
+    ]
     for ln in lines:
         dash = f' stroke-dasharray="{ln.dash}"' if ln.dash else ""
         entries.append(
