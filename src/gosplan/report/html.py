@@ -34,6 +34,7 @@ from gosplan.errors import InputFileError
 from gosplan.report import plots
 from gosplan.report.simulation import (
     GOAL_MEDIAN_ERROR,
+    citations,
     famine_rows,
     fit_summary,
     goal_checks,
@@ -46,7 +47,6 @@ from gosplan.report.simulation import (
 )
 from gosplan.scenarios.atomic import atomic_folder
 from gosplan.scenarios.loader import read_toml
-from gosplan.scenarios.record import load_record
 from gosplan.scenarios.simfiles import Scenario, builtin_scenarios, load_scenario
 
 if TYPE_CHECKING:
@@ -62,7 +62,6 @@ _FIT_COLUMNS = FIT_COLUMNS
 _FAMINE_COLUMNS = ("series", "simulated", "low", "high", "inside")
 _KIND_ORDER = {"plan_target": 0, "simulated": 1, "record": 2}
 _ESTIMATE_ORDER = {"point": 0, "low": 1, "high": 2}
-_OWN_SOURCES = ("gosplan", plots.PLANNER)
 
 
 # --- Tables ------------------------------------------------------------------------------
@@ -217,26 +216,7 @@ def _citations(frame: pd.DataFrame, series: Sequence[str]) -> list[dict[str, str
     """Full citations of the record sources behind ``series``, in order of first use."""
     names = frame["series"].to_numpy()
     sources = frame["source"].astype(str).to_numpy()
-    seen: dict[str, None] = {}
-    for name in series:
-        for source in sources[names == name].tolist():
-            for part in (p.strip() for p in source.split(";")):
-                if part and part not in _OWN_SOURCES:
-                    seen.setdefault(part, None)
-    record = load_record()
-    out = []
-    for source in seen:
-        try:
-            text = record.citation(source)
-        except KeyError:
-            text = "not in the record's list of sources"
-        url = ""
-        if source in record.sources.index:
-            raw = record.sources.loc[source, "url"]
-            if isinstance(raw, str) and raw.startswith(("http://", "https://")):
-                url = raw
-        out.append({"id": source, "citation": text, "url": url})
-    return out
+    return citations(src for name in series for src in sources[names == name].tolist())
 
 
 def _summary_rows(run: Run) -> list[dict[str, Any]]:

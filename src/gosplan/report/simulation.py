@@ -7,7 +7,7 @@ it, with the famine toll against the scholarly bands and the fit, in under 100 c
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -18,12 +18,15 @@ from rich.text import Text
 
 from gosplan.analysis.fit import FAMINE_BANDS
 from gosplan.analysis.run import FIT_YEARS, KEY_SERIES, Run
+from gosplan.scenarios.record import load_record
 from gosplan.sim.series import UNITS
 
 __all__ = [
     "GOAL_MEDIAN_ERROR",
     "LABELS",
+    "OWN_SOURCES",
     "PANELS",
+    "citations",
     "famine_rows",
     "fit_summary",
     "goal_checks",
@@ -475,3 +478,34 @@ def _fit_line(run: Run) -> str:
         f"{s['series']} physical series; loss {num(s['loss'])}. "
         "Outcomes from 1933 on are withheld and not fitted."
     )
+
+
+#: Source labels of the model's own numbers (not the record's).
+OWN_SOURCES = frozenset({"gosplan", "gosplan planner"})
+
+
+def citations(sources: Iterable[str]) -> list[dict[str, str]]:
+    """Full citations of the record sources named in ``sources``, in order of first use.
+
+    Each entry of ``sources`` is a source field (``"A; B"`` names two); the model's own
+    labels are skipped. Each citation: ``id``, ``citation`` and ``url`` (empty if none).
+    """
+    seen: dict[str, None] = {}
+    for field in sources:
+        for part in (p.strip() for p in field.split(";")):
+            if part and part not in OWN_SOURCES:
+                seen.setdefault(part, None)
+    record = load_record()
+    out = []
+    for source in seen:
+        try:
+            text = record.citation(source)
+        except KeyError:
+            text = "not in the record's list of sources"
+        url = ""
+        if source in record.sources.index:
+            raw = record.sources.loc[source, "url"]
+            if isinstance(raw, str) and raw.startswith(("http://", "https://")):
+                url = raw
+        out.append({"id": source, "citation": text, "url": url})
+    return out

@@ -17,8 +17,7 @@ from typing import Any, Generic, TypeVar
 
 from gosplan.analysis.fit import FAMINE_BANDS
 from gosplan.analysis.run import Run, run_scenario
-from gosplan.report.simulation import label_of, num, unit_of
-from gosplan.scenarios.record import load_record
+from gosplan.report.simulation import citations, label_of, num, unit_of
 from gosplan.web import svg
 from gosplan.web.state import SCENARIO, YEARS, State
 
@@ -372,31 +371,9 @@ def monitors(showcase: Showcase, sim: Simulated, base: Simulated) -> list[dict[s
     return out
 
 
-_OWN = {"gosplan", "gosplan planner"}
-
-
 def sources(showcase: Showcase, sim: Simulated) -> list[dict[str, str]]:
-    """Citations of the record behind the showcase's charts and monitors."""
+    """Citations of the record behind the showcase's charts and monitors, by source id."""
     names = {s for c in showcase.charts for s in c.series} | {m.series for m in showcase.monitors}
-    ids: dict[str, None] = {}
-    for (series, _kind), rows in sorted(sim.rows.items()):
-        if series not in names:
-            continue
-        for *_, raw in rows:
-            for part in (p.strip() for p in raw.split(";")):
-                if part and part not in _OWN:
-                    ids.setdefault(part, None)
-    record = load_record()
-    out = []
-    for source in sorted(ids):
-        try:
-            text = record.citation(source)
-        except KeyError:
-            text = "not in the record's list of sources"
-        url = ""
-        if source in record.sources.index:
-            raw_url = record.sources.loc[source, "url"]
-            if isinstance(raw_url, str) and raw_url.startswith(("http://", "https://")):
-                url = raw_url
-        out.append({"id": source, "citation": text, "url": url})
-    return out
+    fields = (raw for (series, _kind), rows in sorted(sim.rows.items()) if series in names
+              for *_, raw in rows)
+    return sorted(citations(fields), key=lambda c: c["id"])
