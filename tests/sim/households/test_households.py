@@ -8,22 +8,31 @@ Tolerances (docs/households.md §4), and why they are not tighter:
 * harvest and procurement: 8 % a year. Draught power is the village's and the procurement
   disincentive the producer's own, so the concave draught term and the kinked
   disincentive average to a little less than on regional means (Jensen's inequality).
-* herds by species: 35 %. Slaughter before joining falls on the joiners' *own* herds and
-  neglect on the kolkhoz's new animals, not on regional averages; both shift with who joins.
+* horses, cattle, sheep and goats: 10 %; pigs 25 %. The campaign's flows are the
+  aggregate's per household, but fodder losses fall on each producer's own fodder
+  sufficiency; pigs, with the highest fodder-loss and procurement rates, drift most.
 * population: 6 %. Famine deaths accumulate (below).
-* famine tolls: Ukraine and Kazakhstan within 35 %; the USSR toll at least the aggregate's
-  and at most 2.5 times it. Food per head in the rest of the USSR sits just above the
-  famine threshold in the aggregate model, where the famine function has its kink: spread
-  over villages, the hungry half dies and the fed half does not compensate.
+* famine tolls 1932-33: Ukraine and Kazakhstan within 25 %; the USSR toll at least the
+  aggregate's and at most 2.5 times it. The famine function is applied to each region's
+  mean food exactly as in the aggregate model, but food retained per head in the rest of
+  the USSR ends 4-9 % lower in 1932-33 than in the aggregate model (fodder is taken from
+  each producer's own surplus), at the threshold where one per cent of food is about half
+  a million deaths.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 from gosplan.analysis.run import Run, run_scenario
 from gosplan.errors import ResolutionError
+from gosplan.scenarios.simfiles import load_scenario
+from gosplan.sim.engine import simulate
+from gosplan.sim.households import HouseholdLayer
+from gosplan.sim.households.chunks import CHUNK
 from gosplan.sim.households.population import STATUS_DEPORTED, STATUS_MEMBER
 
 SEED = 11
@@ -51,10 +60,10 @@ def _close(a: np.ndarray, b: np.ndarray, rel: float) -> float:
     [
         ("grain_harvest", 0.08),
         ("grain_procurement", 0.08),
-        ("horses_summer", 0.35),
-        ("cattle_summer", 0.35),
-        ("pigs_summer", 0.35),
-        ("sheep_and_goats_summer", 0.35),
+        ("horses_summer", 0.10),
+        ("cattle_summer", 0.10),
+        ("pigs_summer", 0.25),
+        ("sheep_and_goats_summer", 0.10),
         ("population_total", 0.06),
         ("population_rural", 0.08),
     ],
@@ -74,7 +83,7 @@ def test_famine_tolls_agree(aggregate: Run, sample: Run) -> None:
     for region in ("ukraine", "kazakhstan"):
         key = f"famine_excess_deaths_{region}"
         a, b = aggregate.result.totals[key][1], sample.result.totals[key][1]
-        assert abs(b / a - 1) <= 0.35, (region, a, b)
+        assert abs(b / a - 1) <= 0.25, (region, a, b)
     a = aggregate.result.totals["famine_excess_deaths_ussr"][1]
     b = sample.result.totals["famine_excess_deaths_ussr"][1]
     assert a <= b <= 2.5 * a
@@ -163,7 +172,8 @@ def test_near_full_scale_agrees_1928_1932() -> None:
     for name, rel in (
         ("grain_harvest", 0.08),
         ("grain_procurement", 0.08),
-        ("cattle_summer", 0.35),
+        ("cattle_summer", 0.10),
+        ("horses_summer", 0.10),
         ("population_total", 0.06),
     ):
         assert _close(a.result.series[name], b.result.series[name], rel) <= rel, name
@@ -171,3 +181,18 @@ def test_near_full_scale_agrees_1928_1932() -> None:
     assert np.max(np.abs(share)) <= 2.5
     assert np.all(b.result.ledgers["households_people"] == 0)
     assert np.all(b.result.ledgers["households_animals"] == 0)
+
+
+def test_same_bytes_for_any_number_of_threads() -> None:
+    # 1:100 has about 245,000 households: several chunks per region, so the threads share
+    # out real work; the per-chunk streams make the bytes independent of their number.
+    spec = replace(load_scenario("ussr-1928").spec, years=(1928, 1929, 1930))
+    digests, series = [], []
+    for threads in (1, 2, 3):
+        layer = HouseholdLayer(100, np.random.Generator(np.random.PCG64(7)), threads=threads)
+        result = simulate(spec, farms=layer)
+        assert layer.households.n > 3 * CHUNK
+        digests.append(layer.digest())
+        series.append(result.series["excess_deaths_ussr"].tobytes())
+    assert digests[0] == digests[1] == digests[2]
+    assert series[0] == series[1] == series[2]

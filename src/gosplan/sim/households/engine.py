@@ -20,14 +20,8 @@ from numpy.typing import NDArray
 
 from gosplan.sim.agriculture import Campaign, HerdYear, campaign
 from gosplan.sim.grain import GrainYear
-from gosplan.sim.households.farming import (
-    Fields,
-    GrainShares,
-    fields,
-    harvest,
-    herd_year,
-    levy,
-)
+from gosplan.sim.households.chunks import Chunk, Runner, default_threads, make_chunks
+from gosplan.sim.households.farming import Fields, harvest, herd_year, levy
 from gosplan.sim.households.kolkhozes import (
     Villages,
     make_villages,
@@ -41,23 +35,31 @@ from gosplan.sim.households.population import (
     Households,
     synthesize,
 )
-from gosplan.sim.households.steps import JOINED_NOW, Decision, apply_decision, decide, exodus
+from gosplan.sim.households.steps import (
+    JOINED_NOW,
+    STEP_EXODUS,
+    Decision,
+    apply_decision,
+    decide,
+    exodus,
+)
 from gosplan.sim.population import PopulationYear
 from gosplan.sim.spec import REGIONS, SimSpec
 from gosplan.sim.state import State
 
-__all__ = ["MAX_SCALE", "VILLAGE_SHARING", "HouseholdLayer"]
-
-#: Share of each household's food pooled and shared out per person within its village
-#: (calibrated, see docs/households.md §3: the aggregate famine function was fitted to
-#: regional averages; the village's market, kin and hire spread food between households).
-VILLAGE_SHARING = 0.8
+__all__ = ["MAX_SCALE", "HouseholdLayer"]
 
 #: The coarsest sample allowed: 1 household in 10^6 (about 25 rows).
 MAX_SCALE = 1_000_000
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
+
+
+#: Sub-step keys of the campaign's random streams (decisions take two keys each).
+STEP_BEGIN = 0
+STEP_MAKE_UP = 2
+STEP_AUTUMN = 4
 
 
 class HouseholdLayer:
@@ -68,26 +70,37 @@ class HouseholdLayer:
     scale
         Simulate every ``scale``-th household, each standing for ``scale`` households.
     rng
-        The only source of randomness of the layer.
+        The only source of randomness of the layer: it synthesizes the households and
+        seeds the per-chunk streams of every later draw.
+    threads
+        Threads to run the chunks on (default: the machine's cores, at most 8). The
+        result is the same bytes for any number.
     """
 
-    def __init__(self, scale: int, rng: np.random.Generator) -> None:
+    def __init__(self, scale: int, rng: np.random.Generator, threads: int | None = None) -> None:
         if not 1 <= scale <= MAX_SCALE:
             raise ValueError(f"scale must be in [1, {MAX_SCALE}]; got {scale}")
         self.scale = scale
         self.rng = rng
+        self.runner = Runner(
+            default_threads() if threads is None else threads, int(rng.integers(2**63))
+        )
         self._hh: Households | None = None
         self._villages: Villages | None = None
+        self._chunks: tuple[Chunk, ...] = ()
         self._ledger: dict[str, float] = {}
         self._start_people = np.zeros(len(REGIONS), dtype=np.int64)
         self._start_animals = np.zeros((4, len(REGIONS)), dtype=np.int64)
         self._deported_persons = np.zeros(len(REGIONS), dtype=np.int64)
-        self._grain: GrainShares | None = None
-        self._animal_food: F64 | None = None
+        self._crop = np.zeros(0, dtype=np.float32)
+        self._grain_food = np.zeros(0, dtype=np.float32)
+        self._animal_food = np.zeros(0, dtype=np.float32)
+        self._food_mean = np.zeros(len(REGIONS))
         self._migration = np.zeros(len(REGIONS))
         self._year = 0
         self._fields: Fields | None = None
-        self._crop: tuple[F64, F64] | None = None
+        self._grain_done = False
+        self._herds_done = False
         self.kolkhozes: list[int] = []
         """Working kolkhozes (with members) after each year's campaign, sample rows."""
 
@@ -111,20 +124,28 @@ class HouseholdLayer:
         return np.asarray(count, dtype=np.float64) * (self.scale / 1e6)
 
     def _people(self) -> I64:
-        return np.asarray(self.households.by_region(self.households.members.astype(np.int64)))
+        return np.asarray(self.households.by_region(self.households.members), dtype=np.int64)
 
     def _animals(self) -> I64:
         hh, v = self.households, self.villages
-        own = hh.by_region(hh.animals.astype(np.int64))
+        own = np.zeros((4, len(REGIONS)), dtype=np.int64)
+        for r in range(len(REGIONS)):
+            own[:, r] = hh.animals[:, hh.region_slice(r)].sum(axis=1, dtype=np.int64)
         return np.asarray(own + v.by_region(v.animals), dtype=np.int64)
 
-    def _present(self) -> I64:
+    def _count(self, status: int, equal: bool = True) -> I64:
         hh = self.households
-        return np.asarray(hh.by_region((hh.status != STATUS_DEPORTED).astype(np.int64)))
+        out = np.zeros(len(REGIONS), dtype=np.int64)
+        for r in range(len(REGIONS)):
+            n = np.count_nonzero(hh.status[hh.region_slice(r)] == status)
+            out[r] = n if equal else hh.region_slice(r).stop - hh.region_slice(r).start - n
+        return out
+
+    def _present(self) -> I64:
+        return self._count(STATUS_DEPORTED, equal=False)
 
     def _share(self) -> F64:
-        hh = self.households
-        members = hh.by_region((hh.status == STATUS_MEMBER).astype(np.int64))
+        members = self._count(STATUS_MEMBER)
         return np.asarray(members / np.maximum(self._present(), 1), dtype=np.float64)
 
     def digest(self) -> str:
@@ -149,22 +170,28 @@ class HouseholdLayer:
                 dtype=np.int64,
             )
             villages = village_counts(counts, self.scale)
+            food = float(state.food_per_head.mean())
             self._hh = synthesize(
                 spec.initial,
                 p,
                 self.scale,
                 villages,
-                float(state.food_per_head.mean()),
+                food,
                 p["procurement_share_nep"],
                 self.rng,
             )
             self._villages = make_villages(self._hh, villages, p["procurement_share_nep"], self.rng)
+            hh, v = self._hh, self._villages
+            self._chunks = make_chunks(hh.region_start, hh.n, v.start, v.region_start)
+            self._crop = np.zeros(hh.n, dtype=np.float32)
+            self._grain_food = np.zeros(hh.n, dtype=np.float32)
+            self._animal_food = np.zeros(hh.n, dtype=np.float32)
+            self._food_mean = np.full(len(REGIONS), food)
             # The kolkhozes already there (the record's 0.8 % of mid-1927).
-            hh = self._hh
-            before = decide(hh, self.villages, state.kolkhoz_share, np.zeros(3), self.rng)
-            apply_decision(hh, self.villages, before)
+            before = self._decide(state.year - 1, STEP_BEGIN, state.kolkhoz_share, np.zeros(3))
+            apply_decision(hh, v, self._chunks, self.runner, before)
             hh.pending[:] = 0
-            self.villages.recent[:] = 0
+            v.recent[:] = 0
         elif self._ledger and state.year != self._year + 1:
             raise ValueError("the household layer continues only from the year after its last")
         return state.evolve(
@@ -174,9 +201,15 @@ class HouseholdLayer:
             kolkhoz_share=self._share(),
         )
 
+    def _decide(self, year: int, step: int, peak: F64, deport: F64) -> Decision:
+        return decide(
+            self.households, self.villages, self._chunks, self.runner, year, step, peak, deport
+        )
+
     def campaign(self, spec: SimSpec, state: State, year: int) -> Campaign:
         """The winter campaign: decided households go, then the plan's pace is made up."""
         hh, v = self.households, self.villages
+        chunks, runner = self._chunks, self.runner
         self._year = year
         self._start_people = self._people()
         self._start_animals = self._animals()
@@ -185,14 +218,17 @@ class HouseholdLayer:
         v.recent[:] = 0
         pending = Decision(hh.pending == 1, hh.pending == 2)
         hh.pending[:] = 0
-        joined, deported, persons, before = apply_decision(hh, v, pending)
+        joined, deported, persons, before = apply_decision(hh, v, chunks, runner, pending)
         # Make up the pace where the decision of the autumn fell short (the first year, a
         # new plan's targets), with no slaughter ahead of it.
         need = np.maximum(0.0, target.deported_households * 1e6 / self.scale - deported)
-        more = decide(hh, v, peak, need, self.rng)
-        j2, d2, p2, _ = apply_decision(hh, v, more)
+        more = self._decide(year, STEP_MAKE_UP, peak, need)
+        j2, d2, p2, _ = apply_decision(hh, v, chunks, runner, more)
         joined, deported, persons = joined + j2, deported + d2, persons + p2
-        exodus(hh, v, target.share, self.rng)
+        members = self._count(STATUS_MEMBER)
+        present = self._present()
+        recent = np.asarray(v.by_region(v.recent), dtype=np.int64)
+        exodus(hh, v, target.share, runner.rng(year, STEP_EXODUS, 0), members, present, recent)
         hh.pending[hh.pending == JOINED_NOW] = 0
         self._deported_persons = persons
         _, kolkhoz_persons = members_by_village(hh, v)
@@ -207,8 +243,6 @@ class HouseholdLayer:
     def harvest(self, spec: SimSpec, state: State, camp: Campaign, weather: F64) -> F64:
         """The harvest, producer by producer; returns regional totals, mt."""
         p = spec.params
-        hh, v = self.households, self.villages
-        self._fields = fields(hh, v)
         yields = p["yield_base"] * np.array(
             [p["yield_factor_ukraine"], p["yield_factor_kazakhstan"], 1.0]
         )
@@ -219,11 +253,19 @@ class HouseholdLayer:
             * (1 - p["kulak_skill_loss"] * state.deported_share)
         )
         market = spec.policy.at("kolkhoz_market", state.year)
-        self._crop = harvest(
-            hh, v, self._fields, p, state.sown_area, factor, state.tractors, market
+        self._fields, totals = harvest(
+            self.households,
+            self.villages,
+            self._chunks,
+            self.runner,
+            p,
+            state.sown_area,
+            factor,
+            state.tractors,
+            market,
+            self._crop,
         )
-        crop, extra = self._crop
-        return self._mn(hh.by_region(crop) + v.by_region(extra))
+        return self._mn(totals)
 
     def distribute(
         self,
@@ -240,19 +282,27 @@ class HouseholdLayer:
         export_plan: float,
     ) -> GrainYear:
         """The grain balance: the village's part per producer, the state's as in ``grain``."""
-        del kolkhoz_share, herds
+        del kolkhoz_share, herds, harvest
         p, pol = spec.params, spec.policy
         hh, v = self.households, self.villages
         seed_rule = pol.at("seed_before_deliveries", year) > 0.5
-        if self._fields is None or self._crop is None:
+        if self._fields is None:
             raise RuntimeError("distribute() needs this year's harvest")
-        crop, extra = self._crop
-        ind, kol = levy(hh, v, self._fields, p, crop, extra, quota, next_area, seed_rule)
-
-        def total(field: str) -> F64:
-            return self._mn(hh.by_region(getattr(ind, field)) + v.by_region(getattr(kol, field)))
-
-        procurement = total("procurement")
+        g = levy(
+            hh,
+            v,
+            self._chunks,
+            self.runner,
+            self._fields,
+            p,
+            self._crop,
+            quota,
+            next_area,
+            seed_rule,
+            self._grain_food,
+        )
+        self._fields = None
+        procurement = self._mn(g.procurement)
         stock = float(procurement.sum()) + reserve
         exports = min(export_plan, max(0.0, stock - p["urban_ration_min"] * urban))
         norm = p["urban_ration_norm"] * (
@@ -261,30 +311,28 @@ class HouseholdLayer:
         urban_supply = min(norm * urban, stock - exports)
         remaining = stock - exports - urban_supply
         # Relief goes to households in proportion to how far their food falls short.
-        present = hh.status != STATUS_DEPORTED
-        shortfall = np.where(
-            present, np.maximum(0.0, p["famine_threshold"] * hh.members - ind.food), 0.0
-        )
-        short = float(self._mn(np.asarray(shortfall.sum())))
+        short = float(self._mn(g.shortfall).sum())
         relief_total = 0.0
+        ratio = 0.0
         if short > 0:
             relief_total = min(pol.at("famine_relief", year) * remaining, short)
-            ind.food = ind.food + shortfall * (relief_total / short)
+            ratio = relief_total / short
             remaining -= relief_total
-        relief = self._mn(hh.by_region(shortfall)) * (relief_total / short if short > 0 else 0.0)
+        if ratio > 0:
+            self._relieve(p["famine_threshold"], ratio)
+        relief = self._mn(g.shortfall) * ratio
         new_reserve = min(remaining, p["state_reserve_target"])
         revenue = (
             exports * pol.at("world_grain_price", year) + pol.at("other_exports", year)
         ) + pol.at("foreign_credit", year)
-        self._grain = ind
-        food = self._mn(hh.by_region(ind.food))
+        self._grain_done = True
         return GrainYear(
-            harvest=harvest,
+            harvest=self._mn(g.harvest),
             procurement=procurement,
-            seed=total("seed"),
-            fodder=total("fodder"),
-            fodder_need=total("fodder_need"),
-            food=food,
+            seed=self._mn(g.seed),
+            fodder=self._mn(g.fodder),
+            fodder_need=self._mn(g.fodder_need),
+            food=self._mn(g.food) + relief,
             relief=relief,
             exports=exports,
             urban_supply=urban_supply,
@@ -296,18 +344,43 @@ class HouseholdLayer:
             / pol.at("import_price_index", year),
         )
 
+    def _relieve(self, threshold: float, ratio: float) -> None:
+        """Add relief to each household's grain food: ``ratio`` of its shortfall."""
+        hh, food = self.households, self._grain_food
+        t32, r32 = np.float32(threshold), np.float32(ratio)
+
+        def kernel(c: Chunk) -> None:
+            s = slice(c.lo, c.hi)
+            short = np.maximum(np.float32(0), t32 * hh.members[s] - food[s])
+            food[s] += r32 * short
+
+        self.runner.map(kernel, self._chunks)
+
     def herd_step(self, spec: SimSpec, state: State, year: int) -> HerdYear:
         """The herds' year, through the coming winter's campaign (decided now)."""
         p, pol = spec.params, spec.policy
         hh, v = self.households, self.villages
         nxt = campaign(spec, state, year + 1)
         peak = state.kolkhoz_share + nxt.entries * (1 - state.kolkhoz_share)
-        decision = decide(hh, v, peak, nxt.deported_households * 1e6 / self.scale, self.rng)
+        decision = self._decide(year, STEP_AUTUMN, peak, nxt.deported_households * 1e6 / self.scale)
         hh.pending[decision.join] = 1
         hh.pending[decision.deport] = 2
+        if decision.census is None:
+            raise RuntimeError("a decision carries its census")
         rates = np.array([pol.at(f"livestock_procurement_{r}", year) for r in REGIONS])
-        flows = herd_year(hh, v, p, pol.at("private_plots", year), rates, self.rng)
-        self._animal_food = flows.animal_food
+        flows = herd_year(
+            hh,
+            v,
+            self._chunks,
+            self.runner,
+            year,
+            p,
+            pol.at("private_plots", year),
+            rates,
+            decision.census,
+            self._animal_food,
+        )
+        self._herds_done = True
         end = self._animals()
         outflows = (
             flows.deaths
@@ -353,10 +426,28 @@ class HouseholdLayer:
         del deported
         p, year = spec.params, state.year
         hh = self.households
+        if not (self._grain_done and self._herds_done):
+            raise RuntimeError("live() needs this year's grain and herds")
+        self._grain_done = self._herds_done = False
         ban = spec.policy.at("flight_ban", year)
         rural_now = self._mn(self._start_people)
         self._migration = self._migration_rate(spec, rural_now, entries, new_jobs)
-        flows = people_year(hh, p, ban, self._migration, self.rng)
+        plot = p["plot_food"] * spec.policy.at("private_plots", year)
+        flows = people_year(
+            hh,
+            self.villages,
+            self._chunks,
+            self.runner,
+            year,
+            p,
+            ban,
+            self._migration,
+            self._food_mean,
+            self._grain_food,
+            self._animal_food,
+            plot,
+        )
+        self._food_mean = flows.food
         end = self._people()
         self._ledger["households_people"] = float(
             np.abs(
@@ -370,23 +461,6 @@ class HouseholdLayer:
                 - end
             ).max()
         )
-        # Food retained per member for the coming year: grain (own, or the kolkhoz's
-        # share, plus relief) and animal food, plus the household plot.
-        if self._grain is None or self._animal_food is None:
-            raise RuntimeError("live() needs this year's grain and herds")
-        v = self.villages
-        own = self._grain.food + self._animal_food
-        persons = hh.members.astype(np.float64)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            mean = v.total(own) / v.total(persons)
-            per_head = (1 - VILLAGE_SHARING) * own / persons + VILLAGE_SHARING * np.repeat(
-                mean, v.size
-            )
-        plot = p["plot_food"] * spec.policy.at("private_plots", year)
-        hh.food = np.where(hh.members > 0, per_head + plot, p["famine_threshold"]).astype(
-            np.float32
-        )
-
         U = state.urban
         urban_gap = max(0.0, 1.0 - urban_food / p["urban_famine_threshold"])
         excess_urban = p["famine_max_rate"] * urban_gap ** p["famine_exponent"] * U
@@ -413,7 +487,9 @@ class HouseholdLayer:
         ban = spec.policy.at("flight_ban", state.year)
         rural = self._mn(self._people())
         rate = self._migration_rate(spec, rural, np.zeros(len(REGIONS)), 0.0)
-        rural_excess = self._mn(expected_famine_deaths(self.households, p, ban, rate))
+        rural_excess = self._mn(
+            expected_famine_deaths(self.households, p, ban, rate, self._food_mean)
+        )
         urban_gap = max(0.0, 1.0 - urban_food / p["urban_famine_threshold"])
         return np.asarray(
             rural_excess + p["famine_max_rate"] * urban_gap ** p["famine_exponent"] * state.urban

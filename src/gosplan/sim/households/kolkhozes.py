@@ -65,7 +65,8 @@ class Villages:
     extra_land: F64
     """Land of deported kulaks farmed by the kolkhoz, ha (1928 weights), shape (V,)."""
     recent: I64
-    """Members who joined in this year's campaign, shape (V,)."""
+    """Households that joined in this year's campaign, shape (V,); those who left in the
+    spring exodus stay counted (the aggregate's ``recent_entries`` counts them too)."""
     procured: NDArray[np.float32]
     """Share of the kolkhoz's last harvest the state took, shape (V,)."""
     fodder_sufficiency: NDArray[np.float32]
@@ -133,18 +134,40 @@ def make_villages(
 
 
 def village_targets(rank: F64, weights: F64, share: float) -> F64:
-    """Each village's target kolkhoz share, the ramp whose weighted mean is ``share``."""
+    """Each village's target kolkhoz share, the ramp whose weighted mean is ``share``.
+
+    The weighted mean of the ramps, ``F(t)``, is continuous and increasing in ``t``; with
+    the villages sorted by rank it is evaluated from prefix sums in ``O(log V)``, and ``t``
+    is found by bisection to machine precision.
+    """
     if share <= 0:
         return np.zeros_like(rank)
     if share >= 1:
         return np.ones_like(rank)
-    lo, hi = -1.0, 2.0
-    total = weights.sum()
-    for _ in range(40):
-        mid = 0.5 * (lo + hi)
-        mean = np.clip((mid - rank) / RAMP_WIDTH + 0.5, 0.0, 1.0) @ weights / total
-        lo, hi = (mid, hi) if mean < share else (lo, mid)
-    ramp = np.clip((0.5 * (lo + hi) - rank) / RAMP_WIDTH + 0.5, 0.0, 1.0)
+    order = np.argsort(rank, kind="stable")
+    q = rank[order]
+    w = weights[order].astype(np.float64)
+    total = float(w.sum())
+    if total <= 0:
+        return np.zeros_like(rank)
+    prefix_w = np.concatenate([[0.0], np.cumsum(w)])
+    prefix_wq = np.concatenate([[0.0], np.cumsum(w * q)])
+    half = RAMP_WIDTH / 2
+
+    def mean(t: float) -> float:
+        lo = int(np.searchsorted(q, t - half, side="right"))
+        hi = int(np.searchsorted(q, t + half, side="right"))
+        full = prefix_w[lo]
+        mid_w = prefix_w[hi] - prefix_w[lo]
+        mid_wq = prefix_wq[hi] - prefix_wq[lo]
+        # Ramps in progress: (t - q) / α + 1/2 each.
+        return float(full + (t * mid_w - mid_wq) / RAMP_WIDTH + 0.5 * mid_w) / total
+
+    lo_t, hi_t = -1.0, 2.0
+    for _ in range(60):
+        mid = 0.5 * (lo_t + hi_t)
+        lo_t, hi_t = (mid, hi_t) if mean(mid) < share else (lo_t, mid)
+    ramp = np.clip((0.5 * (lo_t + hi_t) - rank) / RAMP_WIDTH + 0.5, 0.0, 1.0)
     return np.asarray(ramp, dtype=np.float64)
 
 

@@ -18,7 +18,9 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from gosplan.sim.households.kolkhozes import Villages, members_by_village, village_targets
+from gosplan.sim.households.chunks import Chunk, Runner
+from gosplan.sim.households.farming import Census
+from gosplan.sim.households.kolkhozes import Villages, village_targets
 from gosplan.sim.households.population import (
     STATUS_DEPORTED,
     STATUS_INDIVIDUAL,
@@ -28,6 +30,7 @@ from gosplan.sim.households.population import (
 
 __all__ = [
     "JOINED_NOW",
+    "STEP_EXODUS",
     "Decision",
     "apply_decision",
     "decide",
@@ -37,6 +40,8 @@ __all__ = [
 
 #: Mark in ``Households.pending`` of a household that joined in the campaign under way.
 JOINED_NOW = 3
+#: Sub-step key of the exodus' random stream (``decide`` takes its own ``step``).
+STEP_EXODUS = 30
 
 F32 = NDArray[np.float32]
 I64 = NDArray[np.int64]
@@ -78,20 +83,29 @@ def split_counts(
 class Decision:
     """Households chosen for the coming campaign (boolean masks over rows)."""
 
-    __slots__ = ("deport", "join")
+    __slots__ = ("census", "deport", "join")
 
-    def __init__(self, join: NDArray[np.bool_], deport: NDArray[np.bool_]) -> None:
+    def __init__(
+        self, join: NDArray[np.bool_], deport: NDArray[np.bool_], census: Census | None = None
+    ) -> None:
         self.join = join
         self.deport = deport
+        self.census = census
+
+
+def _offsets(villages: Villages, c: Chunk) -> I64:
+    return np.asarray(villages.start[c.v0 : c.v1] - c.lo, dtype=np.int64)
 
 
 def decide(
     hh: Households,
     villages: Villages,
+    chunks: tuple[Chunk, ...],
+    runner: Runner,
+    year: int,
+    step: int,
     peak: NDArray[np.float64],
     deport_households: NDArray[np.float64],
-    rng: np.random.Generator,
-    exclude: NDArray[np.bool_] | None = None,
 ) -> Decision:
     """Who is deported and who joins in a campaign whose regional peak share is ``peak``.
 
@@ -100,44 +114,102 @@ def decide(
     rows). Joining: each village's target share comes from the campaign order
     (``village_targets``); each eligible household (individual, not a kulak, not being
     deported) joins with the probability that makes the village's expected membership
-    its target. ``exclude`` marks rows already decided.
+    its target. Draws come from the streams ``(year, step, chunk)`` and ``(year, step + 1,
+    chunk)``. The decision carries a census of the households and herds it concerns.
     """
-    u = rng.random(hh.n)
-    individual = hh.status == STATUS_INDIVIDUAL
-    if exclude is not None:
-        individual &= ~exclude
+    regions = len(peak)
+    V = villages.n
+    present_v = np.zeros(V, dtype=np.int64)
+    members_v = np.zeros(V, dtype=np.int64)
+    eligible_v = np.zeros(V, dtype=np.int64)
+
+    def count(c: Chunk) -> int:
+        s = slice(c.lo, c.hi)
+        vs = slice(c.v0, c.v1)
+        offs = _offsets(villages, c)
+        status = hh.status[s]
+        individual = status == STATUS_INDIVIDUAL
+        kulak = hh.kulak[s]
+        present_v[vs] = np.add.reduceat(status != STATUS_DEPORTED, offs, dtype=np.int64)
+        members_v[vs] = np.add.reduceat(status == STATUS_MEMBER, offs, dtype=np.int64)
+        eligible_v[vs] = np.add.reduceat(individual & ~kulak, offs, dtype=np.int64)
+        return int(np.count_nonzero(individual & kulak))
+
+    pool = np.zeros(regions, dtype=np.int64)
+    for c, x in zip(chunks, runner.map(count, chunks), strict=True):
+        pool[c.region] += x
     deport = np.zeros(hh.n, dtype=np.bool_)
     join = np.zeros(hh.n, dtype=np.bool_)
-    candidates = individual & hh.kulak
-    pool = hh.by_region(candidates.astype(np.int64))
-    for r in range(len(peak)):
-        rows = hh.region_slice(r)
-        if deport_households[r] > 0 and pool[r] > 0:
-            prob = min(1.0, deport_households[r] / pool[r])
-            deport[rows] = candidates[rows] & (u[rows] < prob)
-    present = hh.status != STATUS_DEPORTED
-    present &= ~deport
-    eligible = individual & ~hh.kulak & ~deport
-    households_v = villages.total(present.astype(np.int64)).astype(np.float64)
-    members_v, _ = members_by_village(hh, villages)
-    eligible_v = villages.total(eligible.astype(np.int64)).astype(np.float64)
-    prob_v = np.zeros(villages.n)
-    for r in range(len(peak)):
+    prob_d = np.where(
+        (deport_households > 0) & (pool > 0),
+        np.minimum(1.0, deport_households / np.maximum(pool, 1)),
+        0.0,
+    )
+    if np.any(prob_d > 0):
+
+        def expel(c: Chunk) -> None:
+            if prob_d[c.region] <= 0:
+                return
+            s = slice(c.lo, c.hi)
+            u = runner.rng(year, step, c.index).random(c.hi - c.lo, dtype=np.float32)
+            go = (hh.status[s] == STATUS_INDIVIDUAL) & hh.kulak[s]
+            go &= u < np.float32(prob_d[c.region])
+            deport[s] = go
+            present_v[c.v0 : c.v1] -= np.add.reduceat(go, _offsets(villages, c), dtype=np.int64)
+
+        runner.map(expel, chunks)
+    prob_v = np.zeros(V, dtype=np.float32)
+    households_v = present_v.astype(np.float64)
+    for r in range(regions):
         vs = slice(
             int(villages.region_start[r]),
-            villages.n if r + 1 == len(peak) else int(villages.region_start[r + 1]),
+            V if r + 1 == regions else int(villages.region_start[r + 1]),
         )
         target = village_targets(villages.rank[vs], households_v[vs], float(peak[r]))
         need = np.maximum(0.0, target * households_v[vs] - members_v[vs])
-        prob_v[vs] = np.where(eligible_v[vs] > 0, need / np.maximum(eligible_v[vs], 1.0), 0.0)
-    prob = np.repeat(np.minimum(prob_v, 1.0), villages.size)
-    # A fresh uniform for joining (the deportation draw used `u` among kulaks only).
-    join = eligible & (rng.random(hh.n) < prob)
-    return Decision(join, deport)
+        prob = np.where(eligible_v[vs] > 0, need / np.maximum(eligible_v[vs], 1), 0.0)
+        prob_v[vs] = np.minimum(prob, 1.0)
+
+    def enrol(c: Chunk) -> I64:
+        s = slice(c.lo, c.hi)
+        u = runner.rng(year, step + 1, c.index).random(c.hi - c.lo, dtype=np.float32)
+        yes = (hh.status[s] == STATUS_INDIVIDUAL) & ~hh.kulak[s]
+        yes &= u < np.repeat(prob_v[c.v0 : c.v1], villages.size[c.v0 : c.v1])
+        join[s] = yes
+        animals = hh.animals[:, s]
+        out = np.zeros((3, 5), dtype=np.int64)
+        out[0, :4] = animals.sum(axis=1, dtype=np.int64)
+        out[1, 4] = np.count_nonzero(yes)
+        if out[1, 4]:
+            out[1, :4] = (animals * yes).sum(axis=1, dtype=np.int64)
+        gone = deport[s]
+        out[2, 4] = np.count_nonzero(gone)
+        if out[2, 4]:
+            out[2, :4] = (animals * gone).sum(axis=1, dtype=np.int64)
+        return out
+
+    sums = np.zeros((3, 5, regions), dtype=np.int64)
+    for c, part in zip(chunks, runner.map(enrol, chunks), strict=True):
+        sums[:, :, c.region] += part
+    census = Census(
+        present=np.asarray(villages.by_region(present_v), dtype=np.int64),
+        herds=sums[0, :4] + villages.by_region(villages.animals),
+        joining=sums[1, 4],
+        joining_herds=sums[1, :4],
+        deported=sums[2, 4],
+        deported_herds=sums[2, :4],
+        members=np.asarray(villages.by_region(members_v), dtype=np.int64),
+        recent=np.asarray(villages.by_region(villages.recent), dtype=np.int64),
+    )
+    return Decision(join, deport, census)
 
 
 def apply_decision(
-    hh: Households, villages: Villages, decision: Decision
+    hh: Households,
+    villages: Villages,
+    chunks: tuple[Chunk, ...],
+    runner: Runner,
+    decision: Decision,
 ) -> tuple[I64, I64, I64, I64]:
     """Carry out a campaign's decision.
 
@@ -147,51 +219,68 @@ def apply_decision(
     Joiners become members and their animals join the kolkhoz herd. Deported households
     leave with their members; their land and their remaining animals go to the kolkhoz.
     """
-    before = hh.by_region((hh.status == STATUS_INDIVIDUAL).astype(np.int64))
-    join, deport = decision.join, decision.deport
-    joined = hh.by_region(join.astype(np.int64))
-    deported = hh.by_region(deport.astype(np.int64))
-    persons = hh.by_region(np.where(deport, hh.members, 0).astype(np.int64))
-    moving = np.flatnonzero(join | deport)
-    where = hh.village[moving]
-    for s in range(hh.animals.shape[0]):
-        villages.animals[s] += np.bincount(
-            where, weights=hh.animals[s, moving], minlength=villages.n
-        ).astype(np.int64)
-    hh.animals[:, moving] = 0
-    gone = np.flatnonzero(deport)
-    villages.extra_land += np.bincount(
-        hh.village[gone], weights=hh.land[gone].astype(np.float64), minlength=villages.n
-    )
-    hh.land[gone] = 0.0
-    hh.members[gone] = 0
-    hh.status[gone] = STATUS_DEPORTED
-    new = np.flatnonzero(join)
-    hh.status[new] = STATUS_MEMBER
-    villages.recent += np.bincount(hh.village[new], minlength=villages.n).astype(np.int64)
-    hh.pending[new] = JOINED_NOW
-    return joined, deported, persons, before
+    join_all, deport_all = decision.join, decision.deport
+
+    def carry(c: Chunk) -> I64:
+        s = slice(c.lo, c.hi)
+        vs = slice(c.v0, c.v1)
+        status = hh.status[s]
+        out = np.zeros(4, dtype=np.int64)
+        out[3] = np.count_nonzero(status == STATUS_INDIVIDUAL)
+        join, deport = join_all[s], deport_all[s]
+        out[0] = np.count_nonzero(join)
+        out[1] = np.count_nonzero(deport)
+        if not (out[0] or out[1]):
+            return out
+        offs = _offsets(villages, c)
+        moving = join | deport
+        animals = hh.animals[:, s]
+        villages.animals[:, vs] += np.add.reduceat(animals * moving, offs, axis=1, dtype=np.int64)
+        animals *= ~moving
+        if out[1]:
+            land = hh.land[s]
+            villages.extra_land[vs] += np.add.reduceat(
+                np.where(deport, land, np.float32(0)), offs, dtype=np.float64
+            )
+            land *= ~deport
+            members = hh.members[s]
+            out[2] = int(members.sum(where=deport, dtype=np.int64))
+            members *= ~deport
+            status[deport] = STATUS_DEPORTED
+        if out[0]:
+            status[join] = STATUS_MEMBER
+            hh.pending[s][join] = JOINED_NOW
+            villages.recent[vs] += np.add.reduceat(join, offs, dtype=np.int64)
+        return out
+
+    sums = np.zeros((4, len(hh.region_start)), dtype=np.int64)
+    for c, part in zip(chunks, runner.map(carry, chunks), strict=True):
+        sums[:, c.region] += part
+    return sums[0], sums[1], sums[2], sums[3]
 
 
 def exodus(
-    hh: Households, villages: Villages, share: NDArray[np.float64], rng: np.random.Generator
+    hh: Households,
+    villages: Villages,
+    share: NDArray[np.float64],
+    rng: np.random.Generator,
+    members: I64,
+    present: I64,
+    recent: I64,
 ) -> I64:
     """Members leave until each region's expected kolkhoz share is ``share`` (spring 1930).
 
     Only those who joined in this campaign (``pending == JOINED_NOW``) leave: the exodus
     after "Dizzy with success" was of the newly herded. Leavers keep their land and take
-    back their share of the collective herd. Returns leavers by region, in rows.
+    back their share of the collective herd. ``members``, ``present`` and ``recent`` are
+    member, present and newly joined households by region. Returns leavers by region.
     """
-    member = hh.status == STATUS_MEMBER
-    present = hh.status != STATUS_DEPORTED
-    members = hh.by_region(member.astype(np.int64))
-    total = hh.by_region(present.astype(np.int64))
-    fresh = hh.pending == JOINED_NOW
-    recent = hh.by_region(fresh.astype(np.int64))
-    leave = np.zeros(hh.n, dtype=np.bool_)
-    excess = members - share * total
+    excess = members - share * present
     if not np.any((excess > 0) & (recent > 0)):
         return np.zeros(len(share), dtype=np.int64)
+    member = hh.status == STATUS_MEMBER
+    fresh = hh.pending == JOINED_NOW
+    leave = np.zeros(hh.n, dtype=np.bool_)
     u = rng.random(hh.n)
     for r in range(len(share)):
         if excess[r] > 0 and recent[r] > 0:
@@ -216,5 +305,4 @@ def exodus(
         hh.animals[s, gone] = (per[where] + (rank < rest[where])).astype(np.int16)
         villages.animals[s] -= back
     hh.status[gone] = STATUS_INDIVIDUAL
-    villages.recent -= leavers.astype(np.int64)
     return hh.by_region(leave.astype(np.int64))
