@@ -54,6 +54,8 @@ class Household:
     procured: float = 0.171
     fodder: float = 1.0
     grain_food: float = 0.0
+    seed_need: float = 0.0
+    fodder_need: float = 0.0
 
     def decide(self, model: Model, join_p: float, deport_p: float) -> None:
         u = model.rng.random()
@@ -92,17 +94,13 @@ class Household:
         return crop * (1 - p["kolkhoz_output_loss"]) if self.member else crop
 
     def levy(self, model: Model, crop: float, ratio: float, seed_need: float) -> None:
-        p = model.p
-        taken = min(0.95, p["extraction_base"]) * crop * ratio
-        left = crop - taken
-        seed = min(seed_need, left)
-        left -= seed
-        need = sum(model.fodder_rate[s] * self.animals[s] for s in range(4))
-        fodder = min(need, max(0.0, left - p["rural_food_floor"] * self.members))
-        self.fodder = fodder / need if need > 0 else 1.0
-        self.grain_food = left - fodder
+        taken = min(0.95, model.p["extraction_base"]) * crop * ratio
+        self.seed_need = seed_need
+        self.fodder_need = sum(model.fodder_rate[s] * self.animals[s] for s in range(4))
+        self.grain_food = crop - taken  # grain left, divided by the region's rule below
         self.procured = taken / crop if crop > 0 else self.procured
-        model.procured[self.region] += taken
+        model.add_producer(self.region, taken, self.grain_food, seed_need, self.fodder_need)
+        model.persons[self.region] += self.members
 
     def herd(self, model: Model) -> float:
         meat = 0.0
@@ -200,8 +198,21 @@ class Model:
         self.q = np.zeros(3)
         self.migration = np.full(3, p["migration_base"])
         self.procured = np.zeros(3)
+        self.totals = np.zeros((4, 3))  # procured, left, seed need, fodder need
+        self.persons = np.zeros(3)
         self.deported_persons = np.zeros(3, dtype=np.int64)
         self.weight = hh.weight
+
+    def add_producer(
+        self, region: int, taken: float, left: float, seed_need: float, fodder_need: float
+    ) -> None:
+        """Add a producer's deliveries and what it keeps to its region's totals."""
+        self.procured[region] += taken
+        t = self.totals[:, region]
+        t[0] += taken
+        t[1] += left
+        t[2] += seed_need
+        t[3] += fodder_need
 
     def year(
         self,
@@ -251,26 +262,55 @@ class Model:
                 reach[h.region] += tau * c
         ratio = np.minimum(1.0, quota * 1e6 / self.weight / np.maximum(reach, 1e-9))
         self.procured[:] = 0
+        self.totals[:] = 0
+        self.persons[:] = 0
         for h in self.households:
             if not h.member:
                 h.levy(self, h.grain_food, ratio[h.region], p["seed_rate"] * h.land * ha[h.region])
+        kept = []
         for k in self.kolkhozes:
             if not k.members:
                 continue
             r = k.members[0].region
             crop = sum(h.grain_food for h in k.members)
             taken = tau_k * crop * ratio[r]
-            seed = min(sum(p["seed_rate"] * h.land * ha[r] for h in k.members), crop - taken)
-            persons = sum(h.members for h in k.members)
-            left = crop - taken - seed
+            seed_need = sum(p["seed_rate"] * h.land * ha[r] for h in k.members)
             need = sum(self.fodder_rate[s] * k.animals[s] for s in range(4))
-            fodder = min(need, max(0.0, left - p["rural_food_floor"] * persons))
-            k.fodder = fodder / need if need > 0 else 1.0
             k.procured = taken / crop if crop > 0 else k.procured
-            self.procured[r] += taken
-            for h in k.members:
-                h.grain_food = (left - fodder) * h.members / max(persons, 1)
-                h.procured = k.procured
+            self.add_producer(r, taken, crop - taken, seed_need, need)
+            self.persons[r] += sum(h.members for h in k.members)
+            kept.append((k, r, crop - taken, seed_need, need))
+        # The aggregate rule on each region's totals; seed and fodder laid on the
+        # producers by sown area and animals; food shared by non-negative residuals.
+        left, seed_need_r, need_r = self.totals[1], self.totals[2], self.totals[3]
+        seed = np.minimum(seed_need_r, left)
+        floor = p["rural_food_floor"] * self.persons
+        fodder = np.minimum(need_r, np.maximum(0.0, left - seed - floor))
+        food = left - seed - fodder
+        s_share = np.where(seed_need_r > 0, seed / np.maximum(seed_need_r, 1e-300), 0.0)
+        fed = np.where(need_r > 0, fodder / np.maximum(need_r, 1e-300), 1.0)
+        claims = np.zeros(3)
+        residual: list[tuple[object, int, float]] = []
+        for h in self.households:
+            if not h.member and not h.deported and h.members > 0:
+                raw = h.grain_food - s_share[h.region] * h.seed_need - fed[h.region] * h.fodder_need
+                h.fodder = float(fed[h.region])
+                residual.append((h, h.region, max(0.0, raw)))
+                claims[h.region] += max(0.0, raw)
+        for k, r, kl, ks, kn in kept:
+            k.fodder = float(fed[r])
+            raw = max(0.0, kl - s_share[r] * ks - fed[r] * kn)
+            residual.append((k, r, raw))
+            claims[r] += raw
+        q = np.where(claims > 0, food / np.maximum(claims, 1e-300), 0.0)
+        for who, r, raw in residual:
+            if isinstance(who, Household):
+                who.grain_food = raw * q[r]
+            elif isinstance(who, Kolkhoz):
+                persons = sum(h.members for h in who.members)
+                for h in who.members:
+                    h.grain_food = raw * q[r] * h.members / max(persons, 1)
+                    h.procured = who.procured
         # Herds and people.
         for h in self.households:
             h.step(self)

@@ -13,6 +13,7 @@ campaign, the harvest, the levy and residual, the herd's year, the people's year
 of the coming year), so household-steps = households x years x 6.
 
     python benchmarks/households.py [--scale 1:N] [--years 1928:1937] [--skip-full]
+        [--threads K]
 """
 
 from __future__ import annotations
@@ -29,9 +30,13 @@ SUBSTEPS = 6
 HERE = Path(__file__).resolve().parent
 
 
-def _vectorised(scale: int, first: int, last: int) -> dict[str, float]:
+def _vectorised(scale: int, first: int, last: int, threads: int) -> dict[str, float]:
     from gosplan.analysis.run import run_scenario
-    from gosplan.sim.households import HouseholdLayer
+    from gosplan.sim.households import HouseholdLayer, engine
+
+    if threads > 0:
+        # The layer's default thread count, as ``--threads`` asks (0: the machine's).
+        engine.default_threads = lambda: threads  # type: ignore[attr-defined]
 
     # The households' own time: every hook of the layer, timed where it is called.
     own = [0.0]
@@ -53,7 +58,8 @@ def _vectorised(scale: int, first: int, last: int) -> dict[str, float]:
     return {"rows": run.farms.households.n, "years": len(run.years), "wall": wall, "own": own[0]}
 
 
-def _baseline(scale: int, first: int, last: int) -> dict[str, float]:
+def _baseline(scale: int, first: int, last: int, threads: int) -> dict[str, float]:
+    del threads
     import numpy as np
 
     sys.path.insert(0, str(HERE))
@@ -84,13 +90,13 @@ def _baseline(scale: int, first: int, last: int) -> dict[str, float]:
     return {"rows": rows, "years": years, "wall": wall, "own": wall}
 
 
-def _child(kind: str, scale: int, first: int, last: int) -> None:
-    result = (_vectorised if kind == "vectorised" else _baseline)(scale, first, last)
+def _child(kind: str, scale: int, first: int, last: int, threads: int) -> None:
+    result = (_vectorised if kind == "vectorised" else _baseline)(scale, first, last, threads)
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps({**result, "rss_gb": peak_kb / 1024**2}))
 
 
-def _measure(kind: str, scale: int, first: int, last: int) -> dict[str, float]:
+def _measure(kind: str, scale: int, first: int, last: int, threads: int) -> dict[str, float]:
     out = subprocess.run(
         [
             sys.executable,
@@ -101,6 +107,8 @@ def _measure(kind: str, scale: int, first: int, last: int) -> dict[str, float]:
             f"1:{scale}",
             "--years",
             f"{first}:{last}",
+            "--threads",
+            str(threads),
         ],
         check=True,
         capture_output=True,
@@ -115,20 +123,23 @@ def main() -> None:
     parser.add_argument("--scale", default="1:1", help="Full-run scale 1:N (default 1:1).")
     parser.add_argument("--years", default="1928:1937", help="FIRST:LAST (default 1928:1937).")
     parser.add_argument("--skip-full", action="store_true", help="Only the 1:1000 rows.")
+    parser.add_argument(
+        "--threads", type=int, default=0, help="Threads of the layer (default: the machine's)."
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     scale = int(args.scale.partition(":")[2] or args.scale)
     first, _, last = args.years.partition(":")
     a, b = int(first), int(last or first)
     if args.child:
-        _child(args.child, scale, a, b)
+        _child(args.child, scale, a, b, args.threads)
         return
     rows = []
     if not args.skip_full:
-        rows.append(("vectorised", scale, _measure("vectorised", scale, a, b)))
-    small = _measure("vectorised", 1000, a, b)
+        rows.append(("vectorised", scale, _measure("vectorised", scale, a, b, args.threads)))
+    small = _measure("vectorised", 1000, a, b, args.threads)
     rows.append(("vectorised", 1000, small))
-    base = _measure("objects", 1000, a, b)
+    base = _measure("objects", 1000, a, b, args.threads)
     rows.append(("objects", 1000, base))
     baseline = base["own"] / (base["rows"] * base["years"])
     print(

@@ -8,16 +8,17 @@ Tolerances (docs/households.md §4), and why they are not tighter:
 * harvest and procurement: 8 % a year. Draught power is the village's and the procurement
   disincentive the producer's own, so the concave draught term and the kinked
   disincentive average to a little less than on regional means (Jensen's inequality).
-* horses, cattle, sheep and goats: 10 %; pigs 25 %. The campaign's flows are the
-  aggregate's per household, but fodder losses fall on each producer's own fodder
-  sufficiency; pigs, with the highest fodder-loss and procurement rates, drift most.
+* horses, cattle, sheep and goats: 10 %; pigs 20 %. The campaign's flows are the
+  aggregate's per household, and fodder is the region's, laid on every herd in proportion
+  to its animals, so every herd of a region has the aggregate's fodder sufficiency; what
+  remains is the draught and disincentive difference in the harvest and the campaign's
+  sampling (measured: pigs within 11 %, the others within 5 %, at 1:1000 and 1:10).
 * population: 6 %. Famine deaths accumulate (below).
-* famine tolls 1932-33: Ukraine and Kazakhstan within 25 %; the USSR toll at least the
-  aggregate's and at most 2.5 times it. The famine function is applied to each region's
-  mean food exactly as in the aggregate model, but food retained per head in the rest of
-  the USSR ends 4-9 % lower in 1932-33 than in the aggregate model (fodder is taken from
-  each producer's own surplus), at the threshold where one per cent of food is about half
-  a million deaths.
+* famine tolls 1932-33, Ukraine, Kazakhstan and the USSR: 25 % each. Seed, fodder and
+  food are divided by the aggregate rule on each region's totals and relief is shared
+  between regions by the aggregate rule, so the famine function sees the aggregate's
+  regional food for the layer's own regional totals; what differs is the harvest and the
+  herds (measured within 5 %, at 1:1000 and 1:10).
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ def _close(a: np.ndarray, b: np.ndarray, rel: float) -> float:
         ("grain_procurement", 0.08),
         ("horses_summer", 0.10),
         ("cattle_summer", 0.10),
-        ("pigs_summer", 0.25),
+        ("pigs_summer", 0.20),
         ("sheep_and_goats_summer", 0.10),
         ("population_total", 0.06),
         ("population_rural", 0.08),
@@ -80,13 +81,10 @@ def test_collectivization_follows_the_plan(aggregate: Run, sample: Run) -> None:
 
 
 def test_famine_tolls_agree(aggregate: Run, sample: Run) -> None:
-    for region in ("ukraine", "kazakhstan"):
+    for region in ("ukraine", "kazakhstan", "ussr"):
         key = f"famine_excess_deaths_{region}"
         a, b = aggregate.result.totals[key][1], sample.result.totals[key][1]
         assert abs(b / a - 1) <= 0.25, (region, a, b)
-    a = aggregate.result.totals["famine_excess_deaths_ussr"][1]
-    b = sample.result.totals["famine_excess_deaths_ussr"][1]
-    assert a <= b <= 2.5 * a
     # No famine in the NEP years, as in the record.
     assert np.all(sample.result.series["excess_deaths_ussr"][:2] < 0.05)
 
@@ -174,9 +172,15 @@ def test_near_full_scale_agrees_1928_1932() -> None:
         ("grain_procurement", 0.08),
         ("cattle_summer", 0.10),
         ("horses_summer", 0.10),
+        ("pigs_summer", 0.20),
         ("population_total", 0.06),
     ):
         assert _close(a.result.series[name], b.result.series[name], rel) <= rel, name
+    # The 1932 harvest's famine (1932 deaths and those it commits 1933 to).
+    for region in ("ukraine", "kazakhstan", "ussr"):
+        key = f"famine_excess_deaths_{region}"
+        x, y = a.result.totals[key][1], b.result.totals[key][1]
+        assert abs(y / x - 1) <= 0.25, (region, x, y)
     share = a.result.series["collectivization_pct"] - b.result.series["collectivization_pct"]
     assert np.max(np.abs(share)) <= 2.5
     assert np.all(b.result.ledgers["households_people"] == 0)

@@ -310,17 +310,23 @@ class HouseholdLayer:
         )
         urban_supply = min(norm * urban, stock - exports)
         remaining = stock - exports - urban_supply
-        # Relief goes to households in proportion to how far their food falls short.
-        short = float(self._mn(g.shortfall).sum())
-        relief_total = 0.0
-        ratio = 0.0
+        # Relief as in the aggregate model: a share of the state's stock, to each region in
+        # proportion to how far its food falls short of the famine threshold; within the
+        # region, to households in proportion to their own shortfall.
+        region_short = np.maximum(0.0, p["famine_threshold"] * g.persons - g.food)
+        short = float(self._mn(region_short).sum())
+        relief = np.zeros(len(REGIONS))
         if short > 0:
             relief_total = min(pol.at("famine_relief", year) * remaining, short)
-            ratio = relief_total / short
-            remaining -= relief_total
-        if ratio > 0:
-            self._relieve(p["famine_threshold"], ratio)
-        relief = self._mn(g.shortfall) * ratio
+            # Households' shortfalls add up to at least the region's (so the ratio is at
+            # most 1); where none is short (rounding), the region gets none.
+            hh_short = self._mn(g.shortfall)
+            relief = np.where(hh_short > 0, relief_total * self._mn(region_short) / short, 0.0)
+            ratio = np.minimum(1.0, relief / np.where(hh_short > 0, hh_short, 1.0))
+            relief = ratio * hh_short
+            remaining -= float(relief.sum())
+            if np.any(ratio > 0):
+                self._relieve(p["famine_threshold"], ratio)
         new_reserve = min(remaining, p["state_reserve_target"])
         revenue = (
             exports * pol.at("world_grain_price", year) + pol.at("other_exports", year)
@@ -344,12 +350,15 @@ class HouseholdLayer:
             / pol.at("import_price_index", year),
         )
 
-    def _relieve(self, threshold: float, ratio: float) -> None:
-        """Add relief to each household's grain food: ``ratio`` of its shortfall."""
+    def _relieve(self, threshold: float, ratio: F64) -> None:
+        """Add relief to each household's grain food: ``ratio[r]`` of its shortfall."""
         hh, food = self.households, self._grain_food
-        t32, r32 = np.float32(threshold), np.float32(ratio)
+        t32 = np.float32(threshold)
 
         def kernel(c: Chunk) -> None:
+            r32 = np.float32(ratio[c.region])
+            if r32 <= 0:
+                return
             s = slice(c.lo, c.hi)
             short = np.maximum(np.float32(0), t32 * hh.members[s] - food[s])
             food[s] += r32 * short
@@ -378,6 +387,7 @@ class HouseholdLayer:
             pol.at("private_plots", year),
             rates,
             decision.census,
+            np.asarray(state.fodder_sufficiency, dtype=np.float64),
             self._animal_food,
         )
         self._herds_done = True

@@ -11,9 +11,11 @@ The equations are the aggregate model's (``docs/model.md`` §3-§5, ``agricultur
 * the state's reach is ``τ₀`` of an individual household's crop and ``τ₀ + τ₁`` of a
   kolkhoz's (so the aggregate's ``τ₀ + τ₁ c`` is its household-weighted mean); the region's
   quota is levied on every producer in proportion to what the state can reach;
-* seed, the food floor, fodder and food follow the residual principle per producer; the
-  individual households' residual is shared within the village; a kolkhoz pays its grain
-  and its herd's food out to members per person (labour-days);
+* seed, the food floor, fodder and food follow the aggregate's residual principle on the
+  region's totals (``residual``); the region's seed and fodder are laid on the producers by
+  sown area and animals, and its food is shared over the producers by their non-negative
+  residuals (``levy``); the individual households' share is shared within the village; a
+  kolkhoz pays its grain and its herd's food out to members per person (labour-days);
 * the herds' flows are the aggregate rates on each household's and kolkhoz's own head,
   drawn as whole numbers; the campaign's flows (slaughter before joining, neglect,
   confiscation) are the aggregate's per household of the region, drawn from the herds of
@@ -46,6 +48,7 @@ __all__ = [
     "harvest",
     "herd_year",
     "levy",
+    "residual",
 ]
 
 T = TypeVar("T", bound=np.generic)
@@ -233,8 +236,25 @@ class GrainTotals:
     fodder_need: F64
     food: F64
     """Food of the villages before relief."""
+    persons: F64
+    """Persons of the producers (individual households and kolkhoz members)."""
     shortfall: F64
-    """Food short of the famine threshold, summed over households (for relief)."""
+    """Food short of the famine threshold, summed over households (to share out relief)."""
+
+
+def residual(
+    left: F64, seed_need: F64, fodder_need: F64, persons: F64, floor: float
+) -> tuple[F64, F64, F64]:
+    """The aggregate model's residual principle on a region's totals (``grain.distribute``).
+
+    ``left`` is the grain left after deliveries; returns seed, fodder and food:
+    seed ``min(need, left)``, fodder ``min(need, (left - seed - floor · persons)⁺)``, food
+    the rest, so ``left = seed + fodder + food`` exactly.
+    """
+    seed = np.minimum(seed_need, left)
+    rest = left - seed
+    fodder = np.minimum(fodder_need, np.maximum(0.0, rest - floor * persons))
+    return seed, fodder, rest - fodder
 
 
 def levy(
@@ -252,123 +272,158 @@ def levy(
 ) -> GrainTotals:
     """Deliveries, seed, fodder and food of individual households and kolkhozes.
 
-    Writes each household's grain food (its own, its village's share, or its share of its
-    kolkhoz's) into ``food`` (t, sample), and each producer's procured share and fodder
+    Deliveries are each producer's: the region's quota is levied in proportion to what
+    the state can reach of each crop. What the producers keep is divided as the aggregate
+    model divides it, *on the region's totals* (``residual``): the region's seed and
+    fodder are those of ``grain.distribute`` for the region's grain left, seed need,
+    fodder need (its herds) and persons. They are then laid on the producers in
+    proportion to their sown area (seed) and their animals (fodder), so every herd of a
+    region is fed to the same sufficiency and the region's food is the aggregate rule's
+    for the same totals. Each producer's residual after its seed and fodder (the
+    village's individual households together, or the kolkhoz) may be negative where its
+    animals eat more than it kept; the region's food is shared out over the producers in
+    proportion to their residuals floored at zero (grain moves between villages: sales,
+    loans, hire), so no one's food is negative and the region's total is exact.
+
+    Writes each household's grain food (its village's share or its share of its
+    kolkhoz's) into ``food`` (t, sample), each producer's procured share and the region's fodder
     sufficiency into the state. Returns the regional totals.
     """
     w = hh.weight
     regions = len(hh.region_start)
     region = villages.region
+    V = villages.n
     seed_per_land = p["seed_rate"] * next_area * 1e6 / w / np.where(f.total > 0, f.total, 1.0)
     tau = min(0.95, p["extraction_base"])
     k_tau = min(0.95, p["extraction_base"] + p["extraction_kolkhoz"])
     floor = p["rural_food_floor"]
     fodder_rate = _per_species(p, "fodder")
+    fr32 = fodder_rate.astype(np.float32)
     k_crop = f.member_crop_v + f.extra_crop
     k_seed_need = f.kolkhoz_land * seed_per_land[region]
     k_ceiling = k_tau * k_crop
     if seed_rule:
         k_ceiling = np.minimum(k_ceiling, np.maximum(0.0, k_crop - k_seed_need))
-
-    def own_ceiling(c: Chunk) -> tuple[F64, F64, F64, NDArray[np.bool_]]:
-        s = slice(c.lo, c.hi)
-        individual = (hh.status[s] == STATUS_INDIVIDUAL) & (hh.members[s] > 0)
-        own = np.where(individual, crop[s], np.float32(0)).astype(np.float64)
-        need = np.where(individual, hh.land[s], np.float32(0)) * seed_per_land[c.region]
-        ceiling = tau * own
-        if seed_rule:
-            ceiling = np.minimum(ceiling, np.maximum(0.0, own - need))
-        return own, need, ceiling, individual
-
-    def reach(c: Chunk) -> float:
-        return float(own_ceiling(c)[2].sum())
-
-    own_reach = np.zeros(regions)
-    for c, x in zip(chunks, runner.map(reach, chunks), strict=True):
-        own_reach[c.region] += x
-    total_reach = own_reach + villages.by_region(k_ceiling)
-    quota_t = quota * 1e6 / w
-    ratio = np.where(
-        total_reach > quota_t, quota_t / np.where(total_reach > 0, total_reach, 1.0), 1.0
-    )
-    # Kolkhozes: residual principle per kolkhoz, food paid out per member person.
-    k_taken = k_ceiling * ratio[region]
-    k_left = k_crop - k_taken
-    k_seed = np.minimum(k_seed_need, k_left)
-    k_left = k_left - k_seed
     k_need = fodder_rate @ villages.animals.astype(np.float64)
-    k_fodder = np.minimum(k_need, np.maximum(0.0, k_left - floor * f.persons))
-    k_food = k_left - k_fodder
-    with np.errstate(divide="ignore", invalid="ignore"):
-        k_share = np.where(k_crop > 0, k_taken / k_crop, villages.procured).astype(np.float32)
-        villages.fodder_sufficiency = np.where(k_need > 0, k_fodder / k_need, 1.0).astype(
-            np.float32
-        )
-        k_per_person = np.where(f.persons > 0, k_food / f.persons, 0.0).astype(np.float32)
-    villages.procured = k_share
-    village_fodder = villages.village_fodder
-    threshold = np.float32(p["famine_threshold"])
-    fr32 = fodder_rate.astype(np.float32)
 
-    def share(c: Chunk) -> F64:
+    # One pass: each village's individual crop, the state's reach of it, seed need, fodder
+    # need and persons. Deliveries are linear in the region's ratio, so the village's
+    # grain left follows from these sums without another pass.
+    own_v = np.zeros(V)
+    ceil_v = np.zeros(V)
+    land_v = np.zeros(V)
+    need_v = np.zeros(V)
+    persons_v = np.zeros(V)
+
+    def sums(c: Chunk) -> None:
         s = slice(c.lo, c.hi)
         vs = slice(c.v0, c.v1)
         offs = _offsets(villages, c)
-        own, need_seed, ceiling, individual = own_ceiling(c)
-        taken = ceiling * ratio[c.region]
-        left = own - taken
-        seed = np.minimum(need_seed, left)
-        left -= seed
         members = hh.members[s]
-        animals = hh.animals[:, s]
-        need = _dot4(fr32, animals).astype(np.float64)
-        left_v = np.add.reduceat(left, offs)
-        need_v = np.add.reduceat(need, offs)
-        persons_v = np.add.reduceat(np.where(individual, members, 0), offs, dtype=np.float64)
-        fodder_v = np.minimum(need_v, np.maximum(0.0, left_v - floor * persons_v))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            fed_v = np.where(need_v > 0, fodder_v / need_v, 1.0)
-            eats_v = np.where(persons_v > 0, (left_v - fodder_v) / persons_v, 0.0)
-            fed_all = fodder_v + k_fodder[vs]
-            needed = need_v + k_need[vs]
-            village_fodder[vs] = np.where(needed > 0, fed_all / needed, 1.0)
-            mine = np.where(own > 0, taken / own, hh.procured[s]).astype(np.float32)
-        member = hh.status[s] == STATUS_MEMBER
+        individual = (hh.status[s] == STATUS_INDIVIDUAL) & (members > 0)
+        own = np.where(individual, crop[s], np.float32(0))
+        land = np.where(individual, hh.land[s], np.float32(0))
+        own_v[vs] = np.add.reduceat(own, offs, dtype=np.float64)
+        land_v[vs] = np.add.reduceat(land, offs, dtype=np.float64)
+        if seed_rule:
+            # The state's reach of each crop, less its seed (the seed rule, per producer).
+            ceiling = np.maximum(own - np.float32(seed_per_land[c.region]) * land, np.float32(0))
+            np.minimum(ceiling, np.float32(tau) * own, out=ceiling)
+            ceil_v[vs] = np.add.reduceat(ceiling, offs, dtype=np.float64)
+        need_v[vs] = np.add.reduceat(_dot4(fr32, hh.animals[:, s]), offs, dtype=np.float64)
+        persons_v[vs] = np.add.reduceat(
+            np.where(individual, members, 0), offs, dtype=np.float64
+        )
+
+    runner.map(sums, chunks)
+    if not seed_rule:
+        ceil_v = tau * own_v
+    by = villages.by_region
+    quota_t = quota * 1e6 / w
+    total_reach = by(ceil_v) + by(k_ceiling)
+    ratio = np.where(
+        total_reach > quota_t, quota_t / np.where(total_reach > 0, total_reach, 1.0), 1.0
+    )
+    taken_v = ceil_v * ratio[region]
+    k_taken = k_ceiling * ratio[region]
+    left_v = own_v - taken_v
+    k_left = k_crop - k_taken
+    seed_need_v = land_v * seed_per_land[region]
+    # The aggregate rule on the region's totals.
+    harvest_r = by(own_v) + by(k_crop)
+    procured_r = by(taken_v) + by(k_taken)
+    seed_need_r = by(seed_need_v) + by(k_seed_need)
+    fodder_need_r = by(need_v) + by(k_need)
+    persons_r = by(persons_v) + by(f.persons.astype(np.float64))
+    seed_r, fodder_r, food_r = residual(
+        harvest_r - procured_r, seed_need_r, fodder_need_r, persons_r, floor
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        seed_share = np.where(seed_need_r > 0, seed_r / seed_need_r, 0.0)
+        fed = np.where(fodder_need_r > 0, fodder_r / fodder_need_r, 1.0)
+    # Each producer's residual after its seed and fodder; the region's food shared out in
+    # proportion to the non-negative residuals of producers with someone to eat them.
+    raw_v = left_v - seed_share[region] * seed_need_v - fed[region] * need_v
+    raw_k = k_left - seed_share[region] * k_seed_need - fed[region] * k_need
+    eat_v = np.where(persons_v > 0, np.maximum(raw_v, 0.0), 0.0)
+    eat_k = np.where(f.persons > 0, np.maximum(raw_k, 0.0), 0.0)
+    claims = by(eat_v) + by(eat_k)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        q = np.where(claims > 0, food_r / claims, 0.0)
+        eats_v = np.where(persons_v > 0, eat_v * q[region] / persons_v, 0.0).astype(np.float32)
+        k_per_person = np.where(f.persons > 0, eat_k * q[region] / f.persons, 0.0).astype(
+            np.float32
+        )
+        k_share = np.where(k_crop > 0, k_taken / k_crop, villages.procured).astype(np.float32)
+    villages.procured = k_share
+    fed32 = fed.astype(np.float32)
+    villages.fodder_sufficiency = fed32[region]
+    villages.village_fodder[...] = fed32[region]
+    threshold = np.float32(p["famine_threshold"])
+
+    def share(c: Chunk) -> float:
+        s = slice(c.lo, c.hi)
+        vs = slice(c.v0, c.v1)
         size = villages.size[vs]
+        members = hh.members[s]
+        status = hh.status[s]
+        member = status == STATUS_MEMBER
+        individual = (status == STATUS_INDIVIDUAL) & (members > 0)
+        own = crop[s]
+        r32 = np.float32(ratio[c.region])
+        if seed_rule:
+            reach = np.float32(1) - np.float32(seed_per_land[c.region]) * hh.land[s] / np.where(
+                own > 0, own, np.float32(1)
+            )
+            np.clip(reach, np.float32(0), np.float32(tau), out=reach)
+            reach *= r32
+            mine = np.where(individual & (own > 0), reach, hh.procured[s])
+        else:
+            mine = np.where(individual & (own > 0), np.float32(tau) * r32, hh.procured[s])
         hh.procured[s] = np.where(member, np.repeat(k_share[vs], size), mine)
-        hh.fodder_sufficiency[s] = np.where(need > 0, np.repeat(fed_v, size), 1.0)
         per_person = np.where(
             member,
             np.repeat(k_per_person[vs], size),
-            np.where(individual, np.repeat(eats_v.astype(np.float32), size), np.float32(0)),
+            np.where(individual, np.repeat(eats_v[vs], size), np.float32(0)),
         )
         mine_food = food[s]
         np.multiply(per_person, members, out=mine_food)
-        short = np.maximum(np.float32(0), threshold * members - mine_food)
-        return np.array(
-            [
-                own.sum(),
-                taken.sum(),
-                seed.sum(),
-                fodder_v.sum(),
-                need_v.sum(),
-                (left_v - fodder_v).sum(),
-                short.sum(dtype=np.float64),
-            ]
-        )
+        short = threshold * members - mine_food
+        np.maximum(short, np.float32(0), out=short)
+        return float(short.sum(dtype=np.float64))
 
-    sums = np.zeros((7, regions))
-    for c, part in zip(chunks, runner.map(share, chunks), strict=True):
-        sums[:, c.region] += part
-    by = villages.by_region
+    shortfall = np.zeros(regions)
+    for c, x in zip(chunks, runner.map(share, chunks), strict=True):
+        shortfall[c.region] += x
     return GrainTotals(
-        harvest=sums[0] + by(k_crop),
-        procurement=sums[1] + by(k_taken),
-        seed=sums[2] + by(k_seed),
-        fodder=sums[3] + by(k_fodder),
-        fodder_need=sums[4] + by(k_need),
-        food=sums[5] + by(k_food),
-        shortfall=sums[6],
+        harvest=harvest_r,
+        procurement=procured_r,
+        seed=seed_r,
+        fodder=fodder_r,
+        fodder_need=fodder_need_r,
+        food=food_r,
+        persons=persons_r,
+        shortfall=shortfall,
     )
 
 
@@ -425,6 +480,7 @@ def herd_year(
     plots: float,
     procurement: F64,
     census: Census,
+    fed: F64,
     animal_food: F32,
 ) -> HerdFlows:
     """One year of every herd, households' (with their pending campaign) and kolkhozes'.
@@ -466,7 +522,7 @@ def herd_year(
         members_v = np.add.reduceat(hh.status == STATUS_MEMBER, villages.start, dtype=np.int64)
         fresh = np.where(members_v > 0, villages.recent / np.maximum(members_v, 1), 0.0)
     region = villages.region
-    k_hunger = np.maximum(0.0, 1 - villages.fodder_sufficiency.astype(np.float64))
+    k_hunger = np.maximum(0.0, 1 - fed)[region]
     k_cum = [
         np.broadcast_to(death[:, None], villages.animals.shape),
         fodder_loss[:, None] * k_hunger,
@@ -487,77 +543,99 @@ def herd_year(
     k_pp = k_per_person.astype(np.float32)
     villages.animals[...] = k_end
 
-    birth32 = birth.astype(np.float32)[:, None]
-    death32 = death.astype(np.float32)[:, None]
-    fl32 = fodder_loss.astype(np.float32)[:, None]
+    birth32 = birth.astype(np.float32)
     food32 = food_rate.astype(np.float32)
     meat32 = meat.astype(np.float32)
+    hunger = np.maximum(0.0, 1.0 - fed)
+    # Cumulative rates per head of the flows every herd has (death, fodder, procurement),
+    # by species and region: the region's fodder sufficiency is every herd's (``levy``).
+    base = np.cumsum(
+        np.stack(
+            [
+                np.broadcast_to(death[:, None], (4, regions)),
+                fodder_loss[:, None] * hunger[None, :],
+                taken[:, None] * procurement[None, :],
+            ]
+        ),
+        axis=0,
+    ).astype(np.float32)  # (3, 4, regions)
 
     def kernel(c: Chunk) -> F64:
+        """The herds of one chunk, species by species, over the households that have any.
+
+        After collectivization most households own no animals (members' are the
+        kolkhoz's), so the flows are drawn on the non-zero herds only, gathered once.
+        """
         s = slice(c.lo, c.hi)
         r = c.region
-        herd = hh.animals[:, s]
         g = runner.rng(year, STEP_HERD, c.index)
-        n = herd.astype(np.float32)
-        u = g.random(n.shape, dtype=np.float32)
-        births = n * birth32
-        births += u
-        np.floor(births, out=births)
-        cap = births + n
-        g.random(dtype=np.float32, out=u)
         pending = hh.pending[s]
-        hunger = np.maximum(np.float32(0), np.float32(1) - hh.fodder_sufficiency[s])
-        join = pending == 1
-        gone = pending == 2
-        # Cumulative rates per head in the order death, fodder, procurement, slaughter,
-        # neglect, confiscation; None where a flow is zero for the whole chunk.
-        cum: list[F32 | None] = [death32]
-        cum.append(death32 + fl32 * hunger if hunger.any() else None)
-        last: F32 = death32 if cum[1] is None else cum[1]
-        q = np.float32(procurement[r])
-        cum.append(last + (taken[:, None] * q).astype(np.float32) if q > 0 else None)
-        last = last if cum[2] is None else cum[2]
-        if join.any():
-            jf = join.astype(np.float32)
-            killed = last + s_rate[:, r : r + 1].astype(np.float32) * jf
-            last = killed + n_rate[:, r : r + 1].astype(np.float32) * jf
-            cum += [killed, last]
-        else:
-            cum += [None, None]
-        if gone.any():
-            last = last + c_rate[:, r : r + 1].astype(np.float32) * gone
-            cum.append(last)
-        else:
-            cum.append(None)
-        # When the rates add up to more than the herd and its births, cut them in proportion.
-        x = n
-        total = last * n
-        over = total > cap
-        if over.any():
-            x = n * np.where(over, cap / np.where(over, total, np.float32(1)), np.float32(1))
+        mine = np.zeros(c.hi - c.lo, dtype=np.float32)
         sums = np.zeros((7, 4))
-        sums[0] = births.sum(axis=1, dtype=np.float64)
-        prev_sum = np.zeros(4)
-        prev: F32 | None = None
-        slaughtered: F32 | None = None
-        for k, rate in enumerate(cum):
-            if rate is None:
-                sums[k + 1] = prev_sum
+        for sp in range(4):
+            row = hh.animals[sp, s]
+            at = np.flatnonzero(row)
+            if at.shape[0] == 0:
                 continue
-            t = x * rate
-            t += u
-            np.floor(t, out=t)
-            np.minimum(t, cap, out=t)
-            prev_sum = t.sum(axis=1, dtype=np.float64)
-            sums[k + 1] = prev_sum
-            if k == 3:
-                slaughtered = t if prev is None else t - prev
-            prev = t
-        end = cap - (prev if prev is not None else np.float32(0))
-        herd[...] = end
-        mine = _dot4(food32, end)
-        if slaughtered is not None:
-            mine += _dot4(meat32, slaughtered)
+            n = row[at].astype(np.float32)
+            u = g.random(n.shape, dtype=np.float32)
+            births = n * birth32[sp]
+            births += u
+            np.floor(births, out=births)
+            cap = births + n
+            g.random(dtype=np.float32, out=u)
+            rates = [float(base[k, sp, r]) for k in range(3)]
+            # The three common flows, cumulated; whole head, shared uniform, capped (cut
+            # in proportion where the rates add up to more than the herd and its births).
+            x = n
+            if rates[2] > 1.0:
+                x = n * np.minimum(np.float32(1), cap / (n * np.float32(rates[2])))
+            cum: list[F32] = []
+            for k, rate in enumerate(rates):
+                if k and rate == rates[k - 1]:
+                    cum.append(cum[-1])
+                    continue
+                t = x * np.float32(rate)
+                t += u
+                np.floor(t, out=t)
+                np.minimum(t, cap, out=t)
+                cum.append(t)
+            t3 = cum[2]
+            sums[0, sp] = births.sum(dtype=np.float64)
+            for k in range(3):
+                sums[k + 1, sp] = cum[k].sum(dtype=np.float64)
+            sums[4:, sp] = sums[3, sp]
+            end = cap - t3
+            # Households the coming campaign concerns: slaughter and neglect (joining),
+            # confiscation (deported) after the common flows; their six cumulative flows
+            # are drawn again with their own cut, and replace the common ones in the sums.
+            p_at = pending[at]
+            moving = np.flatnonzero(p_at)
+            if moving.shape[0]:
+                pm = p_at[moving]
+                join = pm == 1
+                nm, um, capm = n[moving], u[moving], cap[moving]
+                zero = np.float32(0)
+                extras = (
+                    np.where(join, np.float32(s_rate[sp, r]), zero),
+                    np.where(join, np.float32(n_rate[sp, r]), zero),
+                    np.where(pm == 2, np.float32(c_rate[sp, r]), zero),
+                )
+                acc = [np.full(nm.shape, np.float32(rt), dtype=np.float32) for rt in rates]
+                for extra in extras:
+                    acc.append(acc[-1] + extra)
+                total = nm * acc[-1]
+                over = total > capm
+                xm = nm * np.where(over, capm / np.where(over, total, 1), 1).astype(np.float32)
+                before = [cum[0][moving], cum[1][moving], t3[moving], *([t3[moving]] * 3)]
+                flows = [np.minimum(np.floor(xm * a + um), capm) for a in acc]
+                for k in range(6):
+                    sums[k + 1, sp] += float((flows[k] - before[k]).sum(dtype=np.float64))
+                end[moving] = capm - flows[5]
+                if meat32[sp] != 0:
+                    mine[at[moving]] += meat32[sp] * (flows[3] - flows[2])
+            row[at] = end
+            mine[at] += food32[sp] * end
         member = hh.status[s] == STATUS_MEMBER
         np.copyto(
             animal_food[s],

@@ -93,8 +93,6 @@ class Households:
     """Food retained per member from the last harvest, t grain-equivalent, shape (H,)."""
     procured: NDArray[np.float32]
     """Share of the producer's last harvest the state took, shape (H,)."""
-    fodder_sufficiency: NDArray[np.float32]
-    """Fodder fed over fodder needed by the producer, last harvest, shape (H,)."""
 
     @property
     def n(self) -> int:
@@ -122,7 +120,6 @@ class Households:
             "pending": self.pending,
             "food": self.food,
             "procured": self.procured,
-            "fodder_sufficiency": self.fodder_sufficiency,
         }
 
 
@@ -219,5 +216,4 @@ def synthesize(
         pending=np.zeros(total, dtype=np.int8),
         food=np.full(total, food_per_head, dtype=np.float32),
         procured=np.full(total, procured_share, dtype=np.float32),
-        fodder_sufficiency=np.ones(total, dtype=np.float32),
     )
