@@ -25,7 +25,6 @@ from gosplan.sim.households.farming import Fields, harvest, herd_year, levy
 from gosplan.sim.households.kolkhozes import (
     Villages,
     make_villages,
-    members_by_village,
     village_counts,
 )
 from gosplan.sim.households.people import expected_famine_deaths, people_year
@@ -36,8 +35,6 @@ from gosplan.sim.households.population import (
     synthesize,
 )
 from gosplan.sim.households.steps import (
-    JOINED_NOW,
-    STEP_EXODUS,
     Decision,
     apply_decision,
     decide,
@@ -123,30 +120,88 @@ class HouseholdLayer:
         """Sample counts to millions of the whole population."""
         return np.asarray(count, dtype=np.float64) * (self.scale / 1e6)
 
-    def _people(self) -> I64:
-        return np.asarray(self.households.by_region(self.households.members), dtype=np.int64)
+    def _tally(self) -> I64:
+        """Totals by region, in one chunked pass, shape (8, 3).
 
-    def _animals(self) -> I64:
-        hh, v = self.households, self.villages
-        own = np.zeros((4, len(REGIONS)), dtype=np.int64)
-        for r in range(len(REGIONS)):
-            own[:, r] = hh.animals[:, hh.region_slice(r)].sum(axis=1, dtype=np.int64)
+        Persons, the households' own head of the four species, member households, deported
+        households and all rows.
+        """
+        hh = self.households
+
+        def kernel(c: Chunk) -> I64:
+            s = slice(c.lo, c.hi)
+            status = hh.status[s]
+            out = np.zeros(8, dtype=np.int64)
+            out[0] = hh.members[s].sum(dtype=np.int64)
+            out[1:5] = hh.animals[:, s].sum(axis=1, dtype=np.int64)
+            out[5] = np.count_nonzero(status == STATUS_MEMBER)
+            out[6] = np.count_nonzero(status == STATUS_DEPORTED)
+            out[7] = c.hi - c.lo
+            return out
+
+        sums = np.zeros((8, len(REGIONS)), dtype=np.int64)
+        for c, part in zip(self._chunks, self.runner.map(kernel, self._chunks), strict=True):
+            sums[:, c.region] += part
+        return sums
+
+    def _people(self) -> I64:
+        return np.asarray(self._tally()[0], dtype=np.int64)
+
+    def _animals(self, tally: I64 | None = None) -> I64:
+        v = self.villages
+        own = (self._tally() if tally is None else tally)[1:5]
         return np.asarray(own + v.by_region(v.animals), dtype=np.int64)
 
-    def _count(self, status: int, equal: bool = True) -> I64:
+    def _present(self, tally: I64 | None = None) -> I64:
+        t = self._tally() if tally is None else tally
+        return np.asarray(t[7] - t[6], dtype=np.int64)
+
+    def _share(self, tally: I64 | None = None) -> F64:
+        t = self._tally() if tally is None else tally
+        return np.asarray(t[5] / np.maximum(t[7] - t[6], 1), dtype=np.float64)
+
+    def _kolkhozes(self) -> int:
+        """Working kolkhozes: villages whose member households hold any person."""
+        hh, v = self.households, self.villages
+
+        def kernel(c: Chunk) -> int:
+            s = slice(c.lo, c.hi)
+            persons = np.where(hh.status[s] == STATUS_MEMBER, hh.members[s], np.int16(0))
+            offs = v.start[c.v0 : c.v1] - c.lo
+            return int(np.count_nonzero(np.add.reduceat(persons, offs, dtype=np.int64)))
+
+        return sum(self.runner.map(kernel, self._chunks))
+
+    def _take_pending(self) -> Decision:
+        """The decision taken in the autumn (``pending``), which is cleared."""
         hh = self.households
-        out = np.zeros(len(REGIONS), dtype=np.int64)
-        for r in range(len(REGIONS)):
-            n = np.count_nonzero(hh.status[hh.region_slice(r)] == status)
-            out[r] = n if equal else hh.region_slice(r).stop - hh.region_slice(r).start - n
-        return out
+        join = np.empty(hh.n, dtype=np.bool_)
+        deport = np.empty(hh.n, dtype=np.bool_)
 
-    def _present(self) -> I64:
-        return self._count(STATUS_DEPORTED, equal=False)
+        def kernel(c: Chunk) -> None:
+            s = slice(c.lo, c.hi)
+            pending = hh.pending[s]
+            np.equal(pending, 1, out=join[s])
+            np.equal(pending, 2, out=deport[s])
+            pending[:] = 0
 
-    def _share(self) -> F64:
-        members = self._count(STATUS_MEMBER)
-        return np.asarray(members / np.maximum(self._present(), 1), dtype=np.float64)
+        self.runner.map(kernel, self._chunks)
+        return Decision(join, deport)
+
+    def _set_pending(self, decision: Decision | None) -> None:
+        """``pending``: 1 where ``decision`` joins, 2 where it deports, else 0."""
+        hh = self.households
+
+        def kernel(c: Chunk) -> None:
+            s = slice(c.lo, c.hi)
+            pending = hh.pending[s]
+            if decision is None:
+                pending[:] = 0
+                return
+            np.add(decision.join[s], np.int8(0), out=pending, dtype=np.int8)
+            pending += decision.deport[s].view(np.int8) * np.int8(2)
+
+        self.runner.map(kernel, self._chunks)
 
     def digest(self) -> str:
         """SHA-256 of every state array: same seed, same bytes."""
@@ -179,6 +234,7 @@ class HouseholdLayer:
                 food,
                 p["procurement_share_nep"],
                 self.rng,
+                self.runner,
             )
             self._villages = make_villages(self._hh, villages, p["procurement_share_nep"], self.rng)
             hh, v = self._hh, self._villages
@@ -190,15 +246,16 @@ class HouseholdLayer:
             # The kolkhozes already there (the record's 0.8 % of mid-1927).
             before = self._decide(state.year - 1, STEP_BEGIN, state.kolkhoz_share, np.zeros(3))
             apply_decision(hh, v, self._chunks, self.runner, before)
-            hh.pending[:] = 0
+            self._set_pending(None)
             v.recent[:] = 0
         elif self._ledger and state.year != self._year + 1:
             raise ValueError("the household layer continues only from the year after its last")
+        tally = self._tally()
         return state.evolve(
-            rural=self._mn(self._people()),
-            households=self._mn(self._present()),
-            herds=self._mn(self._animals()),
-            kolkhoz_share=self._share(),
+            rural=self._mn(tally[0]),
+            households=self._mn(self._present(tally)),
+            herds=self._mn(self._animals(tally)),
+            kolkhoz_share=self._share(tally),
         )
 
     def _decide(self, year: int, step: int, peak: F64, deport: F64) -> Decision:
@@ -211,13 +268,13 @@ class HouseholdLayer:
         hh, v = self.households, self.villages
         chunks, runner = self._chunks, self.runner
         self._year = year
-        self._start_people = self._people()
-        self._start_animals = self._animals()
+        tally = self._tally()
+        self._start_people = np.asarray(tally[0], dtype=np.int64)
+        self._start_animals = self._animals(tally)
         target = campaign(spec, state, year)
         peak = state.kolkhoz_share + target.entries * (1 - state.kolkhoz_share)
         v.recent[:] = 0
-        pending = Decision(hh.pending == 1, hh.pending == 2)
-        hh.pending[:] = 0
+        pending = self._take_pending()
         joined, deported, persons, before = apply_decision(hh, v, chunks, runner, pending)
         # Make up the pace where the decision of the autumn fell short (the first year, a
         # new plan's targets), with no slaughter ahead of it.
@@ -225,16 +282,18 @@ class HouseholdLayer:
         more = self._decide(year, STEP_MAKE_UP, peak, need)
         j2, d2, p2, _ = apply_decision(hh, v, chunks, runner, more)
         joined, deported, persons = joined + j2, deported + d2, persons + p2
-        members = self._count(STATUS_MEMBER)
-        present = self._present()
+        tally = self._tally()
         recent = np.asarray(v.by_region(v.recent), dtype=np.int64)
-        exodus(hh, v, target.share, runner.rng(year, STEP_EXODUS, 0), members, present, recent)
-        hh.pending[hh.pending == JOINED_NOW] = 0
+        left = exodus(
+            hh, v, chunks, runner, year, target.share, tally[5], self._present(tally), recent
+        )
+        self._set_pending(None)
         self._deported_persons = persons
-        _, kolkhoz_persons = members_by_village(hh, v)
-        self.kolkhozes.append(int(np.count_nonzero(kolkhoz_persons)))
+        self.kolkhozes.append(self._kolkhozes())
+        if left.any():
+            tally[5] -= left
         return Campaign(
-            share=self._share(),
+            share=self._share(tally),
             entries=np.asarray(joined / np.maximum(before, 1), dtype=np.float64),
             deported_households=self._mn(deported),
             deported_persons=self._mn(persons),
@@ -372,8 +431,7 @@ class HouseholdLayer:
         nxt = campaign(spec, state, year + 1)
         peak = state.kolkhoz_share + nxt.entries * (1 - state.kolkhoz_share)
         decision = self._decide(year, STEP_AUTUMN, peak, nxt.deported_households * 1e6 / self.scale)
-        hh.pending[decision.join] = 1
-        hh.pending[decision.deport] = 2
+        self._set_pending(decision)
         if decision.census is None:
             raise RuntimeError("a decision carries its census")
         rates = np.array([pol.at(f"livestock_procurement_{r}", year) for r in REGIONS])

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from gosplan.sim.households.population import STATUS_MEMBER, Households
+from gosplan.sim.households.population import STATUS_MEMBER, Households, village_starts
 from gosplan.sim.spec import SPECIES
 
 __all__ = [
@@ -113,9 +113,11 @@ def make_villages(
 ) -> Villages:
     """The villages of ``hh`` (``counts[r]`` in region r), none with a kolkhoz yet."""
     v = int(counts.sum())
-    start = np.flatnonzero(np.diff(hh.village, prepend=-1)).astype(np.int64)
-    if start.shape[0] != v:
+    rows = np.diff(np.append(hh.region_start, hh.n)).astype(np.int64)
+    if np.any(counts > rows) or np.any(counts < 1):
         raise ValueError("every village must hold at least one household")
+    # The villages are dealt as in ``synthesize``: equal contiguous blocks per region.
+    start = village_starts(rows, counts)
     size = np.diff(np.append(start, hh.n)).astype(np.int64)
     region = np.repeat(np.arange(len(counts), dtype=np.int8), counts)
     return Villages(

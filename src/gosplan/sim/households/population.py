@@ -28,7 +28,8 @@ The distributions, and where each number comes from (docs/households.md §2):
   exact by adding or removing single head at random.
 
 The arrays are mutable: they are the agents' state, which the mechanisms in ``steps.py``
-update in place once a year. Every draw comes from the ``numpy.random.Generator`` passed in.
+update in place once a year. Every draw comes from the ``numpy.random.Generator`` passed in
+and the per-chunk streams it seeds (``chunks.py``).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from gosplan.sim.households.chunks import Chunk, Runner, make_chunks
 from gosplan.sim.spec import REGIONS, SPECIES, Initial, Params
 
 __all__ = [
@@ -51,6 +53,7 @@ __all__ = [
     "Households",
     "exact_total",
     "synthesize",
+    "village_starts",
 ]
 
 #: Share of peasant households classed as kulaks in 1928 (assumed; see the module docstring).
@@ -147,6 +150,47 @@ def _scaled(value_mn: float, weight: int) -> int:
     return round(value_mn * 1e6 / weight)
 
 
+def village_starts(households: NDArray[np.int64], villages: NDArray[np.int64]) -> I64:
+    """First row of every village, shape (sum of ``villages``,).
+
+    Region r's ``households[r]`` rows are dealt to its ``villages[r]`` villages in equal
+    contiguous blocks: row ``i`` of the region goes to its village ``i * v // h``, so
+    village ``j`` begins at ``ceil(j h / v)``.
+    """
+    parts = []
+    first = 0
+    for h, v in zip(households.tolist(), villages.tolist(), strict=True):
+        j = np.arange(v, dtype=np.int64)
+        parts.append(first + (j * h + v - 1) // v)
+        first += h
+    return np.asarray(np.concatenate(parts), dtype=np.int64)
+
+
+def _split(
+    rng: np.random.Generator, diff: int, rows: NDArray[np.int64], able: NDArray[np.int64]
+) -> NDArray[np.int64]:
+    """Single units each chunk adds (``diff > 0``) or removes (``diff < 0``).
+
+    Split so that ``exact_total`` on the chunks is ``exact_total`` on their union: units
+    added to distinct rows (with replacement only where there are more units than rows),
+    removed from distinct rows above the minimum (``able`` per chunk).
+    """
+    if diff == 0:
+        return np.zeros(rows.shape[0], dtype=np.int64)
+    if diff > 0:
+        total = int(rows.sum())
+        if diff > total:
+            return np.asarray(rng.multinomial(diff, rows / total), dtype=np.int64)
+        return np.asarray(rng.multivariate_hypergeometric(rows, diff), dtype=np.int64)
+    if int(able.sum()) < -diff:
+        raise ValueError(f"cannot remove {-diff} units from {int(able.sum())} rows")
+    return -np.asarray(rng.multivariate_hypergeometric(able, -diff), dtype=np.int64)
+
+
+#: Sub-step keys of the synthesis' per-chunk streams (year key 0).
+_SYNTH_YEAR = 0
+
+
 def synthesize(
     initial: Initial,
     params: Params,
@@ -155,55 +199,142 @@ def synthesize(
     food_per_head: float,
     procured_share: float,
     rng: np.random.Generator,
+    runner: Runner | None = None,
 ) -> Households:
     """Draw the households of 1928 (see the module docstring for the distributions).
 
     ``villages[r]`` is the number of villages of region r; households are dealt to them in
-    equal contiguous blocks.
+    equal contiguous blocks. The draws run chunk by chunk (``chunks.py``) on ``runner``'s
+    threads from per-chunk streams; ``rng`` (serial) only splits each region's kulaks and
+    the single units that make its totals exact between the chunks, so the households are
+    the same bytes for any number of threads.
     """
     counts = [_scaled(h, weight) for h in initial.households]
     if min(counts) < 1:
         raise ValueError(f"scale 1:{weight} leaves a region without households")
-    total = sum(counts)
-    start = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
-    members = np.zeros(total, dtype=np.int16)
-    land = np.zeros(total, dtype=np.float32)
-    animals = np.zeros((len(SPECIES), total), dtype=np.int16)
+    if runner is None:
+        runner = Runner(1, int(rng.integers(2**63)))
+    regions = len(counts)
+    h_r = np.asarray(counts, dtype=np.int64)
+    v_r = np.asarray(villages, dtype=np.int64)
+    total = int(h_r.sum())
+    start = np.concatenate([[0], np.cumsum(h_r)[:-1]]).astype(np.int64)
+    v_start = village_starts(h_r, v_r)
+    v_region = np.concatenate([[0], np.cumsum(v_r)[:-1]]).astype(np.int64)
+    chunks = make_chunks(start, total, v_start, v_region)
+    rows_c = np.array([c.hi - c.lo for c in chunks], dtype=np.int64)
+    of_region = [np.array([c.index for c in chunks if c.region == r]) for r in range(regions)]
+
+    members = np.empty(total, dtype=np.int16)
+    land = np.empty(total, dtype=np.float32)
+    animals = np.empty((len(SPECIES), total), dtype=np.int16)
     kulak = np.zeros(total, dtype=np.bool_)
-    village = np.zeros(total, dtype=np.int32)
+    village = np.empty(total, dtype=np.int32)
+    status = np.empty(total, dtype=np.int8)
+    pending = np.empty(total, dtype=np.int8)
+    food = np.empty(total, dtype=np.float32)
+    procured = np.empty(total, dtype=np.float32)
+    mu = np.empty(total, dtype=np.float32)
     multiple = params["kulak_herd_multiple"]
     kulak_size = params["persons_per_kulak_family"]
-    first_village = 0
-    for r, h in enumerate(counts):
-        rows = slice(int(start[r]), int(start[r]) + h)
-        v = int(villages[r])
-        village[rows] = first_village + (np.arange(h, dtype=np.int64) * v // h)
-        first_village += v
-        k = round(KULAK_SHARE * h)
-        is_kulak = np.zeros(h, dtype=np.bool_)
-        is_kulak[rng.choice(h, size=k, replace=False)] = True
-        kulak[rows] = is_kulak
-        persons = _scaled(float(initial.rural[r]), weight)
-        other_mean = (persons - k * kulak_size) / max(h - k, 1)
-        mean = np.where(is_kulak, kulak_size, other_mean)
-        size = 1 + rng.poisson(np.maximum(mean - 1.0, 0.0))
-        exact_total(size, persons, rng, minimum=1)
+    # Kulak weight relative to the others so that their mean is `multiple` x the mean.
+    ratio = multiple * (1 - KULAK_SHARE) / (1 - multiple * KULAK_SHARE)
+    k_r = [round(KULAK_SHARE * h) for h in counts]
+    persons_r = [_scaled(float(initial.rural[r]), weight) for r in range(regions)]
+    other_mean = [
+        (persons_r[r] - k_r[r] * kulak_size) / max(counts[r] - k_r[r], 1) for r in range(regions)
+    ]
+    k_c = np.zeros(len(chunks), dtype=np.int64)
+    for r in range(regions):
+        k_c[of_region[r]] = _split(rng, k_r[r], rows_c[of_region[r]], rows_c[of_region[r]])
+
+    def chunk_rng(step: int, c: Chunk) -> np.random.Generator:
+        return runner.rng(_SYNTH_YEAR, step, c.index)
+
+    def weights(c: Chunk) -> NDArray[np.float64]:
+        return np.where(kulak[c.lo : c.hi], ratio, 1.0)
+
+    def draw_gamma(c: Chunk, s: int, g: np.random.Generator) -> float:
+        shape = HERD_SHAPE[s]
+        m = weights(c) * g.gamma(shape, 1.0 / shape, c.hi - c.lo)
+        mu[c.lo : c.hi] = m
+        return float(mu[c.lo : c.hi].sum(dtype=np.float64))
+
+    def first(c: Chunk) -> tuple[int, int]:
+        g = chunk_rng(0, c)
+        s = slice(c.lo, c.hi)
+        n = c.hi - c.lo
+        r = c.region
+        v = int(v_r[r])
+        h = counts[r]
+        local = np.arange(c.lo - int(start[r]), c.hi - int(start[r]), dtype=np.int64)
+        village[s] = int(v_region[r]) + local * v // h
+        is_kulak = kulak[s]
+        is_kulak[g.choice(n, size=int(k_c[c.index]), replace=False)] = True
+        mean = np.where(is_kulak, kulak_size, other_mean[r])
+        size = 1 + g.poisson(np.maximum(mean - 1.0, 0.0))
         if size.max() > np.iinfo(np.int16).max:
             raise ValueError("household size overflows int16")
-        members[rows] = size
-        # Kulak weight relative to the others so that their mean is `multiple` x the mean.
-        ratio = multiple * (1 - KULAK_SHARE) / (1 - multiple * KULAK_SHARE)
-        w = np.where(is_kulak, ratio, 1.0)
-        area = size * rng.lognormal(0.0, LAND_SIGMA, h) * w
-        land[rows] = area * (float(initial.sown_area[r]) * 1e6 / weight / area.sum())
-        for s, shape in enumerate(HERD_SHAPE):
-            target = _scaled(float(initial.herds[s, r]), weight)
-            mu = w * rng.gamma(shape, 1.0 / shape, h)
-            herd = rng.poisson(mu * (target / mu.sum()))
-            exact_total(herd, target, rng)
-            if herd.max() > np.iinfo(np.int16).max:
+        members[s] = size
+        status[s] = STATUS_INDIVIDUAL
+        pending[s] = 0
+        food[s] = food_per_head
+        procured[s] = procured_share
+        return int(size.sum()), int(np.count_nonzero(size > 1))
+
+    def region_splits(parts: list[tuple[int, int]], targets: list[int]) -> NDArray[np.int64]:
+        sums = np.array([p[0] for p in parts], dtype=np.int64)
+        able = np.array([p[1] for p in parts], dtype=np.int64)
+        out = np.zeros(len(chunks), dtype=np.int64)
+        for r in range(regions):
+            ix = of_region[r]
+            diff = int(targets[r]) - int(sums[ix].sum())
+            out[ix] = sums[ix] + _split(rng, diff, rows_c[ix], able[ix])
+        return out
+
+    size_c = region_splits(runner.map(first, chunks), persons_r)
+
+    def second(c: Chunk) -> tuple[float, float]:
+        g = chunk_rng(1, c)
+        s = slice(c.lo, c.hi)
+        size = members[s]
+        exact_total(size, int(size_c[c.index]), g, minimum=1)
+        area = size * g.lognormal(0.0, LAND_SIGMA, c.hi - c.lo) * weights(c)
+        land[s] = area
+        return float(area.sum()), draw_gamma(c, 0, g)
+
+    parts2 = runner.map(second, chunks)
+    land_f = np.array(
+        [float(initial.sown_area[r]) * 1e6 / weight for r in range(regions)]
+    ) / np.array([sum(parts2[i][0] for i in of_region[r]) for r in range(regions)])
+    mu_r = np.array([sum(parts2[i][1] for i in of_region[r]) for r in range(regions)])
+    for sp in range(len(HERD_SHAPE)):
+        targets = [_scaled(float(initial.herds[sp, r]), weight) for r in range(regions)]
+        scale_r = np.asarray(targets, dtype=np.float64) / mu_r
+
+        def third(
+            c: Chunk, sp: int = sp, scale_r: NDArray[np.float64] = scale_r
+        ) -> tuple[int, int]:
+            g = chunk_rng(2 + 2 * sp, c)
+            s = slice(c.lo, c.hi)
+            if sp == 0:
+                land[s] *= np.float32(land_f[c.region])
+            herd = g.poisson(mu[s] * scale_r[c.region])
+            if herd.max(initial=0) > np.iinfo(np.int16).max:
                 raise ValueError("herd overflows int16")
-            animals[s, rows] = herd
+            animals[sp, s] = herd
+            return int(herd.sum()), int(np.count_nonzero(herd))
+
+        herd_c = region_splits(runner.map(third, chunks), targets)
+
+        def fourth(c: Chunk, sp: int = sp, herd_c: NDArray[np.int64] = herd_c) -> float:
+            g = chunk_rng(3 + 2 * sp, c)
+            herd = animals[sp, c.lo : c.hi]
+            exact_total(herd, int(herd_c[c.index]), g)
+            return draw_gamma(c, sp + 1, g) if sp + 1 < len(HERD_SHAPE) else 0.0
+
+        parts4 = runner.map(fourth, chunks)
+        mu_r = np.array([sum(parts4[i] for i in of_region[r]) for r in range(regions)])
     return Households(
         weight=weight,
         region_start=start,
@@ -212,8 +343,8 @@ def synthesize(
         land=land,
         animals=animals,
         kulak=kulak,
-        status=np.full(total, STATUS_INDIVIDUAL, dtype=np.int8),
-        pending=np.zeros(total, dtype=np.int8),
-        food=np.full(total, food_per_head, dtype=np.float32),
-        procured=np.full(total, procured_share, dtype=np.float32),
+        status=status,
+        pending=pending,
+        food=food,
+        procured=procured,
     )

@@ -262,8 +262,10 @@ def apply_decision(
 def exodus(
     hh: Households,
     villages: Villages,
+    chunks: tuple[Chunk, ...],
+    runner: Runner,
+    year: int,
     share: NDArray[np.float64],
-    rng: np.random.Generator,
     members: I64,
     present: I64,
     recent: I64,
@@ -274,35 +276,50 @@ def exodus(
     after "Dizzy with success" was of the newly herded. Leavers keep their land and take
     back their share of the collective herd. ``members``, ``present`` and ``recent`` are
     member, present and newly joined households by region. Returns leavers by region.
+    Chunk by chunk, from the streams ``(year, STEP_EXODUS, chunk)``.
     """
     excess = members - share * present
+    regions = len(share)
     if not np.any((excess > 0) & (recent > 0)):
-        return np.zeros(len(share), dtype=np.int64)
-    member = hh.status == STATUS_MEMBER
-    fresh = hh.pending == JOINED_NOW
-    leave = np.zeros(hh.n, dtype=np.bool_)
-    u = rng.random(hh.n)
-    for r in range(len(share)):
-        if excess[r] > 0 and recent[r] > 0:
-            rows = hh.region_slice(r)
-            leave[rows] = fresh[rows] & (u[rows] < min(1.0, excess[r] / recent[r]))
-    gone = np.flatnonzero(leave)
-    # Leavers take back their share of the collective herd (the resolution of April 1930
-    # promised them their animals): each village returns the leavers' pro-rata share, in
-    # whole head, dealt out evenly among them.
-    where = hh.village[gone]
-    leavers = np.bincount(where, minlength=villages.n)
-    members_v = villages.total(member.astype(np.int64))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        frac = np.where(members_v > 0, leavers / members_v, 0.0)
-    first = np.searchsorted(where, where)
-    rank = np.arange(gone.shape[0]) - first
-    for s in range(villages.animals.shape[0]):
-        back = np.floor(villages.animals[s] * frac + rng.random(villages.n)).astype(np.int64)
-        back = np.minimum(back, villages.animals[s])
-        per = np.where(leavers > 0, back // np.maximum(leavers, 1), 0)
-        rest = back - per * leavers
-        hh.animals[s, gone] = (per[where] + (rank < rest[where])).astype(np.int16)
-        villages.animals[s] -= back
-    hh.status[gone] = STATUS_INDIVIDUAL
-    return hh.by_region(leave.astype(np.int64))
+        return np.zeros(regions, dtype=np.int64)
+    prob = np.where(
+        (excess > 0) & (recent > 0), np.minimum(1.0, excess / np.maximum(recent, 1)), 0.0
+    )
+
+    def leave(c: Chunk) -> int:
+        p = np.float32(prob[c.region])
+        if p <= 0:
+            return 0
+        s = slice(c.lo, c.hi)
+        g = runner.rng(year, STEP_EXODUS, c.index)
+        status = hh.status[s]
+        go = g.random(c.hi - c.lo, dtype=np.float32) < p
+        go &= hh.pending[s] == JOINED_NOW
+        gone = np.flatnonzero(go)
+        if gone.shape[0] == 0:
+            return 0
+        # Leavers take back their share of the collective herd (the resolution of April
+        # 1930 promised them their animals): each village returns the leavers' pro-rata
+        # share, in whole head, dealt out evenly among them.
+        offs = _offsets(villages, c)
+        leavers = np.add.reduceat(go, offs, dtype=np.int64)
+        members_v = np.add.reduceat(status == STATUS_MEMBER, offs, dtype=np.int64)
+        frac = leavers / np.maximum(members_v, 1)
+        where = hh.village[s][gone] - c.v0
+        rank = np.arange(gone.shape[0]) - np.searchsorted(where, where)
+        herd_v = villages.animals[:, c.v0 : c.v1]
+        rows = gone + c.lo
+        for sp in range(herd_v.shape[0]):
+            u = g.random(c.v1 - c.v0)
+            back = np.minimum(np.floor(herd_v[sp] * frac + u).astype(np.int64), herd_v[sp])
+            per = back // np.maximum(leavers, 1)
+            rest = back - per * leavers
+            hh.animals[sp, rows] = (per[where] + (rank < rest[where])).astype(np.int16)
+            herd_v[sp] -= back
+        status[gone] = STATUS_INDIVIDUAL
+        return int(gone.shape[0])
+
+    out = np.zeros(regions, dtype=np.int64)
+    for c, n in zip(chunks, runner.map(leave, chunks), strict=True):
+        out[c.region] += n
+    return out
