@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -23,7 +24,17 @@ from typing import TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["CHUNK", "Chunk", "Runner", "default_threads", "make_chunks"]
+__all__ = [
+    "CHUNK",
+    "Chunk",
+    "Runner",
+    "Workspace",
+    "default_threads",
+    "int_sum",
+    "make_chunks",
+    "whole_sum",
+    "workspace",
+]
 
 #: Households per chunk (about; chunks end at village boundaries). A constant, never the
 #: machine's: the chunks and their random streams must not depend on where the run is.
@@ -32,6 +43,45 @@ CHUNK = 1 << 16
 T = TypeVar("T")
 
 _POOLS: dict[int, ThreadPoolExecutor] = {}
+
+D = TypeVar("D", bound=np.generic)
+
+
+class Workspace:
+    """Scratch arrays of one thread, reused by every chunk it runs and every year.
+
+    The kernels write their intermediate results into these (``out=``) instead of
+    allocating a fresh array per NumPy call: a chunk's temporaries are 64-512 KB, above
+    the C allocator's threshold for fresh pages, so allocating them costs page faults and
+    serialises the threads. ``get(name, n, dtype)`` is a view of the first ``n`` elements
+    of the buffer ``name`` (grown when a longer chunk comes, zeros when new; otherwise what
+    the thread's last user of the name left there); a kernel must not use one name twice
+    for different values that are alive together.
+    """
+
+    __slots__ = ("_buffers",)
+
+    def __init__(self) -> None:
+        self._buffers: dict[tuple[str, str], NDArray[np.generic]] = {}
+
+    def get(self, name: str, n: int, dtype: type[D]) -> NDArray[D]:
+        """A scratch array of ``n`` elements of ``dtype`` (contents undefined)."""
+        key = (name, np.dtype(dtype).str)
+        buf = self._buffers.get(key)
+        if buf is None or buf.shape[0] < n:
+            buf = self._buffers[key] = np.zeros(max(n, CHUNK + CHUNK // 4), dtype=dtype)
+        return buf[:n]  # type: ignore[return-value]
+
+
+_LOCAL = threading.local()
+
+
+def workspace() -> Workspace:
+    """The calling thread's ``Workspace`` (made on first use)."""
+    ws: Workspace | None = getattr(_LOCAL, "ws", None)
+    if ws is None:
+        ws = _LOCAL.ws = Workspace()
+    return ws
 
 
 def default_threads() -> int:
@@ -103,3 +153,34 @@ class Runner:
         """The generator of one chunk in one sub-step of one year."""
         seq = np.random.SeedSequence(self.entropy, spawn_key=(year, step, chunk))
         return np.random.Generator(np.random.PCG64(seq))
+
+
+def whole_sum(values: NDArray[np.float32]) -> float:
+    """The exact sum of non-negative whole numbers held as float32.
+
+    Summed in float32 first (cheaper than casting to float64): a float32 sum of
+    non-negative whole numbers is exact while it stays below 2^24 and, rounding being
+    monotone, comes out at 2^24 or more once the exact sum reaches it; only then is it
+    summed again in float64 (exact to 2^53).
+    """
+    total = float(values.sum())
+    if total < 2.0**24:
+        return total
+    return float(values.sum(dtype=np.float64))
+
+
+#: Rows whose int16 values add up within int32 whatever they are (65,535 × 32,767 < 2^31).
+_INT32_ROWS = 65_535
+
+
+def int_sum(values: NDArray[np.int16] | NDArray[np.bool_]) -> int:
+    """The exact sum of an int16 (or bool) array.
+
+    Summed as int32 in blocks that cannot overflow: cheaper than casting every element to
+    int64.
+    """
+    n = values.shape[0]
+    return sum(
+        int(np.add.reduce(values[i : i + _INT32_ROWS], dtype=np.int32))
+        for i in range(0, n, _INT32_ROWS)
+    )

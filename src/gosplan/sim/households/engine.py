@@ -20,7 +20,13 @@ from numpy.typing import NDArray
 
 from gosplan.sim.agriculture import Campaign, HerdYear, campaign
 from gosplan.sim.grain import GrainYear
-from gosplan.sim.households.chunks import Chunk, Runner, default_threads, make_chunks
+from gosplan.sim.households.chunks import (
+    Chunk,
+    Runner,
+    default_threads,
+    int_sum,
+    make_chunks,
+)
 from gosplan.sim.households.farming import Fields, harvest, herd_year, levy
 from gosplan.sim.households.kolkhozes import (
     Villages,
@@ -132,8 +138,9 @@ class HouseholdLayer:
             s = slice(c.lo, c.hi)
             status = hh.status[s]
             out = np.zeros(8, dtype=np.int64)
-            out[0] = hh.members[s].sum(dtype=np.int64)
-            out[1:5] = hh.animals[:, s].sum(axis=1, dtype=np.int64)
+            out[0] = int_sum(hh.members[s])
+            for sp in range(4):
+                out[1 + sp] = int_sum(hh.animals[sp, s])
             out[5] = np.count_nonzero(status == STATUS_MEMBER)
             out[6] = np.count_nonzero(status == STATUS_DEPORTED)
             out[7] = c.hi - c.lo

@@ -28,12 +28,11 @@ ledger closes to rounding), the crop is kept as float32 between the harvest and 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
 
-from gosplan.sim.households.chunks import Chunk, Runner
+from gosplan.sim.households.chunks import Chunk, Runner, Workspace, whole_sum, workspace
 from gosplan.sim.households.kolkhozes import Villages
 from gosplan.sim.households.population import STATUS_INDIVIDUAL, STATUS_MEMBER, Households
 from gosplan.sim.spec import SPECIES, Params
@@ -51,7 +50,6 @@ __all__ = [
     "residual",
 ]
 
-T = TypeVar("T", bound=np.generic)
 F32 = NDArray[np.float32]
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
@@ -65,21 +63,29 @@ def _per_species(p: Params, name: str) -> F64:
     return np.array([p[f"{name}_{s}"] for s in SPECIES], dtype=np.float64)
 
 
-def _dot4(weights: F32, rows: NDArray[np.generic]) -> F32:
-    """``weights @ rows`` for (4, n) rows, in float32 without BLAS (no threads of its own)."""
-    out = weights[0] * rows[0].astype(np.float32)
-    for k in range(1, rows.shape[0]):
-        out += weights[k] * rows[k].astype(np.float32)
-    return np.asarray(out, dtype=np.float32)
-
-
-def _repeat(values: NDArray[T], villages: Villages, c: Chunk) -> NDArray[T]:
-    """A per-village array over the chunk's households."""
-    return np.repeat(values[c.v0 : c.v1], villages.size[c.v0 : c.v1])
-
-
 def _offsets(villages: Villages, c: Chunk) -> I64:
     return np.asarray(villages.start[c.v0 : c.v1] - c.lo, dtype=np.int64)
+
+
+def _individual(ws: Workspace, hh: Households, s: slice, size: int) -> NDArray[np.bool_]:
+    """Individual households with anyone in them (a scratch mask)."""
+    individual = ws.get("individual", size, np.bool_)
+    np.equal(hh.status[s], STATUS_INDIVIDUAL, out=individual)
+    alive = ws.get("alive", size, np.bool_)
+    np.greater(hh.members[s], 0, out=alive)
+    individual &= alive
+    return individual
+
+
+def _farmers(
+    ws: Workspace, hh: Households, s: slice, size: int
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """Kolkhoz members, and households that farm (members and peopled individuals)."""
+    farms = _individual(ws, hh, s, size)
+    member = ws.get("member", size, np.bool_)
+    np.equal(hh.status[s], STATUS_MEMBER, out=member)
+    farms |= member
+    return member, farms
 
 
 @dataclass(slots=True, eq=False)
@@ -139,17 +145,20 @@ def harvest(
 
     def census(c: Chunk) -> None:
         s = slice(c.lo, c.hi)
+        size = c.hi - c.lo
+        ws = workspace()
         offs = _offsets(villages, c)
-        status = hh.status[s]
-        member = status == STATUS_MEMBER
-        farms = member | ((status == STATUS_INDIVIDUAL) & (hh.members[s] > 0))
+        member, farms = _farmers(ws, hh, s, size)
         land = hh.land[s]
         vs = slice(c.v0, c.v1)
-        land_v[vs] = np.add.reduceat(np.where(farms, land, np.float32(0)), offs, dtype=np.float64)
-        member_land_v[vs] = np.add.reduceat(
-            np.where(member, land, np.float32(0)), offs, dtype=np.float64
-        )
-        persons[vs] = np.add.reduceat(np.where(member, hh.members[s], 0), offs, dtype=np.int64)
+        buf = ws.get("c_land", size, np.float32)
+        np.multiply(land, farms, out=buf)
+        land_v[vs] = np.add.reduceat(buf, offs, dtype=np.float64)
+        np.multiply(land, member, out=buf)
+        member_land_v[vs] = np.add.reduceat(buf, offs, dtype=np.float64)
+        head = ws.get("c_persons", size, np.int16)
+        np.multiply(hh.members[s], member, out=head)
+        persons[vs] = np.add.reduceat(head, offs, dtype=np.int64)
         member_households[vs] = np.add.reduceat(member, offs, dtype=np.int64)
         horses_v[vs] = np.add.reduceat(hh.animals[0, s], offs, dtype=np.float64)
 
@@ -188,20 +197,26 @@ def harvest(
 
     def grow(c: Chunk) -> float:
         s = slice(c.lo, c.hi)
-        status = hh.status[s]
-        member = status == STATUS_MEMBER
-        farms = member | ((status == STATUS_INDIVIDUAL) & (hh.members[s] > 0))
-        incentive = np.maximum(hh.procured[s] - nep, np.float32(0))
+        size = c.hi - c.lo
+        ws = workspace()
+        member, farms = _farmers(ws, hh, s, size)
+        incentive = ws.get("g_incentive", size, np.float32)
+        np.subtract(hh.procured[s], nep, out=incentive)
+        np.maximum(incentive, np.float32(0), out=incentive)
         incentive *= -dis
         incentive += np.float32(1)
         np.maximum(incentive, np.float32(0), out=incentive)
         out = crop[s]
-        np.multiply(hh.land[s], _repeat(hf, villages, c), out=out)
+        np.multiply(hh.land[s], np.repeat(hf[c.v0 : c.v1], villages.size[c.v0 : c.v1]), out=out)
         out *= incentive
-        out *= np.where(member, loss32, np.float32(1))
+        # × the kolkhoz's loss on members' crops: member · loss + (not member) · 1, exact.
+        np.multiply(member, loss32, out=incentive)
+        incentive += ~member
+        out *= incentive
         out *= farms
+        np.multiply(out, member, out=incentive)
         member_crop_v[c.v0 : c.v1] = np.add.reduceat(
-            np.where(member, out, np.float32(0)), _offsets(villages, c), dtype=np.float64
+            incentive, _offsets(villages, c), dtype=np.float64
         )
         return float(out.sum(dtype=np.float64))
 
@@ -318,22 +333,34 @@ def levy(
     def sums(c: Chunk) -> None:
         s = slice(c.lo, c.hi)
         vs = slice(c.v0, c.v1)
+        size = c.hi - c.lo
+        ws = workspace()
         offs = _offsets(villages, c)
         members = hh.members[s]
-        individual = (hh.status[s] == STATUS_INDIVIDUAL) & (members > 0)
-        own = np.where(individual, crop[s], np.float32(0))
-        land = np.where(individual, hh.land[s], np.float32(0))
+        individual = _individual(ws, hh, s, size)
+        own = ws.get("l_own", size, np.float32)
+        np.multiply(crop[s], individual, out=own)
+        land = ws.get("l_land", size, np.float32)
+        np.multiply(hh.land[s], individual, out=land)
         own_v[vs] = np.add.reduceat(own, offs, dtype=np.float64)
         land_v[vs] = np.add.reduceat(land, offs, dtype=np.float64)
         if seed_rule:
             # The state's reach of each crop, less its seed (the seed rule, per producer).
-            ceiling = np.maximum(own - np.float32(seed_per_land[c.region]) * land, np.float32(0))
-            np.minimum(ceiling, np.float32(tau) * own, out=ceiling)
-            ceil_v[vs] = np.add.reduceat(ceiling, offs, dtype=np.float64)
-        need_v[vs] = np.add.reduceat(_dot4(fr32, hh.animals[:, s]), offs, dtype=np.float64)
-        persons_v[vs] = np.add.reduceat(
-            np.where(individual, members, 0), offs, dtype=np.float64
-        )
+            land *= np.float32(seed_per_land[c.region])
+            np.subtract(own, land, out=land)
+            np.maximum(land, np.float32(0), out=land)
+            own *= np.float32(tau)
+            np.minimum(land, own, out=land)
+            ceil_v[vs] = np.add.reduceat(land, offs, dtype=np.float64)
+        animals = hh.animals[:, s]
+        np.multiply(animals[0], fr32[0], out=own)
+        for k in range(1, animals.shape[0]):
+            np.multiply(animals[k], fr32[k], out=land)
+            own += land
+        need_v[vs] = np.add.reduceat(own, offs, dtype=np.float64)
+        head = ws.get("l_persons", size, np.int16)
+        np.multiply(members, individual, out=head)
+        persons_v[vs] = np.add.reduceat(head, offs, dtype=np.float64)
 
     runner.map(sums, chunks)
     if not seed_rule:
@@ -383,32 +410,57 @@ def levy(
 
     def share(c: Chunk) -> float:
         s = slice(c.lo, c.hi)
-        vs = slice(c.v0, c.v1)
-        size = villages.size[vs]
+        size = c.hi - c.lo
+        ws = workspace()
         members = hh.members[s]
-        status = hh.status[s]
-        member = status == STATUS_MEMBER
-        individual = (status == STATUS_INDIVIDUAL) & (members > 0)
+        member = ws.get("l_member", size, np.bool_)
+        np.equal(hh.status[s], STATUS_MEMBER, out=member)
+        individual = _individual(ws, hh, s, size)
         own = crop[s]
         r32 = np.float32(ratio[c.region])
+        # Individual producers with a crop get their own share; members their kolkhoz's;
+        # the others keep theirs.
+        sel = ws.get("l_sel", size, np.bool_)
+        other = ws.get("l_other", size, np.bool_)
+        per_person = ws.get("l_per_person", size, np.float32)
+        np.greater(own, np.float32(0), out=sel)
+        reach = ws.get("l_reach", size, np.float32)
         if seed_rule:
-            reach = np.float32(1) - np.float32(seed_per_land[c.region]) * hh.land[s] / np.where(
-                own > 0, own, np.float32(1)
-            )
+            np.multiply(hh.land[s], np.float32(seed_per_land[c.region]), out=reach)
+            np.logical_not(sel, out=other)
+            np.add(own, other, out=per_person)  # the crop, or 1 where there is none
+            reach /= per_person
+            np.subtract(np.float32(1), reach, out=reach)
             np.clip(reach, np.float32(0), np.float32(tau), out=reach)
             reach *= r32
-            mine = np.where(individual & (own > 0), reach, hh.procured[s])
         else:
-            mine = np.where(individual & (own > 0), np.float32(tau) * r32, hh.procured[s])
-        hh.procured[s] = np.where(member, np.repeat(k_share[vs], size), mine)
-        per_person = np.where(
-            member,
-            np.repeat(k_per_person[vs], size),
-            np.where(individual, np.repeat(eats_v[vs], size), np.float32(0)),
+            reach.fill(np.float32(tau) * r32)
+        sel &= individual
+        # Selections as exact blends of finite non-negative values (a·1 + b·0 = a), not
+        # masked copies (slow on scattered masks).
+        procured = hh.procured[s]
+        np.logical_not(sel, out=other)
+        procured *= other
+        reach *= sel
+        procured += reach
+        np.logical_not(member, out=other)
+        procured *= other
+        np.multiply(
+            np.repeat(k_share[c.v0 : c.v1], villages.size[c.v0 : c.v1]), member, out=reach
         )
+        procured += reach
+        np.multiply(
+            np.repeat(eats_v[c.v0 : c.v1], villages.size[c.v0 : c.v1]), individual, out=per_person
+        )
+        np.multiply(
+            np.repeat(k_per_person[c.v0 : c.v1], villages.size[c.v0 : c.v1]), member, out=reach
+        )
+        per_person += reach  # members are not individuals: 0 + theirs
         mine_food = food[s]
         np.multiply(per_person, members, out=mine_food)
-        short = threshold * members - mine_food
+        short = reach
+        np.multiply(members, threshold, out=short)
+        short -= mine_food
         np.maximum(short, np.float32(0), out=short)
         return float(short.sum(dtype=np.float64))
 
@@ -518,8 +570,23 @@ def herd_year(
 
     # Kolkhoz herds first (their food goes to the members' households below).
     rng = runner.rng(year, STEP_KOLKHOZ_HERD, 0)
+    members_v = np.zeros(villages.n, dtype=np.int64)
+    persons_v = np.zeros(villages.n, dtype=np.int64)
+
+    def count(c: Chunk) -> None:
+        s = slice(c.lo, c.hi)
+        size = c.hi - c.lo
+        ws = workspace()
+        offs = _offsets(villages, c)
+        member = ws.get("member", size, np.bool_)
+        np.equal(hh.status[s], STATUS_MEMBER, out=member)
+        members_v[c.v0 : c.v1] = np.add.reduceat(member, offs, dtype=np.int64)
+        head = ws.get("c_persons", size, np.int16)
+        np.multiply(hh.members[s], member, out=head)
+        persons_v[c.v0 : c.v1] = np.add.reduceat(head, offs, dtype=np.int64)
+
+    runner.map(count, chunks)
     with np.errstate(divide="ignore", invalid="ignore"):
-        members_v = np.add.reduceat(hh.status == STATUS_MEMBER, villages.start, dtype=np.int64)
         fresh = np.where(members_v > 0, villages.recent / np.maximum(members_v, 1), 0.0)
     region = villages.region
     k_hunger = np.maximum(0.0, 1 - fed)[region]
@@ -534,9 +601,6 @@ def herd_year(
     k_births, k_f = _flows64(villages.animals, k_cum, birth, rng)
     k_end = villages.animals + k_births - k_f[-1]
     k_totals = [k_births, *(k_f[k] - (k_f[k - 1] if k else 0) for k in range(len(k_f)))]
-    persons_v = np.add.reduceat(
-        np.where(hh.status == STATUS_MEMBER, hh.members, 0), villages.start, dtype=np.int64
-    )
     with np.errstate(divide="ignore", invalid="ignore"):
         k_food = food_rate @ k_end.astype(np.float64)
         k_per_person = np.where(persons_v > 0, k_food / persons_v, 0.0)
@@ -563,84 +627,162 @@ def herd_year(
     def kernel(c: Chunk) -> F64:
         """The herds of one chunk, species by species, over the households that have any.
 
-        After collectivization most households own no animals (members' are the
-        kolkhoz's), so the flows are drawn on the non-zero herds only, gathered once.
+        The draws are one uniform per non-zero herd, in row order (two sets: births, then
+        the outflows). Where at least half the households own the species the flows are
+        computed over all rows, each herd's uniforms scattered to its row (an empty
+        herd's flows are zero whatever number in [0, 1) its row holds); where fewer do
+        (after collectivization members' animals are the kolkhoz's), over the non-zero
+        herds gathered once. Both give the same numbers. The full-length intermediates
+        are scratch arrays of the thread's ``Workspace``; only the campaign's households
+        (few) get arrays of their own.
         """
         s = slice(c.lo, c.hi)
+        size = c.hi - c.lo
         r = c.region
         g = runner.rng(year, STEP_HERD, c.index)
+        ws = workspace()
         pending = hh.pending[s]
-        mine = np.zeros(c.hi - c.lo, dtype=np.float32)
+        mine = animal_food[s]
+        mine.fill(0)
         sums = np.zeros((7, 4))
+        nz = ws.get("h_nz", size, np.bool_)
         for sp in range(4):
             row = hh.animals[sp, s]
-            at = np.flatnonzero(row)
-            if at.shape[0] == 0:
+            np.not_equal(row, 0, out=nz)
+            m = int(np.count_nonzero(nz))
+            if m == 0:
                 continue
-            n = row[at].astype(np.float32)
-            u = g.random(n.shape, dtype=np.float32)
-            births = n * birth32[sp]
+            full = 2 * m >= size
+            at = np.flatnonzero(nz)
+            k = size if full else m
+            n = ws.get("h_n", k, np.float32)
+            u = ws.get("h_u", k, np.float32)
+            births = ws.get("h_births", k, np.float32)
+            cap = ws.get("h_cap", k, np.float32)
+            t = ws.get("h_t", k, np.float32)
+            draw = ws.get("h_draw", m, np.float32)
+            if full:
+                np.copyto(n, row)
+                g.random(dtype=np.float32, out=draw)
+                u[at] = draw
+            else:
+                np.take(row, at, out=ws.get("h_row", m, np.int16), mode="clip")
+                np.copyto(n, ws.get("h_row", m, np.int16))
+                g.random(dtype=np.float32, out=u)
+            np.multiply(n, birth32[sp], out=births)
             births += u
             np.floor(births, out=births)
-            cap = births + n
-            g.random(dtype=np.float32, out=u)
-            rates = [float(base[k, sp, r]) for k in range(3)]
+            np.add(births, n, out=cap)
+            if full:
+                g.random(dtype=np.float32, out=draw)
+                u[at] = draw
+            else:
+                g.random(dtype=np.float32, out=u)
+            rates = [float(base[k_, sp, r]) for k_ in range(3)]
+            # Households the coming campaign concerns (``moving``): slaughter and neglect
+            # (joining), confiscation (deported) after the common flows; their six
+            # cumulative flows are drawn again with their own cut, and replace the common
+            # ones in the sums.
+            if full:
+                mv = ws.get("h_mv", size, np.bool_)
+                np.not_equal(pending, 0, out=mv)
+                mv &= nz
+                moving = np.flatnonzero(mv)
+                rows_m = moving
+            else:
+                moving = np.flatnonzero(pending[at])
+                rows_m = at[moving]
+            some = moving.shape[0] > 0
+            before = [0.0] * 6
+            if some:
+                capm = cap[moving]
             # The three common flows, cumulated; whole head, shared uniform, capped (cut
             # in proportion where the rates add up to more than the herd and its births).
             x = n
             if rates[2] > 1.0:
-                x = n * np.minimum(np.float32(1), cap / (n * np.float32(rates[2])))
-            cum: list[F32] = []
-            for k, rate in enumerate(rates):
-                if k and rate == rates[k - 1]:
-                    cum.append(cum[-1])
-                    continue
-                t = x * np.float32(rate)
-                t += u
-                np.floor(t, out=t)
-                np.minimum(t, cap, out=t)
-                cum.append(t)
-            t3 = cum[2]
-            sums[0, sp] = births.sum(dtype=np.float64)
-            for k in range(3):
-                sums[k + 1, sp] = cum[k].sum(dtype=np.float64)
+                x = ws.get("h_x", k, np.float32)
+                np.multiply(n, np.float32(rates[2]), out=x)
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    np.divide(cap, x, out=x)
+                np.minimum(x, np.float32(1), out=x)  # NaN on empty herds: set to 0 below
+                np.multiply(n, x, out=x)
+                if full:
+                    x[~nz] = 0
+            sums[0, sp] = whole_sum(births)
+            for k_, rate in enumerate(rates):
+                if not (k_ and rate == rates[k_ - 1]):
+                    np.multiply(x, np.float32(rate), out=t)
+                    t += u
+                    np.floor(t, out=t)
+                    np.minimum(t, cap, out=t)
+                    sums[k_ + 1, sp] = whole_sum(t)
+                    if some:
+                        before[k_] = whole_sum(t[moving])
+                else:
+                    sums[k_ + 1, sp] = sums[k_, sp]
+                    before[k_] = before[k_ - 1]
             sums[4:, sp] = sums[3, sp]
-            end = cap - t3
-            # Households the coming campaign concerns: slaughter and neglect (joining),
-            # confiscation (deported) after the common flows; their six cumulative flows
-            # are drawn again with their own cut, and replace the common ones in the sums.
-            p_at = pending[at]
-            moving = np.flatnonzero(p_at)
-            if moving.shape[0]:
-                pm = p_at[moving]
+            before[3:] = [before[2]] * 3
+            end = cap
+            np.subtract(cap, t, out=end)  # ``t`` is the third cumulative flow
+            if some:
+                pm = pending[rows_m]
                 join = pm == 1
-                nm, um, capm = n[moving], u[moving], cap[moving]
+                nm, um = n[moving], u[moving]
                 zero = np.float32(0)
                 extras = (
                     np.where(join, np.float32(s_rate[sp, r]), zero),
                     np.where(join, np.float32(n_rate[sp, r]), zero),
                     np.where(pm == 2, np.float32(c_rate[sp, r]), zero),
                 )
-                acc = [np.full(nm.shape, np.float32(rt), dtype=np.float32) for rt in rates]
+                acc = np.full(nm.shape, np.float32(rates[2]), dtype=np.float32)
                 for extra in extras:
-                    acc.append(acc[-1] + extra)
-                total = nm * acc[-1]
-                over = total > capm
-                xm = nm * np.where(over, capm / np.where(over, total, 1), 1).astype(np.float32)
-                before = [cum[0][moving], cum[1][moving], t3[moving], *([t3[moving]] * 3)]
-                flows = [np.minimum(np.floor(xm * a + um), capm) for a in acc]
-                for k in range(6):
-                    sums[k + 1, sp] += float((flows[k] - before[k]).sum(dtype=np.float64))
-                end[moving] = capm - flows[5]
-                if meat32[sp] != 0:
-                    mine[at[moving]] += meat32[sp] * (flows[3] - flows[2])
-            row[at] = end
-            mine[at] += food32[sp] * end
-        member = hh.status[s] == STATUS_MEMBER
-        np.copyto(
-            animal_food[s],
-            np.where(member, _repeat(k_pp, villages, c) * hh.members[s], mine),
-        )
+                    acc += extra
+                xm = np.multiply(nm, acc)  # the total, then the cut herd
+                over = xm > capm
+                q = np.ones_like(nm)
+                np.divide(capm, xm, out=q, where=over)
+                np.multiply(nm, q, out=xm)
+                np.copyto(acc, np.float32(rates[2]))
+                flow = q
+                f2 = np.empty_like(nm)
+                for k_ in range(6):
+                    if k_ >= 3:
+                        acc += extras[k_ - 3]
+                        np.multiply(xm, acc, out=flow)
+                    else:
+                        np.multiply(xm, np.float32(rates[k_]), out=flow)
+                    flow += um
+                    np.floor(flow, out=flow)
+                    np.minimum(flow, capm, out=flow)
+                    sums[k_ + 1, sp] += whole_sum(flow) - before[k_]
+                    if k_ == 2:
+                        np.copyto(f2, flow)
+                    elif k_ == 3 and meat32[sp] != 0:
+                        np.subtract(flow, f2, out=f2)
+                        f2 *= meat32[sp]
+                        mine[rows_m] += f2
+                capm -= flow
+                end[moving] = capm
+            if full:
+                np.copyto(row, end, casting="unsafe")
+                end *= food32[sp]
+                mine += end
+            else:
+                whole = ws.get("h_row", m, np.int16)
+                np.copyto(whole, end, casting="unsafe")
+                row[at] = whole
+                end *= food32[sp]
+                mine[at] += end
+        member = ws.get("h_member", size, np.bool_)
+        np.equal(hh.status[s], STATUS_MEMBER, out=member)
+        if member.any():
+            kf = ws.get("h_kf", size, np.float32)
+            np.copyto(kf, np.repeat(k_pp[c.v0 : c.v1], villages.size[c.v0 : c.v1]))
+            kf *= hh.members[s]
+            mine *= ~member  # members' own herds are the kolkhoz's: exact blend
+            kf *= member
+            mine += kf
         return sums
 
     totals = np.zeros((7, 4, regions))

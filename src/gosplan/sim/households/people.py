@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from gosplan.sim.households.chunks import Chunk, Runner
+from gosplan.sim.households.chunks import Chunk, Runner, whole_sum, workspace
 from gosplan.sim.households.kolkhozes import Villages
 from gosplan.sim.households.population import Households
 from gosplan.sim.spec import Params
@@ -118,67 +118,126 @@ def people_year(
     sharing = np.float32(VILLAGE_SHARING)
     threshold = np.float32(p["famine_threshold"])
 
+    lam = np.float32(FAMINE_SPREAD)
+    one = np.float32(1)
+
     def kernel(c: Chunk) -> F64:
         s = slice(c.lo, c.hi)
+        size = c.hi - c.lo
         r = c.region
         g = runner.rng(year, STEP_PEOPLE, c.index)
+        ws = workspace()
         members = hh.members[s]
-        gap = _gap(hh.food[s], float(food_mean[r]), p)
-        n = members.astype(np.float32)
-        u = g.random(c.hi - c.lo, dtype=np.float32)
-        births = n * (birth_rate * (1 - drop * gap))
+        mean = np.float32(food_mean[r])
+        # The famine gap: a scalar when households' food is shrunk all the way to the
+        # region's mean (``FAMINE_SPREAD = 0``), the same float32 operations either way.
+        gap: F32 | np.float32
+        if lam == 0:
+            gap = np.maximum(np.float32(0.0), one - mean / threshold)
+            famine_on = bool(gap > 0)
+        else:
+            gap = ws.get("p_gap", size, np.float32)
+            np.subtract(hh.food[s], mean, out=gap)
+            gap *= lam
+            gap += mean
+            gap /= threshold
+            np.subtract(one, gap, out=gap)
+            np.maximum(gap, np.float32(0.0), out=gap)
+            famine_on = bool(gap.any())
+        n = ws.get("p_n", size, np.float32)
+        np.copyto(n, members)
+        u = ws.get("p_u", size, np.float32)
+        g.random(dtype=np.float32, out=u)
+        births = ws.get("p_births", size, np.float32)
+        bfac = birth_rate * (one - drop * gap)
+        np.multiply(n, bfac, out=births)
         births += u
         np.floor(births, out=births)
         g.random(dtype=np.float32, out=u)
-        cap = n
-        famine = _famine(gap, p, ban) if gap.any() else None
+        famine: F32 | np.float32 | None = None
+        flight: F32 | np.float32 | None = None
+        if famine_on:
+            if isinstance(gap, np.ndarray):
+                famine = _famine(gap, p, ban)
+            else:
+                # Through the array path of ``power`` (the scalar one may round apart).
+                famine = _famine(np.full(1, gap, dtype=np.float32), p, ban)[0]
+            if flight_rate > 0:
+                flight = flight_rate * gap
         rates: list[F32 | np.float32 | None] = [
             famine,
             death_rate,
-            flight_rate * gap if famine is not None and flight_rate > 0 else None,
+            flight,
             np.float32(migration[r]) if migration[r] > 0 else None,
         ]
         total = sum((x for x in rates if x is not None), np.float32(0))
         x = n
         if np.any(total > 1):
-            x = n * np.minimum(np.float32(1), 1 / np.maximum(total, np.float32(1e-30)))
-        out = np.zeros(6)
-        out[0] = births.sum(dtype=np.float64)
-        cum = np.zeros_like(n)
+            x = ws.get("p_x", size, np.float32)
+            np.multiply(n, np.minimum(one, 1 / np.maximum(total, np.float32(1e-30))), out=x)
+        out = np.zeros(7)
+        out[0] = whole_sum(births)
+        cum = ws.get("p_cum", size, np.float32)
+        last = ws.get("p_last", size, np.float32)
+        tmp = ws.get("p_tmp", size, np.float32)
         prev_sum = 0.0
-        last = np.zeros_like(n)
+        now = 0.0
+        started = False
         for k, rate in enumerate(rates):
             if rate is not None:
-                cum += x * rate
-                last = np.minimum(np.floor(cum + u), cap)
-            now = float(last.sum(dtype=np.float64))
+                if started:
+                    np.multiply(x, rate, out=tmp)
+                    cum += tmp
+                else:
+                    np.multiply(x, rate, out=cum)  # 0 + x·rate
+                    started = True
+                np.add(cum, u, out=last)
+                np.floor(last, out=last)
+                np.minimum(last, n, out=last)
+                now = whole_sum(last)
             out[k + 1] = now - prev_sum
             prev_sum = now
-        after = n + births - last
+        after = births
+        after += n  # n + births
+        if started:
+            after -= last
         if after.max(initial=0) > np.iinfo(np.int16).max:
             raise OverflowError("household members overflow int16")
-        members[...] = after
+        np.copyto(members, after, casting="unsafe")
+        out[6] = whole_sum(after)
         # Food per member for the coming year, with the village's share.
         offs = np.asarray(villages.start[c.v0 : c.v1] - c.lo, dtype=np.int64)
-        own = grain_food[s] + animal_food[s]
+        own = ws.get("p_own", size, np.float32)
+        np.add(grain_food[s], animal_food[s], out=own)
         own_v = np.add.reduceat(own, offs, dtype=np.float64)
         persons_v = np.add.reduceat(members, offs, dtype=np.float64)
         with np.errstate(divide="ignore", invalid="ignore"):
             mean_v = np.where(persons_v > 0, own_v / persons_v, 0.0).astype(np.float32)
-            per_head = (1 - sharing) * own / after
-        per_head += sharing * np.repeat(mean_v, villages.size[c.v0 : c.v1])
+        empty = ws.get("p_empty", size, np.bool_)
+        np.equal(members, 0, out=empty)
+        per_head = own
+        per_head *= one - sharing
+        np.add(after, empty, out=tmp)  # members, or 1 in an empty household
+        per_head /= tmp
+        mean_v *= sharing
+        per_head += np.repeat(mean_v, villages.size[c.v0 : c.v1])
         per_head += np.float32(plot)
-        food = np.where(members > 0, per_head, threshold)
-        hh.food[s] = food
-        out[5] = float(np.multiply(food, after).sum(dtype=np.float64))
+        # An empty household's food is the threshold: an exact blend of finite values.
+        food = hh.food[s]
+        np.logical_not(empty, out=empty)
+        np.multiply(per_head, empty, out=food)
+        np.logical_not(empty, out=empty)
+        np.multiply(empty, threshold, out=tmp)
+        food += tmp
+        np.multiply(food, after, out=tmp)
+        out[5] = float(tmp.sum(dtype=np.float64))
         return out
 
-    sums = np.zeros((6, len(hh.region_start)))
+    sums = np.zeros((7, len(hh.region_start)))
     for c, x in zip(chunks, runner.map(kernel, chunks), strict=True):
         sums[:, c.region] += x
     flows = np.rint(sums[:5]).astype(np.int64)
-    persons = hh.by_region(hh.members.astype(np.int64))
-    mean = sums[5] / np.maximum(persons, 1)
+    mean = sums[5] / np.maximum(sums[6], 1)
     return PeopleFlows(flows[0], flows[2], flows[1], flows[3], flows[4], mean)
 
 

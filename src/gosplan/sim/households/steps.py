@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from gosplan.sim.households.chunks import Chunk, Runner
+from gosplan.sim.households.chunks import Chunk, Runner, Workspace, int_sum, workspace
 from gosplan.sim.households.farming import Census
 from gosplan.sim.households.kolkhozes import Villages, village_targets
 from gosplan.sim.households.population import (
@@ -93,6 +93,30 @@ class Decision:
         self.census = census
 
 
+def _assign(
+    values: NDArray[np.int8], value: int, mask: NDArray[np.bool_], ws: Workspace
+) -> None:
+    """``values[mask] = value`` as ``values += (value - values) · mask`` (exact, branch-free)."""
+    step = ws.get("a_step", values.shape[0], np.int8)
+    np.subtract(np.int8(value), values, out=step)
+    step *= mask
+    values += step
+
+
+def _herds_of(
+    animals: NDArray[np.int16], mask: NDArray[np.bool_], count: int, ws: Workspace
+) -> I64:
+    """Head by species of the ``count`` households in ``mask`` (of a chunk's herds)."""
+    if 8 * count < mask.shape[0]:
+        return np.asarray(animals[:, np.flatnonzero(mask)].sum(axis=1, dtype=np.int64))
+    head = ws.get("d_head", mask.shape[0], np.int16)
+    out = np.zeros(animals.shape[0], dtype=np.int64)
+    for sp in range(animals.shape[0]):
+        np.multiply(animals[sp], mask, out=head)
+        out[sp] = int_sum(head)
+    return out
+
+
 def _offsets(villages: Villages, c: Chunk) -> I64:
     return np.asarray(villages.start[c.v0 : c.v1] - c.lo, dtype=np.int64)
 
@@ -126,14 +150,22 @@ def decide(
     def count(c: Chunk) -> int:
         s = slice(c.lo, c.hi)
         vs = slice(c.v0, c.v1)
+        size = c.hi - c.lo
+        ws = workspace()
         offs = _offsets(villages, c)
         status = hh.status[s]
-        individual = status == STATUS_INDIVIDUAL
         kulak = hh.kulak[s]
-        present_v[vs] = np.add.reduceat(status != STATUS_DEPORTED, offs, dtype=np.int64)
-        members_v[vs] = np.add.reduceat(status == STATUS_MEMBER, offs, dtype=np.int64)
-        eligible_v[vs] = np.add.reduceat(individual & ~kulak, offs, dtype=np.int64)
-        return int(np.count_nonzero(individual & kulak))
+        mask = ws.get("d_mask", size, np.bool_)
+        individual = ws.get("d_individual", size, np.bool_)
+        np.not_equal(status, STATUS_DEPORTED, out=mask)
+        present_v[vs] = np.add.reduceat(mask, offs, dtype=np.int64)
+        np.equal(status, STATUS_MEMBER, out=mask)
+        members_v[vs] = np.add.reduceat(mask, offs, dtype=np.int64)
+        np.equal(status, STATUS_INDIVIDUAL, out=individual)
+        np.greater(individual, kulak, out=mask)  # individual and not a kulak
+        eligible_v[vs] = np.add.reduceat(mask, offs, dtype=np.int64)
+        np.logical_and(individual, kulak, out=mask)
+        return int(np.count_nonzero(mask))
 
     pool = np.zeros(regions, dtype=np.int64)
     for c, x in zip(chunks, runner.map(count, chunks), strict=True):
@@ -172,20 +204,28 @@ def decide(
 
     def enrol(c: Chunk) -> I64:
         s = slice(c.lo, c.hi)
-        u = runner.rng(year, step + 1, c.index).random(c.hi - c.lo, dtype=np.float32)
-        yes = (hh.status[s] == STATUS_INDIVIDUAL) & ~hh.kulak[s]
-        yes &= u < np.repeat(prob_v[c.v0 : c.v1], villages.size[c.v0 : c.v1])
-        join[s] = yes
+        size = c.hi - c.lo
+        ws = workspace()
+        u = ws.get("d_u", size, np.float32)
+        runner.rng(year, step + 1, c.index).random(dtype=np.float32, out=u)
+        threshold = ws.get("d_prob", size, np.float32)
+        np.copyto(threshold, np.repeat(prob_v[c.v0 : c.v1], villages.size[c.v0 : c.v1]))
+        yes = join[s]
+        np.less(u, threshold, out=yes)
+        mask = ws.get("d_mask", size, np.bool_)
+        np.equal(hh.status[s], STATUS_INDIVIDUAL, out=mask)
+        yes &= mask
+        np.greater(yes, hh.kulak[s], out=yes)  # and not a kulak
         animals = hh.animals[:, s]
         out = np.zeros((3, 5), dtype=np.int64)
-        out[0, :4] = animals.sum(axis=1, dtype=np.int64)
+        for sp in range(animals.shape[0]):
+            out[0, sp] = int_sum(animals[sp])
         out[1, 4] = np.count_nonzero(yes)
-        if out[1, 4]:
-            out[1, :4] = (animals * yes).sum(axis=1, dtype=np.int64)
         gone = deport[s]
         out[2, 4] = np.count_nonzero(gone)
-        if out[2, 4]:
-            out[2, :4] = (animals * gone).sum(axis=1, dtype=np.int64)
+        for k, mask in ((1, yes), (2, gone)):
+            if out[k, 4]:
+                out[k, :4] = _herds_of(animals, mask, int(out[k, 4]), ws)
         return out
 
     sums = np.zeros((3, 5, regions), dtype=np.int64)
@@ -224,6 +264,7 @@ def apply_decision(
     def carry(c: Chunk) -> I64:
         s = slice(c.lo, c.hi)
         vs = slice(c.v0, c.v1)
+        size = c.hi - c.lo
         status = hh.status[s]
         out = np.zeros(4, dtype=np.int64)
         out[3] = np.count_nonzero(status == STATUS_INDIVIDUAL)
@@ -232,24 +273,41 @@ def apply_decision(
         out[1] = np.count_nonzero(deport)
         if not (out[0] or out[1]):
             return out
+        ws = workspace()
         offs = _offsets(villages, c)
-        moving = join | deport
+        moving = ws.get("a_moving", size, np.bool_)
+        np.logical_or(join, deport, out=moving)
+        staying = ws.get("a_staying", size, np.bool_)
+        np.logical_not(moving, out=staying)
+        head = ws.get("a_head", size, np.int16)
         animals = hh.animals[:, s]
-        villages.animals[:, vs] += np.add.reduceat(animals * moving, offs, axis=1, dtype=np.int64)
-        animals *= ~moving
+        if 8 * (out[0] + out[1]) < size:
+            # Few move: their herds go to their villages' kolkhozes one by one (exact).
+            rows = np.flatnonzero(moving)
+            where = hh.village[s][rows]
+            for sp in range(animals.shape[0]):
+                np.add.at(villages.animals[sp], where, animals[sp, rows])
+                animals[sp, rows] = 0
+        else:
+            for sp in range(animals.shape[0]):
+                np.multiply(animals[sp], moving, out=head)
+                villages.animals[sp, vs] += np.add.reduceat(head, offs, dtype=np.int64)
+                animals[sp] *= staying
         if out[1]:
+            np.logical_not(deport, out=staying)
             land = hh.land[s]
-            villages.extra_land[vs] += np.add.reduceat(
-                np.where(deport, land, np.float32(0)), offs, dtype=np.float64
-            )
-            land *= ~deport
+            gone = ws.get("a_land", size, np.float32)
+            np.multiply(land, deport, out=gone)
+            villages.extra_land[vs] += np.add.reduceat(gone, offs, dtype=np.float64)
+            land *= staying
             members = hh.members[s]
-            out[2] = int(members.sum(where=deport, dtype=np.int64))
-            members *= ~deport
-            status[deport] = STATUS_DEPORTED
+            np.multiply(members, deport, out=head)
+            out[2] = int(head.sum(dtype=np.int64))
+            members *= staying
+            _assign(status, STATUS_DEPORTED, deport, ws)
         if out[0]:
-            status[join] = STATUS_MEMBER
-            hh.pending[s][join] = JOINED_NOW
+            _assign(status, STATUS_MEMBER, join, ws)
+            _assign(hh.pending[s], JOINED_NOW, join, ws)
             villages.recent[vs] += np.add.reduceat(join, offs, dtype=np.int64)
         return out
 
