@@ -31,7 +31,10 @@ __all__ = [
     "Workspace",
     "default_threads",
     "int_sum",
+    "int_sums",
     "make_chunks",
+    "village_rows",
+    "village_sums",
     "whole_sum",
     "workspace",
 ]
@@ -184,3 +187,32 @@ def int_sum(values: NDArray[np.int16] | NDArray[np.bool_]) -> int:
         int(np.add.reduce(values[i : i + _INT32_ROWS], dtype=np.int32))
         for i in range(0, n, _INT32_ROWS)
     )
+
+
+def village_rows(ws: Workspace, k: int, size: int) -> NDArray[np.float64]:
+    """A (k, size) float64 scratch array for ``k`` per-row values to sum by village.
+
+    Fill its rows (``out=`` or ``np.copyto``: bool, int16 and float32 values are exact in
+    float64), then ``village_sums``: one ``reduceat`` for the k sums, and over float64
+    without a cast (``reduceat``'s casting path, a ``dtype=`` wider than the input, ran
+    slower with two threads than with one in a micro-benchmark; float64 did not).
+    """
+    buf = ws.get("village_rows", k * size, np.float64)
+    return buf.reshape(k, size)
+
+
+def village_sums(rows: NDArray[np.float64], offs: NDArray[np.int64]) -> NDArray[np.float64]:
+    """Per-village sums of each row of ``rows`` (villages starting at ``offs``): (k, V)."""
+    return np.asarray(np.add.reduceat(rows, offs, axis=1), dtype=np.float64)
+
+
+def int_sums(values: NDArray[np.int16]) -> NDArray[np.int64]:
+    """The exact sums of each row of a (k, n) int16 array, (k,) int64.
+
+    ``int_sum`` of every row in one call per block of rows.
+    """
+    n = values.shape[1]
+    out = np.zeros(values.shape[0], dtype=np.int64)
+    for i in range(0, n, _INT32_ROWS):
+        out += np.add.reduce(values[:, i : i + _INT32_ROWS], axis=1, dtype=np.int32)
+    return out

@@ -25,6 +25,7 @@ from gosplan.sim.households.chunks import (
     Runner,
     default_threads,
     int_sum,
+    int_sums,
     make_chunks,
 )
 from gosplan.sim.households.farming import Fields, harvest, herd_year, levy
@@ -139,8 +140,7 @@ class HouseholdLayer:
             status = hh.status[s]
             out = np.zeros(8, dtype=np.int64)
             out[0] = int_sum(hh.members[s])
-            for sp in range(4):
-                out[1 + sp] = int_sum(hh.animals[sp, s])
+            out[1:5] = int_sums(hh.animals[:4, s])
             out[5] = np.count_nonzero(status == STATUS_MEMBER)
             out[6] = np.count_nonzero(status == STATUS_DEPORTED)
             out[7] = c.hi - c.lo

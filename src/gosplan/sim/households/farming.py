@@ -32,7 +32,15 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from gosplan.sim.households.chunks import Chunk, Runner, Workspace, whole_sum, workspace
+from gosplan.sim.households.chunks import (
+    Chunk,
+    Runner,
+    Workspace,
+    village_rows,
+    village_sums,
+    whole_sum,
+    workspace,
+)
 from gosplan.sim.households.kolkhozes import Villages
 from gosplan.sim.households.population import STATUS_INDIVIDUAL, STATUS_MEMBER, Households
 from gosplan.sim.spec import SPECIES, Params
@@ -151,16 +159,18 @@ def harvest(
         member, farms = _farmers(ws, hh, s, size)
         land = hh.land[s]
         vs = slice(c.v0, c.v1)
-        buf = ws.get("c_land", size, np.float32)
-        np.multiply(land, farms, out=buf)
-        land_v[vs] = np.add.reduceat(buf, offs, dtype=np.float64)
-        np.multiply(land, member, out=buf)
-        member_land_v[vs] = np.add.reduceat(buf, offs, dtype=np.float64)
-        head = ws.get("c_persons", size, np.int16)
-        np.multiply(hh.members[s], member, out=head)
-        persons[vs] = np.add.reduceat(head, offs, dtype=np.int64)
-        member_households[vs] = np.add.reduceat(member, offs, dtype=np.int64)
-        horses_v[vs] = np.add.reduceat(hh.animals[0, s], offs, dtype=np.float64)
+        rows = village_rows(ws, 5, size)
+        np.multiply(land, farms, out=rows[0])
+        np.multiply(land, member, out=rows[1])
+        np.multiply(hh.members[s], member, out=rows[2])
+        np.copyto(rows[3], member)
+        np.copyto(rows[4], hh.animals[0, s])
+        v = village_sums(rows, offs)
+        land_v[vs] = v[0]
+        member_land_v[vs] = v[1]
+        persons[vs] = v[2]
+        member_households[vs] = v[3]
+        horses_v[vs] = v[4]
 
     runner.map(census, chunks)
     w = hh.weight
@@ -214,10 +224,9 @@ def harvest(
         incentive += ~member
         out *= incentive
         out *= farms
-        np.multiply(out, member, out=incentive)
-        member_crop_v[c.v0 : c.v1] = np.add.reduceat(
-            incentive, _offsets(villages, c), dtype=np.float64
-        )
+        rows = village_rows(ws, 1, size)
+        np.multiply(out, member, out=rows[0])
+        member_crop_v[c.v0 : c.v1] = village_sums(rows, _offsets(villages, c))[0]
         return float(out.sum(dtype=np.float64))
 
     sums = runner.map(grow, chunks)
@@ -342,8 +351,9 @@ def levy(
         np.multiply(crop[s], individual, out=own)
         land = ws.get("l_land", size, np.float32)
         np.multiply(hh.land[s], individual, out=land)
-        own_v[vs] = np.add.reduceat(own, offs, dtype=np.float64)
-        land_v[vs] = np.add.reduceat(land, offs, dtype=np.float64)
+        rows = village_rows(ws, 5, size)
+        np.copyto(rows[0], own)
+        np.copyto(rows[1], land)
         if seed_rule:
             # The state's reach of each crop, less its seed (the seed rule, per producer).
             land *= np.float32(seed_per_land[c.region])
@@ -351,16 +361,22 @@ def levy(
             np.maximum(land, np.float32(0), out=land)
             own *= np.float32(tau)
             np.minimum(land, own, out=land)
-            ceil_v[vs] = np.add.reduceat(land, offs, dtype=np.float64)
+            np.copyto(rows[2], land)
+        else:
+            rows[2].fill(0)
         animals = hh.animals[:, s]
         np.multiply(animals[0], fr32[0], out=own)
         for k in range(1, animals.shape[0]):
             np.multiply(animals[k], fr32[k], out=land)
             own += land
-        need_v[vs] = np.add.reduceat(own, offs, dtype=np.float64)
-        head = ws.get("l_persons", size, np.int16)
-        np.multiply(members, individual, out=head)
-        persons_v[vs] = np.add.reduceat(head, offs, dtype=np.float64)
+        np.copyto(rows[3], own)
+        np.multiply(members, individual, out=rows[4])
+        v = village_sums(rows, offs)
+        own_v[vs] = v[0]
+        land_v[vs] = v[1]
+        ceil_v[vs] = v[2]
+        need_v[vs] = v[3]
+        persons_v[vs] = v[4]
 
     runner.map(sums, chunks)
     if not seed_rule:
@@ -445,9 +461,7 @@ def levy(
         procured += reach
         np.logical_not(member, out=other)
         procured *= other
-        np.multiply(
-            np.repeat(k_share[c.v0 : c.v1], villages.size[c.v0 : c.v1]), member, out=reach
-        )
+        np.multiply(np.repeat(k_share[c.v0 : c.v1], villages.size[c.v0 : c.v1]), member, out=reach)
         procured += reach
         np.multiply(
             np.repeat(eats_v[c.v0 : c.v1], villages.size[c.v0 : c.v1]), individual, out=per_person
@@ -580,10 +594,12 @@ def herd_year(
         offs = _offsets(villages, c)
         member = ws.get("member", size, np.bool_)
         np.equal(hh.status[s], STATUS_MEMBER, out=member)
-        members_v[c.v0 : c.v1] = np.add.reduceat(member, offs, dtype=np.int64)
-        head = ws.get("c_persons", size, np.int16)
-        np.multiply(hh.members[s], member, out=head)
-        persons_v[c.v0 : c.v1] = np.add.reduceat(head, offs, dtype=np.int64)
+        rows = village_rows(ws, 2, size)
+        np.copyto(rows[0], member)
+        np.multiply(hh.members[s], member, out=rows[1])
+        v = village_sums(rows, offs)
+        members_v[c.v0 : c.v1] = v[0]
+        persons_v[c.v0 : c.v1] = v[1]
 
     runner.map(count, chunks)
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -32,7 +32,14 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from gosplan.sim.households.chunks import Chunk, Runner, whole_sum, workspace
+from gosplan.sim.households.chunks import (
+    Chunk,
+    Runner,
+    village_rows,
+    village_sums,
+    whole_sum,
+    workspace,
+)
 from gosplan.sim.households.kolkhozes import Villages
 from gosplan.sim.households.population import Households
 from gosplan.sim.spec import Params
@@ -209,8 +216,10 @@ def people_year(
         offs = np.asarray(villages.start[c.v0 : c.v1] - c.lo, dtype=np.int64)
         own = ws.get("p_own", size, np.float32)
         np.add(grain_food[s], animal_food[s], out=own)
-        own_v = np.add.reduceat(own, offs, dtype=np.float64)
-        persons_v = np.add.reduceat(members, offs, dtype=np.float64)
+        rows = village_rows(ws, 2, size)
+        np.copyto(rows[0], own)
+        np.copyto(rows[1], members)
+        own_v, persons_v = village_sums(rows, offs)
         with np.errstate(divide="ignore", invalid="ignore"):
             mean_v = np.where(persons_v > 0, own_v / persons_v, 0.0).astype(np.float32)
         empty = ws.get("p_empty", size, np.bool_)

@@ -18,7 +18,15 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from gosplan.sim.households.chunks import Chunk, Runner, Workspace, int_sum, workspace
+from gosplan.sim.households.chunks import (
+    Chunk,
+    Runner,
+    Workspace,
+    int_sums,
+    village_rows,
+    village_sums,
+    workspace,
+)
 from gosplan.sim.households.farming import Census
 from gosplan.sim.households.kolkhozes import Villages, village_targets
 from gosplan.sim.households.population import (
@@ -93,9 +101,7 @@ class Decision:
         self.census = census
 
 
-def _assign(
-    values: NDArray[np.int8], value: int, mask: NDArray[np.bool_], ws: Workspace
-) -> None:
+def _assign(values: NDArray[np.int8], value: int, mask: NDArray[np.bool_], ws: Workspace) -> None:
     """``values[mask] = value`` as ``values += (value - values) · mask`` (exact, branch-free)."""
     step = ws.get("a_step", values.shape[0], np.int8)
     np.subtract(np.int8(value), values, out=step)
@@ -109,12 +115,10 @@ def _herds_of(
     """Head by species of the ``count`` households in ``mask`` (of a chunk's herds)."""
     if 8 * count < mask.shape[0]:
         return np.asarray(animals[:, np.flatnonzero(mask)].sum(axis=1, dtype=np.int64))
-    head = ws.get("d_head", mask.shape[0], np.int16)
-    out = np.zeros(animals.shape[0], dtype=np.int64)
-    for sp in range(animals.shape[0]):
-        np.multiply(animals[sp], mask, out=head)
-        out[sp] = int_sum(head)
-    return out
+    k, size = animals.shape
+    head = ws.get("d_head", k * size, np.int16).reshape(k, size)
+    np.multiply(animals, mask, out=head)
+    return int_sums(head)
 
 
 def _offsets(villages: Villages, c: Chunk) -> I64:
@@ -157,13 +161,18 @@ def decide(
         kulak = hh.kulak[s]
         mask = ws.get("d_mask", size, np.bool_)
         individual = ws.get("d_individual", size, np.bool_)
+        rows = village_rows(ws, 3, size)
         np.not_equal(status, STATUS_DEPORTED, out=mask)
-        present_v[vs] = np.add.reduceat(mask, offs, dtype=np.int64)
+        np.copyto(rows[0], mask)
         np.equal(status, STATUS_MEMBER, out=mask)
-        members_v[vs] = np.add.reduceat(mask, offs, dtype=np.int64)
+        np.copyto(rows[1], mask)
         np.equal(status, STATUS_INDIVIDUAL, out=individual)
         np.greater(individual, kulak, out=mask)  # individual and not a kulak
-        eligible_v[vs] = np.add.reduceat(mask, offs, dtype=np.int64)
+        np.copyto(rows[2], mask)
+        v = village_sums(rows, offs)
+        present_v[vs] = v[0]
+        members_v[vs] = v[1]
+        eligible_v[vs] = v[2]
         np.logical_and(individual, kulak, out=mask)
         return int(np.count_nonzero(mask))
 
@@ -218,8 +227,7 @@ def decide(
         np.greater(yes, hh.kulak[s], out=yes)  # and not a kulak
         animals = hh.animals[:, s]
         out = np.zeros((3, 5), dtype=np.int64)
-        for sp in range(animals.shape[0]):
-            out[0, sp] = int_sum(animals[sp])
+        out[0, :4] = int_sums(animals)
         out[1, 4] = np.count_nonzero(yes)
         gone = deport[s]
         out[2, 4] = np.count_nonzero(gone)
@@ -284,15 +292,20 @@ def apply_decision(
         if 8 * (out[0] + out[1]) < size:
             # Few move: their herds go to their villages' kolkhozes one by one (exact).
             rows = np.flatnonzero(moving)
-            where = hh.village[s][rows]
+            where = hh.village[s][rows] - c.v0
+            nv = c.v1 - c.v0
             for sp in range(animals.shape[0]):
-                np.add.at(villages.animals[sp], where, animals[sp, rows])
+                # Whole head, summed exactly in float64 (``bincount`` runs alongside the
+                # other threads; ``np.add.at`` with a cast does not).
+                got = np.bincount(where, weights=animals[sp, rows], minlength=nv)
+                villages.animals[sp, vs] += got.astype(np.int64)
                 animals[sp, rows] = 0
         else:
+            carried = village_rows(ws, animals.shape[0], size)
             for sp in range(animals.shape[0]):
-                np.multiply(animals[sp], moving, out=head)
-                villages.animals[sp, vs] += np.add.reduceat(head, offs, dtype=np.int64)
+                np.multiply(animals[sp], moving, out=carried[sp])
                 animals[sp] *= staying
+            villages.animals[:, vs] += village_sums(carried, offs).astype(np.int64)
         if out[1]:
             np.logical_not(deport, out=staying)
             land = hh.land[s]
