@@ -222,3 +222,13 @@ def test_unrelated_folder_is_not_written(tmp_path: Path) -> None:
     with pytest.raises(OSError, match=r"holds no manifest\.json"):
         run_ensemble("ussr-1928", 2, out=tmp_path, years=YEARS)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_an_unreachable_scheduler_is_a_scheduler_error() -> None:
+    from gosplan.analysis.ensemble import connect
+    from gosplan.errors import SchedulerError
+
+    with pytest.raises(SchedulerError, match="cannot reach it within 1 s"), connect(
+        "tcp://127.0.0.1:9", timeout=1
+    ):
+        pass

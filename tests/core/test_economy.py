@@ -65,3 +65,20 @@ def test_non_productive_economy_reports_radius() -> None:
 def test_capacity_may_be_unlimited() -> None:
     e = Economy(products=["a"], A=[[0.5]], capacity=[np.inf])
     assert np.isinf(e.capacity[0])
+
+
+def test_default_names_are_a_view_on_the_ids() -> None:
+    import dataclasses
+
+    from gosplan.core.economy import IdNames
+
+    e = Economy(products=["a", "b", "c"], A=sp.csr_array((3, 3)))
+    # No n new strings at scale: the ids are read through, not copied into a tuple.
+    assert isinstance(e.names, IdNames)
+    assert e.names == ("a", "b", "c")
+    assert e.names[1] == "b"
+    assert e.names[1:] == ("b", "c")
+    moved = dataclasses.replace(e, products=["c", "b", "a"])
+    assert moved.names == ("c", "b", "a")  # the view follows the new ids
+    named = Economy(products=["a", "b", "c"], A=sp.csr_array((3, 3)), names=["x", "y", "z"])
+    assert named.names == ("x", "y", "z")

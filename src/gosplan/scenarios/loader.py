@@ -6,7 +6,7 @@ The only module that reads user files. The format is described in docs/file-form
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +33,8 @@ _PAIR = [[("input", "id"), ("output", "id")], [("input_index", "index"), ("outpu
 _PRODUCT = [[("product", "id")], [("product_index", "index")]]
 
 
-_TOML = Memo(64)
-_ECONOMIES = Memo(8)
+_TOML: Memo[Hashable, dict[str, Any]] = Memo(64)
+_ECONOMIES: Memo[Hashable, Economy] = Memo(8)
 
 
 def read_toml(path: Path) -> dict[str, Any]:

@@ -11,11 +11,13 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 __all__ = ["SMALL_BYTES", "Memo", "copy_doc", "stamp"]
 
+K = TypeVar("K", bound=Hashable)
 T = TypeVar("T")
+V = TypeVar("V")
 
 #: Files (together) larger than this are read every time, never kept in memory.
 SMALL_BYTES = 8 << 20
@@ -38,15 +40,18 @@ def stamp(paths: Iterable[Path]) -> tuple[tuple[str, int, int], ...] | None:
     return tuple(out) if total <= SMALL_BYTES else None
 
 
-class Memo:
-    """A bounded, thread-safe map from keys to parsed results (least recently used out)."""
+class Memo(Generic[K, V]):
+    """A bounded, thread-safe map from keys to results (least recently used out).
+
+    A miss computes outside the lock, so one slow computation does not hold up the others.
+    """
 
     def __init__(self, size: int) -> None:
         self._size = size
-        self._items: OrderedDict[Hashable, object] = OrderedDict()
+        self._items: OrderedDict[K, V] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable | None, make: Callable[[], T]) -> T:
+    def get(self, key: K | None, make: Callable[[], V]) -> V:
         """The result remembered for ``key``, or ``make()`` (remembered unless key is None).
 
         Failures are not remembered: a bad file raises its error every time it is read.
@@ -56,14 +61,22 @@ class Memo:
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
-                hit: T = self._items[key]  # type: ignore[assignment]
-                return hit
+                return self._items[key]
         value = make()
         with self._lock:
             self._items[key] = value
+            self._items.move_to_end(key)
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
         return value
+
+    def clear(self) -> None:
+        """Forget everything remembered."""
+        with self._lock:
+            self._items.clear()
+
+    def __len__(self) -> int:
+        return len(self._items)
 
 
 def copy_doc(doc: Any) -> Any:

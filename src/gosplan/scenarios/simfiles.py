@@ -7,7 +7,7 @@ policies only. ``--set`` overrides are applied last and checked like the files.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -196,7 +196,8 @@ def _initial(doc: Mapping[str, Any], economy: Economy, where: str) -> Initial:
     )
 
 
-_PLAN_TABLES = Memo(8)  # read only, never changed: shared as they are
+# Read only, never changed: shared as they are.
+_PLAN_TABLES: Memo[Hashable, dict[str, tuple[tuple[str, float], ...]]] = Memo(8)
 
 
 def _plan_variants(path: Path) -> dict[str, tuple[tuple[str, float], ...]]:

@@ -6,7 +6,7 @@ column and row, and the value found. Rows are counted from 1, not counting the h
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +54,7 @@ def read_table(
     return {name: column.copy() for name, column in table.items()}
 
 
-_TABLES = Memo(64)
+_TABLES: Memo[Hashable, Table] = Memo(64)
 
 
 def _read(

@@ -27,8 +27,8 @@ from gosplan.core.generate import generate_economy
 from gosplan.core.optimal import optimal_plan
 from gosplan.scenarios.builtin import builtin_path
 from gosplan.scenarios.loader import read_economy, read_targets
+from gosplan.scenarios.memo import Memo
 from gosplan.web import svg
-from gosplan.web.showcases import LRU
 from gosplan.web.state import StateError, number
 
 __all__ = ["MAX_PRODUCTS", "PlanningState", "builtin_economy", "plan_view"]
@@ -145,8 +145,8 @@ def _number(field: str, raw: str, low: float, high: float) -> float:
     return value
 
 
-_ECONOMIES: LRU[tuple[int, int, int], Any] = LRU(8)
-_VIEWS: LRU[str, dict[str, Any]] = LRU(32)
+_ECONOMIES: Memo[tuple[int, int, int], Any] = Memo(8)
+_VIEWS: Memo[str, dict[str, Any]] = Memo(32)
 
 
 def plan_view(state: PlanningState) -> dict[str, Any]:

@@ -9,21 +9,19 @@ from __future__ import annotations
 
 import io
 import math
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from gosplan.analysis.fit import FAMINE_BANDS
 from gosplan.analysis.run import Run, run_scenario
 from gosplan.report.simulation import citations, label_of, num, unit_of
+from gosplan.scenarios.memo import Memo
 from gosplan.web import svg
 from gosplan.web.state import SCENARIO, YEARS, State
 
 __all__ = [
     "CHARTS",
-    "LRU",
     "SHOWCASES",
     "TOUR",
     "Chart",
@@ -36,44 +34,6 @@ __all__ = [
     "monitors",
     "sources",
 ]
-
-K = TypeVar("K")
-V = TypeVar("V")
-
-
-class LRU(Generic[K, V]):
-    """A bounded, thread-safe least-recently-used cache; a miss computes outside the lock."""
-
-    def __init__(self, maxsize: int) -> None:
-        self.maxsize = maxsize
-        self._data: OrderedDict[K, V] = OrderedDict()
-        self._lock = threading.Lock()
-        self.hits = self.misses = 0
-
-    def get(self, key: K, compute: Callable[[], V]) -> V:
-        """The cached value of ``key``, computed (and kept) on a miss."""
-        with self._lock:
-            if key in self._data:
-                self._data.move_to_end(key)
-                self.hits += 1
-                return self._data[key]
-            self.misses += 1
-        value = compute()
-        with self._lock:
-            self._data[key] = value
-            self._data.move_to_end(key)
-            while len(self._data) > self.maxsize:
-                self._data.popitem(last=False)
-        return value
-
-    def clear(self) -> None:
-        """Forget everything."""
-        with self._lock:
-            self._data.clear()
-
-    def __len__(self) -> int:
-        return len(self._data)
-
 
 Row = tuple[int, float, str, str]
 """``(year, value, estimate, source)`` of one row of a run's tidy table."""
@@ -112,7 +72,7 @@ class Simulated:
 
 
 #: Simulations by their ``--set`` strings; 64 runs of about a megabyte each at most.
-RUNS: LRU[tuple[str, ...], Simulated] = LRU(64)
+RUNS: Memo[tuple[str, ...], Simulated] = Memo(64)
 
 
 def get_run(state: State) -> Simulated:
