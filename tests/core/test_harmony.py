@@ -226,6 +226,49 @@ def test_same_inputs_give_the_same_bits() -> None:
     assert a.capacity_valuations.tobytes() == b.capacity_valuations.tobytes()
 
 
+def test_same_bits_whatever_the_thread_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The iterative solves split their passes and sums over threads (forced here on a
+    # small economy); no dot product may depend on how many there are.
+    import gosplan.core.balance as internals
+
+    monkeypatch.setattr(internals, "_PARALLEL_NNZ", 1)
+    monkeypatch.setattr(internals, "_CHUNK", 100)
+    e, y = random_economy(700, 5)
+    answers = []
+    for threads in (1, 2, 3):
+        monkeypatch.setattr(internals, "_threads", lambda threads=threads: threads)
+        plan = harmony_plan(e, y, iterations=10)
+        answers.append((plan.gross_output.tobytes(), plan.capacity_valuations.tobytes(),
+                        plan.iterations, plan.passes))
+    assert all(a == answers[0] for a in answers)
+
+
+def test_the_deadline_is_checked_between_line_search_trials(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A clock that runs out at the fifth evaluation of the dual, the first trial of a line
+    # search that backtracks twice (on this economy): on large economies an
+    # evaluation costs seconds, so the search must not finish a line search past it.
+    import gosplan.core.harmony_search as search
+
+    evaluations = 0
+    evaluate = search.PriceSearch.evaluate
+
+    def counted(self: search.PriceSearch, z: np.ndarray) -> tuple[float, np.ndarray]:
+        nonlocal evaluations
+        evaluations += 1
+        return evaluate(self, z)
+
+    monkeypatch.setattr(search.PriceSearch, "evaluate", counted)
+    monkeypatch.setattr(search, "_past", lambda deadline: deadline is not None
+                        and evaluations >= 5)
+    e, y = random_economy(700, 5)
+    plan = harmony_plan(e, y, time_limit=3600.0)
+    assert plan.status is HarmonyStatus.TIME_LIMIT
+    assert evaluations == 5  # the fourth line search would have gone on to a seventh
+    assert_feasible(e, plan.gross_output, 0.995 * plan.max_fulfilment * y * (1 - 1e-9))
+
+
 def test_products_no_target_needs_stay_idle_and_unmakeable_ones_get_nothing() -> None:
     # c needs d, whose capacity is 0; e is used by nobody and targeted by nobody.
     A = np.zeros((5, 5))

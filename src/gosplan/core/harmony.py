@@ -54,7 +54,10 @@ first limit (the latter at the point of greatest harmony before it). By weak dua
 the best plan's harmony is within ``D - harmony`` of the optimum; the search stops when
 that gap is below ``tol`` per targeted product. An evaluation costs two linear solves
 with ``I - A`` (one transposed): a sparse LU factorised once for small economies,
-warm-started GMRES beyond, O(nnz) per matrix pass. Products no target needs are left
+warm-started beyond with the balance's own GMRES (threaded passes, sums in a fixed
+order, so the plan is the same to the bit on any number of cores), O(nnz) per matrix
+pass; the search's own dot products avoid BLAS for the same reason. With a time limit
+the search stops at the first evaluation past it. Products no target needs are left
 at zero; products that need a zero-capacity input cannot be made at all.
 
 **How good, how fast** (random sparse economies; see the tests for the oracles):
@@ -111,7 +114,9 @@ def max_fulfilment(economy: Economy, targets: ArrayLike | Mapping[str, float]) -
     >>> round(max_fulfilment(e, {"grain": 100.0}), 12)
     0.8
     """
-    return Problem.build(economy, _targets(economy, targets), 0.0, bounded=False).lam
+    problem = Problem.build(economy, _targets(economy, targets), 0.0, bounded=False)
+    problem.solver.close()
+    return problem.lam
 
 
 def harmony_plan(
@@ -146,8 +151,8 @@ def harmony_plan(
         its rents and wage start the price search.
     time_limit
         Seconds the whole call may take (``None``: no limit). The starting plan and the
-        iteration under way are always finished, and one last solve polishes the plan,
-        so a call can overrun by about an iteration (two to three solves). The plan is
+        evaluation of the dual under way are always finished, and one last solve polishes
+        the plan, so a call can overrun by about three solves. The plan is
         feasible whenever the search stops, but with a limit it depends on the machine.
 
     Returns
@@ -184,10 +189,11 @@ def harmony_plan(
         raise ValueError(f"harmony_plan: tol must be a finite number > 0; got {tol!r}")
     t = _targets(economy, targets)
     problem = Problem.build(economy, t, floor, bounded=True)
-    search = PriceSearch(problem, tol)
-    deadline = None if time_limit is None else began + float(time_limit)
-    status = search.run(search.initial(start), int(iterations), deadline)
-    return search.plan(economy, status)
+    with problem.solver:
+        search = PriceSearch(problem, tol)
+        deadline = None if time_limit is None else began + float(time_limit)
+        status = search.run(search.initial(start), int(iterations), deadline)
+        return search.plan(economy, status)
 
 
 def _targets(economy: Economy, targets: ArrayLike | Mapping[str, float]) -> FloatArray:

@@ -16,6 +16,7 @@ import scipy.sparse.csgraph as csgraph
 import scipy.sparse.linalg as spla
 from numpy.typing import NDArray
 
+from gosplan.core.balance import _dot, _Solver
 from gosplan.core.economy import Economy
 from gosplan.core.harmony_result import S_MAX, HarmonyPlan, HarmonyStatus, harmony, harmony_slope
 from gosplan.errors import ConvergenceError, EconomyError
@@ -37,20 +38,37 @@ _BACKTRACKS = 30
 # (warm-started GMRES), because LU fill on sparse input-output matrices grows fast and the
 # price search needs hundreds of solves.
 _LU_LIMIT = 500
+# Matrix passes one solve may take (warm starts need far fewer).
+_MAXITER = 2000
 
 
 
 class _Leontief:
-    """Solves with ``I - A`` and its transpose: one LU when small, warm GMRES when large."""
+    """Solves with ``I - A`` and its transpose: one LU when small, warm GMRES when large.
+
+    The GMRES is the balance's own (:mod:`gosplan.core.balance`): threaded matrix passes
+    whose results do not depend on the thread count. Close it (or use it as a context
+    manager) to stop its threads.
+    """
 
     def __init__(self, A: sp.csr_array) -> None:
         k = A.shape[0]
-        self.A = A
-        self.AT = sp.csr_array(A.T)
         self.solves = 0
         self.passes = 0  # mat-vecs with A or Aᵀ
         self.lu = (spla.splu(sp.csc_array(sp.eye_array(k, format="csc") - A))
                    if k <= _LU_LIMIT else None)
+        self.gmres = None if self.lu is not None else _Solver(A, "gmres", _SOLVE_RTOL,
+                                                               _MAXITER)
+
+    def __enter__(self) -> _Leontief:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.gmres is not None:
+            self.gmres.__exit__()
 
     def solve(self, b: FloatArray, guess: FloatArray | None = None, transpose: bool = False,
               rtol: float = _SOLVE_RTOL) -> FloatArray:
@@ -58,21 +76,13 @@ class _Leontief:
         self.solves += 1
         if self.lu is not None:
             return np.asarray(self.lu.solve(b, trans="T" if transpose else "N"))
-        M = self.AT if transpose else self.A
-        k = b.shape[0]
-
-        def matvec(v: FloatArray) -> FloatArray:
-            self.passes += 1
-            return np.asarray(v - M @ v)
-
-        op = spla.LinearOperator((k, k), matvec=matvec, dtype=np.float64)
-        x, _ = spla.gmres(op, b, x0=guess, rtol=rtol, atol=0.0, restart=40, maxiter=50)
-        x = np.asarray(x, dtype=np.float64)
-        scale = float(np.linalg.norm(b)) or 1.0
-        residual = float(np.linalg.norm(matvec(x) - b)) / scale
+        assert self.gmres is not None
+        self.gmres.tol = rtol
+        x, passes, residual = self.gmres.solve(b, guess, transpose=transpose)
+        self.passes += passes
         if not residual <= 1e3 * rtol:
-            raise ConvergenceError(0, residual, f"harmony plan: a solve with I - A stopped "
-                                   f"at relative residual {residual:.3g}")
+            raise ConvergenceError(passes, residual, f"harmony plan: a solve with I - A "
+                                   f"stopped at relative residual {residual:.3g}")
         return x
 
 
@@ -151,7 +161,7 @@ class Problem:
             ratios = ratios[np.isfinite(ratios)]  # 0/0 or c/0: that limit is not touched
             if ratios.size:
                 lam = float(np.min(ratios))
-            use = float(labour @ x1)
+            use = _dot(labour, x1)
             if labour_limited and use > 0:
                 lam = min(lam, economy.labour_available / use)
         phi = floor * lam if np.isfinite(lam) else 0.0
@@ -189,7 +199,7 @@ class PriceSearch:
         # Rents are scaled by the room each limit has above the floor plan, where the
         # search happens: the bottleneck has little room and a high rent per unit.
         self.room = p.cap - p.x_low[p.capped]
-        self.labour_room = (p.labour_available - float(p.labour @ p.x_low)
+        self.labour_room = (p.labour_available - _dot(p.labour, p.x_low)
                             if self.has_labour else 1.0)
 
     def initial(self, start: HarmonyPlan | None) -> FloatArray:
@@ -224,7 +234,7 @@ class PriceSearch:
         s = np.clip(s, self.s_low, S_MAX)
         # D = Σ [H(s) - p (f - low)] + w · (cap - x_low) + μ (L - l · x_low): the same
         # function, since p · low = (w + μ l) · x_low, written in the scaled variables.
-        value = float(np.sum(harmony(s)) - r @ (s - self.s_low) + np.sum(z))
+        value = float(np.sum(harmony(s)) - _dot(r, s - self.s_low) + np.sum(z))
         if value < self.dual:
             self.dual, self.z, self.prices = value, z.copy(), price
         f = np.zeros(p.t.shape[0])
@@ -234,7 +244,7 @@ class PriceSearch:
         grad = np.empty_like(z)
         grad[:nc] = (p.cap - x[p.capped]) / self.room
         if self.has_labour:
-            grad[-1] = (p.labour_available - float(p.labour @ x)) / self.labour_room
+            grad[-1] = (p.labour_available - _dot(p.labour, x)) / self.labour_room
         self._recover(x, f)
         return value, grad
 
@@ -271,7 +281,7 @@ class PriceSearch:
             room = (p.cap[over] - bc[over]) / (xc[over] - bc[over])
             theta = min(theta, float(np.min(room)))
         if self.has_labour:
-            use, base_use = float(p.labour @ x), float(p.labour @ base)
+            use, base_use = _dot(p.labour, x), _dot(p.labour, base)
             if use > p.labour_available:
                 theta = min(theta, (p.labour_available - base_use) / (use - base_use))
         return max(theta, 0.0)
@@ -282,7 +292,7 @@ class PriceSearch:
         ds = (f[self.T] - base[self.T]) / self.tT
 
         def slope(theta: float) -> float:
-            return float(harmony_slope(s0 + theta * ds) @ ds)
+            return _dot(harmony_slope(s0 + theta * ds), ds)
 
         if most <= 0.0 or slope(0.0) <= 0.0:
             return 0.0
@@ -308,20 +318,22 @@ class PriceSearch:
         for _ in range(iterations):
             if self.converged():
                 return HarmonyStatus.CONVERGED
-            if deadline is not None and time.perf_counter() >= deadline:
+            if _past(deadline):
                 return HarmonyStatus.TIME_LIMIT
             # Rents at zero that the gradient would push negative stay put this step.
             free = (z > 0) | (grad < 0)
             g = np.where(free, grad, 0.0)
             d = -_two_loop(g, steps, changes)
             d[~free] = 0.0
-            if not float(g @ d) < 0:  # the curvature pairs mislead: fall back to steepest
+            if not _dot(g, d) < 0:  # the curvature pairs mislead: fall back to steepest
                 d = -g * (1.0 / max(float(np.max(np.abs(g))), 1e-300))
-            moved = self._line_search(z, value, grad, d)
+            moved = self._line_search(z, value, grad, d, deadline)
             self._note()
             if moved is None:
                 if self.converged():
                     return HarmonyStatus.CONVERGED
+                if _past(deadline):
+                    return HarmonyStatus.TIME_LIMIT
                 if self.rtol <= _SOLVE_RTOL:
                     return HarmonyStatus.STALLED
                 # The rough solves' noise now hides real progress: sharpen them, go on.
@@ -332,7 +344,7 @@ class PriceSearch:
                 continue
             z_new, value, grad_new = moved
             s, y = z_new - z, grad_new - grad
-            if float(s @ y) > 1e-12 * float(y @ y):
+            if _dot(s, y) > 1e-12 * _dot(y, y):
                 steps.append(s)
                 changes.append(y)
                 if len(steps) > _MEMORY:
@@ -341,17 +353,23 @@ class PriceSearch:
         return HarmonyStatus.CONVERGED if self.converged() else HarmonyStatus.ITERATION_LIMIT
 
     def _line_search(
-        self, z: FloatArray, value: float, grad: FloatArray, d: FloatArray
+        self, z: FloatArray, value: float, grad: FloatArray, d: FloatArray,
+        deadline: float | None,
     ) -> tuple[FloatArray, float, FloatArray] | None:
-        """Backtrack along the projected path ``max(z + α d, 0)`` until D falls enough."""
+        """Backtrack along the projected path ``max(z + α d, 0)`` until D falls enough.
+
+        Gives up (``None``) at the deadline: on large economies a backtrack costs seconds.
+        """
         alpha = 1.0
-        for _ in range(_BACKTRACKS):
+        for k in range(_BACKTRACKS):
+            if k > 0 and _past(deadline):
+                return None
             trial = np.maximum(z + alpha * d, 0.0)
             step = trial - z
             if not step.any():
                 return None
             new_value, new_grad = self.evaluate(trial)
-            if new_value <= value + _ARMIJO * float(grad @ step):
+            if new_value <= value + _ARMIJO * _dot(grad, step):
                 return trial, new_value, new_grad
             if self.converged():  # a trial point's plan was good enough
                 return None
@@ -399,7 +417,7 @@ class PriceSearch:
             # Targets that need an unmakeable product sit at s = -1 whatever the prices.
             duality_gap=max(self.dual + float(harmony(-1.0)) * int((T & ~p.alive).sum()) - h,
                             0.0),
-            labour_required=float(economy.labour @ gross),
+            labour_required=_dot(economy.labour, gross),
             product_prices=prices,
             capacity_valuations=rents,
             labour_valuation=float(self.z[-1] / self.labour_room) if self.has_labour else 0.0,
@@ -412,19 +430,23 @@ class PriceSearch:
 
 
 
+def _past(deadline: float | None) -> bool:
+    return deadline is not None and time.perf_counter() >= deadline
+
+
 def _two_loop(g: FloatArray, steps: list[FloatArray], changes: list[FloatArray]) -> FloatArray:
     """L-BFGS estimate of the inverse Hessian applied to ``g`` (Nocedal & Wright, alg. 7.4)."""
     q = g.copy()
     alphas = []
     for s, y in zip(reversed(steps), reversed(changes), strict=True):
-        a = float(s @ q) / float(y @ s)
+        a = _dot(s, q) / _dot(y, s)
         alphas.append(a)
         q -= a * y
     if steps:
-        q *= float(steps[-1] @ changes[-1]) / float(changes[-1] @ changes[-1])
+        q *= _dot(steps[-1], changes[-1]) / _dot(changes[-1], changes[-1])
     else:
         # No curvature known yet: move no rent by more than one unit on the first step.
         q *= 1.0 / max(float(np.max(np.abs(q))), 1e-300)
     for (s, y), a in zip(zip(steps, changes, strict=True), reversed(alphas), strict=True):
-        q += (a - float(y @ q) / float(y @ s)) * s
+        q += (a - _dot(y, q) / _dot(y, s)) * s
     return q
