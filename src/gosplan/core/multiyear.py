@@ -37,6 +37,10 @@ the net output of the investment good ``g`` builds capacity of ``j``::
 
     σ_j ((I - A) x_t)_g = B_gj u_t,j      for every listed j
 
+The LP itself is built and solved in :mod:`gosplan.core.multiyear_lp` (capacity
+substituted into the capacity rows, so ``K`` is no variable there), and the simplex starts
+from :mod:`gosplan.core.multiyear_basis`: every output basic, the bottleneck binding.
+
 Receding horizon (``revise=True``): plan the horizon, carry out its first year, plan the
 years left from what resulted, and so on (see :func:`multiyear_plan`). The equations,
 choices and limits are set out at length in ``docs/multiyear.md``.
@@ -45,8 +49,7 @@ choices and limits are set out at length in ``docs/multiyear.md``.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
 import numpy as np
@@ -55,12 +58,13 @@ from numpy.typing import ArrayLike, NDArray
 
 from gosplan.core.balance import demand_vector
 from gosplan.core.economy import Economy
-from gosplan.core.multiyear_result import PLAN_ARRAYS, MultiYearPlan
+from gosplan.core.multiyear_lp import SECONDARY, Problem, committed, fulfilment_of
+from gosplan.core.multiyear_result import MultiYearPlan
 from gosplan.core.plan_result import PlanStatus
-from gosplan.core.solvers import LPMethod, solve_lp
+from gosplan.core.solvers import LPMethod
 from gosplan.errors import EconomyError, TargetsError
 
-__all__ = ["MultiYearObjective", "MultiYearPlan", "Shock", "multiyear_plan"]
+__all__ = ["SECONDARY", "MultiYearObjective", "MultiYearPlan", "Shock", "multiyear_plan"]
 
 FloatArray = NDArray[np.float64]
 MultiYearObjective = Literal["min", "weighted", "final"]
@@ -68,8 +72,6 @@ Shock = Callable[[int, FloatArray], ArrayLike]
 """``shock(t, planned_output) -> actual_output``: year index ``t`` (0-based), arrays ``(n,)``."""
 Targets = ArrayLike | Mapping[str, float] | Sequence[Mapping[str, float]]
 
-#: Weight of the other years' fulfilment beside the objective's own (see the module doc).
-SECONDARY = 1e-3
 
 
 
@@ -150,7 +152,10 @@ def multiyear_plan(
         needs; the rest is delivered (a good short even for the projects under way is
         delivered as 0, the shortfall assumed met from stocks).
     method, time_limit
-        Passed to the LP solver (``time_limit`` per solve).
+        Passed to the LP solver (``time_limit`` per solve). The simplex starts from the
+        crash basis of :mod:`gosplan.core.multiyear_basis`, under a time limit only up to
+        :data:`~gosplan.core.optimal.WARM_START_LIMIT` products (HiGHS does not read its
+        clock while it factorises that basis).
 
     Returns
     -------
@@ -188,7 +193,7 @@ def multiyear_plan(
     y = _targets(economy, targets_by_year, years)
     T = y.shape[0]
     w = _weights(objective, weights, T)
-    problem = _Problem.of(economy, lag, investment_shares, investment_good, at_capacity)
+    problem = Problem.of(economy, lag, investment_shares, investment_good, at_capacity)
     q = _pipeline(problem, pipeline)
     labour = economy.labour_available * (1.0 + labour_growth) ** np.arange(T, dtype=np.float64)
     K0 = np.asarray(economy.capacity)[problem.F]
@@ -264,7 +269,7 @@ def _weights(objective: str, weights: ArrayLike | None, T: int) -> FloatArray:
     return w
 
 
-def _pipeline(problem: _Problem, pipeline: ArrayLike | None) -> FloatArray:
+def _pipeline(problem: Problem, pipeline: ArrayLike | None) -> FloatArray:
     """Projects under way as ``(L - 1, m)``, validated; only finite-capacity branches."""
     L, n = problem.lag, problem.economy.n
     if pipeline is None:
@@ -285,215 +290,7 @@ def _pipeline(problem: _Problem, pipeline: ArrayLike | None) -> FloatArray:
     return p[:, problem.F]
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class _Problem:
-    """What every horizon solved shares: technology, capital, lag, fixed shares."""
-
-    economy: Economy
-    lag: int
-    F: NDArray[np.intp]  # branches of finite capacity, m of them
-    IA: sp.csr_array  # I - A
-    BF: sp.csc_array  # B[:, F], shape (n, m)
-    shares: FloatArray  # (k,) fixed shares of the investment good
-    shared: NDArray[np.intp]  # (k,) positions in F of the branches with fixed shares
-    good: int  # the investment good
-    full: NDArray[np.bool_]  # (m,) branches held at capacity
-
-    @staticmethod
-    def of(economy: Economy, lag: int, shares: Mapping[str, float] | None,
-           good: str | None, at_capacity: bool | Sequence[str]) -> _Problem:
-        F = np.flatnonzero(np.isfinite(economy.capacity))
-        IA = sp.csr_array(sp.eye_array(economy.n, format="csr") - economy.A)
-        BF = sp.csc_array(sp.csc_array(economy.capital)[:, F])
-        BF.eliminate_zeros()  # an explicit zero must not count as a good the capital needs
-        s, J, g = _shares(economy, F, BF, shares or {}, good)
-        return _Problem(economy, int(lag), F, IA, BF, s, J, g, _full(economy, F, at_capacity))
-
-    @property
-    def depreciation(self) -> FloatArray:
-        return np.asarray(self.economy.depreciation, dtype=np.float64)[self.F]
-
-    def solve(self, y: FloatArray, labour: FloatArray, K0: FloatArray, q: FloatArray,
-              objective: str, w: FloatArray, floor: float, method: LPMethod,
-              time_limit: float | None) -> MultiYearPlan:
-        """Plan the ``H = len(y)`` years ahead from capacity ``K0`` and pipeline ``q``."""
-        H, n, m, L = y.shape[0], self.economy.n, self.F.shape[0], self.lag
-        S, spent = _schedule(H, L), _committed(q, H)
-        sol = solve_lp(*self._model(y, labour, K0, q, S, spent, objective, w, floor),
-                       maximize=True, method=method, time_limit=time_limit)
-        oz, oK, ol = H * n, H * (n + m), H * (n + m) + (H + 1) * m
-        parts: dict[str, FloatArray] = {}
-        if sol.x is not None:
-            v = np.maximum(sol.x, 0.0)  # the solver honours bounds only to its tolerance
-            x, z, K = v[:oz].reshape(H, n), v[oz:oK].reshape(H, m), v[oK:ol].reshape(H + 1, m)
-            delivered = (self.IA @ x.T - self.BF @ (S @ z + spent).T / L).T
-            parts = {"output": x, "investment": self._widen(z, 0.0),
-                     "capacity": self._widen(K, np.inf), "delivered": delivered,
-                     "fulfilment": _fulfilment(delivered, y),
-                     "labour_required": x @ self.economy.labour}
-        if sol.row_duals is not None and sol.col_duals is not None:
-            # Duals of ">=" rows are <= 0 when maximising: flip them into gains per unit.
-            parts["valuations"] = np.maximum(-sol.row_duals[:oz], 0.0).reshape(H, n)
-            parts["capacity_valuations"] = self._widen(
-                np.maximum(sol.col_duals[oK:oK + m], 0.0)[None, :], 0.0)[0]
-            row = H * (n + 2 * m)  # the labour rows follow balances, capacity, accumulation
-            parts["labour_valuations"] = (np.maximum(sol.row_duals[row:row + H], 0.0)
-                                          if np.isfinite(labour).all() else np.zeros(H))
-        fields: dict[str, Any] = dict.fromkeys(PLAN_ARRAYS[2:])
-        fields.update(parts)
-        return MultiYearPlan(
-            status=PlanStatus(sol.status.value), objective=objective, method=sol.method,
-            revised=False, years=H, lag=L, products=self.economy.products, targets=y,
-            labour_available=labour, objective_value=sol.objective, iterations=sol.iterations,
-            solve_time=sol.solve_time, message=sol.message, **fields)
-
-    def _widen(self, a: FloatArray, fill: float) -> FloatArray:
-        """Columns of the ``F`` branches to all ``n`` products, ``fill`` elsewhere."""
-        out = np.full((a.shape[0], self.economy.n), fill)
-        out[:, self.F] = a
-        return out
-
-    def _model(self, y: FloatArray, labour: FloatArray, K0: FloatArray, q: FloatArray,
-               S: sp.csr_array, spent: FloatArray, objective: str, w: FloatArray,
-               floor: float) -> tuple[FloatArray, sp.csr_array, FloatArray, FloatArray,
-                                      FloatArray, FloatArray]:
-        """The LP of the module docstring: costs, matrix, row bounds, column bounds.
-
-        Columns: ``x`` (H n), ``z`` (H m), ``K`` ((H+1) m), ``λ_t`` (H), and ``λ`` for
-        ``"min"``. Rows: balances (H n), capacity in use (H m), accumulation (H m),
-        labour (H, when finite), ``λ_t >= λ`` (H, ``"min"``), fixed shares (H k).
-        Each block is the Kronecker product of a small pattern over years and a matrix
-        over products, so nothing loops over products.
-        """
-        H, n, m, L, k = y.shape[0], self.economy.n, self.F.shape[0], self.lag, len(self.shares)
-        IH, Im, nfl = sp.eye_array(H), sp.eye_array(m), int(objective == "min")
-        widths = [H * n, H * m, (H + 1) * m, H, nfl]
-        PF = sp.csr_array((np.ones(m), (np.arange(m), self.F)), shape=(m, n))
-        D0 = sp.eye_array(H, H + 1)  # K_t
-        D1 = sp.eye_array(H, H + 1, k=1)  # K_{t+1}
-        # z_s comes into use in year s + L (never, within a horizon shorter than L).
-        E = sp.eye_array(H, H, k=1 - L) if L <= H else sp.csr_array((H, H))
-        Y = sp.csr_array((y.ravel(), (np.arange(H * n), np.repeat(np.arange(H), n))),
-                         shape=(H * n, H))
-        due = np.zeros((H, m))
-        due[:min(H, L - 1)] = q[:H]
-        rows: list[tuple[list[Any], FloatArray, FloatArray]] = [
-            ([sp.kron(IH, self.IA), -sp.kron(S, self.BF) / L, None, -Y, None],
-             np.ravel(self.BF @ spent.T / L, order="F"), np.full(H * n, np.inf)),
-            ([sp.kron(IH, PF), None, -sp.kron(D0, Im), None, None],
-             np.tile(np.where(self.full, 0.0, -np.inf), H), np.zeros(H * m)),
-            ([None, -sp.kron(E, Im),
-              sp.kron(D1, Im) - sp.kron(D0, sp.diags_array(1.0 - self.depreciation)), None,
-              None], due.ravel(), due.ravel()),
-        ]
-        if np.isfinite(labour).all():
-            rows.append(([sp.kron(IH, sp.csr_array(self.economy.labour[None, :])), None,
-                          None, None, None], np.full(H, -np.inf), labour))
-        if nfl:
-            rows.append(([None, None, None, IH, sp.csr_array(-np.ones((H, 1)))],
-                         np.zeros(H), np.full(H, np.inf)))
-        if k:
-            b = np.asarray(self.BF[[self.good], :].toarray()).ravel()[self.shared]
-            net = sp.csr_array(self.shares[:, None]) @ self.IA[[self.good], :]
-            Q = sp.csr_array((b, (np.arange(k), self.shared)), shape=(k, m))
-            rhs = (spent[:, self.shared] * b / L).ravel()
-            rows.append(([sp.kron(IH, net), -sp.kron(S, Q) / L, None, None, None], rhs, rhs))
-        grid = [[blk if blk is not None else sp.csr_array((len(lo), wd))
-                 for blk, wd in zip(row, widths, strict=True) if wd]
-                for row, lo, _ in rows]
-        ol = H * (n + m) + (H + 1) * m  # first λ column
-        c = np.zeros(ol + H + nfl)
-        c[ol:ol + H] = w if objective == "weighted" else SECONDARY / H
-        if objective != "weighted":
-            c[ol + H if nfl else ol + H - 1] = 1.0
-        clo, chi = np.zeros(c.shape[0]), np.full(c.shape[0], np.inf)
-        clo[H * (n + m):H * (n + m) + m] = chi[H * (n + m):H * (n + m) + m] = K0
-        clo[ol:ol + H] = floor
-        return (c, sp.csr_array(sp.block_array(grid, format="csr")),
-                np.concatenate([r[1] for r in rows]), np.concatenate([r[2] for r in rows]),
-                clo, chi)
-
-
-def _branches(economy: Economy, F: NDArray[np.intp], names: Iterable[str],
-              what: str) -> NDArray[np.intp]:
-    """Positions in ``F`` of the named branches (each must exist and have finite capacity)."""
-    pos = np.full(economy.n, -1)
-    pos[F] = np.arange(F.shape[0])
-    out = []
-    for name in names:
-        if not economy.has(name):
-            raise TargetsError(f"{what}: product {name!r} is not in the economy")
-        if pos[economy.index(name)] < 0:
-            raise TargetsError(f"{what}[{name!r}]: the branch has unlimited capacity, so it "
-                               "needs no investment")
-        out.append(pos[economy.index(name)])
-    return np.asarray(out, dtype=np.intp)
-
-
-def _shares(economy: Economy, F: NDArray[np.intp], BF: sp.csc_array,
-            shares: Mapping[str, float], good: str | None
-            ) -> tuple[FloatArray, NDArray[np.intp], int]:
-    """Validate fixed investment shares: ``(shares, positions in F, investment good)``."""
-    if not shares:
-        if good is not None:
-            raise TargetsError("investment_good: applies only with investment_shares")
-        return np.zeros(0), np.zeros(0, dtype=np.intp), -1
-    J = _branches(economy, F, shares, "investment_shares")
-    try:
-        s = np.array([float(v) for v in shares.values()])
-    except (TypeError, ValueError):
-        raise TargetsError(f"investment_shares: must be numbers; got {shares!r}") from None
-    if not ((s >= 0) & (s <= 1)).all() or s.sum() > 1 + 1e-12:
-        raise TargetsError(f"investment_shares: each must be in [0, 1] and all add up to at "
-                           f"most 1; got {dict(shares)!r}")
-    used = np.flatnonzero(np.asarray(abs(BF[:, J]).sum(axis=1)).ravel())
-    if good is None and used.shape[0] != 1:
-        raise TargetsError("investment_good: name the good the shares divide (the listed "
-                           f"branches' capital uses {used.shape[0]} goods)")
-    if good is not None and not economy.has(good):
-        raise TargetsError(f"investment_good: product {good!r} is not in the economy")
-    g = int(used[0]) if good is None else economy.index(good)
-    b = np.asarray(BF[[g], :].toarray()).ravel()[J]
-    if (b <= 0).any():
-        branch = list(shares)[int(np.flatnonzero(b <= 0)[0])]
-        raise TargetsError(f"investment_shares[{branch!r}]: its capital needs none of the "
-                           f"investment good {str(economy.products[g])!r}")
-    return s, J, g
-
-
-def _full(economy: Economy, F: NDArray[np.intp],
-          at_capacity: bool | Sequence[str]) -> NDArray[np.bool_]:
-    """Which of the ``F`` branches must produce at capacity."""
-    if isinstance(at_capacity, bool | np.bool_):
-        return np.full(F.shape[0], bool(at_capacity))
-    full = np.zeros(F.shape[0], dtype=bool)
-    full[_branches(economy, F, at_capacity, "at_capacity")] = True
-    return full
-
-
-def _schedule(H: int, L: int) -> sp.csr_array:
-    """``S[t, s] = 1`` when a project started in year ``s`` is paid for in year ``t``."""
-    d = np.arange(min(L, H))
-    return sp.csr_array(sp.diags_array([np.ones(H - k) for k in d], offsets=-d, shape=(H, H)))
-
-
-def _committed(q: FloatArray, H: int) -> FloatArray:
-    """Capacity of the projects under way still being paid for in each year, ``(H, m)``.
-
-    A project due in year ``r`` pays instalments in years ``0 … r - 1``.
-    """
-    rem = np.cumsum(q[::-1], axis=0)[::-1]  # rem[t] = Σ_{r > t} q_r (row r-1 = due in r)
-    out = np.zeros((H, q.shape[1]))
-    out[:min(H, rem.shape[0])] = rem[:H]
-    return out
-
-
-def _fulfilment(delivered: FloatArray, y: FloatArray) -> FloatArray:
-    ratio = np.where(y > 0, delivered / np.where(y > 0, y, 1.0), np.inf)
-    return np.asarray(np.maximum(ratio.min(axis=1), 0.0), dtype=np.float64)
-
-
-def _revise(problem: _Problem, first: MultiYearPlan, y: FloatArray, labour: FloatArray,
+def _revise(problem: Problem, first: MultiYearPlan, y: FloatArray, labour: FloatArray,
             K0: FloatArray, q: FloatArray, objective: str, w: FloatArray, floor: float,
             shock: Shock | None, method: LPMethod, time_limit: float | None) -> MultiYearPlan:
     """Receding horizon: carry out each year's plan, then plan the years left again."""
@@ -515,7 +312,7 @@ def _revise(problem: _Problem, first: MultiYearPlan, y: FloatArray, labour: Floa
         plans += [plan] if t else []
         if plan.output is None or plan.investment is None:
             break
-        x, starts, under_way = plan.output[0], plan.investment[0, F], _committed(pipe, 1)[0]
+        x, starts, under_way = plan.output[0], plan.investment[0, F], committed(pipe, 1)[0]
         if shock is not None:
             x = _actual(shock, t, x, n)
             # Projects under way are paid first; new ones are cut to the scarcest good.
@@ -526,7 +323,7 @@ def _revise(problem: _Problem, first: MultiYearPlan, y: FloatArray, labour: Floa
         got["output"][t], got["investment"][t], got["delivered"][t] = x, 0.0, (
             delivered if shock is None else np.maximum(delivered, 0.0))
         got["investment"][t, F] = starts
-        got["fulfilment"][t] = _fulfilment(got["delivered"][t][None, :], y[t][None, :])[0]
+        got["fulfilment"][t] = fulfilment_of(got["delivered"][t][None, :], y[t][None, :])[0]
         got["labour_required"][t] = float(x @ problem.economy.labour)
         if plan.valuations is not None and plan.labour_valuations is not None:
             got["valuations"][t] = plan.valuations[0]
