@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from math import lgamma
+
 import numpy as np
+import pytest
 
 from gosplan.scenarios.simfiles import load_scenario
 from gosplan.sim.households.kolkhozes import village_counts
-from gosplan.sim.households.population import KULAK_SHARE, synthesize
+from gosplan.sim.households.population import (
+    KULAK_SHARE,
+    POISSON_INVERSION_MAX,
+    poisson,
+    synthesize,
+)
 from gosplan.sim.households.steps import split_counts
 
 
@@ -54,3 +62,38 @@ def test_split_counts_whole_unbiased_and_capped() -> None:
     total = float(cap.sum())
     for x, rate in zip(flows, (0.1, 0.25, 0.9), strict=True):
         assert abs(x.sum() / total - rate / 1.25) < 0.005
+
+
+@pytest.mark.parametrize("mean", [0.0, 0.3, 1.35, 5.9, 19.5])
+def test_poisson_by_inversion_has_the_poisson_distribution(mean: float) -> None:
+    rng = np.random.Generator(np.random.PCG64(3))
+    n = 1_000_000
+    x = poisson(rng, np.full(n, mean))
+    assert x.dtype == np.int64
+    assert np.all(x >= 0)
+    if mean == 0:
+        assert not x.any()
+        return
+    # Pearson's chi-square over the cells expected to hold at least 20 draws, the rest
+    # pooled: far below its 0.1 % critical value (dof + 4.5 sqrt(2 dof), about).
+    counts = np.bincount(x, minlength=200)[:200].astype(np.float64)
+    k = np.arange(200)
+    pmf = np.exp(k * np.log(mean) - mean - np.array([lgamma(j + 1) for j in k]))
+    expected = n * pmf
+    ok = expected >= 20
+    stat = float(np.sum((counts[ok] - expected[ok]) ** 2 / expected[ok]))
+    rest = n - counts[ok].sum(), n - expected[ok].sum()
+    stat += (rest[0] - rest[1]) ** 2 / max(rest[1], 1.0)
+    dof = int(ok.sum())
+    assert stat < dof + 4.5 * np.sqrt(2 * dof), (mean, stat, dof)
+
+
+def test_poisson_mixed_means_same_bytes_and_large_means() -> None:
+    lam = np.random.Generator(np.random.PCG64(4)).gamma(0.5, 12.0, 200_000)
+    assert lam.max() > POISSON_INVERSION_MAX  # some go to NumPy's sampler
+    a = poisson(np.random.Generator(np.random.PCG64(9)), lam)
+    b = poisson(np.random.Generator(np.random.PCG64(9)), lam)
+    assert np.array_equal(a, b)
+    assert abs(a.mean() / lam.mean() - 1) < 0.01
+    big = lam > POISSON_INVERSION_MAX
+    assert abs(a[big].mean() / lam[big].mean() - 1) < 0.01

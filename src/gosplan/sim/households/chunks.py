@@ -36,6 +36,7 @@ __all__ = [
     "village_rows",
     "village_sums",
     "whole_sum",
+    "whole_sums",
     "workspace",
 ]
 
@@ -65,11 +66,11 @@ class Workspace:
     __slots__ = ("_buffers",)
 
     def __init__(self) -> None:
-        self._buffers: dict[tuple[str, str], NDArray[np.generic]] = {}
+        self._buffers: dict[tuple[str, type], NDArray[np.generic]] = {}
 
     def get(self, name: str, n: int, dtype: type[D]) -> NDArray[D]:
         """A scratch array of ``n`` elements of ``dtype`` (contents undefined)."""
-        key = (name, np.dtype(dtype).str)
+        key = (name, dtype)  # the scalar type itself: cheaper to hash than a dtype's name
         buf = self._buffers.get(key)
         if buf is None or buf.shape[0] < n:
             buf = self._buffers[key] = np.zeros(max(n, CHUNK + CHUNK // 4), dtype=dtype)
@@ -170,6 +171,14 @@ def whole_sum(values: NDArray[np.float32]) -> float:
     if total < 2.0**24:
         return total
     return float(values.sum(dtype=np.float64))
+
+
+def whole_sums(values: NDArray[np.float32]) -> NDArray[np.float64]:
+    """``whole_sum`` over the last axis of an array of non-negative whole numbers."""
+    total = np.asarray(values.sum(axis=-1), dtype=np.float64)
+    if total.max(initial=0.0) < 2.0**24:
+        return total
+    return np.asarray(values.sum(axis=-1, dtype=np.float64), dtype=np.float64)
 
 
 #: Rows whose int16 values add up within int32 whatever they are (65,535 × 32,767 < 2^31).

@@ -27,8 +27,12 @@ from gosplan.sim.households.chunks import (
     int_sum,
     int_sums,
     make_chunks,
+    village_rows,
+    village_sums,
+    workspace,
 )
-from gosplan.sim.households.farming import Fields, harvest, herd_year, levy
+from gosplan.sim.households.farming import Fields, harvest, levy
+from gosplan.sim.households.herds import herd_year
 from gosplan.sim.households.kolkhozes import (
     Villages,
     make_villages,
@@ -103,8 +107,14 @@ class HouseholdLayer:
         self._migration = np.zeros(len(REGIONS))
         self._year = 0
         self._fields: Fields | None = None
+        # Member households and persons by village as the harvest counted them, for the
+        # herds' year (no one joins or leaves in between).
+        self._members: tuple[I64, I64] | None = None
         self._grain_done = False
         self._herds_done = False
+        # The tally after the herds' year, its persons redone after the people's: the
+        # state the next campaign begins from (nothing else changes what it counts).
+        self._tally_after: I64 | None = None
         self.kolkhozes: list[int] = []
         """Working kolkhozes (with members) after each year's campaign, sample rows."""
 
@@ -127,11 +137,12 @@ class HouseholdLayer:
         """Sample counts to millions of the whole population."""
         return np.asarray(count, dtype=np.float64) * (self.scale / 1e6)
 
-    def _tally(self) -> I64:
+    def _tally(self, statuses_only: bool = False) -> I64:
         """Totals by region, in one chunked pass, shape (8, 3).
 
         Persons, the households' own head of the four species, member households, deported
-        households and all rows.
+        households and all rows (with ``statuses_only``, the last three alone; the others
+        are left zero).
         """
         hh = self.households
 
@@ -139,8 +150,9 @@ class HouseholdLayer:
             s = slice(c.lo, c.hi)
             status = hh.status[s]
             out = np.zeros(8, dtype=np.int64)
-            out[0] = int_sum(hh.members[s])
-            out[1:5] = int_sums(hh.animals[:4, s])
+            if not statuses_only:
+                out[0] = int_sum(hh.members[s])
+                out[1:5] = int_sums(hh.animals[:4, s])
             out[5] = np.count_nonzero(status == STATUS_MEMBER)
             out[6] = np.count_nonzero(status == STATUS_DEPORTED)
             out[7] = c.hi - c.lo
@@ -152,20 +164,22 @@ class HouseholdLayer:
         return sums
 
     def _people(self) -> I64:
-        return np.asarray(self._tally()[0], dtype=np.int64)
+        """Persons by region (one chunked pass over the members alone)."""
+        members, chunks = self.households.members, self._chunks
+        parts = self.runner.map(lambda c: int_sum(members[c.lo : c.hi]), chunks)
+        out = np.zeros(len(REGIONS), dtype=np.int64)
+        np.add.at(out, [c.region for c in chunks], parts)
+        return out
 
-    def _animals(self, tally: I64 | None = None) -> I64:
+    def _animals(self, tally: I64) -> I64:
         v = self.villages
-        own = (self._tally() if tally is None else tally)[1:5]
-        return np.asarray(own + v.by_region(v.animals), dtype=np.int64)
+        return np.asarray(tally[1:5] + v.by_region(v.animals), dtype=np.int64)
 
-    def _present(self, tally: I64 | None = None) -> I64:
-        t = self._tally() if tally is None else tally
-        return np.asarray(t[7] - t[6], dtype=np.int64)
+    def _present(self, tally: I64) -> I64:
+        return np.asarray(tally[7] - tally[6], dtype=np.int64)
 
-    def _share(self, tally: I64 | None = None) -> F64:
-        t = self._tally() if tally is None else tally
-        return np.asarray(t[5] / np.maximum(t[7] - t[6], 1), dtype=np.float64)
+    def _share(self, tally: I64) -> F64:
+        return np.asarray(tally[5] / np.maximum(tally[7] - tally[6], 1), dtype=np.float64)
 
     def _kolkhozes(self) -> int:
         """Working kolkhozes: villages whose member households hold any person."""
@@ -173,9 +187,13 @@ class HouseholdLayer:
 
         def kernel(c: Chunk) -> int:
             s = slice(c.lo, c.hi)
-            persons = np.where(hh.status[s] == STATUS_MEMBER, hh.members[s], np.int16(0))
-            offs = v.start[c.v0 : c.v1] - c.lo
-            return int(np.count_nonzero(np.add.reduceat(persons, offs, dtype=np.int64)))
+            ws = workspace()
+            member = ws.get("k_member", c.hi - c.lo, np.bool_)
+            np.equal(hh.status[s], STATUS_MEMBER, out=member)
+            rows = village_rows(ws, 1, c.hi - c.lo)
+            np.multiply(hh.members[s], member, out=rows[0])
+            offs = np.asarray(v.start[c.v0 : c.v1] - c.lo, dtype=np.int64)
+            return int(np.count_nonzero(village_sums(rows, offs)))
 
         return sum(self.runner.map(kernel, self._chunks))
 
@@ -251,13 +269,16 @@ class HouseholdLayer:
             self._animal_food = np.zeros(hh.n, dtype=np.float32)
             self._food_mean = np.full(len(REGIONS), food)
             # The kolkhozes already there (the record's 0.8 % of mid-1927).
-            before = self._decide(state.year - 1, STEP_BEGIN, state.kolkhoz_share, np.zeros(3))
+            before = self._decide(
+                state.year - 1, STEP_BEGIN, state.kolkhoz_share, np.zeros(3), census=False
+            )
             apply_decision(hh, v, self._chunks, self.runner, before)
             self._set_pending(None)
             v.recent[:] = 0
         elif self._ledger and state.year != self._year + 1:
             raise ValueError("the household layer continues only from the year after its last")
         tally = self._tally()
+        self._tally_after = tally.copy()
         return state.evolve(
             rural=self._mn(tally[0]),
             households=self._mn(self._present(tally)),
@@ -265,17 +286,20 @@ class HouseholdLayer:
             kolkhoz_share=self._share(tally),
         )
 
-    def _decide(self, year: int, step: int, peak: F64, deport: F64) -> Decision:
-        return decide(
-            self.households, self.villages, self._chunks, self.runner, year, step, peak, deport
-        )
+    def _decide(
+        self, year: int, step: int, peak: F64, deport: F64, census: bool = True
+    ) -> Decision:
+        hh, v = self.households, self.villages
+        return decide(hh, v, self._chunks, self.runner, year, step, peak, deport, census)
 
     def campaign(self, spec: SimSpec, state: State, year: int) -> Campaign:
         """The winter campaign: decided households go, then the plan's pace is made up."""
         hh, v = self.households, self.villages
         chunks, runner = self._chunks, self.runner
         self._year = year
-        tally = self._tally()
+        tally = self._tally() if self._tally_after is None else self._tally_after
+        self._tally_after = None
+        self._members = None
         self._start_people = np.asarray(tally[0], dtype=np.int64)
         self._start_animals = self._animals(tally)
         target = campaign(spec, state, year)
@@ -286,10 +310,10 @@ class HouseholdLayer:
         # Make up the pace where the decision of the autumn fell short (the first year, a
         # new plan's targets), with no slaughter ahead of it.
         need = np.maximum(0.0, target.deported_households * 1e6 / self.scale - deported)
-        more = self._decide(year, STEP_MAKE_UP, peak, need)
+        more = self._decide(year, STEP_MAKE_UP, peak, need, census=False)
         j2, d2, p2, _ = apply_decision(hh, v, chunks, runner, more)
         joined, deported, persons = joined + j2, deported + d2, persons + p2
-        tally = self._tally()
+        tally = self._tally(statuses_only=True)
         recent = np.asarray(v.by_region(v.recent), dtype=np.int64)
         left = exodus(
             hh, v, chunks, runner, year, target.share, tally[5], self._present(tally), recent
@@ -367,6 +391,7 @@ class HouseholdLayer:
             seed_rule,
             self._grain_food,
         )
+        self._members = (self._fields.member_households, self._fields.persons)
         self._fields = None
         procurement = self._mn(g.procurement)
         stock = float(procurement.sum()) + reserve
@@ -454,9 +479,13 @@ class HouseholdLayer:
             decision.census,
             np.asarray(state.fodder_sufficiency, dtype=np.float64),
             self._animal_food,
+            self._members,
         )
+        self._members = None
         self._herds_done = True
-        end = self._animals()
+        tally = self._tally()
+        self._tally_after = tally
+        end = self._animals(tally)
         outflows = (
             flows.deaths
             + flows.slaughter
@@ -524,6 +553,8 @@ class HouseholdLayer:
         )
         self._food_mean = flows.food
         end = self._people()
+        if self._tally_after is not None:
+            self._tally_after[0] = end
         self._ledger["households_people"] = float(
             np.abs(
                 self._start_people

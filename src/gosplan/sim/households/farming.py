@@ -1,4 +1,4 @@
-"""The farm year over households and kolkhozes: harvest, levy and residual, herds.
+"""The farm year over households and kolkhozes: harvest, levy and residual.
 
 The equations are the aggregate model's (``docs/model.md`` §3-§5, ``agriculture.py``,
 ``grain.py``) with the household, the kolkhoz or the village in place of the region:
@@ -15,11 +15,9 @@ The equations are the aggregate model's (``docs/model.md`` §3-§5, ``agricultur
   region's totals (``residual``); the region's seed and fodder are laid on the producers by
   sown area and animals, and its food is shared over the producers by their non-negative
   residuals (``levy``); the individual households' share is shared within the village; a
-  kolkhoz pays its grain and its herd's food out to members per person (labour-days);
-* the herds' flows are the aggregate rates on each household's and kolkhoz's own head,
-  drawn as whole numbers; the campaign's flows (slaughter before joining, neglect,
-  confiscation) are the aggregate's per household of the region, drawn from the herds of
-  the households (and kolkhozes) they concern (see ``herd_year``).
+  kolkhoz pays its grain and its herd's food out to members per person (labour-days).
+
+The herds' year is in ``herds.py``.
 
 Every pass runs chunk by chunk (``chunks.py``); grain is float64 inside a chunk (the grain
 ledger closes to rounding), the crop is kept as float32 between the harvest and the levy.
@@ -38,7 +36,6 @@ from gosplan.sim.households.chunks import (
     Workspace,
     village_rows,
     village_sums,
-    whole_sum,
     workspace,
 )
 from gosplan.sim.households.kolkhozes import Villages
@@ -46,15 +43,12 @@ from gosplan.sim.households.population import STATUS_INDIVIDUAL, STATUS_MEMBER, 
 from gosplan.sim.spec import SPECIES, Params
 
 __all__ = [
-    "STEP_HERD",
-    "STEP_KOLKHOZ_HERD",
-    "Census",
     "Fields",
     "GrainTotals",
-    "HerdFlows",
     "harvest",
-    "herd_year",
     "levy",
+    "offsets",
+    "per_species",
     "residual",
 ]
 
@@ -62,16 +56,14 @@ F32 = NDArray[np.float32]
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
 
-#: Sub-step keys of the random streams drawn here (see ``chunks.Runner.rng``).
-STEP_HERD = 20
-STEP_KOLKHOZ_HERD = 21
 
-
-def _per_species(p: Params, name: str) -> F64:
+def per_species(p: Params, name: str) -> F64:
+    """A parameter's value for each species, ``SPECIES`` order."""
     return np.array([p[f"{name}_{s}"] for s in SPECIES], dtype=np.float64)
 
 
-def _offsets(villages: Villages, c: Chunk) -> I64:
+def offsets(villages: Villages, c: Chunk) -> I64:
+    """First row of each of the chunk's villages, relative to the chunk."""
     return np.asarray(villages.start[c.v0 : c.v1] - c.lo, dtype=np.int64)
 
 
@@ -155,7 +147,7 @@ def harvest(
         s = slice(c.lo, c.hi)
         size = c.hi - c.lo
         ws = workspace()
-        offs = _offsets(villages, c)
+        offs = offsets(villages, c)
         member, farms = _farmers(ws, hh, s, size)
         land = hh.land[s]
         vs = slice(c.v0, c.v1)
@@ -226,7 +218,7 @@ def harvest(
         out *= farms
         rows = village_rows(ws, 1, size)
         np.multiply(out, member, out=rows[0])
-        member_crop_v[c.v0 : c.v1] = village_sums(rows, _offsets(villages, c))[0]
+        member_crop_v[c.v0 : c.v1] = village_sums(rows, offsets(villages, c))[0]
         return float(out.sum(dtype=np.float64))
 
     sums = runner.map(grow, chunks)
@@ -321,7 +313,7 @@ def levy(
     tau = min(0.95, p["extraction_base"])
     k_tau = min(0.95, p["extraction_base"] + p["extraction_kolkhoz"])
     floor = p["rural_food_floor"]
-    fodder_rate = _per_species(p, "fodder")
+    fodder_rate = per_species(p, "fodder")
     fr32 = fodder_rate.astype(np.float32)
     k_crop = f.member_crop_v + f.extra_crop
     k_seed_need = f.kolkhoz_land * seed_per_land[region]
@@ -344,7 +336,7 @@ def levy(
         vs = slice(c.v0, c.v1)
         size = c.hi - c.lo
         ws = workspace()
-        offs = _offsets(villages, c)
+        offs = offsets(villages, c)
         members = hh.members[s]
         individual = _individual(ws, hh, s, size)
         own = ws.get("l_own", size, np.float32)
@@ -491,349 +483,3 @@ def levy(
         persons=persons_r,
         shortfall=shortfall,
     )
-
-
-@dataclass(slots=True, eq=False)
-class Census:
-    """Households and head of the campaign's households by region (sample units)."""
-
-    present: I64
-    """Households not deported, (3,)."""
-    herds: I64
-    """Head by species, households' and kolkhozes', (4, 3)."""
-    joining: I64
-    """Households decided to join, (3,)."""
-    joining_herds: I64
-    """Their head by species, (4, 3)."""
-    deported: I64
-    """Households decided to be deported, (3,)."""
-    deported_herds: I64
-    """Their head by species, (4, 3)."""
-    members: I64
-    """Member households, (3,)."""
-    recent: I64
-    """Households that joined in this year's campaign, (3,)."""
-
-
-@dataclass(slots=True, eq=False)
-class HerdFlows:
-    """Animal flows of one year by species and region, whole head (sample units)."""
-
-    births: I64
-    deaths: I64
-    slaughter: I64
-    fodder_losses: I64
-    neglect: I64
-    confiscated: I64
-    procured: I64
-    """Each shape (4, 3)."""
-
-
-def _per_head(flow_per_household: F64, herd: I64, households: I64) -> F64:
-    """Rate per head of a flow of ``flow_per_household`` head per household concerned."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mean = herd / np.maximum(households, 1)
-        return np.where(mean > 0, flow_per_household / np.where(mean > 0, mean, 1.0), 0.0)
-
-
-def herd_year(
-    hh: Households,
-    villages: Villages,
-    chunks: tuple[Chunk, ...],
-    runner: Runner,
-    year: int,
-    p: Params,
-    plots: float,
-    procurement: F64,
-    census: Census,
-    fed: F64,
-    animal_food: F32,
-) -> HerdFlows:
-    """One year of every herd, households' (with their pending campaign) and kolkhozes'.
-
-    ``procurement[r]`` is the region's livestock procurement rate. Births, deaths, fodder
-    losses and procurement are the aggregate rates on each herd. The campaign's flows are
-    the aggregate's per household of the region: a joining household slaughters
-    ``slaughter_s × N_r / H_r`` head (the parameters are defined on the share of households
-    entering times the whole herd, ``docs/model.md``), and loses ``neglect × N_r / H_r`` to
-    the first winter's neglect, a deported one ``confiscation × kulak multiple × N_r / H_r``,
-    each drawn from the household's own head (its rate per head is that flow over the mean
-    herd of the households concerned); a kolkhoz's herd loses ``neglect × N_r / H_r`` per
-    household that joined it this year, at the rate per head of its region's kolkhoz herd
-    per member. Writes each household's animal food (t, sample) into ``animal_food``.
-    """
-    birth = _per_species(p, "birth_rate") * (1 + p["plot_birth_boost"] * plots)
-    death = _per_species(p, "death_rate")
-    neglect = p["kolkhoz_neglect"] * (1 - p["plot_care"] * plots)
-    slaughter = p["slaughter_scale"] * _per_species(p, "slaughter")
-    fodder_loss = p["fodder_loss_scale"] * _per_species(p, "fodder_loss")
-    taken = _per_species(p, "procured")
-    food_rate = _per_species(p, "animal_food")
-    meat = _per_species(p, "meat")
-    regions = len(hh.region_start)
-    per_household = census.herds / np.maximum(census.present, 1)  # (4, 3)
-    s_rate = _per_head(slaughter[:, None] * per_household, census.joining_herds, census.joining)
-    n_rate = _per_head(neglect * per_household, census.joining_herds, census.joining)
-    c_rate = _per_head(
-        p["confiscation_loss"] * p["kulak_herd_multiple"] * per_household,
-        census.deported_herds,
-        census.deported,
-    )
-    k_herds = villages.by_region(villages.animals)  # (4, 3)
-    k_n_rate = _per_head(neglect * per_household, k_herds, census.members)
-
-    # Kolkhoz herds first (their food goes to the members' households below).
-    rng = runner.rng(year, STEP_KOLKHOZ_HERD, 0)
-    members_v = np.zeros(villages.n, dtype=np.int64)
-    persons_v = np.zeros(villages.n, dtype=np.int64)
-
-    def count(c: Chunk) -> None:
-        s = slice(c.lo, c.hi)
-        size = c.hi - c.lo
-        ws = workspace()
-        offs = _offsets(villages, c)
-        member = ws.get("member", size, np.bool_)
-        np.equal(hh.status[s], STATUS_MEMBER, out=member)
-        rows = village_rows(ws, 2, size)
-        np.copyto(rows[0], member)
-        np.multiply(hh.members[s], member, out=rows[1])
-        v = village_sums(rows, offs)
-        members_v[c.v0 : c.v1] = v[0]
-        persons_v[c.v0 : c.v1] = v[1]
-
-    runner.map(count, chunks)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        fresh = np.where(members_v > 0, villages.recent / np.maximum(members_v, 1), 0.0)
-    region = villages.region
-    k_hunger = np.maximum(0.0, 1 - fed)[region]
-    k_cum = [
-        np.broadcast_to(death[:, None], villages.animals.shape),
-        fodder_loss[:, None] * k_hunger,
-        (taken[:, None] * procurement[None, :])[:, region],
-        None,
-        k_n_rate[:, region] * fresh,
-        None,
-    ]
-    k_births, k_f = _flows64(villages.animals, k_cum, birth, rng)
-    k_end = villages.animals + k_births - k_f[-1]
-    k_totals = [k_births, *(k_f[k] - (k_f[k - 1] if k else 0) for k in range(len(k_f)))]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        k_food = food_rate @ k_end.astype(np.float64)
-        k_per_person = np.where(persons_v > 0, k_food / persons_v, 0.0)
-    k_pp = k_per_person.astype(np.float32)
-    villages.animals[...] = k_end
-
-    birth32 = birth.astype(np.float32)
-    food32 = food_rate.astype(np.float32)
-    meat32 = meat.astype(np.float32)
-    hunger = np.maximum(0.0, 1.0 - fed)
-    # Cumulative rates per head of the flows every herd has (death, fodder, procurement),
-    # by species and region: the region's fodder sufficiency is every herd's (``levy``).
-    base = np.cumsum(
-        np.stack(
-            [
-                np.broadcast_to(death[:, None], (4, regions)),
-                fodder_loss[:, None] * hunger[None, :],
-                taken[:, None] * procurement[None, :],
-            ]
-        ),
-        axis=0,
-    ).astype(np.float32)  # (3, 4, regions)
-
-    def kernel(c: Chunk) -> F64:
-        """The herds of one chunk, species by species, over the households that have any.
-
-        The draws are one uniform per non-zero herd, in row order (two sets: births, then
-        the outflows). Where at least half the households own the species the flows are
-        computed over all rows, each herd's uniforms scattered to its row (an empty
-        herd's flows are zero whatever number in [0, 1) its row holds); where fewer do
-        (after collectivization members' animals are the kolkhoz's), over the non-zero
-        herds gathered once. Both give the same numbers. The full-length intermediates
-        are scratch arrays of the thread's ``Workspace``; only the campaign's households
-        (few) get arrays of their own.
-        """
-        s = slice(c.lo, c.hi)
-        size = c.hi - c.lo
-        r = c.region
-        g = runner.rng(year, STEP_HERD, c.index)
-        ws = workspace()
-        pending = hh.pending[s]
-        mine = animal_food[s]
-        mine.fill(0)
-        sums = np.zeros((7, 4))
-        nz = ws.get("h_nz", size, np.bool_)
-        for sp in range(4):
-            row = hh.animals[sp, s]
-            np.not_equal(row, 0, out=nz)
-            m = int(np.count_nonzero(nz))
-            if m == 0:
-                continue
-            full = 2 * m >= size
-            at = np.flatnonzero(nz)
-            k = size if full else m
-            n = ws.get("h_n", k, np.float32)
-            u = ws.get("h_u", k, np.float32)
-            births = ws.get("h_births", k, np.float32)
-            cap = ws.get("h_cap", k, np.float32)
-            t = ws.get("h_t", k, np.float32)
-            draw = ws.get("h_draw", m, np.float32)
-            if full:
-                np.copyto(n, row)
-                g.random(dtype=np.float32, out=draw)
-                u[at] = draw
-            else:
-                np.take(row, at, out=ws.get("h_row", m, np.int16), mode="clip")
-                np.copyto(n, ws.get("h_row", m, np.int16))
-                g.random(dtype=np.float32, out=u)
-            np.multiply(n, birth32[sp], out=births)
-            births += u
-            np.floor(births, out=births)
-            np.add(births, n, out=cap)
-            if full:
-                g.random(dtype=np.float32, out=draw)
-                u[at] = draw
-            else:
-                g.random(dtype=np.float32, out=u)
-            rates = [float(base[k_, sp, r]) for k_ in range(3)]
-            # Households the coming campaign concerns (``moving``): slaughter and neglect
-            # (joining), confiscation (deported) after the common flows; their six
-            # cumulative flows are drawn again with their own cut, and replace the common
-            # ones in the sums.
-            if full:
-                mv = ws.get("h_mv", size, np.bool_)
-                np.not_equal(pending, 0, out=mv)
-                mv &= nz
-                moving = np.flatnonzero(mv)
-                rows_m = moving
-            else:
-                moving = np.flatnonzero(pending[at])
-                rows_m = at[moving]
-            some = moving.shape[0] > 0
-            before = [0.0] * 6
-            if some:
-                capm = cap[moving]
-            # The three common flows, cumulated; whole head, shared uniform, capped (cut
-            # in proportion where the rates add up to more than the herd and its births).
-            x = n
-            if rates[2] > 1.0:
-                x = ws.get("h_x", k, np.float32)
-                np.multiply(n, np.float32(rates[2]), out=x)
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    np.divide(cap, x, out=x)
-                np.minimum(x, np.float32(1), out=x)  # NaN on empty herds: set to 0 below
-                np.multiply(n, x, out=x)
-                if full:
-                    x[~nz] = 0
-            sums[0, sp] = whole_sum(births)
-            for k_, rate in enumerate(rates):
-                if not (k_ and rate == rates[k_ - 1]):
-                    np.multiply(x, np.float32(rate), out=t)
-                    t += u
-                    np.floor(t, out=t)
-                    np.minimum(t, cap, out=t)
-                    sums[k_ + 1, sp] = whole_sum(t)
-                    if some:
-                        before[k_] = whole_sum(t[moving])
-                else:
-                    sums[k_ + 1, sp] = sums[k_, sp]
-                    before[k_] = before[k_ - 1]
-            sums[4:, sp] = sums[3, sp]
-            before[3:] = [before[2]] * 3
-            end = cap
-            np.subtract(cap, t, out=end)  # ``t`` is the third cumulative flow
-            if some:
-                pm = pending[rows_m]
-                join = pm == 1
-                nm, um = n[moving], u[moving]
-                zero = np.float32(0)
-                extras = (
-                    np.where(join, np.float32(s_rate[sp, r]), zero),
-                    np.where(join, np.float32(n_rate[sp, r]), zero),
-                    np.where(pm == 2, np.float32(c_rate[sp, r]), zero),
-                )
-                acc = np.full(nm.shape, np.float32(rates[2]), dtype=np.float32)
-                for extra in extras:
-                    acc += extra
-                xm = np.multiply(nm, acc)  # the total, then the cut herd
-                over = xm > capm
-                q = np.ones_like(nm)
-                np.divide(capm, xm, out=q, where=over)
-                np.multiply(nm, q, out=xm)
-                np.copyto(acc, np.float32(rates[2]))
-                flow = q
-                f2 = np.empty_like(nm)
-                for k_ in range(6):
-                    if k_ >= 3:
-                        acc += extras[k_ - 3]
-                        np.multiply(xm, acc, out=flow)
-                    else:
-                        np.multiply(xm, np.float32(rates[k_]), out=flow)
-                    flow += um
-                    np.floor(flow, out=flow)
-                    np.minimum(flow, capm, out=flow)
-                    sums[k_ + 1, sp] += whole_sum(flow) - before[k_]
-                    if k_ == 2:
-                        np.copyto(f2, flow)
-                    elif k_ == 3 and meat32[sp] != 0:
-                        np.subtract(flow, f2, out=f2)
-                        f2 *= meat32[sp]
-                        mine[rows_m] += f2
-                capm -= flow
-                end[moving] = capm
-            if full:
-                np.copyto(row, end, casting="unsafe")
-                end *= food32[sp]
-                mine += end
-            else:
-                whole = ws.get("h_row", m, np.int16)
-                np.copyto(whole, end, casting="unsafe")
-                row[at] = whole
-                end *= food32[sp]
-                mine[at] += end
-        member = ws.get("h_member", size, np.bool_)
-        np.equal(hh.status[s], STATUS_MEMBER, out=member)
-        if member.any():
-            kf = ws.get("h_kf", size, np.float32)
-            np.copyto(kf, np.repeat(k_pp[c.v0 : c.v1], villages.size[c.v0 : c.v1]))
-            kf *= hh.members[s]
-            mine *= ~member  # members' own herds are the kolkhoz's: exact blend
-            kf *= member
-            mine += kf
-        return sums
-
-    totals = np.zeros((7, 4, regions))
-    for c, x in zip(chunks, runner.map(kernel, chunks), strict=True):
-        totals[:, :, c.region] += x
-    # Cumulative sums to flows, in the order births, death, fodder, procurement, slaughter,
-    # neglect, confiscation.
-    hh_flows = [totals[0]] + [totals[k] - (totals[k - 1] if k > 1 else 0) for k in range(1, 7)]
-    flows = [np.rint(a).astype(np.int64) for a in hh_flows]
-    k_flows = [villages.by_region(a) for a in k_totals]
-    b, d, fo, pr, sl, ne, co = (flows[k] + k_flows[k] for k in range(7))
-    return HerdFlows(b, d, sl, fo, ne, co, pr)
-
-
-def _flows64(
-    herd: I64,
-    cum_parts: list[NDArray[np.float64] | None],
-    birth: F64,
-    rng: np.random.Generator,
-) -> tuple[I64, list[I64]]:
-    """Births and the cumulative outflows of the kolkhoz herds (4, V), whole head.
-
-    ``cum_parts`` are the rates per head of each flow (not cumulated; None = zero);
-    returns the cumulative whole-head outflows after each, capped by herd plus births.
-    """
-    n = herd.astype(np.float64)
-    births = np.floor(n * birth[:, None] + rng.random(n.shape)).astype(np.int64)
-    cap = herd + births
-    u = rng.random(n.shape)
-    rates = [np.zeros(n.shape) if r is None else np.broadcast_to(r, n.shape) for r in cum_parts]
-    total = n * sum(rates, np.zeros(n.shape))
-    scale = np.where(total > cap, cap / np.where(total > 0, total, 1.0), 1.0)
-    cum = np.zeros(n.shape)
-    out: list[I64] = []
-    for r in rates:
-        cum = cum + n * r * scale
-        out.append(np.minimum(np.floor(cum + u).astype(np.int64), cap))
-    return births, out

@@ -35,6 +35,7 @@ from numpy.typing import NDArray
 from gosplan.sim.households.chunks import (
     Chunk,
     Runner,
+    int_sum,
     village_rows,
     village_sums,
     whole_sum,
@@ -128,42 +129,14 @@ def people_year(
     lam = np.float32(FAMINE_SPREAD)
     one = np.float32(1)
 
-    def kernel(c: Chunk) -> F64:
-        s = slice(c.lo, c.hi)
-        size = c.hi - c.lo
-        r = c.region
-        g = runner.rng(year, STEP_PEOPLE, c.index)
-        ws = workspace()
-        members = hh.members[s]
-        mean = np.float32(food_mean[r])
-        # The famine gap: a scalar when households' food is shrunk all the way to the
-        # region's mean (``FAMINE_SPREAD = 0``), the same float32 operations either way.
-        gap: F32 | np.float32
-        if lam == 0:
-            gap = np.maximum(np.float32(0.0), one - mean / threshold)
-            famine_on = bool(gap > 0)
-        else:
-            gap = ws.get("p_gap", size, np.float32)
-            np.subtract(hh.food[s], mean, out=gap)
-            gap *= lam
-            gap += mean
-            gap /= threshold
-            np.subtract(one, gap, out=gap)
-            np.maximum(gap, np.float32(0.0), out=gap)
-            famine_on = bool(gap.any())
-        n = ws.get("p_n", size, np.float32)
-        np.copyto(n, members)
-        u = ws.get("p_u", size, np.float32)
-        g.random(dtype=np.float32, out=u)
-        births = ws.get("p_births", size, np.float32)
+    Rates = tuple[F32 | np.float32, list[F32 | np.float32 | None]]
+
+    def rates_of(r: int, gap: F32 | np.float32) -> Rates:
+        """Birth factor and outflow rates (famine, death, flight, migration; None: nil)."""
         bfac = birth_rate * (one - drop * gap)
-        np.multiply(n, bfac, out=births)
-        births += u
-        np.floor(births, out=births)
-        g.random(dtype=np.float32, out=u)
         famine: F32 | np.float32 | None = None
         flight: F32 | np.float32 | None = None
-        if famine_on:
+        if bool(np.any(gap > 0)):
             if isinstance(gap, np.ndarray):
                 famine = _famine(gap, p, ban)
             else:
@@ -177,6 +150,44 @@ def people_year(
             flight,
             np.float32(migration[r]) if migration[r] > 0 else None,
         ]
+        return bfac, rates
+
+    # The famine gap is a scalar when households' food is shrunk all the way to the
+    # region's mean (``FAMINE_SPREAD = 0``): the region's rates, once.
+    scalar: list[Rates] = []
+    if lam == 0:
+        for r in range(len(hh.region_start)):
+            mean = np.float32(food_mean[r])
+            scalar.append(rates_of(r, np.maximum(np.float32(0.0), one - mean / threshold)))
+
+    def kernel(c: Chunk) -> F64:
+        s = slice(c.lo, c.hi)
+        size = c.hi - c.lo
+        r = c.region
+        g = runner.rng(year, STEP_PEOPLE, c.index)
+        ws = workspace()
+        members = hh.members[s]
+        if lam == 0:
+            bfac, rates = scalar[r]
+        else:
+            mean = np.float32(food_mean[r])
+            gap = ws.get("p_gap", size, np.float32)
+            np.subtract(hh.food[s], mean, out=gap)
+            gap *= lam
+            gap += mean
+            gap /= threshold
+            np.subtract(one, gap, out=gap)
+            np.maximum(gap, np.float32(0.0), out=gap)
+            bfac, rates = rates_of(r, gap)
+        n = ws.get("p_n", size, np.float32)
+        np.copyto(n, members)
+        u = ws.get("p_u", size, np.float32)
+        g.random(dtype=np.float32, out=u)
+        births = ws.get("p_births", size, np.float32)
+        np.multiply(n, bfac, out=births)
+        births += u
+        np.floor(births, out=births)
+        g.random(dtype=np.float32, out=u)
         total = sum((x for x in rates if x is not None), np.float32(0))
         x = n
         if np.any(total > 1):
@@ -184,21 +195,20 @@ def people_year(
             np.multiply(n, np.minimum(one, 1 / np.maximum(total, np.float32(1e-30))), out=x)
         out = np.zeros(7)
         out[0] = whole_sum(births)
-        cum = ws.get("p_cum", size, np.float32)
         last = ws.get("p_last", size, np.float32)
         tmp = ws.get("p_tmp", size, np.float32)
         prev_sum = 0.0
         now = 0.0
         started = False
+        # The cumulative rate (a scalar but for a household famine gap): x · (r_0 + ... +
+        # r_k) + u in one product instead of summing the flows' products.
+        cum: F32 | np.float32 = np.float32(0)
         for k, rate in enumerate(rates):
             if rate is not None:
-                if started:
-                    np.multiply(x, rate, out=tmp)
-                    cum += tmp
-                else:
-                    np.multiply(x, rate, out=cum)  # 0 + x·rate
-                    started = True
-                np.add(cum, u, out=last)
+                cum = cum + rate
+                started = True
+                np.multiply(x, cum, out=last)
+                last += u
                 np.floor(last, out=last)
                 np.minimum(last, n, out=last)
                 now = whole_sum(last)
@@ -218,26 +228,27 @@ def people_year(
         np.add(grain_food[s], animal_food[s], out=own)
         rows = village_rows(ws, 2, size)
         np.copyto(rows[0], own)
-        np.copyto(rows[1], members)
+        np.copyto(rows[1], after)
         own_v, persons_v = village_sums(rows, offs)
         with np.errstate(divide="ignore", invalid="ignore"):
             mean_v = np.where(persons_v > 0, own_v / persons_v, 0.0).astype(np.float32)
-        empty = ws.get("p_empty", size, np.bool_)
-        np.equal(members, 0, out=empty)
+        # Whole members: min(n, 1) is 1 where anyone lives, max(n, 1) the members or 1 in
+        # an empty household (float32 throughout, no mixed-type masks).
+        some = tmp
+        np.minimum(after, one, out=some)
         per_head = own
         per_head *= one - sharing
-        np.add(after, empty, out=tmp)  # members, or 1 in an empty household
-        per_head /= tmp
+        np.maximum(after, one, out=last)
+        per_head /= last
         mean_v *= sharing
         per_head += np.repeat(mean_v, villages.size[c.v0 : c.v1])
         per_head += np.float32(plot)
         # An empty household's food is the threshold: an exact blend of finite values.
         food = hh.food[s]
-        np.logical_not(empty, out=empty)
-        np.multiply(per_head, empty, out=food)
-        np.logical_not(empty, out=empty)
-        np.multiply(empty, threshold, out=tmp)
-        food += tmp
+        np.multiply(per_head, some, out=food)
+        np.subtract(one, some, out=some)
+        some *= threshold
+        food += some
         np.multiply(food, after, out=tmp)
         out[5] = float(tmp.sum(dtype=np.float64))
         return out
@@ -257,10 +268,18 @@ def expected_famine_deaths(
     out = np.zeros(len(hh.region_start))
     for r in range(len(out)):
         rows = hh.region_slice(r)
-        gap = _gap(hh.food[rows], float(food_mean[r]), p)
+        if FAMINE_SPREAD == 0:
+            # Every household's rate is its region's: the region's persons times it.
+            gap = _gap(np.zeros(1, dtype=np.float32), float(food_mean[r]), p)
+            persons = float(int_sum(hh.members[rows]))
+        else:
+            gap = _gap(hh.food[rows], float(food_mean[r]), p)
         famine = _famine(gap, p, ban)
         total = famine + np.float32(p["famine_flight"] * (1 - ban)) * gap
         total += np.float32(p["death_rate_rural"] + migration[r])
         scale = np.where(total > 1, 1 / np.maximum(total, np.float32(1.0)), 1.0)
-        out[r] = float(np.sum(hh.members[rows].astype(np.float64) * famine * scale))
+        if FAMINE_SPREAD == 0:
+            out[r] = persons * float(famine[0] * scale[0])
+        else:
+            out[r] = float(np.sum(hh.members[rows].astype(np.float64) * famine * scale))
     return out

@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from gosplan.sim.households.chunks import Chunk, Runner, make_chunks
+from gosplan.sim.households.chunks import Chunk, Runner, make_chunks, workspace
 from gosplan.sim.spec import REGIONS, SPECIES, Initial, Params
 
 __all__ = [
@@ -52,6 +52,7 @@ __all__ = [
     "STATUS_MEMBER",
     "Households",
     "exact_total",
+    "poisson",
     "synthesize",
     "village_starts",
 ]
@@ -143,6 +144,78 @@ def exact_total(
             raise ValueError(f"cannot remove {-diff} units from {able.shape[0]} rows")
         rows = rng.choice(able, size=-diff, replace=False)
         counts[rows] -= 1
+
+
+#: Means up to which ``poisson`` inverts the distribution function (past them NumPy's
+#: sampler: the walk would take about as many steps as the mean).
+POISSON_INVERSION_MAX = 20.0
+#: Steps after which an inversion stops (the mass left beyond is below 1e-25).
+_POISSON_STEPS = 100
+
+
+def poisson(rng: np.random.Generator, lam: NDArray[np.float64]) -> I64:
+    """Poisson draws of means ``lam`` (finite, non-negative), one uniform each.
+
+    Inversion: the draw is the first ``k`` whose distribution function reaches its
+    uniform, walked one step at a time for all draws together (in the thread's scratch
+    arrays) and, once few are left, for those alone. NumPy's sampler multiplies one
+    fresh uniform per unit of the result, element by element. Means above
+    ``POISSON_INVERSION_MAX`` go to NumPy's sampler, after the uniforms.
+    """
+    ws = workspace()
+    n = lam.shape[0]
+    u = ws.get("pois_u", n, np.float64)
+    rng.random(out=u)
+    big = lam > POISSON_INVERSION_MAX
+    nbig = int(np.count_nonzero(big))
+    walk = lam
+    if nbig:
+        walk = ws.get("pois_walk", n, np.float64)
+        np.copyto(walk, lam)
+        walk[big] = 0.0
+    mass = ws.get("pois_mass", n, np.float64)
+    np.negative(walk, out=mass)
+    np.exp(mass, out=mass)
+    cdf = ws.get("pois_cdf", n, np.float64)
+    np.copyto(cdf, mass)
+    more = ws.get("pois_more", n, np.bool_)
+    steps = ws.get("pois_steps", n, np.int8)  # at most _POISSON_STEPS < 128
+    steps.fill(0)
+    out = np.empty(n, dtype=np.int64)
+    x: I64 | None = None  # the draws left once compacted, and their rows
+    rows = np.zeros(0, dtype=np.int64)
+    k = 0
+    while k < _POISSON_STEPS:
+        np.less(cdf, u, out=more)
+        m = int(np.count_nonzero(more))
+        if m == 0:
+            break
+        if x is None:
+            steps += more.view(np.int8)
+        else:
+            x += more
+        k += 1
+        if 4 * m < more.shape[0]:
+            keep = np.flatnonzero(more)
+            if x is None:
+                np.copyto(out, steps)
+                x, rows = out[keep], keep
+            else:
+                out[rows] = x
+                x, rows = x[keep], rows[keep]
+            u, mass, cdf, walk = u[keep], mass[keep], cdf[keep], walk[keep]
+            more = np.empty(m, dtype=np.bool_)
+        mass *= walk
+        mass *= 1.0 / k
+        cdf += mass
+    if x is None:
+        np.copyto(out, steps)
+    else:
+        out[rows] = x
+    if nbig:
+        at = np.flatnonzero(big)
+        out[at] = rng.poisson(lam[at])
+    return out
 
 
 def _scaled(value_mn: float, weight: int) -> int:
@@ -272,7 +345,7 @@ def synthesize(
         is_kulak = kulak[s]
         is_kulak[g.choice(n, size=int(k_c[c.index]), replace=False)] = True
         mean = np.where(is_kulak, kulak_size, other_mean[r])
-        size = 1 + g.poisson(np.maximum(mean - 1.0, 0.0))
+        size = 1 + poisson(g, np.maximum(mean - 1.0, 0.0))
         if size.max() > np.iinfo(np.int16).max:
             raise ValueError("household size overflows int16")
         members[s] = size
@@ -319,7 +392,7 @@ def synthesize(
             s = slice(c.lo, c.hi)
             if sp == 0:
                 land[s] *= np.float32(land_f[c.region])
-            herd = g.poisson(mu[s] * scale_r[c.region])
+            herd = poisson(g, mu[s] * scale_r[c.region])
             if herd.max(initial=0) > np.iinfo(np.int16).max:
                 raise ValueError("herd overflows int16")
             animals[sp, s] = herd

@@ -1,7 +1,7 @@
 """The campaign, vectorised over households: who joins, who is deported, who leaves.
 
 Every rate is the aggregate model's (``docs/model.md``), applied to the household's own
-numbers instead of the region's. The flows of people and animals (``farming.py``,
+numbers instead of the region's. The flows of people and animals (``herds.py``,
 ``people.py``) are whole numbers drawn by unbiased stochastic rounding: a household
 with ``n`` head and a rate ``p`` loses ``floor(n p + u)`` head, ``u ~ U(0, 1)``, whose
 expectation is exactly ``n p`` (systematic sampling; its variance, at most 1/4 per
@@ -27,7 +27,7 @@ from gosplan.sim.households.chunks import (
     village_sums,
     workspace,
 )
-from gosplan.sim.households.farming import Census
+from gosplan.sim.households.herds import Census
 from gosplan.sim.households.kolkhozes import Villages, village_targets
 from gosplan.sim.households.population import (
     STATUS_DEPORTED,
@@ -114,7 +114,9 @@ def _herds_of(
 ) -> I64:
     """Head by species of the ``count`` households in ``mask`` (of a chunk's herds)."""
     if 8 * count < mask.shape[0]:
-        return np.asarray(animals[:, np.flatnonzero(mask)].sum(axis=1, dtype=np.int64))
+        return np.asarray(
+            np.take(animals, np.flatnonzero(mask), axis=1).sum(axis=1, dtype=np.int64)
+        )
     k, size = animals.shape
     head = ws.get("d_head", k * size, np.int16).reshape(k, size)
     np.multiply(animals, mask, out=head)
@@ -134,6 +136,7 @@ def decide(
     step: int,
     peak: NDArray[np.float64],
     deport_households: NDArray[np.float64],
+    census: bool = True,
 ) -> Decision:
     """Who is deported and who joins in a campaign whose regional peak share is ``peak``.
 
@@ -143,7 +146,8 @@ def decide(
     (``village_targets``); each eligible household (individual, not a kulak, not being
     deported) joins with the probability that makes the village's expected membership
     its target. Draws come from the streams ``(year, step, chunk)`` and ``(year, step + 1,
-    chunk)``. The decision carries a census of the households and herds it concerns.
+    chunk)``. The decision carries a census of the households and herds it concerns (unless
+    ``census`` is false: the herds' year needs only the autumn's).
     """
     regions = len(peak)
     V = villages.n
@@ -215,18 +219,33 @@ def decide(
         s = slice(c.lo, c.hi)
         size = c.hi - c.lo
         ws = workspace()
-        u = ws.get("d_u", size, np.float32)
-        runner.rng(year, step + 1, c.index).random(dtype=np.float32, out=u)
         threshold = ws.get("d_prob", size, np.float32)
         np.copyto(threshold, np.repeat(prob_v[c.v0 : c.v1], villages.size[c.v0 : c.v1]))
         yes = join[s]
-        np.less(u, threshold, out=yes)
-        mask = ws.get("d_mask", size, np.bool_)
-        np.equal(hh.status[s], STATUS_INDIVIDUAL, out=mask)
-        yes &= mask
+        np.equal(hh.status[s], STATUS_INDIVIDUAL, out=yes)
         np.greater(yes, hh.kulak[s], out=yes)  # and not a kulak
-        animals = hh.animals[:, s]
+        mask = ws.get("d_mask", size, np.bool_)
+        np.greater(threshold, np.float32(0), out=mask)
+        yes &= mask
+        # One uniform per household that may join, compared with its village's
+        # probability; where few may (after collectivization, or villages at their
+        # target), drawn for those alone.
+        m = int(np.count_nonzero(yes))
+        if m:
+            g = runner.rng(year, step + 1, c.index)
+            if 4 * m < size:
+                at = np.flatnonzero(yes)
+                u = g.random(m, dtype=np.float32)
+                yes[at] = u < threshold[at]
+            else:
+                u = ws.get("d_u", size, np.float32)
+                g.random(dtype=np.float32, out=u)
+                np.less(u, threshold, out=mask)
+                yes &= mask
         out = np.zeros((3, 5), dtype=np.int64)
+        if not census:
+            return out
+        animals = hh.animals[:, s]
         out[0, :4] = int_sums(animals)
         out[1, 4] = np.count_nonzero(yes)
         gone = deport[s]
@@ -239,7 +258,9 @@ def decide(
     sums = np.zeros((3, 5, regions), dtype=np.int64)
     for c, part in zip(chunks, runner.map(enrol, chunks), strict=True):
         sums[:, :, c.region] += part
-    census = Census(
+    if not census:
+        return Decision(join, deport)
+    counted = Census(
         present=np.asarray(villages.by_region(present_v), dtype=np.int64),
         herds=sums[0, :4] + villages.by_region(villages.animals),
         joining=sums[1, 4],
@@ -249,7 +270,7 @@ def decide(
         members=np.asarray(villages.by_region(members_v), dtype=np.int64),
         recent=np.asarray(villages.by_region(villages.recent), dtype=np.int64),
     )
-    return Decision(join, deport, census)
+    return Decision(join, deport, counted)
 
 
 def apply_decision(
@@ -269,43 +290,69 @@ def apply_decision(
     """
     join_all, deport_all = decision.join, decision.deport
 
+    def _carry_few(
+        c: Chunk,
+        moving: NDArray[np.bool_],
+        join: NDArray[np.bool_],
+        deport: NDArray[np.bool_],
+        out: I64,
+    ) -> None:
+        """``carry`` where few move: on their rows alone (the same numbers)."""
+        vs = slice(c.v0, c.v1)
+        nv = c.v1 - c.v0
+        rows = np.flatnonzero(moving) + c.lo
+        where = hh.village[rows] - c.v0
+        for sp in range(hh.animals.shape[0]):
+            # Whole head, summed exactly in float64 (``bincount`` runs alongside the
+            # other threads; ``np.add.at`` with a cast does not).
+            got = np.bincount(where, weights=hh.animals[sp, rows], minlength=nv)
+            villages.animals[sp, vs] += got.astype(np.int64)
+            hh.animals[sp, rows] = 0
+        if out[1]:
+            gone = deport[rows - c.lo]
+            at = rows[gone]
+            villages.extra_land[vs] += np.bincount(where[gone], weights=hh.land[at], minlength=nv)
+            hh.land[at] = 0
+            out[2] = int(hh.members[at].sum(dtype=np.int64))
+            hh.members[at] = 0
+            hh.status[at] = STATUS_DEPORTED
+        if out[0]:
+            came = join[rows - c.lo]
+            at = rows[came]
+            hh.status[at] = STATUS_MEMBER
+            hh.pending[at] = JOINED_NOW
+            villages.recent[vs] += np.bincount(where[came], minlength=nv)
+
     def carry(c: Chunk) -> I64:
         s = slice(c.lo, c.hi)
         vs = slice(c.v0, c.v1)
         size = c.hi - c.lo
         status = hh.status[s]
         out = np.zeros(4, dtype=np.int64)
-        out[3] = np.count_nonzero(status == STATUS_INDIVIDUAL)
+        individual = workspace().get("a_individual", size, np.bool_)
+        np.equal(status, STATUS_INDIVIDUAL, out=individual)
+        out[3] = np.count_nonzero(individual)
         join, deport = join_all[s], deport_all[s]
         out[0] = np.count_nonzero(join)
         out[1] = np.count_nonzero(deport)
         if not (out[0] or out[1]):
             return out
         ws = workspace()
-        offs = _offsets(villages, c)
         moving = ws.get("a_moving", size, np.bool_)
         np.logical_or(join, deport, out=moving)
+        animals = hh.animals[:, s]
+        if 8 * (out[0] + out[1]) < size:
+            _carry_few(c, moving, join, deport, out)
+            return out
+        offs = _offsets(villages, c)
         staying = ws.get("a_staying", size, np.bool_)
         np.logical_not(moving, out=staying)
         head = ws.get("a_head", size, np.int16)
-        animals = hh.animals[:, s]
-        if 8 * (out[0] + out[1]) < size:
-            # Few move: their herds go to their villages' kolkhozes one by one (exact).
-            rows = np.flatnonzero(moving)
-            where = hh.village[s][rows] - c.v0
-            nv = c.v1 - c.v0
-            for sp in range(animals.shape[0]):
-                # Whole head, summed exactly in float64 (``bincount`` runs alongside the
-                # other threads; ``np.add.at`` with a cast does not).
-                got = np.bincount(where, weights=animals[sp, rows], minlength=nv)
-                villages.animals[sp, vs] += got.astype(np.int64)
-                animals[sp, rows] = 0
-        else:
-            carried = village_rows(ws, animals.shape[0], size)
-            for sp in range(animals.shape[0]):
-                np.multiply(animals[sp], moving, out=carried[sp])
-                animals[sp] *= staying
-            villages.animals[:, vs] += village_sums(carried, offs).astype(np.int64)
+        carried = village_rows(ws, animals.shape[0], size)
+        for sp in range(animals.shape[0]):
+            np.multiply(animals[sp], moving, out=carried[sp])
+            animals[sp] *= staying
+        villages.animals[:, vs] += village_sums(carried, offs).astype(np.int64)
         if out[1]:
             np.logical_not(deport, out=staying)
             land = hh.land[s]
