@@ -55,6 +55,19 @@ def test_harmony_close_to_the_optimum(capsys: pytest.CaptureFixture[str]) -> Non
     assert doc["fulfilment"] == pytest.approx(doc["optimal_fulfilment"], rel=0.01)
 
 
+def test_harmony_under_a_time_limit_still_gives_a_feasible_plan(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "plan", "--method", "harmony", "--time-limit", "0", "--json")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["status"] == "time_limit"
+    assert doc["fulfilment"] == pytest.approx(doc["optimal_fulfilment"], rel=0.01)
+    code, out, _ = run(capsys, "plan", "--method", "harmony", "--time-limit", "0")
+    assert code == 0
+    assert "stopped before converging (time_limit" in " ".join(out.split())
+
+
 def test_optimal_out_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, _, _ = run(capsys, "plan", "--method", "optimal", "--out", str(tmp_path / "p.json"))
     assert code == 0

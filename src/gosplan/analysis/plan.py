@@ -143,7 +143,7 @@ def optimal_or_harmony(
     economy = read_economy(path)
     targets = read_targets(find_targets(path, targets_path), economy)
     if method == "harmony":
-        plan: Any = harmony_plan(economy, targets)
+        plan: Any = harmony_plan(economy, targets, time_limit=time_limit)
         diagnosis = diagnose(
             economy,
             targets,

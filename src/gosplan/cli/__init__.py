@@ -105,7 +105,8 @@ def plan(
         LPMethod.simplex
     ),
     time_limit: Annotated[
-        float | None, typer.Option(min=0.0, help="Seconds the LP solver may take.")
+        float | None,
+        typer.Option(min=0.0, help="Seconds the LP solver (and the harmony search) may take."),
     ] = None,
     years: Annotated[
         int | None,

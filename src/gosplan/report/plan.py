@@ -191,6 +191,10 @@ def optimal_renderable(run: Any) -> RenderableType:
             Text(
                 f"The LP optimum is {run.diagnosis.fulfilment:.1%}; harmony reaches "
                 f"{p.fulfilment:.1%}."
+                + ("" if str(p.status) == "converged" else
+                   f" Its search stopped before converging ({p.status}, duality gap "
+                   f"{p.duality_gap:.3g}): the plan is feasible but may not be the one of "
+                   "greatest harmony.")
             )
         )
     parts.append(Text("\n".join(run.diagnosis.sentences())))
