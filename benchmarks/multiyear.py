@@ -31,21 +31,12 @@ import sys
 import time
 from typing import Any
 
+from _proc import peak_bytes
+
 SEED = 0
 YEARS = 5
 GROWTH = 0.05
 METHODS = ("simplex", "simplex_cold", "ipm", "pdlp")
-
-
-def _peak_bytes() -> int:
-    try:
-        with open("/proc/self/status", encoding="ascii") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
 
 
 def worker(method: str, n: int, inputs: int, cap: float) -> dict[str, Any]:
@@ -62,7 +53,7 @@ def worker(method: str, n: int, inputs: int, cap: float) -> dict[str, Any]:
         seconds = time.perf_counter() - t0
         return {"status": plan.status.value, "seconds": seconds,
                 "fulfilment": plan.fulfilment, "iterations": plan.iterations,
-                "peak": _peak_bytes()}
+                "peak": peak_bytes()}
     if method == "simplex_cold":
         # How gosplan solved it before the crash basis: the dual simplex from the slack basis.
         import gosplan.core.multiyear_lp as internals
@@ -77,7 +68,7 @@ def worker(method: str, n: int, inputs: int, cap: float) -> dict[str, Any]:
     seconds = time.perf_counter() - t0
     worst = None if result.fulfilment is None else float(np.min(result.fulfilment))
     return {"status": result.status.value, "seconds": seconds, "fulfilment": worst,
-            "iterations": result.iterations, "peak": _peak_bytes()}
+            "iterations": result.iterations, "peak": peak_bytes()}
 
 
 def _run(method: str, n: int, inputs: int, cap: float) -> dict[str, Any]:

@@ -47,6 +47,8 @@ import sys
 import time
 from typing import Any
 
+from _proc import peak_bytes, reset_peak
+
 INPUTS = 20
 SEED = 0
 METHODS = ("closed_form", "simplex_warm", "simplex_cold", "ipm", "pdlp", "harmony")
@@ -55,27 +57,6 @@ GOAL_GAP = 1e-6
 
 
 # --- inside a worker ---------------------------------------------------------------------
-
-
-def _peak_bytes() -> int:
-    """Peak resident memory of this process (VmHWM), 0 where /proc is missing."""
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
-
-
-def _reset_peak() -> None:
-    """Start the peak-memory mark afresh (Linux: 5 to clear_refs); a no-op elsewhere."""
-    try:
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")
-    except OSError:
-        pass
 
 
 def worker(method: str, n: int, cap: float) -> dict[str, Any]:
@@ -90,7 +71,7 @@ def worker(method: str, n: int, cap: float) -> dict[str, Any]:
     generate_s = time.perf_counter() - t
     e, y = g.economy, g.targets
     row: dict[str, Any] = {"method": method, "n": n, "generate_s": generate_s}
-    _reset_peak()  # the peak below is the solve's (with the economy resident)
+    reset_peak()  # the peak below is the solve's (with the economy resident)
     t = time.perf_counter()
     if method == "harmony":
         from gosplan.core.harmony import harmony_plan
@@ -119,7 +100,7 @@ def worker(method: str, n: int, cap: float) -> dict[str, Any]:
             "iterations": plan.iterations,
         }
     row["seconds"] = seconds
-    row["peak_bytes"] = _peak_bytes()
+    row["peak_bytes"] = peak_bytes()
     row["optimum"] = leontief_bound(e, y, {}).fulfilment  # after the timing: not counted
     return row
 

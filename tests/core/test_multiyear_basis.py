@@ -62,9 +62,10 @@ def test_the_basis_binds_the_bottleneck_and_makes_every_output_basic() -> None:
     K0 = np.asarray(e.capacity)[problem.F]
     q = np.zeros((0, m))
     labour = np.full(3, e.labour_available)
-    model = problem._model(y, labour, K0, q, internals._schedule(3, 1),
+    idle = problem._capacity(K0, np.zeros((3, m)), q)[:3]
+    model = problem._model(y, labour, idle, internals._schedule(3, 1),
                            internals.committed(q, 3), "min", np.zeros(3), 0.0)
-    basis = crash_basis(e, problem.F, y, problem._capacity(K0, np.zeros((3, m)), q)[:3],
+    basis = crash_basis(e, problem.F, y, idle,
                         worst_year=True, labour_rows=True, shared=problem.shared,
                         shape=model[1].shape)
     assert basis is not None
@@ -74,9 +75,8 @@ def test_the_basis_binds_the_bottleneck_and_makes_every_output_basic() -> None:
     capacity_rows = basis.row_status[3 * n:3 * (n + m)]
     assert int((capacity_rows != BasisStatus.BASIC).sum()) == 1
     # A layout that does not match gets no basis rather than a wrong one.
-    assert crash_basis(e, problem.F, y, problem._capacity(K0, np.zeros((3, m)), q)[:3],
-                       worst_year=False, labour_rows=True, shared=problem.shared,
-                       shape=model[1].shape) is None
+    assert crash_basis(e, problem.F, y, idle, worst_year=False, labour_rows=True,
+                       shared=problem.shared, shape=model[1].shape) is None
 
 
 def test_no_finite_capacity_means_a_cold_start() -> None:

@@ -166,30 +166,15 @@ def _analyse(
             res = morris.analyze(
                 problem, unit, y, num_levels=_LEVELS, num_resamples=1000, seed=seed
             )
-            frame = pd.DataFrame(
-                {
-                    "mu_star": np.asarray(res["mu_star"], dtype=np.float64),
-                    "mu_star_conf": np.asarray(res["mu_star_conf"], dtype=np.float64),
-                    "sigma": np.asarray(res["sigma"], dtype=np.float64),
-                    "mu": np.asarray(res["mu"], dtype=np.float64),
-                }
-            )
-            key = "mu_star"
+            columns, key = ("mu_star", "mu_star_conf", "sigma", "mu"), "mu_star"
         else:
             from SALib.analyze import sobol
 
             res = sobol.analyze(
                 problem, y, calc_second_order=False, num_resamples=200, seed=seed
             )
-            frame = pd.DataFrame(
-                {
-                    "S1": np.asarray(res["S1"], dtype=np.float64),
-                    "S1_conf": np.asarray(res["S1_conf"], dtype=np.float64),
-                    "ST": np.asarray(res["ST"], dtype=np.float64),
-                    "ST_conf": np.asarray(res["ST_conf"], dtype=np.float64),
-                }
-            )
-            key = "ST"
+            columns, key = ("S1", "S1_conf", "ST", "ST_conf"), "ST"
+        frame = pd.DataFrame({c: np.asarray(res[c], dtype=np.float64) for c in columns})
         frame.insert(0, "parameter", problem["names"])
         frame.insert(0, "output", output)
         order = np.lexsort((np.arange(len(frame)), -frame[key].to_numpy()))

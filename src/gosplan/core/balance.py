@@ -246,6 +246,10 @@ class _Solver:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the solve's threads."""
         if self._pool is not None:
             self._pool.shutdown()
 

@@ -68,7 +68,7 @@ class _Leontief:
 
     def close(self) -> None:
         if self.gmres is not None:
-            self.gmres.__exit__()
+            self.gmres.close()
 
     def solve(self, b: FloatArray, guess: FloatArray | None = None, transpose: bool = False,
               rtol: float = _SOLVE_RTOL) -> FloatArray:

@@ -68,12 +68,12 @@ class Problem:
         """Plan the ``H = len(y)`` years ahead from capacity ``K0`` and pipeline ``q``."""
         H, n, m, L = y.shape[0], self.economy.n, self.F.shape[0], self.lag
         S, spent = _schedule(H, L), committed(q, H)
-        model = self._model(y, labour, K0, q, S, spent, objective, w, floor)
+        idle = self._capacity(K0, np.zeros((H, m)), q)[:H]  # capacity if nothing is built
+        model = self._model(y, labour, idle, S, spent, objective, w, floor)
         basis = None
         # HiGHS reads its clock between iterations, not while it factorises (see
         # gosplan.core.multiyear_basis): with a limit, warm-start only small economies.
         if method == "simplex" and (time_limit is None or n <= WARM_START_LIMIT):
-            idle = self._capacity(K0, np.zeros((H, m)), q)[:H]
             basis = crash_basis(self.economy, self.F, y, idle,
                                 worst_year=objective == "min",
                                 labour_rows=bool(np.isfinite(labour).all()),
@@ -140,7 +140,7 @@ class Problem:
         out[:, self.F] = a
         return out
 
-    def _model(self, y: FloatArray, labour: FloatArray, K0: FloatArray, q: FloatArray,
+    def _model(self, y: FloatArray, labour: FloatArray, idle: FloatArray,
                S: sp.csr_array, spent: FloatArray, objective: str, w: FloatArray,
                floor: float) -> tuple[FloatArray, sp.csr_array, FloatArray, FloatArray,
                                       FloatArray, FloatArray]:
@@ -167,7 +167,6 @@ class Problem:
         for age in range(max(H - L, 0)):
             built = built + sp.kron(sp.eye_array(H, H, k=-(L + age)),
                                     sp.diags_array(keep ** age))
-        idle = self._capacity(K0, np.zeros((H, m)), q)[:H]  # capacity if nothing is built
         Y = sp.csr_array((y.ravel(), (np.arange(H * n), np.repeat(np.arange(H), n))),
                          shape=(H * n, H))
         rows: list[tuple[list[Any], FloatArray, FloatArray]] = [
