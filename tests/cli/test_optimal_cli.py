@@ -127,3 +127,21 @@ def test_time_limit_is_one_line_and_writes_nothing(
     assert err.count("\n") == 1
     assert "stopped at the time limit after" in err
     assert not out.exists()
+
+
+def test_five_year_plan_cut_short_reports_the_best_plan_found(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    economy = tmp_path / "economy"
+    args = ["generate", "--products", "3000", "--seed", "3", "--capital", "--out", str(economy)]
+    assert main(args) == 0
+    capsys.readouterr()
+    out = tmp_path / "plan.csv"
+    code, _, err = run(capsys, "plan", str(economy), "--years", "5", "--lp", "pdlp",
+                       "--time-limit", "0.5", "--out", str(out))
+    assert code == 2
+    assert err.count("\n") == 1
+    assert "stopped at the time limit after" in err
+    assert "best plan found: worst-year fulfilment" in err
+    assert "the optimum at most" in err
+    assert not out.exists()

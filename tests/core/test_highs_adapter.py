@@ -145,6 +145,31 @@ def test_time_limit_is_a_status(method: str) -> None:
         assert (M @ s.x >= -1e-7).all()
 
 
+@pytest.mark.parametrize("keep", [False, True])
+def test_the_point_a_limit_stopped_at_is_kept_on_request(keep: bool) -> None:
+    # PDLP reads its clock every so many iterations: the model must outlast the first.
+    c, M, upper, _ = _moderate_lp(20000)
+    n = M.shape[0]
+    s = solve_lp(c, M, np.zeros(n), np.full(n, INF), np.zeros(n + 1), upper, maximize=True,
+                 method="pdlp", time_limit=0.0, keep_iterate=keep)
+    assert s.status is LPStatus.TIME_LIMIT
+    if not keep:
+        assert s.iterate is None
+        assert s.iterate_row_duals is None
+        return
+    assert s.iterate is not None
+    assert s.iterate.shape == (n + 1,)
+    assert s.iterate_row_duals is not None
+    assert s.iterate_row_duals.shape == (n,)
+    # A solve that runs to the end keeps nothing: its answer is x.
+    c, M, upper, _ = _moderate_lp()
+    n = M.shape[0]
+    done = solve_lp(c, M, np.zeros(n), np.full(n, INF), np.zeros(n + 1), upper,
+                    maximize=True, method="pdlp", keep_iterate=True)
+    assert done.status is LPStatus.OPTIMAL
+    assert done.iterate is None
+
+
 def test_same_input_same_answer() -> None:
     c, M, upper, _ = _moderate_lp(120)
     n = M.shape[0]

@@ -337,6 +337,7 @@ def _revise(problem: Problem, first: MultiYearPlan, y: FloatArray, labour: Float
         got["valuations"] = got["labour_valuations"] = None
     return dataclasses.replace(
         first, status=PlanStatus.OPTIMAL if failed is None else failed.status, revised=True,
+        fulfilment_bound=None,
         iterations=sum(p.iterations for p in plans), revisions=tuple(plans),
         solve_time=sum(p.solve_time for p in plans), **got,
         message=first.message if failed is None else

@@ -17,10 +17,11 @@ from numpy.typing import NDArray
 
 from gosplan.core.economy import Economy
 from gosplan.core.multiyear_basis import crash_basis
+from gosplan.core.multiyear_repair import Repair
 from gosplan.core.multiyear_result import PLAN_ARRAYS, MultiYearPlan
 from gosplan.core.optimal import WARM_START_LIMIT
 from gosplan.core.plan_result import PlanStatus
-from gosplan.core.solvers import LPMethod, LPStatus, solve_lp
+from gosplan.core.solvers import LPMethod, LPSolution, LPStatus, solve_lp
 from gosplan.errors import TargetsError
 
 __all__ = ["SECONDARY", "Problem", "committed", "fulfilment_of"]
@@ -78,8 +79,11 @@ class Problem:
                                 worst_year=objective == "min",
                                 labour_rows=bool(np.isfinite(labour).all()),
                                 shared=self.shared, shape=model[1].shape)
+        # PDLP's last point, where it stops short, can be made a feasible plan (see
+        # gosplan.core.multiyear_repair) unless equalities bind the investment.
+        repairable = method == "pdlp" and not self.full.any() and not len(self.shares)
         sol = solve_lp(*model, maximize=True, method=method, time_limit=time_limit,
-                       basis=basis)
+                       basis=basis, keep_iterate=repairable)
         if basis is not None and sol.status is LPStatus.ERROR:
             # HiGHS could not certify the optimum from the one factorisation of the warm
             # start ("unknown"); a cold solve refactorises as it goes.
@@ -89,8 +93,18 @@ class Problem:
                                       solve_time=cold.solve_time + sol.solve_time)
         oz, ol = H * n, H * (n + m)
         parts: dict[str, FloatArray] = {}
-        if sol.x is not None:
-            v = np.maximum(sol.x, 0.0)  # the solver honours bounds only to its tolerance
+        # The solver honours bounds only to its tolerance.
+        v = None if sol.x is None else np.maximum(sol.x, 0.0)
+        objective_value, bound, message = sol.objective, None, sol.message
+        if sol.iterate is not None:
+            repair = self._repair(y, labour, K0, q, idle, S, spent, floor)
+            v, bound = self._repaired(repair, sol, model[0], objective)
+            if v is not None:
+                objective_value = float(model[0] @ v)
+                message += (f"; the solver's last point, made feasible: worst-year fulfilment "
+                            f"{v[ol:ol + H].min():.6g}" + (
+                                "" if bound is None else f", the optimum at most {bound:.6g}"))
+        if v is not None:
             x, z = v[:oz].reshape(H, n), v[oz:ol].reshape(H, m)
             K = self._capacity(K0, z, q)
             delivered = (self.IA @ x.T - self.BF @ (S @ z + spent).T / L).T
@@ -115,8 +129,41 @@ class Problem:
         return MultiYearPlan(
             status=PlanStatus(sol.status.value), objective=objective, method=sol.method,
             revised=False, years=H, lag=L, products=self.economy.products, targets=y,
-            labour_available=labour, objective_value=sol.objective, iterations=sol.iterations,
-            solve_time=sol.solve_time, message=sol.message, **fields)
+            labour_available=labour, objective_value=objective_value, iterations=sol.iterations,
+            solve_time=sol.solve_time, message=message, fulfilment_bound=bound, **fields)
+
+    def _repair(self, y: FloatArray, labour: FloatArray, K0: FloatArray, q: FloatArray,
+                idle: FloatArray, S: sp.csr_array, spent: FloatArray, floor: float) -> Repair:
+        H, m = y.shape[0], self.F.shape[0]
+        free = np.zeros((H, m), dtype=bool)
+        free[:max(H - self.lag, 0)] = True  # the rest would be in use after the horizon
+        return Repair(A=self.economy.A, BF=self.BF, F=self.F,
+                      labour_per_unit=np.asarray(self.economy.labour, dtype=np.float64),
+                      labour=labour, y=y, idle=idle, built=self._built(H), S=S, spent=spent,
+                      lag=self.lag, floor=floor, free=free, K0=K0,
+                      keep=1.0 - self.depreciation, pipeline=q)
+
+    @staticmethod
+    def _repaired(repair: Repair, sol: LPSolution, c: FloatArray, objective: str
+                  ) -> tuple[FloatArray | None, float | None]:
+        """The LP's columns of the plan made from the solver's last investment, and a bound."""
+        H, m = repair.idle.shape
+        n = repair.y.shape[1]
+        assert sol.iterate is not None
+        oz, ol = H * n, H * (n + m)
+        bound = None
+        if sol.iterate_row_duals is not None:
+            duals = sol.iterate_row_duals
+            # Duals of binding "<=" rows are >= 0 when maximising (see the adapter).
+            labour_prices = (duals[ol:ol + H] if np.isfinite(repair.labour).all()
+                             else np.zeros(H))
+            bound = repair.bound(duals[oz:oz + H * m].reshape(H, m), labour_prices)
+        got = repair.plan(sol.iterate[oz:ol].reshape(H, m))
+        if got is None:
+            return None, bound
+        x, z, lam = got
+        tail = [lam.min()] if objective == "min" else []
+        return np.concatenate([x.ravel(), z.ravel(), lam, tail]), bound
 
     def _capacity(self, K0: FloatArray, z: FloatArray, q: FloatArray) -> FloatArray:
         """Capacity at the start of each year and at the end, ``(H + 1, m)``."""
@@ -133,6 +180,18 @@ class Problem:
         arriving: FloatArray = z[s] if s >= 0 else q[t] if t < q.shape[0] else np.zeros(
             z.shape[1])
         return arriving
+
+    def _built(self, H: int) -> sp.csr_array:
+        """Capacity added in each year by investment, ``(H m, H m)``.
+
+        ``z_s`` is in use in year ``t >= s + L``, ``(1 - δ)^{t - L - s}`` of it.
+        """
+        m, keep = self.F.shape[0], 1.0 - self.depreciation
+        built = sp.csr_array((H * m, H * m))
+        for age in range(max(H - self.lag, 0)):
+            built = built + sp.kron(sp.eye_array(H, H, k=-(self.lag + age)),
+                                    sp.diags_array(keep ** age))
+        return sp.csr_array(built)
 
     def _widen(self, a: FloatArray, fill: float) -> FloatArray:
         """Columns of the ``F`` branches to all ``n`` products, ``fill`` elsewhere."""
@@ -161,12 +220,7 @@ class Problem:
         IH, nfl = sp.eye_array(H), int(objective == "min")
         widths = [H * n, H * m, H, nfl]
         PF = sp.csr_array((np.ones(m), (np.arange(m), self.F)), shape=(m, n))
-        keep = 1.0 - self.depreciation
-        # z_s is in use in year t >= s + L, (1 - δ)^{t - L - s} of it.
-        built = sp.csr_array((H * m, H * m))
-        for age in range(max(H - L, 0)):
-            built = built + sp.kron(sp.eye_array(H, H, k=-(L + age)),
-                                    sp.diags_array(keep ** age))
+        built = self._built(H)
         Y = sp.csr_array((y.ravel(), (np.arange(H * n), np.repeat(np.arange(H), n))),
                          shape=(H * n, H))
         rows: list[tuple[list[Any], FloatArray, FloatArray]] = [

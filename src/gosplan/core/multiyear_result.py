@@ -78,6 +78,10 @@ class MultiYearPlan:
     """Seconds in the solver, all revisions together."""
     message: str = ""
     """The solver's words for how it ended (and, revised, which year failed)."""
+    fulfilment_bound: float | None = None
+    """Where the solver stopped short and its last point was made a feasible plan: an
+    upper bound on the worst year's fulfilment of any plan, from the solver's last prices
+    (see :mod:`gosplan.core.multiyear_repair`); ``None`` otherwise."""
     revisions: tuple[MultiYearPlan, ...] = field(default=(), repr=False)
     """With ``revised``: the plan made at the start of each year for the years left."""
 
@@ -103,8 +107,17 @@ class MultiYearPlan:
             "or labour",
             unbounded="fulfilment is unbounded: no capacity or labour limit caps the targeted "
             "products",
+            found=self._found(),
         )
         return self
+
+    def _found(self) -> str:
+        """The best plan found before a time limit, in words (empty if none)."""
+        if self.fulfilment is None or not np.isfinite(self.fulfilment).all():
+            return ""
+        bound = ("" if self.fulfilment_bound is None
+                 else f", the optimum at most {self.fulfilment_bound:.4g}")
+        return f"; best plan found: worst-year fulfilment {self.fulfilment.min():.4g}{bound}"
 
     def to_dict(self) -> dict[str, Any]:
         """The plan as JSON-ready built-ins; non-finite numbers (``inf``, NaN) become ``None``."""
@@ -116,6 +129,7 @@ class MultiYearPlan:
         for name in PLAN_ARRAYS:
             out[name] = _json(getattr(self, name))
         out["objective_value"] = _json(self.objective_value)
+        out["fulfilment_bound"] = _json(self.fulfilment_bound)
         out["iterations"], out["solve_time"] = self.iterations, self.solve_time
         out["revisions"] = [{"from_year": k, "status": r.status.value,
                              "fulfilment": _json(r.fulfilment)}

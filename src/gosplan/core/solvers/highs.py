@@ -161,6 +161,13 @@ class LPSolution:
     basis: LPBasis | None = field(default=None)
     """The basis the solve ended with, when asked for (``return_basis=True``) and the
     algorithm has one (simplex, or interior point after crossover)."""
+    iterate: FloatArray | None = field(default=None)
+    """With ``keep_iterate``, when the solve stopped at a limit: the point it had
+    reached, shape ``(n,)``, feasible or not (PDLP calls a point feasible to a relative
+    tolerance, so even ``x`` may violate constraints a little). A caller that knows the
+    model's structure may repair it."""
+    iterate_row_duals: FloatArray | None = field(default=None)
+    """The row duals that went with ``iterate``, shape ``(m,)``."""
 
 
 class _QuietHighs(highspy.Highs):
@@ -190,6 +197,7 @@ def solve_lp(
     time_limit: float | None = None,
     basis: LPBasis | None = None,
     return_basis: bool = False,
+    keep_iterate: bool = False,
 ) -> LPSolution:
     """Solve ``opt c · x`` s.t. ``row_lower <= M x <= row_upper``, ``col_lower <= x <= col_upper``.
 
@@ -217,6 +225,10 @@ def solve_lp(
     return_basis
         Also return the final basis (costs a pass over HiGHS's per-entry status objects:
         about a second per 10^6 columns).
+    keep_iterate
+        Return the point a solve stopped at a limit with, feasible or not
+        (``LPSolution.iterate``). Turns presolve off, because HiGHS maps a point of the
+        presolved model back to the model's own variables only when it finishes.
 
     Returns
     -------
@@ -274,7 +286,8 @@ def solve_lp(
     lp.a_matrix_.value_ = A.data
 
     start = None if basis is None else _highs_basis(basis, n, m)
-    solution, undecided = _run(lp, cost, method, time_limit, start, return_basis)
+    solution, undecided = _run(lp, cost, method, time_limit, start, return_basis,
+                               keep_iterate)
     if not undecided:
         return solution
     # Presolve proved only that no optimum exists. Settle which by asking for any feasible
@@ -345,6 +358,7 @@ def _run(
     time_limit: float | None,
     start: highspy.HighsBasis | None = None,
     return_basis: bool = False,
+    keep_iterate: bool = False,
 ) -> tuple[LPSolution, bool]:
     """Solve once; also say whether HiGHS left infeasible-or-unbounded undecided."""
     h = _QuietHighs()
@@ -355,6 +369,8 @@ def _run(
         "time_limit": math.inf if time_limit is None else float(time_limit),
         **_SOLVER_OPTIONS[method],
     }
+    if keep_iterate:
+        options["presolve"] = "off"
     for name, value in options.items():
         _check(h.setOptionValue(name, value), f"setting option {name}")
     _check(h.passModel(lp), "passing the model")
@@ -383,6 +399,7 @@ def _run(
     x = _array(sol.col_value) if has_x else None
     undecided = model_status == highspy.HighsModelStatus.kUnboundedOrInfeasible
     final = h.getBasis() if return_basis else None
+    stopped = keep_iterate and status is LPStatus.TIME_LIMIT and sol.value_valid
     return LPSolution(
         status=status,
         x=x,
@@ -395,6 +412,8 @@ def _run(
         method=method,
         message=message,
         basis=_our_basis(final) if final is not None and final.valid else None,
+        iterate=_array(sol.col_value) if stopped else None,
+        iterate_row_duals=_array(sol.row_dual) if stopped and sol.dual_valid else None,
     ), undecided
 
 
