@@ -40,6 +40,8 @@ the net output of the investment good ``g`` builds capacity of ``j``::
 The LP itself is built and solved in :mod:`gosplan.core.multiyear_lp` (capacity
 substituted into the capacity rows, so ``K`` is no variable there), and the simplex starts
 from :mod:`gosplan.core.multiyear_basis`: every output basic, the bottleneck binding.
+Where PDLP stops short, :mod:`gosplan.core.multiyear_repair` makes its last point a
+feasible plan and bounds the optimum from its prices.
 
 Receding horizon (``revise=True``): plan the horizon, carry out its first year, plan the
 years left from what resulted, and so on (see :func:`multiyear_plan`). The equations,
@@ -155,7 +157,10 @@ def multiyear_plan(
         Passed to the LP solver (``time_limit`` per solve). The simplex starts from the
         crash basis of :mod:`gosplan.core.multiyear_basis`, under a time limit only up to
         :data:`~gosplan.core.optimal.WARM_START_LIMIT` products (HiGHS does not read its
-        clock while it factorises that basis).
+        clock while it factorises that basis). Where ``"pdlp"`` stops at the time limit,
+        its last point is made a feasible plan (status ``TIME_LIMIT``, no valuations)
+        and ``fulfilment_bound`` bounds the optimum (:mod:`gosplan.core.multiyear_repair`;
+        not with ``at_capacity`` or ``investment_shares``).
 
     Returns
     -------

@@ -98,8 +98,9 @@ class Problem:
         objective_value, bound, message = sol.objective, None, sol.message
         if sol.iterate is not None:
             repair = self._repair(y, labour, K0, q, idle, S, spent, floor)
-            v, bound = self._repaired(repair, sol, model[0], objective)
-            if v is not None:
+            fixed, bound = self._repaired(repair, sol, model[0], objective)
+            if fixed is not None:
+                v = fixed
                 objective_value = float(model[0] @ v)
                 message += (f"; the solver's last point, made feasible: worst-year fulfilment "
                             f"{v[ol:ol + H].min():.6g}" + (
