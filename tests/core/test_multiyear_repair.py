@@ -175,3 +175,13 @@ def test_only_plans_without_equalities_on_investment_are_repaired(
     multiyear_plan(e, y, method="pdlp", **kwargs)  # type: ignore[arg-type]
     multiyear_plan(e, y, method="simplex", **kwargs)  # type: ignore[arg-type]
     assert asked == [not equalities, False]
+
+
+def test_a_simplex_stopped_without_a_plan_points_to_pdlp() -> None:
+    g = generate_economy(2500, 3, seed=2, capital=True)  # over WARM_START_LIMIT: cold
+    y = g.targets[None, :] * 1.05 ** np.arange(3)[:, None]
+    plan = multiyear_plan(g.economy, y, time_limit=0.0)
+    assert plan.status is PlanStatus.TIME_LIMIT
+    assert plan.output is None
+    with pytest.raises(SolverTimeLimitError, match="method pdlp would return a feasible plan"):
+        plan.raise_for_status()

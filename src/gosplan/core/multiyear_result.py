@@ -114,7 +114,10 @@ class MultiYearPlan:
     def _found(self) -> str:
         """The best plan found before a time limit, in words (empty if none)."""
         if self.fulfilment is None or not np.isfinite(self.fulfilment).all():
-            return ""
+            # The simplex and interior point keep no plan when stopped; PDLP's last point
+            # can be repaired into one (gosplan.core.multiyear_repair).
+            return ("" if self.method == "pdlp" or self.revised else
+                    "; method pdlp would return a feasible plan and a bound on the optimum")
         bound = ("" if self.fulfilment_bound is None
                  else f", the optimum at most {self.fulfilment_bound:.4g}")
         return f"; best plan found: worst-year fulfilment {self.fulfilment.min():.4g}{bound}"
