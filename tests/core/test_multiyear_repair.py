@@ -185,3 +185,16 @@ def test_a_simplex_stopped_without_a_plan_points_to_pdlp() -> None:
     assert plan.output is None
     with pytest.raises(SolverTimeLimitError, match="method pdlp would return a feasible plan"):
         plan.raise_for_status()
+
+
+def test_a_receding_horizon_carries_out_the_plans_cut_short() -> None:
+    g = generate_economy(150, 20, seed=2, capital=True)
+    y = g.targets[None, :] * 1.05 ** np.arange(4)[:, None]
+    plan = multiyear_plan(g.economy, y, method="pdlp", time_limit=0.0, revise=True)
+    assert plan.status is PlanStatus.TIME_LIMIT
+    assert plan.fulfilment is not None
+    assert np.isfinite(plan.fulfilment).all()  # every year was carried out
+    assert len(plan.revisions) == 4
+    assert plan.message.startswith("revision in year 0: ")  # the first plan was cut short
+    assert plan.valuations is None
+    assert plan.fulfilment_bound is None

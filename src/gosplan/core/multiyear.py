@@ -337,7 +337,9 @@ def _revise(problem: Problem, first: MultiYearPlan, y: FloatArray, labour: Float
         K = (1.0 - problem.depreciation) * K + (pipe[0] if L > 1 else starts)
         got["capacity"][t + 1, F] = K
         pipe = np.vstack([pipe[1:], starts[None, :]]) if L > 1 else pipe
-    failed = next((p for p in plans if not p.optimal), None)
+    # A plan cut short may still be carried out (PDLP's, repaired), so the first one
+    # that failed need not be the last one made.
+    year, failed = next(((k, p) for k, p in enumerate(plans) if not p.optimal), (0, None))
     if failed is not None:
         got["valuations"] = got["labour_valuations"] = None
     return dataclasses.replace(
@@ -346,7 +348,7 @@ def _revise(problem: Problem, first: MultiYearPlan, y: FloatArray, labour: Float
         iterations=sum(p.iterations for p in plans), revisions=tuple(plans),
         solve_time=sum(p.solve_time for p in plans), **got,
         message=first.message if failed is None else
-        f"revision in year {len(plans) - 1}: {failed.message}")
+        f"revision in year {year}: {failed.message}")
 
 
 def _actual(shock: Shock, t: int, planned: FloatArray, n: int) -> FloatArray:
