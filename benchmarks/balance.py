@@ -38,33 +38,13 @@ from typing import Any
 
 import numpy as np
 
+from _proc import reset_peak, status_bytes
+
 INPUTS = 20
 SEED = 0
 
 
 # --- measuring, inside a worker ------------------------------------------------------------
-
-
-def _status(field: str) -> int:
-    """A field of /proc/self/status in bytes (0 where there is no /proc)."""
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
-
-
-def _reset_peak() -> bool:
-    """Reset the peak-RSS mark (Linux: write 5 to clear_refs); False where unsupported."""
-    try:
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")
-    except OSError:
-        return False
-    return True
 
 
 def _best(f: Callable[[], Any], repeat: int) -> tuple[float, Any]:
@@ -124,7 +104,7 @@ def worker_gosplan(n: int, repeat: int, cache: str, cap: float) -> dict[str, Any
     from gosplan import balance
 
     g, gen_s, matrix = _economy(n, cache)
-    gen_peak = _status("VmHWM")
+    gen_peak = status_bytes("VmHWM")
     e, y, A = g.economy, g.targets, g.economy.A
     x = np.ones(n)
     out = np.empty(n)
@@ -140,12 +120,12 @@ def worker_gosplan(n: int, repeat: int, cache: str, cap: float) -> dict[str, Any
                             "pass_s": pass_s, "passT_s": passT_s, "scipy_matvec_s": scipy_s,
                             "load": os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0}
     for key, labour in (("x", False), ("xv", True)):
-        rss = _status("VmRSS")
-        ok = _reset_peak()
+        rss = status_bytes("VmRSS")
+        ok = reset_peak()
         cpu = time.process_time()
         secs, r = _best(lambda labour=labour: balance(e, y, labour_values=labour), repeat)
         cpu = (time.process_time() - cpu) / repeat  # all threads, mean over the repeats
-        peak = _status("VmHWM") if ok else 0
+        peak = status_bytes("VmHWM") if ok else 0
         rows |= {f"{key}_s": secs, f"{key}_cpu": cpu, f"{key}_passes": r.iterations,
                  f"{key}_residual": r.residual, f"{key}_status": str(r.status),
                  f"{key}_peak": peak, f"{key}_rss_before": rss}
@@ -163,10 +143,10 @@ def worker_dense(n: int, repeat: int, cache: str, cap: float) -> dict[str, Any]:
     del A
 
     def solve() -> dict[str, Any]:
-        _reset_peak()
+        reset_peak()
         secs, (x, _v) = _best(lambda: (lambda L: (L @ y, labour @ L))(pymrio.calc_L(D)), repeat)
         residual = float(np.linalg.norm(x - D @ x - y) / np.linalg.norm(y))
-        return {"s": secs, "peak": _status("VmHWM"), "matrix_bytes": matrix,
+        return {"s": secs, "peak": status_bytes("VmHWM"), "matrix_bytes": matrix,
                 "residual": residual}
 
     return {"n": n} | _as_dict(_capped(solve, cap))
@@ -179,7 +159,7 @@ def worker_splu(n: int, repeat: int, cache: str, cap: float) -> dict[str, Any]:
     A, y, labour, matrix = _cached(n, cache)
 
     def solve() -> dict[str, Any]:
-        _reset_peak()
+        reset_peak()
 
         def once() -> tuple[Any, int]:
             lu = spla.splu(sp.csc_array(sp.eye_array(n, format="csc") - A))
@@ -187,7 +167,7 @@ def worker_splu(n: int, repeat: int, cache: str, cap: float) -> dict[str, Any]:
 
         secs, (x, _v, fill) = _best(once, repeat)
         residual = float(np.linalg.norm(x - A @ x - y) / np.linalg.norm(y))
-        return {"s": secs, "peak": _status("VmHWM"), "matrix_bytes": matrix,
+        return {"s": secs, "peak": status_bytes("VmHWM"), "matrix_bytes": matrix,
                 "residual": residual, "fill": fill / A.nnz}
 
     return {"n": n} | _as_dict(_capped(solve, cap))

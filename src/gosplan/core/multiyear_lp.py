@@ -98,7 +98,7 @@ class Problem:
         objective_value, bound, message = sol.objective, None, sol.message
         if sol.iterate is not None:
             repair = self._repair(y, labour, K0, q, idle, S, spent, floor)
-            fixed, bound = self._repaired(repair, sol, model[0], objective)
+            fixed, bound = self._repaired(repair, sol, objective)
             if fixed is not None:
                 v = fixed
                 objective_value = float(model[0] @ v)
@@ -145,21 +145,22 @@ class Problem:
                       keep=1.0 - self.depreciation, pipeline=q)
 
     @staticmethod
-    def _repaired(repair: Repair, sol: LPSolution, c: FloatArray, objective: str
+    def _repaired(repair: Repair, sol: LPSolution, objective: str
                   ) -> tuple[FloatArray | None, float | None]:
         """The LP's columns of the plan made from the solver's last investment, and a bound."""
         H, m = repair.idle.shape
         n = repair.y.shape[1]
         assert sol.iterate is not None
         oz, ol = H * n, H * (n + m)
-        bound = None
+        prices = labour_prices = None
         if sol.iterate_row_duals is not None:
             duals = sol.iterate_row_duals
             # Duals of binding "<=" rows are >= 0 when maximising (see the adapter).
+            prices = duals[oz:oz + H * m].reshape(H, m)
             labour_prices = (duals[ol:ol + H] if np.isfinite(repair.labour).all()
                              else np.zeros(H))
-            bound = repair.bound(duals[oz:oz + H * m].reshape(H, m), labour_prices)
-        got = repair.plan(sol.iterate[oz:ol].reshape(H, m))
+        got, bound = repair.plan_and_bound(sol.iterate[oz:ol].reshape(H, m), prices,
+                                           labour_prices)
         if got is None:
             return None, bound
         x, z, lam = got

@@ -86,22 +86,8 @@ class Repair:
         ``None`` when even no new investment fits (projects under way or the floor ask too
         much).
         """
-        z = np.where(self.free, np.maximum(z, 0.0), 0.0)
         with self._solver() as solver:
-            r = self._solve(solver, self.y)
-            theta, best = 1.0, self._fit(solver, r, z)
-            if best is None:
-                zero = self._fit(solver, r, np.zeros_like(z))
-                if zero is None:
-                    return None
-                lo, hi, best = 0.0, 1.0, zero
-                for _ in range(_HALVINGS):  # the years' fulfilment is concave in θ
-                    mid = 0.5 * (lo + hi)
-                    got = self._fit(solver, r, mid * z)
-                    lo, hi, best = (mid, hi, got) if got is not None else (lo, mid, best)
-                theta = lo
-            x, lam = best
-        return x, theta * z, lam
+            return self._plan(solver, self._solve(solver, self.y), z)
 
     def bound(self, prices: FloatArray, labour_prices: FloatArray) -> float | None:
         """Upper bound on the worst year's fulfilment from prices ``(H, m)`` and ``(H,)``.
@@ -109,16 +95,46 @@ class Repair:
         ``None`` where no bound follows (prices all zero, or investment that pays at these
         prices and has no upper limit).
         """
+        with self._solver() as solver:
+            return self._bound(solver, self._solve(solver, self.y), prices, labour_prices)
+
+    def plan_and_bound(self, z: FloatArray, prices: FloatArray | None,
+                       labour_prices: FloatArray | None
+                       ) -> tuple[tuple[FloatArray, FloatArray, FloatArray] | None, float | None]:
+        """:meth:`plan` and (where prices are given) :meth:`bound`, sharing their solves."""
+        with self._solver() as solver:
+            r = self._solve(solver, self.y)
+            bound = (None if prices is None or labour_prices is None
+                     else self._bound(solver, r, prices, labour_prices))
+            return self._plan(solver, r, z), bound
+
+    def _plan(self, solver: _Solver, r: FloatArray, z: FloatArray
+              ) -> tuple[FloatArray, FloatArray, FloatArray] | None:
+        z = np.where(self.free, np.maximum(z, 0.0), 0.0)
+        theta, best = 1.0, self._fit(solver, r, z)
+        if best is None:
+            zero = self._fit(solver, r, np.zeros_like(z))
+            if zero is None:
+                return None
+            lo, hi, best = 0.0, 1.0, zero
+            for _ in range(_HALVINGS):  # the years' fulfilment is concave in θ
+                mid = 0.5 * (lo + hi)
+                got = self._fit(solver, r, mid * z)
+                lo, hi, best = (mid, hi, got) if got is not None else (lo, mid, best)
+            theta = lo
+        x, lam = best
+        return x, theta * z, lam
+
+    def _bound(self, solver: _Solver, r: FloatArray, prices: FloatArray,
+               labour_prices: FloatArray) -> float | None:
         pi = np.maximum(prices, 0.0)
         om = np.where(np.isfinite(self.labour), np.maximum(labour_prices, 0.0), 0.0)
         H, n = self.y.shape
         wide = np.zeros((H, n))
         wide[:, self.F] = pi
         wide += om[:, None] * self.labour_per_unit[None, :]
-        with self._solver() as solver:
-            r = self._solve(solver, self.y)
-            c0 = self._solve(solver, (self.BF @ self.spent.T).T / self.lag)
-            v = self._solve(solver, wide, transpose=True)
+        c0 = self._solve(solver, (self.BF @ self.spent.T).T / self.lag)
+        v = self._solve(solver, wide, transpose=True)
         a = (pi * r[:, self.F]).sum(axis=1)
         rhs = (pi * (self.idle - c0[:, self.F])).sum(axis=1)
         finite = np.isfinite(self.labour)
@@ -142,18 +158,11 @@ class Repair:
         K = self.idle + (self.built @ z.ravel()).reshape(H, m)
         u = (self.S @ z + self.spent) / self.lag
         c = self._solve(solver, (self.BF @ u.T).T)
-        rF = r[:, self.F]
-        room = K - c[:, self.F]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            per_row = np.where(rF > 0, room / np.where(rF > 0, rF, 1.0),
-                               np.where(room >= 0, np.inf, -np.inf))
+        per_row = _per_unit(K - c[:, self.F], r[:, self.F])
         lam = per_row.min(axis=1) if m else np.full(H, np.inf)
-        finite = np.isfinite(self.labour)
-        lr, lc = r @ self.labour_per_unit, c @ self.labour_per_unit
-        with np.errstate(divide="ignore", invalid="ignore"):
-            by_labour = np.where(lr > 0, (self.labour - lc) / np.where(lr > 0, lr, 1.0),
-                                 np.where(self.labour >= lc, np.inf, -np.inf))
-        lam = np.where(finite, np.minimum(lam, by_labour), lam)
+        per_worker = self.labour_per_unit
+        by_labour = _per_unit(self.labour - c @ per_worker, r @ per_worker)
+        lam = np.where(np.isfinite(self.labour), np.minimum(lam, by_labour), lam)
         if not (lam >= self.floor).all() or not np.isfinite(lam).all():
             return None
         return lam[:, None] * r + c, lam
@@ -174,13 +183,9 @@ class Repair:
             cap = np.full(n, np.inf)
             cap[self.F] = K
             if np.isfinite(self.labour[s]):
-                with np.errstate(divide="ignore"):
-                    cap = np.minimum(cap, np.where(self.labour_per_unit > 0, self.labour[s]
-                                                   / np.where(self.labour_per_unit > 0,
-                                                              self.labour_per_unit, 1.0),
-                                                   np.inf))
-            ratio = np.where(BF.data > 0, cap[BF.indices] / np.where(BF.data > 0, BF.data, 1.0),
-                             np.inf)
+                cap = np.minimum(cap, _per_unit(np.full(n, self.labour[s]),
+                                                self.labour_per_unit))
+            ratio = _per_unit(cap[BF.indices], BF.data)
             per_col = np.full(m, np.inf)
             nonempty = np.diff(BF.indptr) > 0
             per_col[nonempty] = np.minimum.reduceat(ratio, BF.indptr[:-1][nonempty])
@@ -199,3 +204,10 @@ class Repair:
         """Rows of ``R rhs`` (or ``Rᵀ``), one solve per year."""
         return np.vstack([solver.solve(np.ascontiguousarray(b, dtype=np.float64), None,
                                        transpose=transpose)[0] for b in rhs])
+
+
+def _per_unit(room: FloatArray, need: FloatArray) -> FloatArray:
+    """``room / need`` where something is needed; else ``inf`` (or ``-inf`` if room < 0)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(need > 0, room / np.where(need > 0, need, 1.0),
+                        np.where(room >= 0, np.inf, -np.inf))
