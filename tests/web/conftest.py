@@ -14,7 +14,6 @@ with warnings.catch_warnings():
 
 from gosplan.web.app import create_app
 
-
 #: The exhibit answers only to its own host names; the test client's default is "testserver".
 BASE = "http://127.0.0.1:8000"
 

@@ -179,9 +179,13 @@ class Gate:
         """
         slots = self._slots()
         acquired = False
-        with anyio.move_on_after(self.wait):
-            await slots.acquire()
+        try:
+            slots.acquire_nowait()  # a free slot is taken at once, even with no wait at all
             acquired = True
+        except anyio.WouldBlock:
+            with anyio.move_on_after(self.wait):
+                await slots.acquire()
+                acquired = True
         if not acquired:
             raise BusyError(self.retry_after)
         try:
