@@ -23,6 +23,7 @@ def exhibit(
     allow_host: Annotated[
         list[str] | None,
         typer.Option(
+            metavar="NAME",
             help="Another name visitors use to reach the exhibit (repeatable); it answers "
             "only to this computer's own names, --host and these.",
         ),
