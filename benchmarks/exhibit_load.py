@@ -193,7 +193,8 @@ async def run(host: str, port: int, pid: int, visitors: int, seconds: float, thi
     by_kind: dict[str, list[Record]] = defaultdict(list)
     for rec in records:
         by_kind[rec[0]].append(rec)
-    print(f"visitors {visitors}, {seconds:g} s, think time up to {think:g} s, gate {gate}; "
+    shown = ", ".join(f"{k} {v:g}" for k, v in gate.items()) or "the app's default"
+    print(f"visitors {visitors}, {seconds:g} s, think time up to {think:g} s, gate: {shown}; "
           f"baseline (one visitor, cached slider move) p50 {base * 1000:.1f} ms")
     print(f"{'kind':9} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'503s':>6} "
           f"{'errors':>6} {'p50/base':>8} {'max/base':>8}")
