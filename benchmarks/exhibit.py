@@ -60,7 +60,7 @@ def main() -> None:
     ap.add_argument("--states", type=int, default=12, help="distinct slider positions")
     ap.add_argument("--repeat", type=int, default=3, help="cached repeats of each")
     args = ap.parse_args()
-    client = TestClient(create_app())
+    client = TestClient(create_app(), base_url="http://127.0.0.1:8000")  # a served host name
     client.get("/showcase/famine")  # warm imports and the default run
     print(f"{'showcase':18} {'cold p50':>9} {'cold p95':>9} {'cached p50':>11} "
           f"{'cached p95':>11} {'baseline p50':>13} {'baseline p95':>13}   (ms)")

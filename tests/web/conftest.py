@@ -14,8 +14,11 @@ with warnings.catch_warnings():
 
 from gosplan.web.app import create_app
 
+#: The exhibit answers only to its own host names; the test client's default is "testserver".
+BASE = "http://127.0.0.1:8000"
+
 
 @pytest.fixture(scope="session")
 def client() -> Iterator[TestClient]:
-    with TestClient(create_app()) as c:
+    with TestClient(create_app(), base_url=BASE) as c:
         yield c

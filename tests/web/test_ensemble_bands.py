@@ -15,6 +15,7 @@ with warnings.catch_warnings():
 from gosplan.cli import main
 from gosplan.errors import InputFileError
 from gosplan.web.app import create_app, ensemble_bands
+from tests.web.conftest import BASE
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +33,7 @@ def test_bands_behind_history_only(ensemble: Path) -> None:
     high = {year: hi for year, _, hi in bands["grain_harvest"]}
     assert sorted(low) == [1928.0, 1929.0, 1930.0, 1931.0, 1932.0]
     assert all(low[y] < high[y] for y in (1929.0, 1931.0))  # the weather differs
-    with TestClient(create_app(ensemble)) as client:
+    with TestClient(create_app(ensemble), base_url=BASE) as client:
         page = client.get("/showcase/famine").text
         assert "ensemble, 5–95 %" in page
         assert page.count("<polygon") >= 2
@@ -41,7 +42,7 @@ def test_bands_behind_history_only(ensemble: Path) -> None:
         assert "ensemble, 5–95 %" not in changed.text
         svg = client.get("/showcase/famine/chart/procurement.svg").text
         assert "<polygon" in svg
-    with TestClient(create_app()) as client:
+    with TestClient(create_app(), base_url=BASE) as client:
         assert "ensemble, 5–95 %" not in client.get("/showcase/famine").text
 
 

@@ -3,23 +3,28 @@
 ``create_app()`` builds the FastAPI application; ``serve()`` runs it with uvicorn (on
 127.0.0.1 unless told otherwise). No route reads a path from a request: templates, static
 files and documents are the package's own, and every query value is validated first
-(HTTP 422 with the field and its allowed range otherwise).
+(HTTP 422 with the field and its allowed range otherwise). Only requests addressed to the
+exhibit's own host names get in (400 otherwise); views are computed a few at a time
+(503 with ``Retry-After`` when all slots stay taken: :mod:`gosplan.web.guard`).
 """
 
 from __future__ import annotations
 
+import html
 import math
 import tomllib
+from collections.abc import Callable, Iterable
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from gosplan.web.guard import LOOPBACK, BusyError, Gate, HostGuard, host_names
 from gosplan.web.planning_room import MAX_PRODUCTS, PlanningState, plan_view
 from gosplan.web.showcases import (
     CHARTS,
@@ -41,6 +46,7 @@ from gosplan.web.state import (
     cli_command,
     number,
     parameter_info,
+    query_items,
 )
 
 __all__ = ["create_app", "ensemble_bands", "serve"]
@@ -191,13 +197,35 @@ def _live_context(key: str, state: State, bands: Bands | None = None) -> dict[st
     }
 
 
-def create_app(ensemble: Path | None = None) -> FastAPI:
+def _items(request: Request) -> list[tuple[str, str]]:
+    """The request's query items, refused unparsed when the query string is too long."""
+    return query_items(request.scope.get("query_string", b"").decode("latin-1"))
+
+
+def create_app(
+    ensemble: Path | None = None,
+    *,
+    hosts: Iterable[str] = LOOPBACK,
+    port: int | None = None,
+    gate: Gate | None = None,
+) -> FastAPI:
     """The exhibit as a FastAPI application.
 
-    With ``ensemble`` (a ``gosplan ensemble`` folder of the built-in scenario), the charts
-    of the historical run show the ensemble's 5-95 % band behind it.
+    Parameters
+    ----------
+    ensemble
+        A ``gosplan ensemble`` folder of the built-in scenario: the charts of the
+        historical run show the ensemble's 5-95 % band behind it.
+    hosts
+        Host names the exhibit answers to (``Host`` header; lower case, IPv6 in brackets).
+    port
+        The port it is served on (``None``: any port, with one of ``hosts``).
+    gate
+        How many views are computed at once, and how long a request waits for a turn
+        (default: one per processor, 1.5 s).
     """
     bands = None if ensemble is None else ensemble_bands(ensemble)
+    gate = Gate() if gate is None else gate
     app = FastAPI(title="gosplan exhibit", docs_url=None, redoc_url=None, openapi_url=None)
     templates = Jinja2Templates(directory=str(_HERE / "templates"))
     templates.env.globals.update(titles=_TITLES, tour=TOUR, years=YEARS)
@@ -210,6 +238,20 @@ def create_app(ensemble: Path | None = None) -> FastAPI:
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         return response
+
+    # Added last, so it is the outermost layer: a foreign Host gets no further.
+    app.add_middleware(HostGuard, names=hosts, port=port)
+
+    @app.exception_handler(BusyError)
+    async def _busy(request: Request, exc: BusyError) -> Response:
+        return _refusal(request, templates, str(exc), 503,
+                        {"Retry-After": str(exc.retry_after)})
+
+    @app.exception_handler(Exception)
+    async def _bug(request: Request, exc: Exception) -> Response:
+        # A true bug: a short page, never a traceback (the server's log keeps that).
+        return _refusal(request, templates, "Something went wrong in the exhibit; this view "
+                        "cannot be shown. Other views still work.", 500, {})
 
     @app.exception_handler(StateError)
     async def _invalid(request: Request, exc: StateError) -> Response:
@@ -227,14 +269,20 @@ def create_app(ensemble: Path | None = None) -> FastAPI:
 
     @app.get("/", response_class=HTMLResponse)
     def entrance(request: Request) -> HTMLResponse:
-        State.from_query(request.query_params.multi_items())
+        State.from_query(_items(request))
         return page(request, "entrance.html.j2", {"showcases": SHOWCASES})
 
+    async def computed(render: Callable[..., Response], *args: Any) -> Response:
+        """A view whose values are valid, computed when a slot of the gate is free."""
+        return await gate.run(render, *args)
+
     @app.get("/showcase/{key}", response_class=HTMLResponse)
-    def showcase(request: Request, key: str) -> Response:
+    async def showcase(request: Request, key: str) -> Response:
         if key not in SHOWCASES:
             return _not_found(request, templates)
-        state = State.from_query(request.query_params.multi_items())
+        return await computed(showcase_page, request, key, State.from_query(_items(request)))
+
+    def showcase_page(request: Request, key: str, state: State) -> Response:
         shown = set(SHOWCASES[key].sliders) | {f"p.{p}" for p in ASSUMPTIONS.get(key, ())}
         hidden = [(k, v) for k, v in _pairs(state) if k not in shown]
         context = {
@@ -249,21 +297,25 @@ def create_app(ensemble: Path | None = None) -> FastAPI:
         return page(request, "showcase.html.j2", context)
 
     @app.get("/showcase/{key}/live", response_class=HTMLResponse)
-    def live(request: Request, key: str) -> Response:
+    async def live(request: Request, key: str) -> Response:
         if key not in SHOWCASES:
             return _not_found(request, templates)
-        state = State.from_query(request.query_params.multi_items())
+        return await computed(live_fragment, request, key, State.from_query(_items(request)))
+
+    def live_fragment(request: Request, key: str, state: State) -> Response:
         context = _live_context(key, state, bands)
         response = page(request, "_live.html.j2", {"live": context})
         response.headers["HX-Push-Url"] = context["url"]
         return response
 
     @app.get("/showcase/{key}/chart/{name}.{fmt}")
-    def chart(request: Request, key: str, name: str, fmt: str) -> Response:
-        spec = CHARTS.get((key, name))
-        if spec is None or fmt not in ("svg", "csv"):
+    async def chart(request: Request, key: str, name: str, fmt: str) -> Response:
+        if (key, name) not in CHARTS or fmt not in ("svg", "csv"):
             return _not_found(request, templates)
-        state = State.from_query(request.query_params.multi_items())
+        return await computed(chart_file, key, name, fmt, State.from_query(_items(request)))
+
+    def chart_file(key: str, name: str, fmt: str, state: State) -> Response:
+        spec = CHARTS[(key, name)]
         run = get_run(state)
         filename = f"gosplan-{key}-{name}.{fmt}"
         disposition = {"Content-Disposition": f'attachment; filename="{filename}"'}
@@ -275,8 +327,11 @@ def create_app(ensemble: Path | None = None) -> FastAPI:
         return Response(chart_csv(spec, run, state), media_type="text/csv", headers=disposition)
 
     @app.get("/planning", response_class=HTMLResponse)
-    def planning(request: Request) -> HTMLResponse:
-        state = PlanningState.parse(request.query_params.multi_items())
+    async def planning(request: Request) -> Response:
+        state = PlanningState.parse(_items(request))
+        return await computed(planning_page, request, state)
+
+    def planning_page(request: Request, state: PlanningState) -> Response:
         context = {
             "ps": state,
             "tour_nav": _tour("planning", ""),
@@ -288,8 +343,11 @@ def create_app(ensemble: Path | None = None) -> FastAPI:
         return page(request, "planning.html.j2", context)
 
     @app.get("/planning/live", response_class=HTMLResponse)
-    def planning_live(request: Request) -> HTMLResponse:
-        state = PlanningState.parse(request.query_params.multi_items())
+    async def planning_live(request: Request) -> Response:
+        state = PlanningState.parse(_items(request))
+        return await computed(planning_fragment, request, state)
+
+    def planning_fragment(request: Request, state: PlanningState) -> Response:
         url = _url("planning", state.query())
         response = page(request, "_planning_live.html.j2",
                         {"ps": state, "plan": plan_view(state), "url": url})
@@ -312,9 +370,39 @@ def _not_found(request: Request, templates: Jinja2Templates) -> Response:
     )
 
 
-def serve(host: str = "127.0.0.1", port: int = 8000, ensemble: Path | None = None) -> None:
-    """Run the exhibit with uvicorn until interrupted."""
+def _refusal(
+    request: Request, templates: Jinja2Templates, detail: str, status: int,
+    headers: dict[str, str],
+) -> Response:
+    """A short answer in the form the request asked for: fragment, page or JSON."""
+    if request.headers.get("hx-request"):
+        body = (f'<div id="live" class="live error" role="alert"><p>'
+                f'<span class="detail">{html.escape(detail)}</span></p></div>')
+        return HTMLResponse(body, status_code=status, headers=headers)
+    if "text/html" in request.headers.get("accept", ""):
+        try:
+            return templates.TemplateResponse(
+                request, "error.html.j2", {"detail": detail, "field": None},
+                status_code=status, headers=headers,
+            )
+        except Exception:  # the page itself failed: say it in plain text
+            return PlainTextResponse(detail, status_code=status, headers=headers)
+    return JSONResponse({"detail": detail, "field": None}, status_code=status, headers=headers)
+
+
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    ensemble: Path | None = None,
+    allow: Iterable[str] = (),
+) -> None:
+    """Run the exhibit with uvicorn until interrupted.
+
+    It answers to the loopback names, to ``host`` and to the names in ``allow``, at
+    ``port`` only.
+    """
     import uvicorn
 
-    app = create_app(ensemble)  # a bad ensemble folder fails here, before the server starts
+    # A bad ensemble folder fails here, before the server starts.
+    app = create_app(ensemble, hosts=host_names(host, allow), port=port)
     uvicorn.run(app, host=host, port=port, log_level="warning")

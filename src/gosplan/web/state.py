@@ -11,12 +11,13 @@ same sets, in the same order, and so the same numbers.
 from __future__ import annotations
 
 import math
+import re
 import shlex
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from gosplan.errors import GosplanError
 from gosplan.scenarios.simfiles import load_scenario
@@ -33,6 +34,9 @@ __all__ = [
     "cli_command",
     "number",
     "parameter_info",
+    "parse_count",
+    "parse_number",
+    "query_items",
 ]
 
 #: The scenario every simulated showcase runs, and its years (the First Plan and the Second).
@@ -40,6 +44,15 @@ SCENARIO = "ussr-1928"
 YEARS = (1928, 1937)
 #: At most this many characters of query string are read (bounded work per request).
 MAX_QUERY = 4000
+#: At most this many characters in one value: any slider's value fits in far fewer.
+MAX_VALUE = 32
+#: A value as a form writes it: ASCII digits, an optional point, sign and exponent. Python's
+#: ``float`` and ``int`` would also take other scripts' digits, underscores, spaces and
+#: ``inf``; the URL is the view's identity, so one number has one spelling family only.
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
+_COUNT = re.compile(r"[0-9]{1,9}")
+#: Field names and values quoted in a message are cut to this many characters.
+_SHOWN = 40
 
 Kind = Literal["value", "scale", "switch"]
 
@@ -48,8 +61,14 @@ class StateError(GosplanError, ValueError):
     """A query parameter that is unknown or out of range; ``field`` names it."""
 
     def __init__(self, field: str, message: str) -> None:
+        field = _clip(field)
         super().__init__(f"{field}: {message}")
         self.field = field
+
+
+def _clip(text: str) -> str:
+    """A visitor's text, cut short for a one-line message."""
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,17 +230,60 @@ def number(text: str) -> str:
     return "0" if value == 0 else f"{value:.6g}"
 
 
-def _parse(field: str, raw: str, low: float, high: float) -> float:
-    try:
-        value = float(raw)
-    except ValueError:
-        raise StateError(field, f"{raw!r} is not a number") from None
+def parse_number(field: str, raw: str, low: float, high: float) -> float:
+    """A query value as a finite number in ``[low, high]``, rounded as :func:`number` does.
+
+    Raises
+    ------
+    StateError
+        Not a decimal number in ASCII digits of at most :data:`MAX_VALUE` characters, or
+        outside the range.
+    """
+    if len(raw) > MAX_VALUE:
+        raise StateError(field, f"a number of at most {MAX_VALUE} characters is expected; "
+                                f"got {len(raw)} characters")
+    if not _DECIMAL.fullmatch(raw):
+        raise StateError(field, f"{_clip(raw)!r} is not a number written with the digits 0-9")
+    value = float(raw)
     if not math.isfinite(value):
         raise StateError(field, f"{raw!r} is not a finite number")
     value = float(number(raw))
     if not low <= value <= high:
         raise StateError(field, f"{value:g} is outside {low:g}–{high:g}")
     return value
+
+
+def parse_count(field: str, raw: str, low: int, high: int) -> int:
+    """A query value as a whole number in ``[low, high]`` (ASCII digits only).
+
+    Raises
+    ------
+    StateError
+        Not a whole number in ASCII digits (at most nine), or outside the range.
+    """
+    if len(raw) > 9 and raw.isascii() and raw.isdigit():
+        raise StateError(field, f"a whole number of at most 9 digits is expected; "
+                                f"got {len(raw)} digits")
+    if not _COUNT.fullmatch(raw):
+        raise StateError(field, f"{_clip(raw)!r} is not a whole number written with the "
+                                "digits 0-9")
+    count = int(raw)
+    if not low <= count <= high:
+        raise StateError(field, f"{count} is outside {low}–{high}")
+    return count
+
+
+def query_items(query: str) -> list[tuple[str, str]]:
+    """A raw query string's items, refused before it is parsed when it is too long.
+
+    Raises
+    ------
+    StateError
+        The query string is longer than :data:`MAX_QUERY` characters.
+    """
+    if len(query) > MAX_QUERY:
+        raise StateError("query", f"longer than {MAX_QUERY} characters")
+    return parse_qsl(query, keep_blank_values=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,14 +306,14 @@ class State:
             seen.add(key)
             if key in SLIDERS:
                 s = SLIDERS[key]
-                value = _parse(key, raw, s.low, s.high)
+                value = parse_number(key, raw, s.low, s.high)
                 if s.kind == "switch" and value not in (0.0, 1.0):
                     raise StateError(key, f"{value:g} is neither 0 (off) nor 1 (on)")
                 if value != s.default:
                     levers[key] = value
             elif key.startswith("p.") and key[2:] in _PARAMS:
                 t = params_table[key[2:]]
-                value = _parse(key, raw, t["low"], t["high"])
+                value = parse_number(key, raw, t["low"], t["high"])
                 if value != float(number(str(t["value"]))):
                     params[key[2:]] = value
             else:
