@@ -15,7 +15,14 @@ from typing import Any
 
 from gosplan.analysis.fit import FAMINE_BANDS
 from gosplan.analysis.run import Run, run_scenario
-from gosplan.report.simulation import citations, label_of, num, unit_of
+from gosplan.report.simulation import (
+    citations,
+    famine_range_text,
+    label_of,
+    num,
+    record_value,
+    unit_of,
+)
 from gosplan.scenarios.memo import Memo
 from gosplan.web import svg
 from gosplan.web.state import SCENARIO, YEARS, State
@@ -299,16 +306,10 @@ def monitors(showcase: Showcase, sim: Simulated, base: Simulated) -> list[dict[s
         value, year = _value(sim.run, m.series, m.year)
         before, _ = _value(base.run, m.series, m.year)
         scale, unit = _DISPLAY.get(m.series, (1.0, unit_of(m.series) or "mn"))
-        record = [r for r in sim.rows.get((m.series, "record"), ()) if year in (None, r[0])]
-        by_estimate = {e: v for _, v, e, _ in record}
-        source = ", ".join(sorted({src for *_, src in record}))
-        if "point" in by_estimate:
-            rec: str | None = num(by_estimate["point"] * scale)
-        elif "low" in by_estimate and "high" in by_estimate:
-            low, high = num(by_estimate["low"] * scale), num(by_estimate["high"] * scale)
-            rec = low if low == high else f"{low}–{high}"
-        else:
-            rec = None
+        shown = None if year is None else record_value(m.series, year)
+        # The record's rules: a range with its authors, a source by its citation, and
+        # "unverified" beside a value not read in its source.
+        rec = None if shown is None else shown.text(scale)
         band = FAMINE_BANDS.get(m.series)
         out.append(
             {
@@ -324,8 +325,9 @@ def monitors(showcase: Showcase, sim: Simulated, base: Simulated) -> list[dict[s
                 else num((value - before) * scale),
                 "before": None if before is None else num(before * scale),
                 "record": rec,
-                "band": None if band is None else f"{band[0]:g}–{band[1]:g}",
-                "source": source or None,
+                "band": None if band is None or shown is not None else famine_range_text(m.series),
+                "source": None if shown is None else shown.authors,
+                "unverified": shown is not None and shown.unverified,
             }
         )
     return out
@@ -336,4 +338,4 @@ def sources(showcase: Showcase, sim: Simulated) -> list[dict[str, str]]:
     names = {s for c in showcase.charts for s in c.series} | {m.series for m in showcase.monitors}
     fields = (raw for (series, _kind), rows in sorted(sim.rows.items()) if series in names
               for *_, raw in rows)
-    return sorted(citations(fields), key=lambda c: c["id"])
+    return sorted(citations(fields), key=lambda c: (c["short"], c["id"]))
