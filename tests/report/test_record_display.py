@@ -139,3 +139,34 @@ def test_exhibit_page_follows_the_rules() -> None:
     assert "43–50" in wage.group(0)
     assert "unverified" in wage.group(0)
     assert "D. Filtzer (1986)" in wage.group(0)
+
+
+def test_report_charts_list_their_unverified_values(page: str) -> None:
+    lead = r"Unverified in the record \(not read in the cited work\): "
+    notes = re.findall(lead + r"(.*?)\.</p>", page)
+    joined = " ".join(notes)
+    assert "Cattle 1928–1932 (A. Nove (1992))" in joined
+    # The steel target of the adopted plan (10.4 mt) was not read in the plan itself.
+    assert "Steel plan 1932 (Gosplan SSSR (1929))" in joined
+    # Mitchell's pig iron was read: never listed.
+    assert "Pig iron 19" not in joined
+
+
+def test_report_marks_an_unverified_plan_target(page: str) -> None:
+    steel = re.search(r"<tr><td>Steel</td>.*?</tr>", page, flags=re.DOTALL)
+    assert steel is not None
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", steel.group(0), flags=re.DOTALL)
+    assert cells[2].startswith("10.4")
+    assert "unverified" in cells[2]
+    assert "unverified" not in cells[6]  # the record of 1932 (COW) was read
+
+
+def test_exhibit_chart_labels_unverified_record_points() -> None:
+    from gosplan.web.showcases import SHOWCASES, chart_svg, get_run
+    from gosplan.web.state import State
+
+    showcase = SHOWCASES["industrialization"]
+    wage = next(c for c in showcase.charts if "real_wage_index_1928_100" in c.series)
+    sim = get_run(State())
+    svg = chart_svg(showcase.key, wage, sim, None)
+    assert "record (bars: range), unverified" in svg

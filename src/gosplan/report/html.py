@@ -221,6 +221,35 @@ def _citations(frame: pd.DataFrame, series: Sequence[str]) -> list[dict[str, str
     return citations(src for name in series for src in sources[names == name].tolist())
 
 
+def _unverified(frame: pd.DataFrame, series: Sequence[str]) -> list[str]:
+    """The record's values in a chart that were not read in their source, by series.
+
+    Each entry: ``Cattle 1928–1932 (A. Nove (1992))``; years need not be consecutive.
+    """
+    names = frame["series"].to_numpy()
+    record = (frame["kind"] == "record").to_numpy()
+    years = frame["year"].to_numpy(dtype=np.int64)
+    out = []
+    target = (frame["kind"] == "plan_target").to_numpy() & (
+        frame["source"].astype(str) != "gosplan planner"
+    ).to_numpy()
+    for name in series:
+        doubt: dict[tuple[str, str], list[int]] = {}
+        for what, mask, plan in (("", record, False), (" plan", target, True)):
+            for year in sorted(set(years[(names == name) & mask].tolist())):
+                shown = record_value(name, int(year), plan)
+                if shown is not None and shown.unverified:
+                    doubt.setdefault((what, shown.authors), []).append(int(year))
+        for (what, authors), listed in doubt.items():
+            span = (
+                f"{listed[0]}–{listed[-1]}"
+                if len(listed) > 1 and listed == list(range(listed[0], listed[-1] + 1))
+                else ", ".join(map(str, listed))
+            )
+            out.append(f"{label_of(name)}{what} {span} ({authors})")
+    return out
+
+
 def _summary_rows(run: Run) -> list[dict[str, Any]]:
     out = []
     for row in run_rows(run):
@@ -233,6 +262,7 @@ def _summary_rows(run: Run) -> list[dict[str, Any]]:
                 "label": row["label"],
                 "unit": row["unit"],
                 "plan": num(row["plan"]),
+                "plan_unverified": bool(row["plan_unverified"]),
                 "quota": num(row["quota"]),
                 "first": num(row["simulated_first"]),
                 "last": num(row["simulated"]),
@@ -413,6 +443,7 @@ def _panels(run: Run) -> list[dict[str, Any]]:
             "id": key,
             "svg": Markup(svg),  # matplotlib's own SVG, built above
             "sources": _citations(frame, plots.PANELS[key]),
+            "unverified": _unverified(frame, plots.PANELS[key]),
         }
         for key, svg in figures.items()
     ]

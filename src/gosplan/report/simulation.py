@@ -242,8 +242,9 @@ def run_rows(run: Run, series: Sequence[str] = KEY_SERIES) -> list[dict[str, Any
         year, plan`` (the plan's target in the record), ``quota`` (the model planner's),
         ``simulated_first, simulated, record, record_low, record_high, record_source``
         (the id of its source), ``record_authors`` (the short form of its citation),
-        ``record_unverified`` (the row was not read in the cited work), ``log_error``
-        (natural log of simulated over record).
+        ``record_unverified`` (the row was not read in the cited work), ``plan_unverified``
+        (the same for the plan's target), ``log_error`` (natural log of simulated over
+        record).
     """
     frame = run.frame
     first, last = run.years[0], run.years[-1]
@@ -256,6 +257,7 @@ def run_rows(run: Run, series: Sequence[str] = KEY_SERIES) -> list[dict[str, Any
         point = record.get("point")
         low, high = record.get("low"), record.get("high")
         shown = record_value(name, last)
+        target = record_value(name, last, plan=True) if plans.get("point") is not None else None
         compare = (
             point
             if point is not None
@@ -278,6 +280,7 @@ def run_rows(run: Run, series: Sequence[str] = KEY_SERIES) -> list[dict[str, Any
                 "record_source": _source(frame, name, last),
                 "record_authors": None if shown is None else shown.authors,
                 "record_unverified": None if shown is None else shown.unverified,
+                "plan_unverified": target is not None and target.unverified,
                 "log_error": _log_error(run, name, last, sim, compare),
             }
         )
@@ -460,7 +463,7 @@ def run_table(run: Run) -> RenderableType:
         style = "bold" if error is not None and abs(error) > GOAL_MEDIAN_ERROR else ""
         table.add_row(
             f"{row['label']}{unit}",
-            num(row["plan"]),
+            num(row["plan"]) + ("†" if row["plan_unverified"] else ""),
             num(row["quota"]),
             num(row["simulated_first"]),
             num(row["simulated"]),
@@ -570,18 +573,19 @@ class RecordValue:
 
 
 @cache
-def record_value(series: str, year: int) -> RecordValue | None:
+def record_value(series: str, year: int, plan: bool = False) -> RecordValue | None:
     """The record's preferred value of ``series`` (simulated name) in ``year``, or ``None``.
 
     A point where the record has one; else the published range (its preferred low and high
-    rows), with the authors of both ends.
+    rows), with the authors of both ends. With ``plan``, the plan's target instead.
     """
     record = load_record()
     name = COMPARATOR.get(series, series)
     if name not in set(record.names()):
         return None
     rows: dict[str, dict[str, Any]] = {}
-    for estimate, kind in _KIND_OF.items():
+    kinds = {"point": "plan_target"} if plan else _KIND_OF
+    for estimate, kind in kinds.items():
         best = record.best(name, kind)
         if year in best.index:
             rows[estimate] = {str(k): v for k, v in best.loc[year].items()}

@@ -231,6 +231,11 @@ def _scaled(points: list[tuple[int, float]], scale: float) -> list[tuple[float, 
     return [(float(x), v * scale) for x, v in points]
 
 
+def _unverified(series: str, year: int, plan: bool = False) -> bool:
+    shown = record_value(series, year, plan)
+    return shown is not None and shown.unverified
+
+
 def chart_svg(
     showcase: str, chart: Chart, sim: Simulated, base: Simulated | None,
     bands: Mapping[str, Sequence[tuple[float, float, float]]] | None = None,
@@ -259,15 +264,22 @@ def chart_svg(
             lines.append(svg.Line("model planner's quota", quota, svg.MUTED, 1.4, "5 3"))
         lines.append(svg.Line(name, _scaled(sim.get(series, "simulated"), scale), colour, 2.2))
         targets = _scaled(sim.get(series, "target"), scale)
-        if targets:
-            marks.append(svg.Marks("plan target (record)", targets, shape="diamond"))
+        for suffix, keep in (("", False), (", unverified", True)):
+            shown = [p for p in targets if _unverified(series, int(p[0]), plan=True) == keep]
+            if shown:
+                marks.append(svg.Marks("plan target (record)" + suffix, shown, shape="diamond"))
         lows = dict(_scaled(sim.get(series, "record", "low"), scale))
         highs = dict(_scaled(sim.get(series, "record", "high"), scale))
         ranges = [(x, lows[x], highs[x]) for x in sorted(set(lows) & set(highs))]
         points = _scaled(sim.get(series, "record"), scale)
-        if points or ranges:
-            label = f"record: {label_of(series)}" if many else "record (bars: range)"
-            marks.append(svg.Marks(label, points, ranges))
+        # The record's rule: a value not read in its source is labelled unverified.
+        doubt = {x for x, *_ in (*points, *ranges) if _unverified(series, int(x))}
+        for suffix, keep in (("", False), (", unverified", True)):
+            shown = [p for p in points if (p[0] in doubt) == keep]
+            spans = [r for r in ranges if (r[0] in doubt) == keep]
+            if shown or spans:
+                label = f"record: {label_of(series)}" if many else "record (bars: range)"
+                marks.append(svg.Marks(label + suffix, shown, spans))
     title = f"{chart.title} ({unit})" if unit else chart.title
     desc = f"{chart.desc} Simulated {YEARS[0]}–{YEARS[1]} against the plan and the record."
     ident = f"chart-{showcase}-{chart.key}"
