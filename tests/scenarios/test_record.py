@@ -153,12 +153,13 @@ def test_primary_rows_are_preferred() -> None:
     assert record.value("famine_excess_deaths_ukraine", 1933, "estimate_high") == 3.9
 
 
-def test_verified_rows_are_preferred_among_equals() -> None:
-    # 1928 electricity: the plan's 5.05 (read) over the yearbook's 5.0 (not read).
+def test_status_of_the_preferred_row() -> None:
     record = load_record()
     assert record.value("electricity_output", 1928) == 5.05
     assert record.status("electricity_output", 1928) == "verified"
     assert record.status("electricity_output", 1932) == "unverified"
+    # The 1 March 1930 peak, not the 20 February figure that a verified secondary row gives.
+    assert record.value("collectivization_pct_peak_1930", 1930) == 57.2
 
 
 def test_deportations_are_one_cumulative_total() -> None:

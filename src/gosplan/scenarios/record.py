@@ -6,8 +6,9 @@ plan targets, outcomes for 1913 and 1928–1932, and published ranges of famine 
 judged on them out of sample.
 
 Several rows may give the same series, year and kind from different sources; the row whose
-note says ``primary`` is preferred, ``cross-check`` rows come last, and between the others the
-row with the larger weight (see below), then the first in the file, wins.
+note says ``primary`` is preferred, ``cross-check`` rows come last, and otherwise the first
+row in the file wins. (The weight is not used to choose: a verified row may record a
+different quantity, such as the run-up to a peak rather than the peak itself.)
 
 Status and weight of a row
 --------------------------
@@ -111,11 +112,9 @@ class Record:
         rows = rows[rows["kind"] == kind]
         rank = rows["note"].str.contains("primary", case=False, na=False).map({True: 0, False: 1})
         rank = rank.where(~rows["note"].str.contains("cross-check", case=False, na=False), 2)
-        ordered = rows.assign(_rank=rank, _w=-rows["weight"], _pos=range(len(rows)))
-        ordered = ordered.sort_values(["year", "_rank", "_w", "_pos"])
-        return ordered.drop_duplicates("year").drop(columns=["_rank", "_w", "_pos"]).set_index(
-            "year"
-        )
+        ordered = rows.assign(_rank=rank, _pos=range(len(rows)))
+        ordered = ordered.sort_values(["year", "_rank", "_pos"])
+        return ordered.drop_duplicates("year").drop(columns=["_rank", "_pos"]).set_index("year")
 
     def series(self, series: str, kind: str = "actual") -> pd.Series:
         """Values of ``series`` by year (one preferred value per year)."""
