@@ -170,3 +170,15 @@ def test_exhibit_chart_labels_unverified_record_points() -> None:
     sim = get_run(State())
     svg = chart_svg(showcase.key, wage, sim, None)
     assert "record (bars: range), unverified" in svg
+
+
+def test_calibration_table_shows_the_ranges_with_their_authors(run: Run) -> None:
+    from gosplan.analysis.calibrate import Calibration
+    from gosplan.report.calibration import calibration_renderable
+
+    fit = run.fit
+    result = Calibration((), {}, {}, fit, fit, 0)
+    console = Console(record=True, width=200, color_system=None)
+    console.print(calibration_renderable(result))
+    text = console.export_text()
+    assert "2.6–3.9 mn (J. Vallin et al. (2002); O. Rudnytskyi et al. (2015))" in text
