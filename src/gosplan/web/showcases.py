@@ -15,7 +15,14 @@ from typing import Any
 
 from gosplan.analysis.fit import FAMINE_BANDS
 from gosplan.analysis.run import Run, run_scenario
-from gosplan.report.simulation import citations, label_of, num, unit_of
+from gosplan.report.simulation import (
+    citations,
+    famine_range_text,
+    label_of,
+    num,
+    record_value,
+    unit_of,
+)
 from gosplan.scenarios.memo import Memo
 from gosplan.web import svg
 from gosplan.web.state import SCENARIO, YEARS, State
@@ -224,6 +231,11 @@ def _scaled(points: list[tuple[int, float]], scale: float) -> list[tuple[float, 
     return [(float(x), v * scale) for x, v in points]
 
 
+def _unverified(series: str, year: int, plan: bool = False) -> bool:
+    shown = record_value(series, year, plan)
+    return shown is not None and shown.unverified
+
+
 def chart_svg(
     showcase: str, chart: Chart, sim: Simulated, base: Simulated | None,
     bands: Mapping[str, Sequence[tuple[float, float, float]]] | None = None,
@@ -252,15 +264,22 @@ def chart_svg(
             lines.append(svg.Line("model planner's quota", quota, svg.MUTED, 1.4, "5 3"))
         lines.append(svg.Line(name, _scaled(sim.get(series, "simulated"), scale), colour, 2.2))
         targets = _scaled(sim.get(series, "target"), scale)
-        if targets:
-            marks.append(svg.Marks("plan target (record)", targets, shape="diamond"))
+        for suffix, keep in (("", False), (", unverified", True)):
+            shown = [p for p in targets if _unverified(series, int(p[0]), plan=True) == keep]
+            if shown:
+                marks.append(svg.Marks("plan target (record)" + suffix, shown, shape="diamond"))
         lows = dict(_scaled(sim.get(series, "record", "low"), scale))
         highs = dict(_scaled(sim.get(series, "record", "high"), scale))
         ranges = [(x, lows[x], highs[x]) for x in sorted(set(lows) & set(highs))]
         points = _scaled(sim.get(series, "record"), scale)
-        if points or ranges:
-            label = f"record: {label_of(series)}" if many else "record (bars: range)"
-            marks.append(svg.Marks(label, points, ranges))
+        # The record's rule: a value not read in its source is labelled unverified.
+        doubt = {x for x, *_ in (*points, *ranges) if _unverified(series, int(x))}
+        for suffix, keep in (("", False), (", unverified", True)):
+            shown = [p for p in points if (p[0] in doubt) == keep]
+            spans = [r for r in ranges if (r[0] in doubt) == keep]
+            if shown or spans:
+                label = f"record: {label_of(series)}" if many else "record (bars: range)"
+                marks.append(svg.Marks(label + suffix, shown, spans))
     title = f"{chart.title} ({unit})" if unit else chart.title
     desc = f"{chart.desc} Simulated {YEARS[0]}–{YEARS[1]} against the plan and the record."
     ident = f"chart-{showcase}-{chart.key}"
@@ -299,16 +318,10 @@ def monitors(showcase: Showcase, sim: Simulated, base: Simulated) -> list[dict[s
         value, year = _value(sim.run, m.series, m.year)
         before, _ = _value(base.run, m.series, m.year)
         scale, unit = _DISPLAY.get(m.series, (1.0, unit_of(m.series) or "mn"))
-        record = [r for r in sim.rows.get((m.series, "record"), ()) if year in (None, r[0])]
-        by_estimate = {e: v for _, v, e, _ in record}
-        source = ", ".join(sorted({src for *_, src in record}))
-        if "point" in by_estimate:
-            rec: str | None = num(by_estimate["point"] * scale)
-        elif "low" in by_estimate and "high" in by_estimate:
-            low, high = num(by_estimate["low"] * scale), num(by_estimate["high"] * scale)
-            rec = low if low == high else f"{low}–{high}"
-        else:
-            rec = None
+        shown = None if year is None else record_value(m.series, year)
+        # The record's rules: a range with its authors, a source by its citation, and
+        # "unverified" beside a value not read in its source.
+        rec = None if shown is None else shown.text(scale)
         band = FAMINE_BANDS.get(m.series)
         out.append(
             {
@@ -324,8 +337,9 @@ def monitors(showcase: Showcase, sim: Simulated, base: Simulated) -> list[dict[s
                 else num((value - before) * scale),
                 "before": None if before is None else num(before * scale),
                 "record": rec,
-                "band": None if band is None else f"{band[0]:g}–{band[1]:g}",
-                "source": source or None,
+                "band": None if band is None or shown is not None else famine_range_text(m.series),
+                "source": None if shown is None else shown.authors,
+                "unverified": shown is not None and shown.unverified,
             }
         )
     return out
@@ -336,4 +350,4 @@ def sources(showcase: Showcase, sim: Simulated) -> list[dict[str, str]]:
     names = {s for c in showcase.charts for s in c.series} | {m.series for m in showcase.monitors}
     fields = (raw for (series, _kind), rows in sorted(sim.rows.items()) if series in names
               for *_, raw in rows)
-    return sorted(citations(fields), key=lambda c: c["id"])
+    return sorted(citations(fields), key=lambda c: (c["short"], c["id"]))
