@@ -23,7 +23,7 @@ from gosplan.core.plan_errors import (
 )
 from gosplan.core.plan_result import OptimalPlan, PlanStatus
 from gosplan.core.solvers import LPSolution, LPStatus
-from gosplan.errors import EconomyError, GosplanError, TargetsError
+from gosplan.errors import EconomyError, GosplanError, ParameterError, TargetsError
 
 INF = math.inf
 
@@ -264,7 +264,7 @@ def test_other_bad_input() -> None:
         optimal_plan(e, TARGETS, objective="weighted")
     with pytest.raises(TargetsError, match="weights"):
         optimal_plan(e, TARGETS, objective="weighted", weights=[1.0, -1.0])
-    with pytest.raises(TargetsError, match="min_fulfilment"):
+    with pytest.raises(ParameterError, match="min_fulfilment"):
         optimal_plan(e, TARGETS, objective="weighted", weights=[1, 1], min_fulfilment=-1)
     with pytest.raises(ValueError, match="objective"):
         optimal_plan(e, TARGETS, objective="profit")  # type: ignore[arg-type]
