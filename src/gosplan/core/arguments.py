@@ -193,6 +193,8 @@ def positions(
     *,
     axis: str = "",
     complete: bool = False,
+    noun: str = "product",
+    among: str = "a product of the economy",
 ) -> NDArray[np.intp]:
     """Where each label sits in ``products``.
 
@@ -202,7 +204,7 @@ def positions(
     axis = f"{axis} " if axis else ""
     problem = label_problem(labels, what, axis)
     if problem is not None:
-        raise error(problem)
+        raise error(problem.replace("product id", f"{noun} id"))
     n = products.shape[0]
     if not labels:
         pos = np.zeros(0, dtype=np.intp)
@@ -214,7 +216,7 @@ def positions(
         known = ordered[at] == wanted
         if not known.all():
             label = labels[int(np.flatnonzero(~known)[0])]
-            raise error(f"{what}: {axis}label {label!r} is not a product of the economy")
+            raise error(f"{what}: {axis}label {label!r} is not {among}")
         pos = order[at].astype(np.intp)
     seen = np.zeros(n, dtype=np.intp)
     np.add.at(seen, pos, 1)
@@ -223,8 +225,8 @@ def positions(
                     "appears more than once")
     if complete and (seen == 0).any():
         missing = str(products[int(np.flatnonzero(seen == 0)[0])])
-        raise error(f"{what}: no value for product {missing!r} (the {axis}labels must list "
-                    "every product)")
+        raise error(f"{what}: no value for {noun} {missing!r} (the {axis}labels must list "
+                    f"every {noun})")
     return pos
 
 
