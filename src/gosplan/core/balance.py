@@ -101,7 +101,7 @@ def demand_vector(
         y = aligned(economy.products, final_demand, what, TargetsError)
     else:
         if final_demand is None or isinstance(final_demand, str | bytes) or np.ndim(
-                final_demand) == 0:  # type: ignore[arg-type]
+                final_demand) == 0:
             raise ParameterTypeError(
                 f"{what}: must be a mapping of product id to quantity, a Series indexed by "
                 f"product id, or {n} numbers in product order; got "

@@ -266,7 +266,8 @@ def _branch_list(at_capacity: object) -> bool | Sequence[str]:
         raise ParameterTypeError(f"multiyear_plan: at_capacity must be True, False or a list "
                                  f"of product ids; got {type(at_capacity).__name__} "
                                  f"{shown(at_capacity)}")
-    names = list(at_capacity.tolist() if hasattr(at_capacity, "tolist") else at_capacity)
+    given: Any = at_capacity
+    names = list(given.tolist() if hasattr(given, "tolist") else given)
     bad = next((b for b in names if not isinstance(b, str)), None)
     if bad is not None:
         raise TargetsError(f"at_capacity: {shown(bad)} is not a product id")
@@ -369,10 +370,11 @@ def _weights(objective: str, weights: ArrayLike | None, T: int, years: list[Any]
         if years is None:
             raise TargetsError("weights: a Series of weights is matched to the years of "
                                "targets given as a DataFrame; with other targets give a list")
-        if sorted(map(str, labels)) != sorted(map(str, years)) or len(set(labels)) != T:
+        if set(labels) != set(years) or len(set(labels)) != len(labels):
             raise TargetsError(f"weights: labels must be the targets' years {shown(years)}; "
                                f"got {shown(labels)}")
-        weights = [weights[label] for label in years]  # type: ignore[index]
+        series: Any = weights
+        weights = np.array([series[label] for label in years], dtype=object)
     if isinstance(weights, str | bytes):
         raise ParameterTypeError(f"weights: must be {T} numbers; got str {shown(weights)}")
     try:

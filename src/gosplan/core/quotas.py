@@ -371,6 +371,8 @@ def _by_enterprise(values: Any, ids: NDArray[np.str_], what: str) -> Any:
 def _positions(product: Any, products: NDArray[np.str_], ids: NDArray[np.str_]) -> IntArray:
     product = _by_enterprise(product, ids, "product")
     raw = np.asarray(product).reshape(-1)
+    if raw.dtype == object and all(isinstance(p, str) for p in raw.tolist()):
+        raw = raw.astype(np.str_)  # product ids from a pandas Series (object dtype)
     n, m = products.shape[0], ids.shape[0]
     if raw.shape[0] != m:
         raise EconomyError(f"enterprises: product must have {m} entries (one per enterprise); "
