@@ -294,6 +294,17 @@ CASES: list[tuple[str, Call, type[Exception], str]] = [
     ("generate seed float", lambda: generate_economy(10, seed=1.5), TypeError, "seed"),  # type: ignore[arg-type]
     ("generate capital", lambda: generate_economy(10, capital="yes"), TypeError, "capital"),  # type: ignore[arg-type]
     ("generate size", lambda: generate_economy(10**8, inputs=1000), ValueError, "n_products"),
+    # simulate: the types, checked before the run (which checks what the values mean)
+    ("simulate scenario None", lambda: gosplan.simulate(None), TypeError, "scenario"),  # type: ignore[arg-type]
+    ("simulate years int", lambda: gosplan.simulate(years=5), TypeError, "years"),  # type: ignore[arg-type]
+    ("simulate years text", lambda: gosplan.simulate(years=("a", "b")), TypeError, "years"),  # type: ignore[arg-type]
+    ("simulate years huge", lambda: gosplan.simulate(years=(HUGE, 1)), ValueError, "years"),
+    ("simulate years reversed", lambda: gosplan.simulate(years=(1937, 1928)), ValueError,
+     "years"),
+    ("simulate sets str", lambda: gosplan.simulate(sets="a=1"), TypeError, "sets"),
+    ("simulate sets int", lambda: gosplan.simulate(sets=[5]), TypeError, "sets"),  # type: ignore[list-item]
+    ("simulate seed negative", lambda: gosplan.simulate(seed=-1), ValueError, "seed"),
+    ("simulate seed float", lambda: gosplan.simulate(seed=1.5), TypeError, "seed"),  # type: ignore[arg-type]
 ]
 
 
