@@ -237,6 +237,12 @@ CASES: list[tuple[str, Call, type[Exception], str]] = [
     ("economy A huge", lambda: Economy(products=["a"], A=[[HUGE]]), ValueError, "A"),
     ("economy A frame by position", lambda: Economy(
         products=["a", "b"], A=pd.DataFrame(np.zeros((2, 2)))), ValueError, "A"),
+    ("economy A frame text column", lambda: Economy(
+        products=["a", "b"], A=pd.DataFrame({"a": [0.1, "x"], "b": [0.1, 0.1]},
+                                            index=["a", "b"])), ValueError, "column 'a'"),
+    ("multiyear frame text column", lambda: multiyear_plan(
+        E, pd.DataFrame({"agriculture": ["x"], "manufacturing": [1.0]})), ValueError,
+     "column 'agriculture'"),
     ("economy A frame missing", lambda: Economy(
         products=["a", "b"], A=pd.DataFrame([[0.1]], index=["a"], columns=["a"])), ValueError,
      "A"),
@@ -386,6 +392,12 @@ def test_multiyear_targets_by_label_in_every_form() -> None:
         plan = multiyear_plan(E, targets)
         np.testing.assert_array_equal(plan.targets, by_dicts.targets)
         np.testing.assert_array_equal(plan.output, by_dicts.output)
+    # Investment shares as a Series, by branch id.
+    shares = {"agriculture": 0.2}
+    by_dict = multiyear_plan(E, years, investment_shares=shares, investment_good="agriculture")
+    by_series = multiyear_plan(E, years, investment_shares=pd.Series(shares),
+                               investment_good="agriculture")
+    np.testing.assert_array_equal(by_series.investment, by_dict.investment)
     # One Series for every year, in another order.
     same = multiyear_plan(E, pd.Series(Y).iloc[::-1], years=2)
     np.testing.assert_array_equal(same.targets, multiyear_plan(E, Y, years=2).targets)

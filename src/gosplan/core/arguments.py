@@ -237,6 +237,13 @@ def values_of(data: Any, labels: list[Any], what: str, error: type[GosplanError]
         return np.asarray(raw, dtype=np.float64)
     except (TypeError, ValueError, OverflowError):
         pass
+    if is_frame(data):  # name the column that holds something else than numbers
+        for column in labels_of(data.columns):
+            try:
+                np.asarray(data[column].to_numpy(), dtype=np.float64)
+            except (TypeError, ValueError, OverflowError):
+                raise error(f"{what}: column {shown(column)} must hold numbers; got dtype "
+                            f"{data[column].dtype}") from None
     flat = raw.reshape(-1) if raw.ndim else raw.reshape(1)
     for k, v in enumerate(flat.tolist()):
         try:
