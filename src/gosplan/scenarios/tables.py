@@ -101,7 +101,32 @@ def _load(path: Path, label: str) -> pd.DataFrame:
         raise InputFileError(f"{label}: cannot be read as a {suffix[1:]} table ({first})") from None
 
 
+#: Python types pandas infers for object columns that must not pass as numbers or ids.
+_NOT_DATA = frozenset(
+    ["boolean", "datetime", "datetime64", "date", "time", "timedelta", "timedelta64",
+     "period", "interval", "bytes"]
+)
+
+
+def _check_dtype(series: pd.Series, name: str, kind: str, label: str) -> None:
+    """Refuse a column whose type is not text or numbers (Parquet can hold any type).
+
+    pandas would turn timestamps, durations and booleans into numbers without a word.
+    """
+    dtype = series.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        ok = kind == "id" and dtype.categories.dtype.kind in "OUSiu"
+    elif dtype.kind == "O" or dtype.kind in "US":
+        ok = pd.api.types.infer_dtype(series, skipna=True) not in _NOT_DATA
+    else:
+        ok = dtype.kind in ("iu" if kind == "id" else "iuf")
+    if not ok:
+        wanted = "text (ids)" if kind == "id" else "numbers"
+        raise InputFileError(f"{label}: column {name} must hold {wanted}; got dtype {dtype}")
+
+
 def _column(series: pd.Series, name: str, kind: str, label: str) -> NDArray[Any]:
+    _check_dtype(series, name, kind, label)
     if kind == "id":
         values = series.to_numpy()
         missing = pd.isna(values)
