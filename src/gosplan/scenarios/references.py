@@ -138,6 +138,12 @@ def merged(parts: list[Layer], table: str) -> tuple[dict[str, Any], dict[str, Pa
         if not isinstance(own, dict):
             raise InputFileError(f"{layer.path}: [{table}] must be a table; got {own!r}")
         if table == "scenario":
+            if "base" in own:
+                # TOML puts every key after a [table] header into that table.
+                raise InputFileError(
+                    f"{layer.path}: [scenario] holds 'base'; write base = ... at the top of "
+                    "the file, before the first [table]"
+                )
             check_keys(own, SCENARIO_KEYS, f"{layer.path}: [scenario]")
         values.update(own)
         origin.update(dict.fromkeys(own, layer.path))
