@@ -452,3 +452,31 @@ def test_cli_bad_scenario_file(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     assert err.strip().splitlines() == [
         f"gosplan: error: {path}: 'polcy' is not a known table (did you mean 'policy'?)"
     ]
+
+
+def test_a_toml_file_too_large_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gosplan.scenarios.loader as loader
+
+    folder = _economy(tmp_path)
+    monkeypatch.setattr(loader, "MAX_TOML_BYTES", 1000)
+    with pytest.raises(InputFileError) as info:
+        read_economy(folder)
+    _one_line(info.value, str(folder / "economy.toml"), "more than a TOML file may hold (1,000")
+
+
+def test_many_products_are_written_to_a_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A long [[products]] list would outgrow the TOML limit: a products table holds them."""
+    import gosplan.scenarios.writer as writer
+
+    monkeypatch.setattr(writer, "PARQUET_FROM", 2)
+    economy = Economy(
+        products=["a", "b"], A=np.array([[0.1, 0.2], [0.3, 0.1]]), labour=np.array([1.0, 1.0])
+    )
+    folder = write_economy(economy, tmp_path / "e", fmt="csv")
+    assert 'products_table = "products.csv"' in (folder / "economy.toml").read_text()
+    assert "[[products]]" not in (folder / "economy.toml").read_text()
+    assert read_economy(folder).products.tolist() == ["a", "b"]

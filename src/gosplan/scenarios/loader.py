@@ -256,7 +256,7 @@ def _products(
     table_name = meta.get("products_table")
     if table_name is not None:
         table_path = folder / str(table_name)
-        cols = read_table(table_path, [("id", "id")], optional=[("name", "id"), ("unit", "id")])
+        cols = read_table(table_path, [("id", "id")], optional=[("name", "text"), ("unit", "text")])
         ids = cols["id"]
         names = tuple(cols["name"].tolist()) if "name" in cols else ()
         units = tuple(cols["unit"].tolist()) if "unit" in cols else ()

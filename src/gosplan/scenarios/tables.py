@@ -19,7 +19,8 @@ from gosplan.scenarios.memo import Memo, stamp
 
 __all__ = ["Column", "Table", "ids_to_positions", "read_table"]
 
-#: A column spec: (name, kind) with kind "id" (text), "index" (integer >= 0) or "number".
+#: A column spec: (name, kind) with kind "id" (text), "text" (text, may be empty),
+#: "index" (integer >= 0) or "number".
 Column = tuple[str, str]
 Table = dict[str, NDArray[Any]]
 
@@ -115,22 +116,24 @@ def _check_dtype(series: pd.Series, name: str, kind: str, label: str) -> None:
     """
     dtype = series.dtype
     if isinstance(dtype, pd.CategoricalDtype):
-        ok = kind == "id" and dtype.categories.dtype.kind in "OUSiu"
+        ok = kind in ("id", "text") and dtype.categories.dtype.kind in "OUSiu"
     elif dtype.kind == "O" or dtype.kind in "US":
         ok = pd.api.types.infer_dtype(series, skipna=True) not in _NOT_DATA
     else:
-        ok = dtype.kind in ("iu" if kind == "id" else "iuf")
+        ok = dtype.kind in ("iu" if kind in ("id", "text") else "iuf")
     if not ok:
-        wanted = "text (ids)" if kind == "id" else "numbers"
+        wanted = "text (ids)" if kind in ("id", "text") else "numbers"
         raise InputFileError(f"{label}: column {name} must hold {wanted}; got dtype {dtype}")
 
 
 def _column(series: pd.Series, name: str, kind: str, label: str) -> NDArray[Any]:
     _check_dtype(series, name, kind, label)
-    if kind == "id":
+    if kind in ("id", "text"):
         values = series.to_numpy()
         missing = pd.isna(values)
-        if missing.any():
+        if kind == "text" and missing.any():  # free text may be left empty
+            values = np.where(missing, "", values)
+        elif missing.any():
             row = int(np.flatnonzero(missing)[0]) + 1
             raise InputFileError(f"{label}: row {row}, {name} is empty")
         text = values.astype(str)
