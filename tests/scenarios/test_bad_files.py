@@ -480,3 +480,14 @@ def test_many_products_are_written_to_a_table(
     assert 'products_table = "products.csv"' in (folder / "economy.toml").read_text()
     assert "[[products]]" not in (folder / "economy.toml").read_text()
     assert read_economy(folder).products.tolist() == ["a", "b"]
+
+
+def test_plan_targets_with_an_unknown_product(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    economy = _economy(folder)
+    _edit(folder / "scenario.toml", 'economy = "example"', 'economy = "econ"')
+    plan = economy / "plan_targets.csv"
+    plan.write_text(plan.read_text().replace("\nsteel,", "\nsteal,", 1))
+    with pytest.raises(InputFileError) as info:
+        load_scenario(folder / "scenario.toml")
+    _one_line(info.value, str(plan), "'steal'", "did you mean 'steel'?")

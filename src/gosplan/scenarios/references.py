@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -63,15 +64,26 @@ class Layer:
 
 def builtin_scenarios() -> dict[str, Path]:
     """Built-in scenario names and their files (scenarios and counterfactuals)."""
+    return dict(_builtins())
+
+
+@cache
+def _builtins() -> dict[str, Path]:
+    # Package data: the same files for the life of the process.
     out = {name: builtin_path().parent / rel for name, rel in _BUILTIN.items()}
     for path in sorted((builtin_path().parent / "counterfactuals").glob("*.toml")):
         out[path.stem] = path
     return {k: v for k, v in out.items() if v.is_file()}
 
 
+@cache
+def _builtin_names() -> dict[Path, str]:
+    return {path.resolve(): name for name, path in _builtins().items()}
+
+
 def resolve(name: str | Path) -> Path:
     """The file of a scenario named on the command line (built-in name, file or folder)."""
-    known = builtin_scenarios()
+    known = _builtins()
     if isinstance(name, str) and name in known:
         return known[name]
     path = Path(name)
@@ -84,7 +96,7 @@ def resolve(name: str | Path) -> Path:
 
 def resolve_ref(value: Any, origin: Path, field: str) -> Path:
     """The file a scenario file's ``field`` names: a built-in, or a path beside ``origin``."""
-    known = builtin_scenarios()
+    known = _builtins()
     if not isinstance(value, str) or not value.strip():
         raise InputFileError(f"{origin}: {field} must name a scenario; got {value!r}")
     if value in known:
@@ -104,10 +116,7 @@ def resolve_ref(value: Any, origin: Path, field: str) -> Path:
 
 def display(path: Path) -> str:
     """A scenario's name for messages and for :class:`Scenario` fields: built-in or path."""
-    for name, known in builtin_scenarios().items():
-        if known.resolve() == path.resolve():
-            return name
-    return str(path)
+    return _builtin_names().get(path.resolve(), str(path))
 
 
 def layers(path: Path) -> list[Layer]:

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from gosplan.core.economy import Economy
 from gosplan.errors import InputFileError
@@ -40,7 +39,7 @@ from gosplan.scenarios.references import (
     scenario_years,
     whole_year,
 )
-from gosplan.scenarios.tables import ids_to_positions, read_table
+from gosplan.scenarios.tables import read_table
 from gosplan.sim.levers import DEFAULTS, LEVERS, PARAMETERS
 from gosplan.sim.spec import INDUSTRY, REGIONS, SPECIES, YEARS, Initial, Params, Policy, SimSpec
 
@@ -351,7 +350,6 @@ def _targets(
     path = folder / "plan_targets.csv"
     variants = _PLAN_TABLES.get(stamp([path]), lambda: _plan_variants(path))
     A = economy.A.toarray()
-    index = pd.Index(economy.products)
 
     def where(key: str) -> str:
         return f"{origin.get(key, '<scenario>')}: [plan] {key}"
@@ -365,9 +363,13 @@ def _targets(
             hint = did_you_mean(variant, variants)
             raise InputFileError(f"{where(key)} {variant!r} is not in {path}{hint}")
         x = np.full(economy.n, np.nan) if fallback is None else fallback.copy()
-        ids = np.asarray([product for product, _ in rows])
-        pos = ids_to_positions(ids, index, label=str(path), column="product", what="the economy")
-        x[pos] = [value for _, value in rows]
+        for product, value in rows:
+            if not economy.has(product):
+                raise InputFileError(
+                    f"{path}: product {product!r} of variant {variant!r} is not a product "
+                    f"of the economy{did_you_mean(product, economy.products.tolist())}"
+                )
+            x[economy.index(product)] = value
         if np.isnan(x).any():  # a product the variant (and its fallback) gives no target
             raise InputFileError(
                 f"{where(key)} {variant!r} lacks a target for "
