@@ -491,3 +491,15 @@ def test_plan_targets_with_an_unknown_product(tmp_path: Path) -> None:
     with pytest.raises(InputFileError) as info:
         load_scenario(folder / "scenario.toml")
     _one_line(info.value, str(plan), "'steal'", "did you mean 'steel'?")
+
+
+def test_an_unknown_economy_key_points_to_the_metadata_table(tmp_path: Path) -> None:
+    folder = _economy(tmp_path)
+    _edit(folder / "economy.toml", "year = 1928", 'author = "me"')
+    with pytest.raises(InputFileError) as info:
+        read_economy(folder)
+    _one_line(info.value, "[economy]: 'author' is not a known key", "go in [economy.metadata]")
+    _edit(folder / "economy.toml", 'author = "me"', "year = 1928")
+    toml = folder / "economy.toml"
+    toml.write_text(toml.read_text() + '\n[economy.metadata]\nauthor = "me"\n')
+    assert read_economy(folder).metadata["author"] == "me"

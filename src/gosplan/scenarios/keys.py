@@ -44,15 +44,23 @@ def did_you_mean(name: str, choices: Collection[str]) -> str:
 
 
 def check_keys(
-    table: Mapping[str, Any], allowed: Collection[str], where: str, *, what: str = "key"
+    table: Mapping[str, Any],
+    allowed: Collection[str],
+    where: str,
+    *,
+    what: str = "key",
+    otherwise: str = "",
 ) -> None:
     """Refuse a key of ``table`` that is not in ``allowed``, naming it and the closest one.
 
-    ``where`` names file and table (``"scenario.toml: [plan]"``).
+    ``where`` names file and table (``"scenario.toml: [plan]"``); ``otherwise`` is advice
+    for a key that is close to none (where such keys belong, say).
     """
     for key in table:
         if key not in allowed:
-            hint = did_you_mean(key, allowed) or f" (known: {', '.join(sorted(allowed))})"
+            hint = did_you_mean(key, allowed) or (
+                f" (known: {', '.join(sorted(allowed))}{otherwise})"
+            )
             raise InputFileError(f"{where}: {key!r} is not a known {what}{hint}")
 
 

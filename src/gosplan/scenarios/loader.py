@@ -125,7 +125,12 @@ def _read_economy(path: Path) -> Economy:
     doc = read_toml(toml_path)
     meta = _table(doc, "economy", toml_path)
     check_keys(doc, _ECONOMY_KEYS[""], str(toml_path), what="table")
-    check_keys(meta, _ECONOMY_KEYS["economy"], f"{toml_path}: [economy]")
+    check_keys(
+        meta,
+        _ECONOMY_KEYS["economy"],
+        f"{toml_path}: [economy]",
+        otherwise="; other facts go in [economy.metadata]",
+    )
     extra = _table(meta, "metadata", toml_path, required=False, name="economy.metadata")
     ids, names, units = _products(doc, meta, folder, toml_path)
     n = ids.shape[0]
