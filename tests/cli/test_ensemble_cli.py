@@ -54,7 +54,12 @@ def make_manifest(folder: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
-        (["--runs", "0"], "--runs 0: must be at least 1"),
+        (["--runs", "0"], "--runs must be an integer in 1..100,000; got 0"),
+        (["--runs", "100001"], "--runs must be an integer in 1..100,000; got 100001"),
+        (["--workers", "0"], "--workers must be an integer in 1..256; got 0"),
+        (["--workers", "257"], "--workers must be an integer in 1..256; got 257"),
+        (["--batch", "0"], "--batch must be an integer in 1..10,000; got 0"),
+        (["--seed", "-1"], "--seed must be an integer in 0..9223372036854775807; got -1"),
         (["--vary", "weather,rain"], "--vary 'rain': must be weather or parameters"),
         (["nowhere-scenario"], "nowhere-scenario: no such scenario"),
         (["--scheduler", "tcp://127.0.0.1:9", "--timeout", "1"],
@@ -91,7 +96,12 @@ def test_ensemble_refuses_a_mismatching_manifest(
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
-        (["--method", "sobol", "--samples", "10"], "--samples 10: must be a power of 2"),
+        (["--method", "sobol", "--samples", "10"],
+         "--samples must be a power of 2 in 2..100,000; got 10"),
+        (["--trajectories", "100001"],
+         "--trajectories must be an integer in 2..100,000; got 100001"),
+        (["--trajectories", "1"], "--trajectories must be an integer in 2..100,000; got 1"),
+        (["--workers", "1000"], "--workers must be an integer in 1..256; got 1000"),
         (["nowhere-scenario"], "nowhere-scenario: no such scenario"),
     ],
 )
