@@ -326,3 +326,50 @@ def test_generate_memory_estimate_counts_csv_dearer() -> None:
     assert memory_needed(1000, 20, "csv") == 1000 * 20 * 250 + 1000 * 200
     # A product cannot use more inputs than there are products.
     assert memory_needed(10, 1000) == memory_needed(10, 10)
+
+
+# --- The exhibit's address -------------------------------------------------------------------
+
+
+def test_exhibit_on_a_port_in_use_is_one_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    import gosplan.web.app
+
+    monkeypatch.setattr(gosplan.web.app, "serve", _raise(RuntimeError("served")))
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        code, out, err = run(capsys, "exhibit", "--port", str(port))
+    assert code == 2
+    assert one_line(err) == (
+        f"gosplan: error: --port {port}: cannot listen on 127.0.0.1:{port} (Address already in "
+        "use); choose another --port or --host"
+    )
+    assert out == ""
+
+
+@pytest.mark.parametrize(
+    ("host", "fragment"),
+    [
+        ("no such host", "--host 'no such host': cannot be resolved ("),
+        ("192.0.2.1", "--host 192.0.2.1: not an address of this computer ("),
+    ],
+)
+def test_exhibit_on_a_bad_host_is_one_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, host: str, fragment: str
+) -> None:
+    import gosplan.web.app
+
+    monkeypatch.setattr(gosplan.web.app, "serve", _raise(RuntimeError("served")))
+    if " " in host:  # no name server asked: the answer of one that does not know the name
+        import socket
+
+        unknown = socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        monkeypatch.setattr(socket, "getaddrinfo", _raise(unknown))
+    code, _, err = run(capsys, "exhibit", "--host", host, "--port", "8765")
+    assert code == 2
+    assert fragment in one_line(err)
