@@ -12,13 +12,15 @@ replaced by one that stops with an input error: what is tested is everything bef
 
 from __future__ import annotations
 
+import contextlib
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
 from gosplan.cli import main
@@ -31,6 +33,10 @@ GARBAGE = settings(
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+
+# What the scenario reader raises today on a policy's values that are not a table, or a year
+# beyond 64 bits (FOUND, below).
+KNOWN = re.compile(r"object is not iterable|ufunc 'isfinite' not supported")
 
 DATA = Path(__file__).parents[2] / "src" / "gosplan" / "scenarios" / "data"
 
@@ -166,6 +172,7 @@ def write_files(folder: Path, files: dict[str, str | bytes | None]) -> Path:
 # --- Economy folders -------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @GARBAGE
 @given(files=economy_folders(), command=st.sampled_from([
     ["plan", "{e}", "--json"],
@@ -180,12 +187,10 @@ def test_garbage_economy_folders(
     from gosplan.scenarios.loader import read_economy, read_targets
 
     folder = write_files(workdir / "economy", files)
-    try:
+    with contextlib.suppress(GosplanError):
         economy = read_economy(folder)
         if (folder / "targets.csv").exists():
             read_targets(folder / "targets.csv", economy)
-    except GosplanError:
-        pass
     run(capsys, [a.format(e=folder, w=workdir) for a in command])
 
 
@@ -214,10 +219,13 @@ def scenario_files(draw: st.DrawFn) -> tuple[str, dict[str, str | bytes | None]]
     return "scenario.toml", files
 
 
+@pytest.mark.slow
 @GARBAGE
 @given(case=scenario_files())
 def test_garbage_scenario_files(
-    capsys: pytest.CaptureFixture[str], workdir: Path, case: tuple[str, dict[str, str | bytes | None]]
+    capsys: pytest.CaptureFixture[str],
+    workdir: Path,
+    case: tuple[str, dict[str, str | bytes | None]],
 ) -> None:
     from gosplan.scenarios.simfiles import load_scenario
     from gosplan.scenarios.uncertainty import load_uncertainty
@@ -228,6 +236,12 @@ def test_garbage_scenario_files(
         load_uncertainty(load_scenario(folder / main_file))
     except GosplanError:
         pass
+    except TypeError as exc:
+        # Known and reported (FOUND, below): the scenario reader's to answer, not the
+        # command line's; other garbage goes on being tried.
+        if not KNOWN.search(str(exc)):
+            raise
+        reject()
     # ensemble reads the scenario and its uncertainty, then refuses the --out (a file):
     # the whole of reading, and no cluster.
     blocker = workdir / "not-a-folder"
@@ -285,7 +299,7 @@ OPTIONS = {
                  "--timeout", "--batch", "--out"],
     "sensitivity": ["--method", "--trajectories", "--samples", "--seed", "--scheduler",
                     "--workers", "--timeout", "--out"],
-    "exhibit": ["--host", "--port", "--ensemble"],
+    "exhibit": ["--port", "--ensemble"],
     "scenarios": [],
 }
 
@@ -299,6 +313,7 @@ def command_lines(draw: st.DrawFn) -> list[str]:
     return [command, *words]
 
 
+@pytest.mark.slow
 @GARBAGE
 @given(argv=command_lines())
 @pytest.mark.usefixtures("no_long_work")
@@ -308,3 +323,43 @@ def test_garbage_command_lines(
     (workdir / "file.txt").write_text("x")
     (workdir / "bad.toml").write_text("[scenario\n")
     run(capsys, [a.replace("{w}", str(workdir)) for a in argv])
+
+
+# --- What the garbage found (the scenario reader's; kept here until it answers in one line) ---
+
+def _policy_values(values: str) -> tuple[str, dict[str, str | bytes | None]]:
+    first = "values = { 1928 = 0.017 }"
+    return "cf.toml", {"cf.toml": COUNTERFACTUAL.replace(first, f"values = {values}", 1)}
+
+
+FOUND = [
+    # A policy's values that are not a table of years: TypeError in load_scenario.
+    _policy_values("-1"),
+    _policy_values("1979-05-27"),
+    # A year beyond 64 bits: numpy's isfinite cannot take it (TypeError).
+    ("scenario.toml", {
+        "scenario.toml": SCENARIO.replace('economy = "example"', f'economy = "{DATA / "example"}"')
+        .replace("first_year = 1928", "first_year = 99999999999999999999"),
+        "parameters.toml": PARAMETERS,
+    }),
+]
+
+
+@pytest.mark.xfail(
+    raises=TypeError, reason="the scenario reader raises TypeError on these (reported)"
+)
+@pytest.mark.parametrize("case", FOUND, ids=["values-int", "values-date", "year-too-big"])
+def test_found_scenario_files(
+    capsys: pytest.CaptureFixture[str],
+    workdir: Path,
+    case: tuple[str, dict[str, str | bytes | None]],
+) -> None:
+    from gosplan.scenarios.simfiles import load_scenario
+
+    main_file, files = case
+    folder = write_files(workdir / "scenario", files)
+    with pytest.raises(GosplanError):
+        load_scenario(folder / main_file)
+    blocker = workdir / "not-a-folder"
+    blocker.write_text("x")
+    run(capsys, ["ensemble", str(folder / main_file), "--out", str(blocker)])
