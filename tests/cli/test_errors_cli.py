@@ -313,7 +313,7 @@ def test_generate_refuses_what_memory_cannot_hold_before_allocating(
     )
     assert code == 2
     assert one_line(err) == (
-        "gosplan: error: generate: --products 10,000,000 with --inputs 20 needs about 20.5 GiB "
+        "gosplan: error: generate: --products 10,000,000 with --inputs 20 needs about 13.5 GiB "
         "of memory as parquet; this computer has 8.0 GiB (fewer products or inputs)"
     )
     assert not out.exists()
@@ -322,8 +322,10 @@ def test_generate_refuses_what_memory_cannot_hold_before_allocating(
 def test_generate_memory_estimate_counts_csv_dearer() -> None:
     from gosplan.analysis.generate import memory_needed
 
-    assert memory_needed(10**7, 20) == 10**7 * 20 * 100 + 10**7 * 200
-    assert memory_needed(1000, 20, "csv") == 1000 * 20 * 250 + 1000 * 200
+    base = memory_needed(2, 1, "parquet") - 2 * 60 - 2 * 200
+    assert memory_needed(10**7, 20) == 10**7 * 20 * 60 + 10**7 * 200 + base
+    assert memory_needed(1000, 20, "csv") == 1000 * 20 * 300 + 1000 * 200 + base
+    assert memory_needed(10**6, 20, "csv") > 3 * memory_needed(10**6, 20, "parquet")
     # A product cannot use more inputs than there are products.
     assert memory_needed(10, 1000) == memory_needed(10, 10)
 
@@ -373,3 +375,18 @@ def test_exhibit_on_a_bad_host_is_one_line(
     code, _, err = run(capsys, "exhibit", "--host", host, "--port", "8765")
     assert code == 2
     assert fragment in one_line(err)
+
+
+def test_generate_as_csv_beyond_memory_suggests_parquet(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import gosplan.analysis.generate as gen
+
+    _no_work(monkeypatch)
+    monkeypatch.setattr(gen, "_physical_memory", lambda: 2**30)
+    code, _, err = run(capsys, "generate", "-n", "1000000", "--format", "csv",
+                       "--out", str(tmp_path / "e"))
+    assert code == 2
+    assert one_line(err).endswith(
+        "as csv; this computer has 1.0 GiB (fewer products or inputs, or --format parquet)"
+    )

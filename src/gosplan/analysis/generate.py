@@ -15,13 +15,15 @@ from gosplan.scenarios.writer import PARQUET_FROM, write_economy
 
 __all__ = ["check_generate", "generate_files", "memory_needed"]
 
-# Peak memory per coefficient (products times mean inputs), measured at 2 * 10^5 products
-# with 20 and 200 inputs: about 40 and 95 bytes while drawing; writing Parquet adds little,
-# writing CSV (text of every row in memory) brings it to about 215. Rounded up: better to
-# refuse early than to swap for an hour.
-_BYTES_PER_COEFFICIENT = {"parquet": 100, "csv": 250}
+# Peak memory per coefficient (products times mean inputs) of generating and writing,
+# measured: 33-41 bytes with Parquet (10^5 to 10^6 products, 20 to 100 inputs; 82 when the
+# inputs are a fortieth of the products, where the total is small), 215-245 with CSV (the
+# text of every row is held). Taken with a margin: better to refuse than to swap for an hour.
+_BYTES_PER_COEFFICIENT = {"parquet": 60, "csv": 300}
 # Per product: the vectors (labour, capacity, targets ...) and the product ids.
 _BYTES_PER_PRODUCT = 200
+# The interpreter and the libraries loaded.
+_BASE = 2**29
 
 
 def _format(products: int, fmt: str) -> str:
@@ -31,7 +33,7 @@ def _format(products: int, fmt: str) -> str:
 def memory_needed(products: int, inputs: int, fmt: str = "auto") -> int:
     """Bytes of memory that generating and writing an economy of this size needs at peak."""
     per = _BYTES_PER_COEFFICIENT[_format(products, fmt)]
-    return products * min(inputs, products) * per + products * _BYTES_PER_PRODUCT
+    return products * min(inputs, products) * per + products * _BYTES_PER_PRODUCT + _BASE
 
 
 def _physical_memory() -> int | None:

@@ -456,7 +456,7 @@ def main(argv: list[str] | None = None) -> int:
         typer.echo(usage_line(exc, _command(args)), err=True)
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, typer.Abort):  # Abort: the parser's word for Ctrl+D
         code = INTERRUPTED
     except BrokenPipeError:
         code = BUG  # the reader went away (``| head``): nothing more to say to it
