@@ -390,3 +390,19 @@ def test_generate_as_csv_beyond_memory_suggests_parquet(
     assert one_line(err).endswith(
         "as csv; this computer has 1.0 GiB (fewer products or inputs, or --format parquet)"
     )
+
+
+def test_a_real_process_prints_the_usage_error_on_one_line() -> None:
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "gosplan", "plan", "--years", "99"],
+        capture_output=True, text=True, check=False,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr == (
+        "gosplan plan: --years must be an integer in 1..50; got 99. "
+        "Try 'gosplan plan --help'.\n"
+    )
+    assert proc.stdout == ""

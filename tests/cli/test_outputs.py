@@ -59,7 +59,7 @@ def test_stale_staging_of_dead_processes_is_removed_and_nothing_else(tmp_path: P
     other_host = staging(tmp_path, "plan.csv", gone, host="000000")
     other_host.write_text("another machine's")
     other_target = staging(tmp_path, "plan.json", gone)
-    other_target.write_text("another output's")
+    other_target.write_text("another output's, as dead")
     old_style = tmp_path / ".plan.csv.k3j2l1.tmp"
     old_style.write_text("unknown owner")
     mine = tmp_path / "plan.csv.bak"
@@ -68,11 +68,16 @@ def test_stale_staging_of_dead_processes_is_removed_and_nothing_else(tmp_path: P
     write_text(tmp_path / "plan.csv", "new")
 
     left = {p.name for p in tmp_path.iterdir()}
-    assert stale_file.name not in left
-    assert stale_dir.name not in left
-    assert left == {
-        "plan.csv", live.name, other_host.name, other_target.name, old_style.name, mine.name
-    }
+    assert left == {"plan.csv", live.name, other_host.name, old_style.name, mine.name}
+
+
+def test_a_folder_is_cleaned_once_per_process(tmp_path: Path) -> None:
+    write_text(tmp_path / "a.csv", "1")
+    # Staging that appears later (a process that died meanwhile) waits for the next process.
+    late = staging(tmp_path, "b.csv", dead_pid())
+    late.write_text("half")
+    write_text(tmp_path / "b.csv", "2")
+    assert late.exists()
 
 
 def test_clean_stale_staging_returns_what_it_removed(tmp_path: Path) -> None:

@@ -5,9 +5,9 @@ POSIX); a folder is assembled under a temporary name and swapped in whole.
 
 The temporary (staging) names are ``.NAME.gosplan-HOST-PID.RANDOM`` (``.tmp`` added for a
 file): the host and the process that owns them. A run that is killed cannot remove its
-staging; the next write to the same target removes the staging left there by processes of
-this host that no longer exist, and nothing else (never a name of another pattern, never
-one of a live process or of another host).
+staging; the next write into the same folder removes the staging left there by processes
+of this host that no longer exist, and nothing else (never a name of another pattern, never
+one of a live process or of another host). Each folder is looked at once per process.
 
 Files and folders are created with the permissions the user's umask allows, as ``open``
 and ``mkdir`` would make them (the temporary-file functions make them private).
@@ -73,11 +73,24 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def clean_stale_staging(target: str | Path) -> list[Path]:
-    """Remove the staging of writes to ``target`` whose processes (of this host) are gone.
+# Folders this process has cleaned: one look per folder, not one per file written (an
+# ensemble writes 10^5 member files into one folder).
+_cleaned: set[Path] = set()
 
-    Returns the paths removed. Only names of this module's pattern for ``target`` are
-    considered; an entry that cannot be removed is left (it is harmless).
+
+def _clean_once(target: Path) -> None:
+    parent = target.parent.absolute()
+    if parent not in _cleaned:
+        clean_stale_staging(target)
+        _cleaned.add(parent)
+
+
+def clean_stale_staging(target: str | Path) -> list[Path]:
+    """Remove the staging left beside ``target`` by processes of this host that are gone.
+
+    Returns the paths removed. Only names of this module's staging pattern are considered
+    (for any target in the same folder); an entry that cannot be removed is left (it is
+    harmless).
     """
     path = Path(target)
     removed: list[Path] = []
@@ -88,7 +101,7 @@ def clean_stale_staging(target: str | Path) -> list[Path]:
     host = _host()
     for entry in entries:
         match = _STAGING.fullmatch(entry.name)
-        if match is None or match["name"] != path.name or match["host"] != host:
+        if match is None or match["host"] != host:
             continue
         if _alive(int(match["pid"])):
             continue
@@ -150,7 +163,7 @@ def atomic_file(path: str | Path) -> Iterator[Path]:
     """
     target = Path(path)
     check_writable(target)
-    clean_stale_staging(target)
+    _clean_once(target)
     try:
         fd, tmp = tempfile.mkstemp(prefix=_prefix(target), suffix=".tmp", dir=target.parent)
         os.close(fd)
@@ -189,7 +202,7 @@ def atomic_folder(path: str | Path, *, marker: str) -> Iterator[Path]:
     """
     target = Path(path)
     check_writable(target, marker=marker)
-    clean_stale_staging(target)
+    _clean_once(target)
     try:
         tmp = Path(tempfile.mkdtemp(prefix=_prefix(target), dir=target.parent))
     except OSError as exc:
