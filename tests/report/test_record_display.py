@@ -122,7 +122,7 @@ def test_exhibit_page_follows_the_rules() -> None:
     from gosplan.web.app import create_app
 
     record = load_record()
-    with TestClient(create_app()) as client:
+    with TestClient(create_app(), base_url="http://127.0.0.1:8000") as client:
         famine = client.get("/showcase/famine").text
         industry = client.get("/showcase/industrialization").text
     for text in (famine, industry):
