@@ -97,7 +97,7 @@ def test_ensemble_refuses_a_mismatching_manifest(
     ("args", "fragment"),
     [
         (["--method", "sobol", "--samples", "10"],
-         "--samples must be a power of 2 in 2..100,000; got 10"),
+         "must be a power of 2 in 2..100,000; got 10"),
         (["--trajectories", "100001"],
          "--trajectories must be an integer in 2..100,000; got 100001"),
         (["--trajectories", "1"], "--trajectories must be an integer in 2..100,000; got 1"),
