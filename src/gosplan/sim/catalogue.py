@@ -114,9 +114,7 @@ def _e(
 ) -> Entry:
     # ``record=""`` means the record has the series under the same name.
     comparator = name if record == "" else record
-    return Entry(
-        name, unit, label, kind, why, comparator, short, scale, shown_in, initial_years
-    )
+    return Entry(name, unit, label, kind, why, comparator, short, scale, shown_in, initial_years)
 
 
 _IND = "produced by the industry model from capacity, inputs and the planner's quotas"

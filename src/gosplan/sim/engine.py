@@ -14,11 +14,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from gosplan.sim.agriculture import Campaign, HerdYear, campaign, harvest, herd_step
+from gosplan.sim.catalogue import CATALOGUE, INDUSTRY_SERIES
 from gosplan.sim.grain import GrainYear, distribute
 from gosplan.sim.industry import labour_values, produce
 from gosplan.sim.planner import make_plan
 from gosplan.sim.population import PopulationYear, live
-from gosplan.sim.catalogue import CATALOGUE, INDUSTRY_SERIES
 from gosplan.sim.spec import INDUSTRY, REGIONS, SPECIES, SimSpec
 from gosplan.sim.state import State
 
