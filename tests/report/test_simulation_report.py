@@ -201,7 +201,7 @@ def test_run_rows_and_summary_are_json(run: Run) -> None:
         "famine_excess_deaths_ukraine",
         "famine_excess_deaths_kazakhstan",
     }
-    assert summary["fit"]["observations"] == len(run.fit.rows)
+    assert summary["fit"]["observations"] == len(run.fit.scored)
 
 
 def test_overrides_and_seed_are_reported() -> None:

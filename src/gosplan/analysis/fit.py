@@ -88,8 +88,8 @@ FAMINE_SOURCES = {name: sources for name, (_, sources) in _RANGES.items()}
 FIT_COLUMNS = (
     "series",
     "record_series",
-    "kind",
     "year",
+    "kind",
     "simulated",
     "record",
     "source",

@@ -472,9 +472,10 @@ def run_table(run: Run) -> RenderableType:
         title_justify="left",
         caption=(
             "plan: the plan's target in the record; quota: the model planner's; "
-            "error: 100·ln(simulated/record); input: set by the scenario's policies from the "
-            "record or decisions, not simulated; start: a starting value; cal.: a calibration "
-            "target (fitted, no evidence); †: unverified (not read in the cited work)."
+            "†: unverified (not read in the cited work); error: 100·ln(simulated/record); "
+            "input: set by the scenario's policies from the record or decisions, not "
+            "simulated; start: a starting value; cal.: a calibration target (fitted, no "
+            "evidence)."
         ),
         caption_justify="left",
     )
