@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,14 @@ class Calibration:
     before: FitReport
     after: FitReport
     evaluations: int
+    ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
+    """Each parameter's search range."""
+
+    @property
+    def bounds(self) -> dict[str, str]:
+        """The fitted parameters at a bound of their range (:func:`at_bounds`)."""
+        tables = {n: {"kind": "calibrated", "range": r} for n, r in self.ranges.items()}
+        return at_bounds(tables, self.fitted)
 
 
 def _spec_with(spec: SimSpec, values: dict[str, float]) -> SimSpec:
@@ -104,7 +112,13 @@ def calibrate(
     )
     fitted = dict(zip(names, solution.x.tolist(), strict=True))
     return Calibration(
-        names, dict(zip(names, x0.tolist(), strict=True)), fitted, before, run(solution.x), calls[0]
+        names,
+        dict(zip(names, x0.tolist(), strict=True)),
+        fitted,
+        before,
+        run(solution.x),
+        calls[0],
+        {n: (float(a), float(b)) for n, a, b in zip(names, lo, hi, strict=True)},
     )
 
 
@@ -125,7 +139,9 @@ def at_bounds(
         if table.get("kind") != "calibrated" or not isinstance(bounds, list | tuple):
             continue
         low, high = float(bounds[0]), float(bounds[1])
-        raw = table["value"] if values is None or name not in values else values[name]
+        raw = values[name] if values is not None and name in values else table.get("value")
+        if raw is None:
+            continue
         value, margin = float(raw), tolerance * (high - low)
         if value <= low + margin:
             out[name] = "low"
