@@ -9,7 +9,7 @@ from rich.text import Text
 
 from gosplan.analysis.calibrate import Calibration
 from gosplan.analysis.fit import FitReport
-from gosplan.report.simulation import famine_range_text, label_of
+from gosplan.report.simulation import famine_range_text
 from gosplan.sim.catalogue import FIT_YEARS
 
 __all__ = ["calibration_renderable", "honest_fit_text"]
@@ -46,7 +46,7 @@ def calibration_renderable(result: Calibration) -> RenderableType:
         errors = rows["log_error"].to_numpy()
         kind = "calibration target" if (rows["kind"] == "target").any() else "simulated"
         fit.add_row(
-            label_of(str(series)),
+            str(series),
             kind,
             str(len(errors)),
             f"{np.abs(before.get_group(series).to_numpy()).mean():.1%}",
@@ -60,7 +60,7 @@ def calibration_renderable(result: Calibration) -> RenderableType:
         famine.add_column(col, justify="left" if col == "toll" else "right")
     frame = result.after.famine
     for name, value in zip(frame["series"], frame["simulated"], strict=True):
-        famine.add_row(label_of(str(name)), f"{value:.2f}", Text(famine_range_text(str(name))))
+        famine.add_row(str(name), f"{value:.2f}", Text(famine_range_text(str(name))))
     lines = [
         f"Loss {result.before.loss:.3f} -> {result.after.loss:.3f} in {result.evaluations} runs.",
         f"In sample, {_SPAN}, simulated series only (inputs, calibration targets and the "
