@@ -14,11 +14,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from gosplan.sim.agriculture import Campaign, HerdYear, campaign, harvest, herd_step
+from gosplan.sim.catalogue import CATALOGUE, INDUSTRY_SERIES
 from gosplan.sim.grain import GrainYear, distribute
 from gosplan.sim.industry import labour_values, produce
 from gosplan.sim.planner import make_plan
 from gosplan.sim.population import PopulationYear, live
-from gosplan.sim.series import INDUSTRY_SERIES, UNITS
 from gosplan.sim.spec import INDUSTRY, REGIONS, SPECIES, SimSpec
 from gosplan.sim.state import State
 
@@ -397,7 +397,7 @@ def simulate(
         totals=famine_totals(as_arrays, spec.years, committed_deaths),
         committed=committed_deaths,
         plan={k: np.asarray(vals) for k, vals in planned.items()},
-        units=dict(UNITS),
+        units={name: e.unit for name, e in CATALOGUE.items()},
         ledgers={k: np.asarray(v_) for k, v_ in ledgers.items()},
         states=tuple(states),
     )
