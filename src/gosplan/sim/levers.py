@@ -33,6 +33,10 @@ PARAMETERS: frozenset[str] = frozenset(
         "spread_penalty",
         "labour_hoarding",
         "construction_labour",
+        "lint_out_turn",
+        "lint_per_metre",
+        "cement_per_steel",
+        "sugar_extraction",
         "collectivization_factor_ukraine",
         "collectivization_factor_kazakhstan",
         "persons_per_kulak_family",
@@ -104,6 +108,10 @@ LEVERS: dict[str, tuple[float, float, str]] = {
     "heavy_priority": (0, 1, "1 = scarce inputs go to heavy industry first"),
     "heavy_share": (0.0, 1.0, "share of industrial investment to producer goods"),
     "tractor_programme": (0.0, 500.0, "tractors a year, thousand"),
+    "new_starts": (0.0, 1.0, "share of industrial investment that starts new projects"),
+    "raw_cotton_harvest": (0.0, 10.0, "raw (seed) cotton harvest, mt"),
+    "cotton_imports": (0.0, 2.0, "cotton lint imported, mt"),
+    "sugar_beet_harvest": (0.0, 60.0, "sugar-beet harvest, mt"),
     "procurement_share": (0.0, 0.8, "procurement quota over the expected harvest"),
     "procurement_per_ha": (0.0, 1.0, "compulsory deliveries, t per ha sown"),
     "deliveries_by_area": (0, 1, "1 = quotas by sown area instead of by expected harvest"),
@@ -135,6 +143,7 @@ LEVERS: dict[str, tuple[float, float, str]] = {
 
 #: Levers a scenario may leave out: they are off (the policies of the second plan).
 DEFAULTS: dict[str, float] = {
+    "new_starts": 1.0,
     "procurement_per_ha": 0.0,
     "deliveries_by_area": 0.0,
     "private_plots": 0.0,
