@@ -11,7 +11,7 @@ from gosplan.errors import GosplanError
 from gosplan.scenarios.simfiles import load_scenario
 from gosplan.sim.engine import initial_state, simulate
 from gosplan.sim.industry import cloth_fibre_limit, construction, labour_values, produce
-from gosplan.sim.materials import materials
+from gosplan.sim.materials import group_index, materials
 from gosplan.sim.planner import make_plan
 from gosplan.sim.spec import INDUSTRY, Policy, SimSpec
 
@@ -47,11 +47,38 @@ def test_cloth_fibre_limit_is_lint_over_lint_per_metre(spec: SimSpec) -> None:
     assert cloth_fibre_limit(spec, 1930) == pytest.approx((0.32 * 1.11 + 0.10) / 0.15)
 
 
-def test_materials_follow_steel_beet_and_tractor_works(spec: SimSpec) -> None:
-    made = materials(spec, 1930, steel=5.0, tractors_made=9.1)
+def test_materials_follow_steel_beet_tractor_works_and_sheep(spec: SimSpec) -> None:
+    v = labour_values(spec)
+    cap = spec.initial.capacity
+    made = materials(spec, 1930, steel=5.0, tractors_made=9.1, sheep=100.0, capacity=cap, v=v)
     assert made["cement_output"] == pytest.approx(0.435 * 5.0)
     assert made["sugar_output"] == pytest.approx(1000 * 0.118 * 14.02)
     assert made["tractor_output"] == 9.1
+    # 0.65 x 1.24 kg x 100 mn head / 0.45 kg/m = 179 mn m: the mills' 97 bind.
+    assert made["wool_fabric_output"] == pytest.approx(97.0)
+    # At 1928's capacity the group products are their bases.
+    assert made["superphosphate_output"] == pytest.approx(0.15)
+    assert made["paper_output"] == pytest.approx(316.0)
+    assert made["leather_footwear_output"] == pytest.approx(23.2)
+
+
+def test_wool_fabric_falls_with_the_clip_when_sheep_are_few(spec: SimSpec) -> None:
+    v = labour_values(spec)
+    made = materials(spec, 1932, 5.0, 0.0, sheep=40.0, capacity=spec.initial.capacity, v=v)
+    # 0.65 x 1.24 x 40 / 0.45 = 71.64 mn m, under the mills' 97.
+    assert made["wool_fabric_output"] == pytest.approx(0.65 * 1.24 * 40.0 / 0.45)
+
+
+def test_group_products_grow_with_their_groups_capacity(spec: SimSpec) -> None:
+    v = labour_values(spec)
+    cap = spec.initial.capacity.copy()
+    cloth = INDUSTRY.index("cotton_fabric")
+    cap[cloth] *= 1.5  # consumer-goods capacity half as large again; heavy unchanged
+    assert group_index(spec, cap, v, "light") == pytest.approx(1.5)
+    assert group_index(spec, cap, v, "heavy") == pytest.approx(1.0)
+    made = materials(spec, 1932, 5.0, 0.0, 100.0, cap, v)
+    assert made["paper_output"] == pytest.approx(1.5 * 316.0)
+    assert made["superphosphate_output"] == pytest.approx(0.15)
 
 
 def test_cotton_fabric_never_exceeds_its_lint(spec: SimSpec) -> None:
@@ -78,7 +105,16 @@ def test_fewer_new_starts_finish_more_and_start_less(spec: SimSpec) -> None:
 def test_construction_ledger_is_exact_and_new_series_are_recorded(spec: SimSpec) -> None:
     result = simulate(spec)
     assert np.abs(result.ledgers["construction"]).max() < 1e-9
-    for name in ("cement_output", "sugar_output", "tractor_output"):
+    for name in (
+        "cement_output",
+        "sugar_output",
+        "tractor_output",
+        "wool_fabric_output",
+        "superphosphate_output",
+        "paper_output",
+        "leather_footwear_output",
+        "employed_industry",
+    ):
         assert len(result.series[name]) == len(result.years)
         assert name in result.units
 

@@ -330,8 +330,11 @@ def simulate(
         put(rec, "machinery_imports", state.machinery_imports)
         # --- Industry: products outside the input–output table, under the record's names.
         steel = float(ind.output[INDUSTRY.index("steel")])
-        for name, value in materials(spec, year, steel, ind.tractors_new).items():
+        sheep = float(state.herds[SPECIES.index("sheep")].sum())
+        made = materials(spec, year, steel, ind.tractors_new, sheep, state.capacity, v)
+        for name, value in made.items():
             put(rec, name, value)
+        put(rec, "employed_industry", ind.employment_industry)
         put(rec, "investment", ind.investment)
         put(
             rec,
@@ -362,9 +365,7 @@ def simulate(
         )
         # Construction: what is under way changes by starts less completions, and capacity
         # by completions less wear.
-        delta = np.asarray(spec.economy.depreciation)[
-            [spec.economy.index(pid) for pid in INDUSTRY]
-        ]
+        delta = np.asarray(spec.economy.depreciation)[[spec.economy.index(pid) for pid in INDUSTRY]]
         ledgers["construction"].append(
             float(
                 np.abs(ind.unfinished - state.unfinished - ind.started + ind.completed).max()
