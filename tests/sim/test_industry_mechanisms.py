@@ -14,6 +14,7 @@ from gosplan.sim.industry import cloth_fibre_limit, construction, labour_values,
 from gosplan.sim.materials import group_index, materials
 from gosplan.sim.planner import make_plan
 from gosplan.sim.spec import INDUSTRY, Policy, SimSpec
+from gosplan.sim.trade import trade_totals
 
 
 @pytest.fixture(scope="module")
@@ -114,6 +115,8 @@ def test_construction_ledger_is_exact_and_new_series_are_recorded(spec: SimSpec)
         "paper_output",
         "leather_footwear_output",
         "employed_industry",
+        "exports_total",
+        "imports_total",
     ):
         assert len(result.series[name]) == len(result.years)
         assert name in result.units
@@ -127,3 +130,10 @@ def test_new_starts_outside_zero_one_is_refused() -> None:
 def test_negative_cotton_harvest_is_refused() -> None:
     with pytest.raises(ValueError, match=r"policy\.raw_cotton_harvest must be in \[0, 10\]"):
         load_scenario("ussr-1928", ["policy.raw_cotton_harvest=-1"])
+
+
+def test_trade_totals_are_in_pre_1936_rubles(spec: SimSpec) -> None:
+    # 1928: revenue 3,424 valuta rubles and 717 of credit, at 4.38 to the old ruble.
+    totals = trade_totals(spec, 1928, 3424.0)
+    assert totals["exports_total"] == pytest.approx(3424.0 / 4.38)
+    assert totals["imports_total"] == pytest.approx((3424.0 + 717.0) / 4.38)

@@ -22,6 +22,7 @@ from gosplan.sim.population import PopulationYear, live
 from gosplan.sim.series import INDUSTRY_SERIES, UNITS
 from gosplan.sim.spec import INDUSTRY, REGIONS, SPECIES, SimSpec
 from gosplan.sim.state import State
+from gosplan.sim.trade import trade_totals
 
 __all__ = ["FarmLayer", "SimResult", "famine_totals", "initial_state", "simulate"]
 
@@ -335,6 +336,8 @@ def simulate(
         for name, value in made.items():
             put(rec, name, value)
         put(rec, "employed_industry", ind.employment_industry)
+        for name, value in trade_totals(spec, year, grain.export_revenue).items():
+            put(rec, name, value)
         put(rec, "investment", ind.investment)
         put(
             rec,

@@ -44,6 +44,7 @@ PARAMETERS: frozenset[str] = frozenset(
         "superphosphate_base",
         "paper_base",
         "footwear_base",
+        "valuta_rubles_per_old_ruble",
         "collectivization_factor_ukraine",
         "collectivization_factor_kazakhstan",
         "persons_per_kulak_family",

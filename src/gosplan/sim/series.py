@@ -31,6 +31,8 @@ UNITS = {
     "paper_output": "kt",
     "leather_footwear_output": "mn pairs",
     "employed_industry": "mn persons",
+    "exports_total": "mn rubles (pre-1936 rubles)",
+    "imports_total": "mn rubles (pre-1936 rubles)",
     "grain_harvest": "mt",
     "grain_harvest_official_1930s": "mt",
     "grain_procurement": "mt",
