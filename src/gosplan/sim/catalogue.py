@@ -394,6 +394,27 @@ _ENTRIES = (
         "construction started and not yet completed, over capacity",
         record=None,
     ),
+    # Products outside the input-output table (sim/materials.py), each tied to its input.
+    _e("cement_output", "mt", "Cement", "simulated",
+       "cement per ton of simulated steel (the 1928 ratio)"),
+    _e("sugar_output", "kt", "Sugar", "simulated",
+       "the 1913 extraction rate times the sugar-beet harvest (a policy input)"),
+    _e("tractor_output", "thousand units", "Tractors made", "simulated",
+       "the tractor programme (policy) times machinery's simulated plan fulfilment"),
+    _e("wool_fabric_output", "mn m", "Wool fabric", "simulated",
+       "the mills' capacity, or less where the simulated sheep give too little wool"),
+    _e("superphosphate_output", "mt", "Superphosphate", "simulated",
+       "1928 output grown with heavy industry's simulated capacity"),
+    _e("paper_output", "kt", "Paper", "simulated",
+       "1928 output grown with light industry's simulated capacity"),
+    _e("leather_footwear_output", "mn pairs", "Leather footwear", "simulated",
+       "1928 output grown with light industry's simulated capacity"),
+    _e("employed_industry", "mn persons", "Employed in industry", "simulated",
+       "labour for the quota, with the hoarding of soft budgets"),
+    _e("exports_total", "mn rubles (pre-1936 rubles)", "Exports, all goods", "input",
+       "the scenario's export revenue (policy) converted to pre-1936 rubles"),
+    _e("imports_total", "mn rubles (pre-1936 rubles)", "Imports, all goods", "input",
+       "the scenario's export revenue and credit (policy) converted to pre-1936 rubles"),
 )
 
 #: Every series the simulator records (and the famine tolls it sums), by name. Read-only.
