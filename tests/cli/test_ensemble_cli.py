@@ -17,6 +17,8 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+@pytest.mark.cluster
+@pytest.mark.slow
 def test_ensemble_writes_members_bands_and_page(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
