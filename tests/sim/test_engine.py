@@ -92,3 +92,24 @@ def test_counterfactual_carries_its_policies_past_1932() -> None:
     assert shares[1937] == pytest.approx(20.0)
     base = run_scenario("ussr-1928", years=(1928, 1937))
     assert base.result.series["collectivization_pct"][-1] > 90
+
+
+def test_fixed_deliveries_per_hectare_take_nothing_at_the_margin() -> None:
+    """Under deliveries fixed by area the past take no longer weighs on the harvest (M8)."""
+    from gosplan.sim.agriculture import campaign, harvest
+    from gosplan.sim.engine import initial_state
+
+    spec = load_scenario("ussr-1928").spec
+    state = initial_state(spec).evolve(procured_share=np.full(3, 0.45))
+    camp = campaign(spec, state, 1928)
+    weather = np.ones(3)
+
+    def crop(by_area: float) -> float:
+        levers = {**spec.policy.levers, "deliveries_by_area": np.full(len(spec.years), by_area)}
+        other = replace(spec, policy=replace(spec.policy, levers=levers))
+        return float(harvest(other, state, camp, weather).sum())
+
+    at_margin, by_harvest = crop(1.0), crop(0.0)
+    assert at_margin > by_harvest
+    quiet = initial_state(spec).evolve(procured_share=np.full(3, 0.0))
+    assert at_margin == pytest.approx(float(harvest(spec, quiet, camp, weather).sum()))

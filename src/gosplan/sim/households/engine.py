@@ -354,6 +354,7 @@ class HouseholdLayer:
             state.tractors,
             market,
             self._crop,
+            spec.policy.at("deliveries_by_area", state.year),
         )
         return self._mn(totals)
 

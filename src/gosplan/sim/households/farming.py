@@ -130,11 +130,14 @@ def harvest(
     tractors: float,
     market: float,
     crop: F32,
+    fixed_deliveries: float = 0.0,
 ) -> tuple[Fields, F64]:
     """Each producer's harvest, into ``crop`` (households, t, sample); regional totals.
 
     ``regional_factor[r] = ȳ_r W_r (1 - κ e_r)(1 - σ d_r)``: yield, weather, the campaign's
-    disruption and the skills deported, as in the aggregate model.
+    disruption and the skills deported, as in the aggregate model. ``fixed_deliveries`` is
+    the ``deliveries_by_area`` lever: with deliveries fixed per hectare the take at the margin
+    is nil, and so is the disincentive (as ``agriculture.harvest``).
     """
     V = villages.n
     land_v = np.zeros(V)
@@ -179,7 +182,7 @@ def harvest(
     power = p["horse_hp"] * fit * horses_v + tractor_hp
     need = p["draught_need_hp_per_ha"] * area_v
     draught = np.minimum(1.0, power / np.where(need > 0, need, 1.0)) ** p["draught_elasticity"]
-    relief = 1 - p["market_incentive"] * market
+    relief = (1 - p["market_incentive"] * market) * (1 - fixed_deliveries)
     factor_v = draught * regional_factor[region]
     k_incentive = np.maximum(
         0.0,
