@@ -113,3 +113,29 @@ def test_fixed_deliveries_per_hectare_take_nothing_at_the_margin() -> None:
     assert at_margin > by_harvest
     quiet = initial_state(spec).evolve(procured_share=np.full(3, 0.0))
     assert at_margin == pytest.approx(float(harvest(spec, quiet, camp, weather).sum()))
+
+
+def test_village_stocks_conserve_grain_and_soften_only_a_first_bad_year() -> None:
+    """Stocks are eaten in the first bad year and are gone in the second (1932 vs 1933)."""
+    from gosplan.sim.population import use_stocks
+
+    spec = load_scenario("ussr-1928").spec
+    full = np.full(3, spec.params["village_stock_max"])
+    short = np.full(3, 0.6 * spec.params["famine_threshold"])
+    first, left = use_stocks(spec, short, full)
+    second, gone = use_stocks(spec, short, left)
+    assert np.allclose(first + left, short + full)
+    assert np.all(first > second)
+    assert np.allclose(second, short)
+    assert np.all(gone == 0)
+    plenty = np.full(3, 2 * spec.params["famine_threshold"])
+    eaten, kept = use_stocks(spec, plenty, gone)
+    assert np.allclose(eaten + kept, plenty)
+    assert np.all(kept > 0)
+
+
+def test_famine_deaths_fall_in_the_hungry_spring_after_the_1932_harvest(history) -> None:  # type: ignore[no-untyped-def]
+    """Convex mortality and stocks date the famine: 1933 far above 1932, little from 1934."""
+    s = dict(zip(history.result.years, history.result.series["excess_deaths_ukraine"], strict=True))
+    assert s[1933] > 5 * s[1932]
+    assert s[1934] < 0.2 * s[1933]

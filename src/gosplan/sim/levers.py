@@ -74,6 +74,8 @@ PARAMETERS: frozenset[str] = frozenset(
         "death_rate_rural",
         "death_rate_urban",
         "famine_birth_drop",
+        "village_stock_max",
+        "village_stock_saving",
         "famine_flight",
         "migration_per_job",
         "migration_base",

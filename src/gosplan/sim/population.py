@@ -13,6 +13,11 @@ grain *retained* per rural head after procurement, not grain produced (Markevich
 * deportation moves persons from the village to the special settlements, where a share
   ``m_s`` die each year.
 
+Villagers carry grain stocks ``Z`` (t a head) from good years to bad: when the food a
+harvest leaves ``f`` falls short of ``r*`` they eat from them, ``f + min(Z, (r* - f)⁺)``, and
+they put by a share ``s`` of any surplus above ``r*``, up to ``Z_max``. A first bad harvest
+is thus softened and a second one is not: the hungry spring of 1932 against that of 1933.
+
 People are conserved: ``P' = P + B - D_ordinary - D_excess`` summed over towns, villages and
 settlements.
 """
@@ -27,7 +32,7 @@ from numpy.typing import NDArray
 from gosplan.sim.spec import SimSpec
 from gosplan.sim.state import State
 
-__all__ = ["PopulationYear", "live"]
+__all__ = ["PopulationYear", "live", "use_stocks"]
 
 FloatArray = NDArray[np.float64]
 
@@ -104,3 +109,19 @@ def live(
         flight=flight,
         deported=deported,
     )
+
+
+def use_stocks(
+    spec: SimSpec, food: FloatArray, stocks: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Food per head for the coming year once stocks are drawn or refilled, and the stocks left.
+
+    ``food`` is what the harvest leaves a head (t); ``stocks`` the villagers' grain carried
+    over, t a head. Grain is conserved: ``eaten + stocks' = food + stocks``.
+    """
+    p = spec.params
+    norm = p["famine_threshold"]
+    draw = np.minimum(stocks, np.maximum(0.0, norm - food))
+    room = np.maximum(0.0, p["village_stock_max"] - stocks)
+    put_by = np.minimum(room, p["village_stock_saving"] * np.maximum(0.0, food - norm))
+    return food + draw - put_by, stocks - draw + put_by

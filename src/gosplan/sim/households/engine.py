@@ -51,7 +51,7 @@ from gosplan.sim.households.steps import (
     decide,
     exodus,
 )
-from gosplan.sim.population import PopulationYear
+from gosplan.sim.population import PopulationYear, use_stocks
 from gosplan.sim.spec import REGIONS, SimSpec
 from gosplan.sim.state import State
 
@@ -104,6 +104,7 @@ class HouseholdLayer:
         self._grain_food = np.zeros(0, dtype=np.float32)
         self._animal_food = np.zeros(0, dtype=np.float32)
         self._food_mean = np.zeros(len(REGIONS))
+        self._stocks = np.zeros(len(REGIONS))
         self._migration = np.zeros(len(REGIONS))
         self._year = 0
         self._fields: Fields | None = None
@@ -268,6 +269,7 @@ class HouseholdLayer:
             self._grain_food = np.zeros(hh.n, dtype=np.float32)
             self._animal_food = np.zeros(hh.n, dtype=np.float32)
             self._food_mean = np.full(len(REGIONS), food)
+            self._stocks = np.array(state.village_stocks, dtype=np.float64)
             # The kolkhozes already there (the record's 0.8 % of mid-1927).
             before = self._decide(
                 state.year - 1, STEP_BEGIN, state.kolkhoz_share, np.zeros(3), census=False
@@ -552,7 +554,8 @@ class HouseholdLayer:
             self._animal_food,
             plot,
         )
-        self._food_mean = flows.food
+        # The villages' stocks carry food from good years to bad, as in the aggregate model.
+        self._food_mean, self._stocks = use_stocks(spec, flows.food, self._stocks)
         end = self._people()
         if self._tally_after is not None:
             self._tally_after[0] = end

@@ -268,7 +268,8 @@ def residual(
 
     ``left`` is the grain left after deliveries; returns seed, fodder and food:
     seed ``min(need, left)``, fodder ``min(need, (left - seed - floor · persons)⁺)``, food
-    the rest, so ``left = seed + fodder + food`` exactly.
+    the rest, so ``left = seed + fodder + food`` exactly. ``persons`` are those the food
+    floor protects: individual peasants' (kolkhozes feed the fodder fund first).
     """
     seed = np.minimum(seed_need, left)
     rest = left - seed
@@ -393,8 +394,10 @@ def levy(
     seed_need_r = by(seed_need_v) + by(k_seed_need)
     fodder_need_r = by(need_v) + by(k_need)
     persons_r = by(persons_v) + by(f.persons.astype(np.float64))
+    # The food floor protects individual peasants only: a kolkhoz sets its fodder fund aside
+    # before its members are paid (the 1930 Model Statute's order; grain.distribute).
     seed_r, fodder_r, food_r = residual(
-        harvest_r - procured_r, seed_need_r, fodder_need_r, persons_r, floor
+        harvest_r - procured_r, seed_need_r, fodder_need_r, by(persons_v), floor
     )
     with np.errstate(divide="ignore", invalid="ignore"):
         seed_share = np.where(seed_need_r > 0, seed_r / seed_need_r, 0.0)
