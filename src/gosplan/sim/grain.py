@@ -1,8 +1,9 @@
 """Procurement and distribution: the grain balance, and the trade it pays for.
 
 Equations (docs/model.md §4). The village is paid on the residual principle: the state
-takes its deliveries first, then seed is set aside, then the people keep a minimum of food,
-then animals get what fodder is left, and the rest is eaten.
+takes its deliveries first, then seed is set aside; individual peasants then keep a minimum
+of food before their animals are fed, while a kolkhoz sets its fodder fund aside before its
+members are paid (the 1930 Model Statute's order); the rest is eaten.
 
 * deliveries ``P_r = min(P*_r, τ_r H_r)`` with the state's reach ``τ = τ₀ + τ₁ c``
   (kolkhozes made the crop visible); with the seed rule on, ``P_r <= H_r - seed``;

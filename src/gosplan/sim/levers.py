@@ -68,6 +68,7 @@ PARAMETERS: frozenset[str] = frozenset(
         "famine_max_rate",
         "famine_exponent",
         "flight_ban_mortality",
+        "flight_ban_reach_rest",
         "urban_famine_threshold",
         "birth_rate_rural",
         "birth_rate_urban",

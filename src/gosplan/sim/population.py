@@ -4,8 +4,11 @@ Equations (docs/model.md §5). Famine mortality follows what the literature foun
 grain *retained* per rural head after procurement, not grain produced (Markevich, Naumenko
 & Qian 2024). With ``x = (1 - r / r*)⁺`` the food gap of region r:
 
-* excess deaths ``D = d_max · x^θ · (1 + b · ban) · rural`` (the ban on peasant flight of
-  January 1933 traps the hungry where there is no food);
+* excess deaths ``D = d_max · x^θ · (1 + b · ban_r) · rural`` (the ban on peasant flight of
+  January 1933 traps the hungry where there is no food). The directive of 22 January 1933
+  named Ukraine and the North Caucasus (the Lower Volga followed): ``ban_r`` is the lever in
+  Ukraine, nil in Kazakhstan, and the lever times the share ``a_b`` of the rest's villagers
+  under it;
 * flight to the towns ``F = μ · x · (1 - ban) · rural``;
 * births ``B = b_r · (1 - β x) · rural`` and ``b_u · urban``; ordinary deaths ``m_r``, ``m_u``;
 * migration to jobs ``M = h · ΔN⁺ + m₀ · rural`` (soft budgets hired without limit; the
@@ -32,7 +35,7 @@ from numpy.typing import NDArray
 from gosplan.sim.spec import SimSpec
 from gosplan.sim.state import State
 
-__all__ = ["PopulationYear", "live", "use_stocks"]
+__all__ = ["PopulationYear", "flight_ban", "live", "use_stocks"]
 
 FloatArray = NDArray[np.float64]
 
@@ -67,7 +70,7 @@ def live(
 ) -> PopulationYear:
     """Population of ``state.year``: who is born, dies, flees, moves or is deported."""
     p, year = spec.params, state.year
-    ban = spec.policy.at("flight_ban", year)
+    ban = flight_ban(spec, year)
     R, U = state.rural, state.urban
     gap = np.maximum(0.0, 1.0 - state.food_per_head / p["famine_threshold"])
     excess_rural = (
@@ -125,3 +128,9 @@ def use_stocks(
     room = np.maximum(0.0, p["village_stock_max"] - stocks)
     put_by = np.minimum(room, p["village_stock_saving"] * np.maximum(0.0, food - norm))
     return food + draw - put_by, stocks - draw + put_by
+
+
+def flight_ban(spec: SimSpec, year: int) -> FloatArray:
+    """Where the ban on peasant flight applies in ``year``, by region (0 to 1)."""
+    reach = np.array([1.0, 0.0, spec.params["flight_ban_reach_rest"]])
+    return np.asarray(spec.policy.at("flight_ban", year) * reach, dtype=np.float64)

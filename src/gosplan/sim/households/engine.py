@@ -51,7 +51,7 @@ from gosplan.sim.households.steps import (
     decide,
     exodus,
 )
-from gosplan.sim.population import PopulationYear, use_stocks
+from gosplan.sim.population import PopulationYear, flight_ban, use_stocks
 from gosplan.sim.spec import REGIONS, SimSpec
 from gosplan.sim.state import State
 
@@ -536,7 +536,7 @@ class HouseholdLayer:
         if not (self._grain_done and self._herds_done):
             raise RuntimeError("live() needs this year's grain and herds")
         self._grain_done = self._herds_done = False
-        ban = spec.policy.at("flight_ban", year)
+        ban = flight_ban(spec, year)
         rural_now = self._mn(self._start_people)
         self._migration = self._migration_rate(spec, rural_now, entries, new_jobs)
         plot = p["plot_food"] * spec.policy.at("private_plots", year)
@@ -594,7 +594,7 @@ class HouseholdLayer:
     def committed(self, spec: SimSpec, state: State, urban_food: float) -> F64:
         """Famine deaths the last harvest commits the following year to (expected)."""
         p = spec.params
-        ban = spec.policy.at("flight_ban", state.year)
+        ban = flight_ban(spec, state.year)
         rural = self._mn(self._people())
         rate = self._migration_rate(spec, rural, np.zeros(len(REGIONS)), 0.0)
         rural_excess = self._mn(
