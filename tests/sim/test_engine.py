@@ -141,3 +141,24 @@ def test_famine_deaths_fall_in_the_hungry_spring_after_the_1932_harvest(history)
         s = dict(zip(history.result.years, series, strict=True))
         assert s[1933] > 1.5 * s[1932], region
         assert s[1934] < 0.2 * s[1933], region
+
+
+def test_abortion_ban_raises_births_from_mid_1936() -> None:
+    """The decree of June 1936 is a policy input: births rise with it, not before."""
+    from gosplan.sim.population import birth_boost
+
+    spec = load_scenario("ussr-1933").spec
+    assert birth_boost(spec, 1935) == 1.0
+    assert 1.0 < birth_boost(spec, 1936) < birth_boost(spec, 1937)
+
+
+def test_flight_ban_applies_where_the_directive_did() -> None:
+    """Ukraine wholly, Kazakhstan not at all, the rest of the Union in part (Jan 1933)."""
+    from gosplan.sim.population import flight_ban
+
+    spec = load_scenario("ussr-1933").spec
+    ban = flight_ban(spec, 1933)
+    assert ban[0] == 1.0
+    assert ban[1] == 0.0
+    assert 0.0 < ban[2] < 0.5
+    assert np.all(flight_ban(load_scenario("ussr-1928").spec, 1932) == 0.0)

@@ -10,7 +10,9 @@ grain *retained* per rural head after procurement, not grain produced (Markevich
   Ukraine, nil in Kazakhstan, and the lever times the share ``a_b`` of the rest's villagers
   under it;
 * flight to the towns ``F = μ · x · (1 - ban) · rural``;
-* births ``B = b_r · (1 - β x) · rural`` and ``b_u · urban``; ordinary deaths ``m_r``, ``m_u``;
+* births ``B = (1 + k_a a) · b_r · (1 - β x) · rural`` and ``(1 + k_a a) · b_u · urban``: they
+  fall with hunger and recover with food; ``a`` is the ban on abortion (decree of 27 June
+  1936, in force for half of 1936); ordinary deaths ``m_r``, ``m_u``;
 * migration to jobs ``M = h · ΔN⁺ + m₀ · rural`` (soft budgets hired without limit; the
   push of the campaign adds ``p · e · rural``), spread over regions by rural population;
 * deportation moves persons from the village to the special settlements, where a share
@@ -35,7 +37,7 @@ from numpy.typing import NDArray
 from gosplan.sim.spec import SimSpec
 from gosplan.sim.state import State
 
-__all__ = ["PopulationYear", "flight_ban", "live", "use_stocks"]
+__all__ = ["PopulationYear", "birth_boost", "flight_ban", "live", "use_stocks"]
 
 FloatArray = NDArray[np.float64]
 
@@ -94,10 +96,12 @@ def live(
     )
     rural_deaths = p["death_rate_rural"] * R * scale
     deaths = rural_deaths + p["death_rate_urban"] * U
-    rural_births = p["birth_rate_rural"] * (1 - p["famine_birth_drop"] * gap) * R
-    births = rural_births + p["birth_rate_urban"] * U
+    boost = birth_boost(spec, year)
+    rural_births = boost * p["birth_rate_rural"] * (1 - p["famine_birth_drop"] * gap) * R
+    urban_births = boost * p["birth_rate_urban"] * U
+    births = rural_births + urban_births
     rural = R + rural_births - rural_deaths - excess_rural - flight - migration - deported
-    urban = U + p["birth_rate_urban"] * U - p["death_rate_urban"] * U - excess_urban
+    urban = U + urban_births - p["death_rate_urban"] * U - excess_urban
     urban = urban + flight + migration
     settler_deaths = p["settler_mortality"] * state.special_settlers
     return PopulationYear(
@@ -134,3 +138,8 @@ def flight_ban(spec: SimSpec, year: int) -> FloatArray:
     """Where the ban on peasant flight applies in ``year``, by region (0 to 1)."""
     reach = np.array([1.0, 0.0, spec.params["flight_ban_reach_rest"]])
     return np.asarray(spec.policy.at("flight_ban", year) * reach, dtype=np.float64)
+
+
+def birth_boost(spec: SimSpec, year: int) -> float:
+    """Births over their usual rate from the ban on abortion (1 where there is none)."""
+    return 1.0 + spec.params["abortion_ban_births"] * spec.policy.at("abortion_ban", year)

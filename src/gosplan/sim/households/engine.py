@@ -51,7 +51,7 @@ from gosplan.sim.households.steps import (
     decide,
     exodus,
 )
-from gosplan.sim.population import PopulationYear, flight_ban, use_stocks
+from gosplan.sim.population import PopulationYear, birth_boost, flight_ban, use_stocks
 from gosplan.sim.spec import REGIONS, SimSpec
 from gosplan.sim.state import State
 
@@ -553,6 +553,7 @@ class HouseholdLayer:
             self._grain_food,
             self._animal_food,
             plot,
+            birth_boost(spec, year),
         )
         # The villages' stocks carry food from good years to bad, as in the aggregate model.
         self._food_mean, self._stocks = use_stocks(spec, flows.food, self._stocks)
@@ -575,14 +576,16 @@ class HouseholdLayer:
         urban_gap = max(0.0, 1.0 - urban_food / p["urban_famine_threshold"])
         excess_urban = p["famine_max_rate"] * urban_gap ** p["famine_exponent"] * U
         moved = self._mn(flows.flight + flows.migration)
-        urban = U + p["birth_rate_urban"] * U - p["death_rate_urban"] * U - excess_urban + moved
+        boost = birth_boost(spec, year)
+        urban_births = boost * p["birth_rate_urban"] * U
+        urban = U + urban_births - p["death_rate_urban"] * U - excess_urban + moved
         settler_deaths = p["settler_mortality"] * state.special_settlers
         persons = self._mn(self._deported_persons)
         return PopulationYear(
             rural=self._mn(end),
             urban=urban,
             special_settlers=state.special_settlers + float(persons.sum()) - settler_deaths,
-            births=self._mn(flows.births) + p["birth_rate_urban"] * U,
+            births=self._mn(flows.births) + urban_births,
             deaths=self._mn(flows.deaths) + p["death_rate_urban"] * U,
             excess_deaths=self._mn(flows.excess) + excess_urban,
             settler_deaths=settler_deaths,

@@ -112,6 +112,7 @@ def people_year(
     grain_food: F32,
     animal_food: F32,
     plot: float,
+    birth_boost: float = 1.0,
 ) -> PeopleFlows:
     """Draw the year's births, deaths, flight and migration; update members in place.
 
@@ -119,8 +120,9 @@ def people_year(
     ``food_mean[r]`` the person-weighted mean of the households' food per member. Then
     sets each household's food per member for the coming year from ``grain_food`` and
     ``animal_food`` (t per household, sample) and the plot's food per person ``plot``.
+    ``birth_boost`` multiplies the birth rate (the ban on abortion, ``population.birth_boost``).
     """
-    birth_rate = np.float32(p["birth_rate_rural"])
+    birth_rate = np.float32(p["birth_rate_rural"] * birth_boost)
     drop = np.float32(p["famine_birth_drop"])
     death_rate = np.float32(p["death_rate_rural"])
     flight_rates = (p["famine_flight"] * (1 - ban)).astype(np.float32)
