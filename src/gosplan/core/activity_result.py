@@ -35,7 +35,8 @@ class ActivityPlan:
     objective: str
     """``"assortment"`` (maximise λ) or ``"weighted"`` (maximise weighted final use)."""
     method: str
-    """Solver algorithm: ``"simplex"``, ``"ipm"`` or ``"pdlp"``."""
+    """Solver algorithm: ``"simplex"``, ``"ipm"`` or ``"pdlp"`` (HiGHS), or
+    ``"policy_iteration"`` (:func:`gosplan.core.nonsubstitution.nonsubstitution_plan`)."""
     products: NDArray[np.str_]
     """Product ids, shape ``(n,)``."""
     activities: NDArray[np.str_]
