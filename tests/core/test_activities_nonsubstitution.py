@@ -112,3 +112,25 @@ def test_fast_path_equals_the_lp(case: tuple[ActivityEconomy, np.ndarray]) -> No
     assert fast.product_valuations == pytest.approx(lp.product_valuations, rel=1e-7)
     assert fast.labour_valuation == pytest.approx(lp.labour_valuation, rel=1e-9)
     assert (fast.reduced_costs >= -1e-12).all()
+
+
+def test_large_economy_solved_by_gmres_equals_the_lp() -> None:
+    # Beyond the balance's direct limit (200 products) the solves are GMRES, warm-started.
+    rng = np.random.default_rng(7)
+    n, per = 400, 2
+    m = n * per
+    b = rng.uniform(0.5, 2.0, m)
+    make = np.zeros((n, m))
+    make[np.tile(np.arange(n), per), np.arange(m)] = b
+    use = rng.random((n, m)) * (rng.random((n, m)) < 0.01)
+    use *= rng.uniform(0.1, 0.9, m) * b / np.maximum(use.sum(axis=0), 1e-12)
+    e = ActivityEconomy(products=[f"p{i}" for i in range(n)],
+                        activities=[f"a{j}" for j in range(m)], make=make, use=use,
+                        labour=rng.uniform(0.05, 1.0, m), labour_available=100.0)
+    y = rng.uniform(0.1, 1.0, n)
+    fast = nonsubstitution_plan(e, y).raise_for_status()
+    lp = activity_plan(e, y).raise_for_status()
+    assert fast.iterations > 1
+    assert fast.fulfilment == pytest.approx(lp.fulfilment, rel=1e-9)
+    assert fast.levels == pytest.approx(lp.levels, rel=1e-7, abs=1e-9)
+    assert fast.product_valuations == pytest.approx(lp.product_valuations, rel=1e-7)

@@ -32,13 +32,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-import scipy.sparse.linalg as spla
 from numpy.typing import ArrayLike, NDArray
 
 from gosplan.core.activities import ActivityEconomy
 from gosplan.core.activity_plan import product_vector
 from gosplan.core.activity_result import ActivityPlan
 from gosplan.core.arguments import instance, integer
+from gosplan.core.balance import _Solver
 from gosplan.core.plan_result import PlanStatus
 from gosplan.core.productive import check_productive
 from gosplan.errors import ConvergenceError, EconomyError, TargetsError
@@ -47,6 +47,8 @@ __all__ = ["Techniques", "cheapest_techniques", "nonsubstitution_plan"]
 
 FloatArray = NDArray[np.float64]
 _RELATIVE = 1e-12  # a switch must save more than this share of the current cost
+#: Relative residual each balance solve must reach, and the most matrix passes it may make.
+TOLERANCE, PASSES = 1e-12, 10_000
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -89,11 +91,18 @@ def _structure(economy: ActivityEconomy, where: str) -> tuple[NDArray[np.intp], 
     return product, make.data.copy()
 
 
-def _square(economy: ActivityEconomy, chosen: NDArray[np.intp], per_unit: sp.csc_array
-            ) -> sp.csc_array:
-    """``I - A_S``: the chosen activities' inputs per unit of their products, as columns."""
-    A_S = sp.csc_array(per_unit[:, chosen])
-    return sp.csc_array(sp.eye_array(economy.n, format="csc") - A_S)
+def _solve(A_S: sp.csr_array, b: FloatArray, x0: FloatArray | None, *, transpose: bool,
+           where: str) -> FloatArray:
+    """``(I - A_S) x = b`` (or its transpose), solved as the balance solves it.
+
+    Sparse LU when small, GMRES warm-started from ``x0`` when large.
+    """
+    with _Solver(A_S, "auto", TOLERANCE, PASSES) as solver:
+        x, passes, residual = solver.solve(b, x0, transpose=transpose)
+    if not residual <= TOLERANCE:
+        raise ConvergenceError(passes, residual, f"{where}: a balance solve reached a relative "
+                               f"residual of {residual:.3g} only (needs {TOLERANCE:g})")
+    return x
 
 
 def cheapest_techniques(economy: ActivityEconomy, *, max_iterations: int = 1000) -> Techniques:
@@ -111,7 +120,7 @@ def cheapest_techniques(economy: ActivityEconomy, *, max_iterations: int = 1000)
     instance(economy, ActivityEconomy, "economy", where)
     max_iterations = integer(max_iterations, "max_iterations", where, low=1, high=10**6)
     product, b = _structure(economy, where)
-    n, m = economy.n, economy.m
+    m = economy.m
     per_unit = sp.csc_array(economy.use @ sp.diags_array(1.0 / b))
     labour = economy.labour / b
 
@@ -129,9 +138,11 @@ def cheapest_techniques(economy: ActivityEconomy, *, max_iterations: int = 1000)
         raise EconomyError(f"{where}: neither the techniques of least direct labour nor those "
                            "of least input per unit form a productive economy: use "
                            "activity_plan")
+    v = None
     for iteration in range(1, max_iterations + 1):
-        v = np.asarray(spla.spsolve(_square(economy, chosen, per_unit).T.tocsc(),
-                                    labour[chosen]), dtype=np.float64).reshape(n)
+        # Warm-started from the last values: a switch changes few columns of A_S.
+        v = _solve(sp.csr_array(per_unit[:, chosen]), labour[chosen], v, transpose=True,
+                   where=where)
         costs = labour + per_unit.T @ v
         best = first(costs)
         switch = costs[best] < costs[chosen] - _RELATIVE * np.abs(costs[chosen])
@@ -168,8 +179,8 @@ def nonsubstitution_plan(
     found = cheapest_techniques(economy)
     _, b = _structure(economy, "nonsubstitution_plan")
     per_unit = sp.csc_array(economy.use @ sp.diags_array(1.0 / b))
-    x = np.asarray(spla.spsolve(_square(economy, found.chosen, per_unit), y),
-                   dtype=np.float64).reshape(economy.n)
+    x = _solve(sp.csr_array(per_unit[:, found.chosen]), y, None, transpose=False,
+               where="nonsubstitution_plan")
     need = float(found.labour_values @ y)  # labour per unit of the assortment
     bounded = np.isfinite(economy.labour_available) and need > 0
     status = PlanStatus.OPTIMAL if bounded else PlanStatus.UNBOUNDED
