@@ -152,8 +152,9 @@ def test_read_economy_points_an_activity_folder_to_its_reader(tmp_path: Path) ->
          r"economy.toml: \[resources\] turret must be a number >= 0; got -3$"),
         ({"economy.toml": TOML.replace("turret = 3", "turret = \"3\"")},
          r"economy.toml: \[resources\] turret must be a number >= 0; got '3'$"),
-        ({"economy.toml": TOML.replace("turret = 3", "turret = { amount = 3 }")},
-         r"economy.toml: \[resources\] turret: 'amount' is not a known key"),
+        ({"economy.toml": TOML.replace("turret = 3", "turret = { availble = 3 }")},
+         r"economy.toml: \[resources\] turret: 'availble' is not a known key \(did you mean "
+         r"'available'\?\)$"),
         ({"economy.toml": TOML.replace("turret = 3", "turret = { unit = 'days' }")},
          r"economy.toml: \[resources\] turret: missing key 'available'"),
         ({"economy.toml": TOML.replace("available = 1000", "available = 0")},
