@@ -7,8 +7,10 @@ valuations are normalised so that the target assortment is worth one (``p · y =
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -112,3 +114,36 @@ class ActivityPlan:
             found=found,
         )
         return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """The plan as plain JSON values: numbers by product, activity and resource id.
+
+        Absent values (no plan, no valuations) are ``None``; so is any that is not finite.
+        """
+
+        def num(value: float | None) -> float | None:
+            return None if value is None or not math.isfinite(value) else float(value)
+
+        def by(ids: NDArray[np.str_], values: FloatArray | None) -> dict[str, Any] | None:
+            if values is None:
+                return None
+            return {k: num(v) for k, v in zip(ids.tolist(), values.tolist(), strict=True)}
+
+        return {
+            "status": self.status.value,
+            "objective": self.objective,
+            "method": self.method,
+            "fulfilment": num(self.fulfilment),
+            "objective_value": num(self.objective_value),
+            "labour_required": num(self.labour_required),
+            "labour_valuation": num(self.labour_valuation),
+            "levels": by(self.activities, self.levels),
+            "net_output": by(self.products, self.net_output),
+            "resource_use": by(self.resources, self.resource_use),
+            "product_valuations": by(self.products, self.product_valuations),
+            "resource_valuations": by(self.resources, self.resource_valuations),
+            "capacity_valuations": by(self.activities, self.capacity_valuations),
+            "reduced_costs": by(self.activities, self.reduced_costs),
+            "iterations": self.iterations,
+            "message": self.message,
+        }

@@ -36,6 +36,7 @@ __all__ = [
     "activity_economy_from_dataframes",
     "is_activity_folder",
     "read_activity_economy",
+    "read_activity_targets",
     "read_any_economy",
 ]
 
@@ -272,3 +273,34 @@ def _build(tables: Mapping[str, Table], labels: Mapping[str, str],
         labour[cols] = check_values(table["coefficient"], label=label, column="coefficient")
         out["labour"] = labour
     return out
+
+
+def read_activity_targets(path: str | Path, economy: ActivityEconomy) -> NDArray[np.float64]:
+    """Targets for an activity economy: CSV/Parquet ``product,quantity`` or TOML ``[targets]``.
+
+    Products the file leaves out get zero. Returns a vector in the economy's product order.
+    """
+    path = Path(path)
+    label = str(path)
+    y = np.zeros(economy.n)
+    index = pd.Index(economy.products)
+    if path.suffix.lower() == ".toml":
+        doc = read_toml(path)
+        check_keys(doc, ("targets",), label, what="table")
+        for product, quantity in _table(doc, "targets", path).items():
+            at = int(index.get_indexer(pd.Index([product]))[0])
+            if at < 0:
+                hint = did_you_mean(product, economy.products.tolist())
+                raise InputFileError(f"{label}: [targets] {product!r} is not a product of "
+                                     f"the economy{hint}")
+            y[at] = _amount(quantity, f"{label}: [targets] {product}")
+            if not np.isfinite(y[at]):
+                raise InputFileError(f"{label}: [targets] {product} must be a finite number "
+                                     f">= 0; got {quantity!r}")
+        return y
+    cols = read_table(path, [("product", "id"), ("quantity", "number")])
+    pos = _positions(cols["product"], economy.products, label=label, column="product",
+                     noun="a product of the economy")
+    _no_repeats(pos, label, "product")
+    y[pos] = check_values(cols["quantity"], label=label, column="quantity")
+    return y
