@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -10,6 +11,8 @@ import scipy.sparse as sp
 
 from gosplan import Economy
 from gosplan.core.activities import ActivityEconomy
+from gosplan.core.activity_diagnosis import explain_activity_plan
+from gosplan.core.activity_plan import activity_plan
 from gosplan.errors import EconomyError, GosplanError, ParameterTypeError
 
 
@@ -68,7 +71,7 @@ def test_sparse_inputs_are_copied_not_shared() -> None:
          r"^activity economy: activities ids must be non-empty; #1 is empty$"),
         ({"activities": []}, EconomyError, r"activities must list at least one id; got none"),
         ({"products": "grain"}, ParameterTypeError, r"products must be a sequence of ids"),
-        ({"make": [[1.0, 0.0]]}, EconomyError, r"make must be a numeric \(2, 2\) matrix"),
+        ({"make": [[1.0, 0.0]]}, EconomyError, r"make must have shape \(2, 2\); got \(1, 2\)"),
         ({"use": [[0.1, -1.0], [0.0, 0.0]]}, EconomyError,
          r"^activity economy: use\[product 'grain', activity 'mill'\] must be a finite "
          r"number >= 0; got -1.0$"),
@@ -117,3 +120,57 @@ def test_from_economy_is_one_activity_per_product() -> None:
 def test_joint_production_is_recognised() -> None:
     e = ActivityEconomy(**fields(make=[[1.0, 0.0], [0.5, 0.8]]))  # type: ignore[arg-type]
     assert e.joint
+
+
+HUGE = 10**400
+
+
+def shop() -> ActivityEconomy:
+    return ActivityEconomy(**fields())  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("call", "builtin", "word"),
+    [
+        (lambda: ActivityEconomy(**fields(labour=[HUGE, 1.0])), ValueError, "labour"),
+        (lambda: ActivityEconomy(**fields(make=[[HUGE, 0.0], [0.0, 1.0]])), ValueError, "make"),
+        (lambda: ActivityEconomy(**fields(make=[[1.0, 0.0, 0.0, 0.8]])), ValueError,
+         "make must have shape (2, 2); got (1, 4)"),
+        (lambda: ActivityEconomy(**fields(use=[1.0, 0.0, 0.0, 0.8])), ValueError, "use"),
+        (lambda: ActivityEconomy(**fields(resource_use=sp.csr_array((2, 2)))), ValueError,
+         "resource_use must have shape (1, 2); got (2, 2)"),
+        (lambda: ActivityEconomy(**fields(labour_available=HUGE)), ValueError,
+         "labour_available"),
+        (lambda: ActivityEconomy(**fields(metadata=[1])), TypeError, "metadata"),
+        (lambda: ActivityEconomy(**fields(names=5)), TypeError, "names"),
+        (lambda: ActivityEconomy(**fields(available={"land": 1.0})), TypeError, "available"),
+        (lambda: activity_plan(shop(), {"flour": HUGE}), ValueError, "targets"),
+        (lambda: activity_plan(shop(), [HUGE, 1.0]), ValueError, "targets"),
+        (lambda: activity_plan(shop(), {"flour": math.nan}), ValueError, "targets"),
+        (lambda: activity_plan(shop(), {"flour": 1.0}, time_limit=math.nan), ValueError,
+         "time_limit"),
+        (lambda: activity_plan(shop(), {"flour": 1.0}, method=None), TypeError, "method"),
+        (lambda: activity_plan(shop(), None, objective="weighted", weights=[1.0, math.inf]),
+         ValueError, "weights"),
+        (lambda: activity_plan(shop(), None, objective="weighted", weights=[1.0, 1.0],
+                               min_fulfilment=HUGE), ValueError, "min_fulfilment"),
+        (lambda: activity_plan(shop(), pd_series_by_position()), ValueError, "targets"),
+        (lambda: explain_activity_plan(shop(), None), TypeError, "plan"),
+        (lambda: explain_activity_plan(
+            ActivityEconomy(products=["a"], activities=["x"], make=[[1.0]], use=[[0.0]]),
+            activity_plan(shop(), {"flour": 1.0})), ValueError, "plan must be a plan of"),
+    ],
+)
+def test_garbage_raises_gosplan_errors_that_are_the_builtin(
+        call: Callable[[], object], builtin: type[Exception], word: str) -> None:
+    with pytest.raises(GosplanError) as info:
+        call()
+    assert isinstance(info.value, builtin)
+    assert word in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def pd_series_by_position() -> object:
+    import pandas as pd
+
+    return pd.Series([1.0, 2.0])

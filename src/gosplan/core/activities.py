@@ -13,7 +13,7 @@ capacity the capacity of its activity (:meth:`ActivityEconomy.from_economy`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,13 +57,18 @@ def _matrix(M: Any, shape: tuple[int, int], what: str, rows: NDArray[np.str_],
         raise ParameterTypeError(f"{_WHERE}: {what} must be a numeric {shape} matrix; "
                                  f"got {type(M).__name__} {shown(M)}")
     try:
-        csr = sp.csr_array(M, dtype=np.float64, shape=shape, copy=True) if sp.issparse(M) else (
-            sp.csr_array(np.asarray(M, dtype=np.float64).reshape(shape)))
+        if sp.issparse(M):
+            given = M.shape
+            csr = sp.csr_array(M, dtype=np.float64, copy=True)
+        else:
+            dense = np.asarray(M, dtype=np.float64)
+            given = dense.shape
+            csr = sp.csr_array(dense) if dense.ndim == 2 else None
     except (TypeError, ValueError, OverflowError):
         raise EconomyError(f"{_WHERE}: {what} must be a numeric {shape} matrix; "
                            f"got {shown(M)}") from None
-    if csr.shape != shape:
-        raise EconomyError(f"{_WHERE}: {what} must have shape {shape}; got {csr.shape}")
+    if csr is None or given != shape:
+        raise EconomyError(f"{_WHERE}: {what} must have shape {shape}; got {given}")
     csr.sum_duplicates()
     bad = ~np.isfinite(csr.data) | (csr.data < 0)
     if bad.any():
@@ -104,20 +109,22 @@ def _vector(values: Any, size: int, what: str, ids: NDArray[np.str_], *, default
     return v
 
 
-def _words(values: Any, size: int, what: str) -> tuple[str, ...]:
-    if values is None or isinstance(values, str | bytes | Mapping):
+def _words(values: Any, size: int, what: str, default: Sequence[str] = ()) -> tuple[str, ...]:
+    """One string per entry; an empty sequence gives ``default`` (or empty strings)."""
+    if values is None or isinstance(values, str | bytes | Mapping) or not isinstance(
+            values, Iterable):
         raise ParameterTypeError(f"{_WHERE}: {what} must be a sequence of strings; "
                                  f"got {type(values).__name__} {shown(values)}")
     out = tuple(values)
     if not out:
-        return ("",) * size
+        return tuple(default) or ("",) * size
     bad = next((w for w in out if not isinstance(w, str)), None)
     if bad is not None:
         raise EconomyError(f"{_WHERE}: {what} must be strings; got {type(bad).__name__} "
                            f"{shown(bad)}")
     if len(out) != size:
         raise EconomyError(f"{_WHERE}: {what} must have {size} entries; got {len(out)}")
-    return out
+    return tuple(str(w) for w in out)  # numpy's strings as plain ones
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -212,11 +219,10 @@ class ActivityEconomy:
         put(self, "available", available)
         put(self, "capacity", capacity)
         put(self, "labour_available", labour_available)
-        put(self, "names", _words(self.names, n, "names") if self.names else
-            tuple(products.tolist()))
+        put(self, "names", _words(self.names, n, "names", products.tolist()))
         put(self, "units", _words(self.units, n, "units"))
-        put(self, "activity_names", _words(self.activity_names, m, "activity_names")
-            if self.activity_names else tuple(activities.tolist()))
+        put(self, "activity_names",
+            _words(self.activity_names, m, "activity_names", activities.tolist()))
         put(self, "activity_units", _words(self.activity_units, m, "activity_units"))
         put(self, "resource_units", _words(self.resource_units, k, "resource_units"))
         put(self, "metadata", dict(self.metadata))

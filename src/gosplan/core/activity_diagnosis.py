@@ -15,6 +15,7 @@ import numpy as np
 from gosplan.core.activities import ActivityEconomy
 from gosplan.core.activity_result import ActivityPlan
 from gosplan.core.arguments import instance
+from gosplan.errors import ParameterError
 
 __all__ = ["explain_activity_plan"]
 
@@ -33,6 +34,10 @@ def explain_activity_plan(economy: ActivityEconomy, plan: ActivityPlan) -> tuple
     """
     instance(economy, ActivityEconomy, "economy", "explain_activity_plan")
     instance(plan, ActivityPlan, "plan", "explain_activity_plan")
+    if plan.activities.tolist() != economy.activities.tolist() or (
+            plan.resources.tolist() != economy.resources.tolist()):
+        raise ParameterError("explain_activity_plan: plan must be a plan of this economy (its "
+                             "activities and resources differ)")
     if (not plan.optimal or plan.levels is None or plan.reduced_costs is None
             or plan.resource_valuations is None or plan.resource_use is None
             or plan.capacity_valuations is None or plan.labour_valuation is None):

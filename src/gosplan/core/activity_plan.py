@@ -69,7 +69,11 @@ def product_vector(economy: ActivityEconomy, values: Any, what: str = "targets")
             if isinstance(quantity, bool) or not isinstance(quantity, int | float | np.number):
                 raise TargetsError(f"{what}[{product!r}]: must be a number; "
                                    f"got {type(quantity).__name__} {shown(quantity)}")
-            v[index[product]] = float(quantity)
+            try:
+                v[index[product]] = float(quantity)
+            except OverflowError:
+                raise TargetsError(f"{what}[{product!r}]: must be a finite number >= 0; "
+                                   f"got {shown(quantity)}") from None
     elif is_labelled(values):
         v = aligned(economy.products, values, what, TargetsError)
     elif values is None or isinstance(values, str | bytes):
