@@ -44,14 +44,16 @@ def test_keyboard_moves_a_slider_and_the_plot_and_monitor_follow(page: Any, serv
     before_plot = page.locator("#fig-procurement svg").inner_html()
     slider = page.locator("#in-procurement")
     slider.focus()
-    slider.press("End")
+    # Down, not up: in the refitted model the state's reach of the crop, not the quota,
+    # binds in 1930-32, so a higher quota takes no more grain; a lower one leaves more.
+    slider.press("Home")
     page.wait_for_function(
         "v => document.querySelector('#mon-toll').dataset.value !== v", arg=before_toll
     )
     assert page.locator("#fig-procurement svg").inner_html() != before_plot
-    assert float(_monitor(page, "toll")) > float(before_toll)
-    assert page.locator("#out-procurement").inner_text() == "0.6"
-    page.wait_for_url(re.compile(r"procurement=0\.6"))
+    assert float(_monitor(page, "toll")) < float(before_toll)
+    assert page.locator("#out-procurement").inner_text() == "0.05"
+    page.wait_for_url(re.compile(r"procurement=0\.05"))
     before = _monitor(page, "exports")
     exports = page.locator("#in-exports")
     exports.focus()
@@ -61,7 +63,7 @@ def test_keyboard_moves_a_slider_and_the_plot_and_monitor_follow(page: Any, serv
     )
     page.wait_for_url(re.compile(r"exports=1\.05"))
     command = page.locator("#command").inner_text()
-    assert "policy.procurement_share.1932=0.6" in command
+    assert "policy.procurement_share.1932=0.05" in command
     assert "policy.grain_export_plan.1932=" in command
 
 
@@ -97,7 +99,9 @@ def test_the_planning_room_runs_the_engine(page: Any, server: str) -> None:
     before = _monitor(page, "fulfilment")
     slider = page.locator("#in-t\\.steel")
     slider.focus()
-    slider.press("End")
+    # Down, not up: in the refitted model the state's reach of the crop, not the quota,
+    # binds in 1930-32, so a higher quota takes no more grain; a lower one leaves more.
+    slider.press("Home")
     page.wait_for_function(
         "v => document.querySelector('#mon-fulfilment').dataset.value !== v", arg=before
     )
