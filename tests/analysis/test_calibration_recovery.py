@@ -115,6 +115,7 @@ def test_truth_and_start_lie_inside_the_ranges_and_apart(scenario: Scenario) -> 
         assert abs(value - START[name]) > 0.05 * (high - low)
 
 
+@pytest.mark.slow
 def test_synthetic_record_scores_the_truth_zero(truth: SimResult) -> None:
     report = synthetic_record(truth)(truth)
     assert len(report.rows) > 20

@@ -56,6 +56,7 @@ def test_member_seed_depends_on_base_and_index_only() -> None:
     assert all(0 <= s < 2**63 for s in seeds)
 
 
+@pytest.mark.slow
 def test_a_member_is_the_run_with_its_seed_and_drawn_parameters() -> None:
     """The cached fast path gives the same bits as ``run_scenario`` with --set and --seed."""
     unc = load_uncertainty("ussr-1928")
@@ -231,6 +232,7 @@ def test_unrelated_folder_is_not_written(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
 
 
+@pytest.mark.slow
 def test_an_unreachable_scheduler_is_a_scheduler_error() -> None:
     from gosplan.analysis.ensemble import connect
     from gosplan.errors import SchedulerError

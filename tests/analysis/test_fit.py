@@ -47,6 +47,7 @@ def test_observations_weigh_as_the_record_says() -> None:
     assert real["weight"].iloc[0] == pytest.approx(0.1)
 
 
+@pytest.mark.slow
 def test_each_observation_is_the_record_preferred_row() -> None:
     record = load_record()
     obs = observations()

@@ -392,6 +392,7 @@ def test_generate_as_csv_beyond_memory_suggests_parquet(
     )
 
 
+@pytest.mark.slow
 def test_a_real_process_prints_the_usage_error_on_one_line() -> None:
     import subprocess
     import sys

@@ -79,6 +79,7 @@ def test_scenarios_lists_builtins(capsys: pytest.CaptureFixture[str]) -> None:
         assert name in out
 
 
+@pytest.mark.slow
 def test_calibrate_writes_parameters(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     target = tmp_path / "fitted.toml"
     code, out, _ = run(capsys, "calibrate", "--max-evaluations", "1", "--out", str(target))

@@ -99,6 +99,7 @@ def economies(draw: st.DrawFn) -> tuple[ActivityEconomy, np.ndarray]:
     return e, rng.uniform(0.1, 3.0, n)
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(economies())
 def test_fast_path_equals_the_lp(case: tuple[ActivityEconomy, np.ndarray]) -> None:
@@ -114,6 +115,7 @@ def test_fast_path_equals_the_lp(case: tuple[ActivityEconomy, np.ndarray]) -> No
     assert (fast.reduced_costs >= -1e-12).all()
 
 
+@pytest.mark.slow
 def test_large_economy_solved_by_gmres_equals_the_lp() -> None:
     # Beyond the balance's direct limit (200 products) the solves are GMRES, warm-started.
     rng = np.random.default_rng(7)

@@ -366,6 +366,7 @@ def test_result_arrays_are_read_only() -> None:
         plan.output[0, 0] = 1.0
 
 
+@pytest.mark.slow
 def test_deterministic() -> None:
     from gosplan.core.generate import generate_economy
 

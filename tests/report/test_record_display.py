@@ -19,6 +19,9 @@ from gosplan.report.simulation import citations, record_value, run_table
 from gosplan.scenarios.record import load_record
 from gosplan.sim.catalogue import comparator
 
+# Each test here runs the simulator (module fixtures): the whole module is slow.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def run() -> Run:

@@ -27,6 +27,10 @@ from gosplan.report.simulation import (
     run_table,
 )
 
+# Each test here runs the simulator (module fixtures): the whole module is slow.
+pytestmark = pytest.mark.slow
+
+
 FILES = {
     "report.html",
     "results.csv",

@@ -17,6 +17,9 @@ from gosplan.errors import InputFileError
 from gosplan.web.app import create_app, ensemble_bands
 from tests.web.conftest import BASE
 
+# Each test here runs the simulator (module fixtures): the whole module is slow.
+pytestmark = [pytest.mark.slow, pytest.mark.cluster]
+
 
 @pytest.fixture(scope="module")
 def ensemble(tmp_path_factory: pytest.TempPathFactory) -> Path:

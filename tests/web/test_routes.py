@@ -117,6 +117,7 @@ def test_same_url_same_page(client: TestClient) -> None:
     assert client.get(url).text == first
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("key", SHOWCASE_KEYS)
 def test_the_page_command_reproduces_the_page_numbers(
     client: TestClient, key: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -202,6 +203,7 @@ def test_planning_room_builtin_matches_the_cli(
         assert sentence.replace("'", "&#39;") in r.text or sentence in r.text
 
 
+@pytest.mark.slow
 def test_planning_room_generated_is_bounded(client: TestClient) -> None:
     ok = client.get("/planning?economy=generated&n=400&scale=1.3")
     assert ok.status_code == 200

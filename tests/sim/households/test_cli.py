@@ -10,6 +10,7 @@ import pytest
 from gosplan.cli import main
 
 
+@pytest.mark.slow
 def test_households_run(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     out = tmp_path / "r"
     code = main(

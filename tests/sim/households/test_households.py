@@ -116,6 +116,7 @@ def test_household_states(sample: Run) -> None:
     assert 200 <= farms.kolkhozes[-1] <= 250
 
 
+@pytest.mark.slow
 def test_same_seed_same_bytes_other_seed_differs(sample: Run) -> None:
     again = run_scenario(years=(1928, 1937), seed=SEED, resolution="households", scale=1000)
     other = run_scenario(years=(1928, 1937), seed=SEED + 1, resolution="households", scale=1000)
@@ -162,6 +163,7 @@ def test_bad_resolution_or_scale(kwargs: dict[str, object], fragment: str) -> No
         run_scenario(years=(1928, 1929), **kwargs)  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 def test_full_scale_agrees_1928_1932() -> None:
     # Every household of 1928 (24.5 million), the First Plan's years: about half a minute
     # and 1.6 GB (the whole of 1928-1937 is measured in benchmarks/households.py).
@@ -189,6 +191,7 @@ def test_full_scale_agrees_1928_1932() -> None:
     assert np.all(b.result.ledgers["households_animals"] == 0)
 
 
+@pytest.mark.slow
 def test_same_bytes_for_any_number_of_threads() -> None:
     # 1:100 has about 245,000 households: several chunks per region, so the threads share
     # out real work; the per-chunk streams make the bytes independent of their number.
