@@ -18,21 +18,8 @@ The simulator of the First Five-Year Plan::
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from gosplan.core.activities import ActivityEconomy
-from gosplan.core.activity_plan import activity_plan
-from gosplan.core.activity_result import ActivityPlan
-from gosplan.core.balance import balance
-from gosplan.core.diagnose import Diagnosis, diagnose
-from gosplan.core.economy import Economy
-from gosplan.core.generate import generate_economy
-from gosplan.core.harmony import harmony_plan
-from gosplan.core.multiyear import MultiYearPlan, multiyear_plan
-from gosplan.core.optimal import optimal_plan
-from gosplan.core.plan_result import OptimalPlan, PlanStatus
-from gosplan.core.quotas import Enterprises, Quotas, quotas
-from gosplan.core.result import BalanceResult, Status
 from gosplan.errors import (
     ConvergenceError,
     EconomyError,
@@ -47,6 +34,19 @@ from gosplan.errors import (
 
 if TYPE_CHECKING:
     from gosplan.analysis.run import Run
+    from gosplan.core.activities import ActivityEconomy
+    from gosplan.core.activity_plan import activity_plan
+    from gosplan.core.activity_result import ActivityPlan
+    from gosplan.core.balance import balance
+    from gosplan.core.diagnose import Diagnosis, diagnose
+    from gosplan.core.economy import Economy
+    from gosplan.core.generate import generate_economy
+    from gosplan.core.harmony import harmony_plan
+    from gosplan.core.multiyear import MultiYearPlan, multiyear_plan
+    from gosplan.core.optimal import optimal_plan
+    from gosplan.core.plan_result import OptimalPlan, PlanStatus
+    from gosplan.core.quotas import Enterprises, Quotas, quotas
+    from gosplan.core.result import BalanceResult, Status
 
 __version__ = "0.1.0"
 
@@ -82,6 +82,45 @@ __all__ = [
     "quotas",
     "simulate",
 ]
+
+
+#: Public names that import SciPy, HiGHS or pandas, loaded on first use (PEP 562), so
+#: ``import gosplan`` and ``gosplan --help`` stay light.
+_LAZY = {
+    "ActivityEconomy": "gosplan.core.activities",
+    "ActivityPlan": "gosplan.core.activity_result",
+    "BalanceResult": "gosplan.core.result",
+    "Diagnosis": "gosplan.core.diagnose",
+    "Economy": "gosplan.core.economy",
+    "Enterprises": "gosplan.core.quotas",
+    "MultiYearPlan": "gosplan.core.multiyear",
+    "OptimalPlan": "gosplan.core.plan_result",
+    "PlanStatus": "gosplan.core.plan_result",
+    "Quotas": "gosplan.core.quotas",
+    "Status": "gosplan.core.result",
+    "activity_plan": "gosplan.core.activity_plan",
+    "balance": "gosplan.core.balance",
+    "diagnose": "gosplan.core.diagnose",
+    "generate_economy": "gosplan.core.generate",
+    "harmony_plan": "gosplan.core.harmony",
+    "multiyear_plan": "gosplan.core.multiyear",
+    "optimal_plan": "gosplan.core.optimal",
+    "quotas": "gosplan.core.quotas",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value  # once loaded, an ordinary attribute
+        return value
+    raise AttributeError(f"module 'gosplan' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
 
 
 def simulate(
