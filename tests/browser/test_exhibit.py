@@ -41,23 +41,23 @@ def test_walk_the_whole_guided_tour(page: Any, server: str) -> None:
 def test_keyboard_moves_a_slider_and_the_plot_and_monitor_follow(page: Any, server: str) -> None:
     page.goto(server + "/showcase/famine")
     before_toll = _monitor(page, "toll")
-    before_plot = page.locator("#fig-procurement svg").inner_html()
+    before_plot = page.locator("#fig-procurement svg.chart").inner_html()
     slider = page.locator("#in-procurement")
     slider.focus()
     slider.press("End")
     page.wait_for_function(
         "v => document.querySelector('#mon-toll').dataset.value !== v", arg=before_toll
     )
-    assert page.locator("#fig-procurement svg").inner_html() != before_plot
+    assert page.locator("#fig-procurement svg.chart").inner_html() != before_plot
     assert float(_monitor(page, "toll")) > float(before_toll)
     assert page.locator("#out-procurement").inner_text() == "0.6"
     page.wait_for_url(re.compile(r"procurement=0\.6"))
-    before = _monitor(page, "exports")
+    before = page.locator("#fig-exports svg.chart").inner_html()
     exports = page.locator("#in-exports")
     exports.focus()
     exports.press("ArrowRight")
     page.wait_for_function(
-        "v => document.querySelector('#mon-exports').dataset.value !== v", arg=before
+        "v => document.querySelector('#fig-exports svg.chart').innerHTML !== v", arg=before
     )
     page.wait_for_url(re.compile(r"exports=1\.05"))
     command = page.locator("#command").inner_text()

@@ -34,6 +34,7 @@ from gosplan.web.showcases import (
     chart_svg,
     get_run,
     monitors,
+    page_chart,
     sources,
 )
 from gosplan.web.state import (
@@ -78,9 +79,11 @@ def _tour(key: str, query: str) -> dict[str, Any]:
 
     def link(other: str) -> dict[str, str]:
         carried = query if other != "planning" and key != "planning" else ""
-        return {"key": other, "title": _TITLES[other], "url": _url(other, carried)}
+        return {"key": other, "title": _TITLES[other], "url": _url(other, carried),
+                "path": _url(other)}
 
     return {
+        "carry": key != "planning",
         "step": k + 1,
         "steps": len(TOUR),
         "back": link(TOUR[k - 1]) if k > 0 else None,
@@ -175,20 +178,24 @@ def _live_context(key: str, state: State, bands: Bands | None = None) -> dict[st
     base = get_run(State())
     query = state.query()
     charts = []
-    for chart in showcase.charts:
+    for k, chart in enumerate(showcase.charts):
         link = f"/showcase/{key}/chart/{chart.key}"
+        drawing, legend = page_chart(key, chart, run, None if state.is_default else base,
+                                     bands if state.is_default else None, lead=k == 0)
+        suffix = f"?{query}" if query else ""
         charts.append(
             {
                 "key": chart.key,
-                "svg": chart_svg(key, chart, run, None if state.is_default else base,
-                                 bands if state.is_default else None),
-                "svg_url": f"{link}.svg" + (f"?{query}" if query else ""),
-                "csv_url": f"{link}.csv" + (f"?{query}" if query else ""),
+                "svg": drawing,
+                "legend": legend,
+                "svg_url": f"{link}.svg{suffix}",
+                "csv_url": f"{link}.csv{suffix}",
             }
         )
     return {
         "key": key,
-        "charts": charts,
+        "lead": charts[0],
+        "charts": charts[1:],
         "monitors": monitors(showcase, run, base),
         "command": cli_command(state),
         "sources": sources(showcase, run),
@@ -291,6 +298,7 @@ def create_app(
             "assumptions": _assumption_rows(state, key),
             "hidden": hidden,
             "tour_nav": _tour(key, state.query()),
+            "carry": state.query(),
             "documents": [d for d in documents() if key in d["showcases"]],
             "live": _live_context(key, state, bands),
         }
@@ -305,7 +313,7 @@ def create_app(
     def live_fragment(request: Request, key: str, state: State) -> Response:
         context = _live_context(key, state, bands)
         response = page(request, "_live.html.j2", {"live": context})
-        response.headers["HX-Push-Url"] = context["url"]
+        response.headers["HX-Replace-Url"] = context["url"]
         return response
 
     @app.get("/showcase/{key}/chart/{name}.{fmt}")
@@ -351,7 +359,7 @@ def create_app(
         url = _url("planning", state.query())
         response = page(request, "_planning_live.html.j2",
                         {"ps": state, "plan": plan_view(state), "url": url})
-        response.headers["HX-Push-Url"] = url
+        response.headers["HX-Replace-Url"] = url
         return response
 
     return app

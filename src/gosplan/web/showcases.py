@@ -22,6 +22,7 @@ from gosplan.web.state import SCENARIO, YEARS, State
 
 __all__ = [
     "CHARTS",
+    "INPUTS",
     "SHOWCASES",
     "TOUR",
     "Chart",
@@ -29,9 +30,11 @@ __all__ = [
     "Showcase",
     "Simulated",
     "chart_csv",
+    "chart_parts",
     "chart_svg",
     "get_run",
     "monitors",
+    "page_chart",
     "sources",
 ]
 
@@ -107,7 +110,7 @@ class Monitor:
 
 @dataclass(frozen=True, slots=True)
 class Showcase:
-    """One room of the exhibit."""
+    """One room of the exhibit; its first chart leads (large), the others follow small."""
 
     key: str
     title: str
@@ -149,16 +152,18 @@ SHOWCASES: dict[str, Showcase] = {
         Showcase(
             "collectivization",
             "Collectivization",
-            "Twenty-five million peasant farms driven into kolkhozes in three years.",
+            "About fifteen million peasant households in kolkhozes by mid-1932, most of them "
+            "by force.",
             ("collectivization", "dekulakization", "procurement", "tractors"),
             (
+                Chart("harvest", "Grain harvest", ("grain_harvest",),
+                      "The physical grain harvest, mt (Wheatcroft and Davies's estimates)."),
                 Chart("collectivized", "Households in kolkhozes", ("collectivization_pct",),
-                      "Share of peasant households in collective farms, mid-year."),
+                      "Share of peasant households in collective farms, mid-year: an input "
+                      "of the model, set by the pace of collectivization."),
                 Chart("deported", "Kulak families deported",
                       ("kulak_families_deported_special_settlement",),
                       "Families deported to special settlements."),
-                Chart("harvest", "Grain harvest", ("grain_harvest",),
-                      "The physical grain harvest, mt (Wheatcroft and Davies's estimates)."),
                 Chart("procurement", "Grain procurement", ("grain_procurement",),
                       "Grain taken by the state, mt."),
             ),
@@ -208,9 +213,7 @@ SHOWCASES: dict[str, Showcase] = {
                 Monitor("toll_ukraine", "Ukraine, 1932–33", "famine_excess_deaths_ukraine"),
                 Monitor("toll_kazakhstan", "Kazakhstan, 1930–33",
                         "famine_excess_deaths_kazakhstan"),
-                Monitor("harvest", "Grain harvest, 1932", "grain_harvest", 1932),
                 Monitor("procurement", "Procurement, 1932", "grain_procurement", 1932),
-                Monitor("exports", "Grain exports, 1932", "grain_exports", 1932),
             ),
         ),
     )
@@ -224,13 +227,39 @@ def _scaled(points: list[tuple[int, float]], scale: float) -> list[tuple[float, 
     return [(float(x), v * scale) for x, v in points]
 
 
-def chart_svg(
+#: Series that are the model's inputs, set by a policy lever (decided, not simulated): they
+#: are drawn as steps labelled as inputs, never as a fit.
+INPUTS = {
+    "collectivization_pct": "collectivization",
+    "grain_exports": "exports",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Parts:
+    """What a chart draws, before it is laid out as a page's chart or a file."""
+
+    ident: str
+    title: str
+    desc: str
+    lines: list[svg.Line]
+    marks: list[svg.Marks]
+    areas: list[svg.Area]
+    legend: tuple[list[svg.Line], list[svg.Marks], list[svg.Area]]
+    """What the legend shows: with several series, their colours once, and the styles."""
+
+
+def chart_parts(
     showcase: str, chart: Chart, sim: Simulated, base: Simulated | None,
     bands: Mapping[str, Sequence[tuple[float, float, float]]] | None = None,
-) -> str:
-    """The chart of a run (with the default run faint behind it when they differ).
+) -> Parts:
+    """The lines, marks and areas of a chart, each in the style of what it is.
 
-    ``bands``: an ensemble's 5-95 % range of each series by year, drawn behind the run.
+    The record (black marks, bars for published ranges), the plan's targets (open orange
+    diamonds), the model planner's quotas (purple dashes), the model's run of history
+    (blue), the visitor's run (vermillion, thicker) and the model's inputs (green steps).
+    With several series, each has its colour and the model's run of history is the faint
+    dashed line of the same colour.
     """
     lines: list[svg.Line] = []
     marks: list[svg.Marks] = []
@@ -238,34 +267,102 @@ def chart_svg(
     many = len(chart.series) > 1
     scale, unit = _DISPLAY.get(chart.series[0], (1.0, unit_of(chart.series[0])))
     for k, series in enumerate(chart.series):
+        name = f"{label_of(series)}: " if many else ""
+        is_input = series in INPUTS
         if bands and bands.get(series):
-            label = f"ensemble 5–95 %: {label_of(series)}" if many else "ensemble, 5–95 %"
-            areas.append(svg.Area(label, [(x, lo * scale, hi * scale)
-                                          for x, lo, hi in bands[series]]))
-        colour = svg.COLOURS[k % len(svg.COLOURS)]
-        name = label_of(series) if many else "simulated"
-        if base is not None:
+            areas.append(svg.Area(f"{name}model ensemble, 5–95 %",
+                                  [(x, lo * scale, hi * scale) for x, lo, hi in bands[series]]))
+        own = svg.COLOURS[k % len(svg.COLOURS)] if many else svg.BLUE
+        model = svg.GREEN if is_input else own
+        kind = "input: decided policy" if is_input else "model"
+        run = _scaled(sim.get(series, "simulated"), scale)
+        if base is None:
+            lines.append(svg.Line(f"{name}{kind}, history as it was", run, model, 2.5,
+                                  step=is_input))
+        else:
             old = _scaled(base.get(series, "simulated"), scale)
-            lines.append(svg.Line(f"{name}: as it happened (model)", old, svg.BASE, 3.0))
+            if many or is_input:
+                lines.append(svg.Line(f"{name}{kind}, history as it was", old, model, 2,
+                                      "6 4", step=is_input, opacity=0.6))
+                lines.append(svg.Line(f"{name}{kind}, your settings", run, model, 3.5,
+                                      step=is_input))
+            else:
+                lines.append(svg.Line(f"{kind}, history as it was", old, svg.BLUE, 2.5))
+                lines.append(svg.Line(f"{kind}, your settings", run, svg.VERMILLION, 3.5))
         quota = _scaled(sim.get(series, "quota"), scale)
         if quota and not many:
-            lines.append(svg.Line("model planner's quota", quota, svg.MUTED, 1.4, "5 3"))
-        lines.append(svg.Line(name, _scaled(sim.get(series, "simulated"), scale), colour, 2.2))
+            lines.append(svg.Line("model planner's yearly quota", quota, svg.PURPLE, 2, "7 4"))
         targets = _scaled(sim.get(series, "target"), scale)
         if targets:
-            marks.append(svg.Marks("plan target (record)", targets, shape="diamond"))
+            marks.append(svg.Marks(f"{name}plan target, as adopted", targets, shape="diamond",
+                                   colour=svg.ORANGE))
         lows = dict(_scaled(sim.get(series, "record", "low"), scale))
         highs = dict(_scaled(sim.get(series, "record", "high"), scale))
         ranges = [(x, lows[x], highs[x]) for x in sorted(set(lows) & set(highs))]
         points = _scaled(sim.get(series, "record"), scale)
         if points or ranges:
-            label = f"record: {label_of(series)}" if many else "record (bars: range)"
-            marks.append(svg.Marks(label, points, ranges))
+            label = f"{name}record" + (" (bar: published range)" if ranges else "")
+            marks.append(svg.Marks(label, points, ranges,
+                                   colour=own if many else svg.BLACK))
+    legend = (lines, marks, areas)
+    if many:
+        legend = _styles_legend(chart, lines, marks, areas)
     title = f"{chart.title} ({unit})" if unit else chart.title
-    desc = f"{chart.desc} Simulated {YEARS[0]}–{YEARS[1]} against the plan and the record."
-    ident = f"chart-{showcase}-{chart.key}"
-    return svg.line_chart(ident=ident, title=title, desc=desc, x_range=YEARS, lines=lines,
-                          marks=marks, areas=areas)
+    desc = (f"{chart.desc} The model {YEARS[0]}–{YEARS[1]} against the plan and the record"
+            + (", with the run of your settings." if base is not None else "."))
+    return Parts(f"chart-{showcase}-{chart.key}", title, desc, lines, marks, areas, legend)
+
+
+def _styles_legend(
+    chart: Chart, lines: list[svg.Line], marks: list[svg.Marks], areas: list[svg.Area]
+) -> tuple[list[svg.Line], list[svg.Marks], list[svg.Area]]:
+    """A short legend of a chart of several series: each colour once, then each style."""
+    dot = [(0.0, 0.0)]
+    drawn = {ln.label for ln in lines}
+    out = [svg.Line(label_of(s), dot, svg.COLOURS[k % len(svg.COLOURS)], 5)
+           for k, s in enumerate(chart.series)]
+    for style, dash, width, opacity in (("history as it was", "6 4", 2.0, 0.6),
+                                        ("your settings", "", 3.5, 1.0)):
+        if any(label.endswith(style) for label in drawn):
+            dashed = dash if any("your settings" in label for label in drawn) else ""
+            out.append(svg.Line(f"model, {style}", dot, svg.INK, width, dashed,
+                                opacity=opacity))
+    kinds = {m.label.split(": ")[-1]: m for m in marks}
+    legend_marks = [svg.Marks(label, dot, m.ranges[:1], m.shape, svg.INK)
+                    for label, m in kinds.items()]
+    shaded = [svg.Area(a.label.split(": ")[-1], a.points, a.colour) for a in areas[:1]]
+    return out, legend_marks, shaded
+
+
+def chart_svg(
+    showcase: str, chart: Chart, sim: Simulated, base: Simulated | None,
+    bands: Mapping[str, Sequence[tuple[float, float, float]]] | None = None,
+) -> str:
+    """The chart of a run as a file of its own: 720 pixels wide, with its legend.
+
+    ``base``: the default run, drawn behind the visitor's when they differ; ``bands``: an
+    ensemble's 5-95 % range of each series by year, drawn behind the run.
+    """
+    p = chart_parts(showcase, chart, sim, base, bands)
+    return svg.line_chart(ident=p.ident, title=p.title, desc=p.desc, x_range=YEARS,
+                          lines=p.lines, marks=p.marks, areas=p.areas, height=360, width=720,
+                          legend_parts=p.legend)
+
+
+def page_chart(
+    showcase: str, chart: Chart, sim: Simulated, base: Simulated | None,
+    bands: Mapping[str, Sequence[tuple[float, float, float]]] | None = None,
+    *, lead: bool = False,
+) -> tuple[str, str]:
+    """A page's chart, as wide as its box, and its legend as HTML (which wraps, unclipped).
+
+    ``lead``: the large chart that leads a showcase; the others are small multiples.
+    """
+    p = chart_parts(showcase, chart, sim, base, bands)
+    drawing = svg.line_chart(ident=p.ident, title=p.title, desc=p.desc, x_range=YEARS,
+                             lines=p.lines, marks=p.marks, areas=p.areas,
+                             height=340 if lead else 230, legend=False)
+    return drawing, svg.legend_html(*p.legend)
 
 
 def chart_csv(chart: Chart, sim: Simulated, state: State) -> str:
