@@ -17,6 +17,8 @@ def test_public_names_are_exactly_these() -> None:
         "NotProductiveError",
         "OptimalPlan",
         "OutputError",
+        "ParameterError",
+        "ParameterTypeError",
         "PlanStatus",
         "Quotas",
         "Status",
@@ -41,6 +43,8 @@ def test_errors_subclass_builtins() -> None:
     assert issubclass(gosplan.TargetsError, ValueError)
     assert issubclass(gosplan.ConvergenceError, ArithmeticError)
     assert issubclass(gosplan.OutputError, OSError)
+    assert issubclass(gosplan.ParameterError, ValueError)
+    assert issubclass(gosplan.ParameterTypeError, TypeError)
     for name in (
         "EconomyError",
         "TargetsError",
@@ -48,6 +52,8 @@ def test_errors_subclass_builtins() -> None:
         "InputFileError",
         "OutputError",
         "NotProductiveError",
+        "ParameterError",
+        "ParameterTypeError",
     ):
         assert issubclass(getattr(gosplan, name), gosplan.GosplanError)
 

@@ -36,6 +36,8 @@ from gosplan.errors import (
     InputFileError,
     NotProductiveError,
     OutputError,
+    ParameterError,
+    ParameterTypeError,
     TargetsError,
 )
 
@@ -57,6 +59,8 @@ __all__ = [
     "NotProductiveError",
     "OptimalPlan",
     "OutputError",
+    "ParameterError",
+    "ParameterTypeError",
     "PlanStatus",
     "Quotas",
     "Status",
@@ -88,4 +92,31 @@ def simulate(
     """
     from gosplan.analysis.run import run_scenario
 
+    _check_simulate(scenario, years, sets, seed)
     return run_scenario(scenario, years=years, sets=sets, seed=seed)
+
+
+def _check_simulate(scenario: object, years: object, sets: object, seed: object) -> None:
+    """The types of :func:`simulate`'s arguments; what they mean the run itself checks."""
+    import os
+
+    from gosplan.core.arguments import integer, shown
+
+    def refuse(name: str, expected: str, value: object) -> ParameterTypeError:
+        return ParameterTypeError(f"simulate: {name} must be {expected}; got "
+                                  f"{type(value).__name__} {shown(value)}")
+
+    if not isinstance(scenario, str | os.PathLike):
+        raise refuse("scenario", "a scenario name or a path", scenario)
+    if years is not None:
+        if not isinstance(years, tuple | list) or len(years) != 2:
+            raise refuse("years", "None or a pair of years (first, last)", years)
+        first, last = (integer(y, "years", "simulate", low=1, high=9999) for y in years)
+        if first > last:
+            raise ParameterError(f"simulate: years must be (first, last) with first <= last; "
+                                 f"got {shown(tuple(years))}")
+    if isinstance(sets, str | bytes) or not isinstance(sets, Sequence) or not all(
+            isinstance(change, str) for change in sets):
+        raise refuse("sets", "a list of strings like 'policy.dekulakization=0'", sets)
+    if seed is not None:
+        integer(seed, "seed", "simulate", low=0, high=2**64 - 1)

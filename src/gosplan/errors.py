@@ -14,6 +14,8 @@ __all__ = [
     "InputFileError",
     "NotProductiveError",
     "OutputError",
+    "ParameterError",
+    "ParameterTypeError",
     "ResolutionError",
     "SchedulerError",
     "TargetsError",
@@ -81,3 +83,11 @@ class ResolutionError(GosplanError, ValueError):
 
 class SchedulerError(GosplanError, ConnectionError):
     """A Dask scheduler that cannot be reached (``--scheduler ADDRESS``)."""
+
+
+class ParameterError(GosplanError, ValueError):
+    """A Python argument out of its range, or not one of its choices; the message names it."""
+
+
+class ParameterTypeError(GosplanError, TypeError):
+    """A Python argument of the wrong type: a string where a number belongs, a bool for an int."""

@@ -201,7 +201,13 @@ def test_resume_with_other_settings_is_refused(
 @pytest.mark.parametrize(
     ("kwargs", "fragment"),
     [
-        ({"runs": 0}, "--runs 0: must be at least 1"),
+        ({"runs": 0}, "--runs must be an integer in 1..100,000; got 0"),
+        ({"runs": 100_001}, "--runs must be an integer in 1..100,000; got 100001"),
+        ({"workers": 0}, "--workers must be an integer in 1..256; got 0"),
+        ({"workers": 257}, "--workers must be an integer in 1..256; got 257"),
+        ({"batch": 10_001}, "--batch must be an integer in 1..10,000; got 10001"),
+        ({"seed": -1}, "--seed must be an integer in 0..9223372036854775807; got -1"),
+        ({"seed": 2**63}, "got 9223372036854775808"),
         ({"vary": "rain"}, "--vary 'rain'"),
         ({"scenario": "nowhere"}, "nowhere: no such scenario"),
         ({"years": (1920, 1930)}, "--years 1920:1930: outside scenario"),

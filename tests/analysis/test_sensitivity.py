@@ -74,8 +74,12 @@ def test_sobol_indices_and_the_written_folder(cluster2: Any, tmp_path: Path) -> 
     ("kwargs", "fragment"),
     [
         ({"method": "fast"}, "--method 'fast'"),
-        ({"method": "sobol", "n": 12}, "--samples 12: must be a power of 2"),
-        ({"method": "morris", "n": 1}, "--trajectories 1"),
+        ({"method": "sobol", "n": 12}, "--samples must be a power of 2 in 2..100,000; got 12"),
+        ({"method": "sobol", "n": 2**17}, "a power of 2 in 2..100,000; got 131072"),
+        ({"method": "morris", "n": 1}, "--trajectories must be an integer in 2..100,000; got 1"),
+        ({"n": 100_001}, "--trajectories must be an integer in 2..100,000; got 100001"),
+        ({"workers": 0}, "--workers must be an integer in 1..256; got 0"),
+        ({"seed": -5}, "--seed must be an integer in 0..9223372036854775807; got -5"),
         ({"scenario": "nowhere"}, "nowhere: no such scenario"),
     ],
 )

@@ -54,7 +54,12 @@ def make_manifest(folder: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
-        (["--runs", "0"], "--runs 0: must be at least 1"),
+        (["--runs", "0"], "--runs must be an integer in 1..100,000; got 0"),
+        (["--runs", "100001"], "--runs must be an integer in 1..100,000; got 100001"),
+        (["--workers", "0"], "--workers must be an integer in 1..256; got 0"),
+        (["--workers", "257"], "--workers must be an integer in 1..256; got 257"),
+        (["--batch", "0"], "--batch must be an integer in 1..10,000; got 0"),
+        (["--seed", "-1"], "--seed must be an integer in 0..9223372036854775807; got -1"),
         (["--vary", "weather,rain"], "--vary 'rain': must be weather or parameters"),
         (["nowhere-scenario"], "nowhere-scenario: no such scenario"),
         (["--scheduler", "tcp://127.0.0.1:9", "--timeout", "1"],
@@ -91,7 +96,12 @@ def test_ensemble_refuses_a_mismatching_manifest(
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
-        (["--method", "sobol", "--samples", "10"], "--samples 10: must be a power of 2"),
+        (["--method", "sobol", "--samples", "10"],
+         "--samples must be a power of 2 in 2..100,000; got 10"),
+        (["--trajectories", "100001"],
+         "--trajectories must be an integer in 2..100,000; got 100001"),
+        (["--trajectories", "1"], "--trajectories must be an integer in 2..100,000; got 1"),
+        (["--workers", "1000"], "--workers must be an integer in 1..256; got 1000"),
         (["nowhere-scenario"], "nowhere-scenario: no such scenario"),
     ],
 )
@@ -104,3 +114,61 @@ def test_sensitivity_bad_input_is_one_line(
     assert len(err.strip().splitlines()) == 1
     assert fragment in err
     assert not out_dir.exists()
+
+
+DAMAGED_MANIFESTS = [
+    ("{", "manifest.json: not valid JSON (Expecting property name enclosed in double quotes, "
+          "line 1 column 2)"),
+    ("", "manifest.json: not valid JSON (Expecting value, line 1 column 1)"),
+    ("[1, 2]", "manifest.json: must hold a JSON object of settings; got a list"),
+    ("null", "manifest.json: must hold a JSON object of settings; got a NoneType"),
+    ('{"runs": 2}', "manifest.json: format must be 1; got null"),
+    ('{"format": "1"}', 'manifest.json: format must be 1; got "1"'),
+    ("[" * 100_000, "manifest.json: not valid JSON (RecursionError)"),
+]
+
+
+@pytest.mark.parametrize(("text", "fragment"), DAMAGED_MANIFESTS)
+def test_a_damaged_manifest_is_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, text: str, fragment: str
+) -> None:
+    folder = tmp_path / "e"
+    (folder / "members").mkdir(parents=True)
+    (folder / "manifest.json").write_text(text)
+    code, _, err = run(capsys, "ensemble", "--runs", "2", "--years", "1928:1933",
+                       "--out", str(folder))
+    assert code == 2
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    assert fragment in err
+
+
+def test_a_manifest_that_is_not_utf8_is_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "e"
+    folder.mkdir()
+    (folder / "manifest.json").write_bytes(b'{"format": \xff}')
+    code, _, err = run(capsys, "ensemble", "--runs", "2", "--out", str(folder))
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1
+    assert "manifest.json: not UTF-8 text (byte 11)" in err
+
+
+def test_a_damaged_member_file_is_named(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # Every member is on disk, so no cluster starts: the members are only read back.
+    folder = tmp_path / "e"
+    (folder / "members").mkdir(parents=True)
+    settings = {
+        "format": 1, "scenario": "ussr-1928", "runs": 2, "seed": 0, "vary": ["weather"],
+        "years": [1928, 1933], "sets": [], "uncertainty": None,
+    }
+    (folder / "manifest.json").write_text(json.dumps(settings))
+    for i in range(2):
+        (folder / "members" / f"member-{i:06d}.parquet").write_bytes(b"PAR1 not parquet")
+    code, _, err = run(capsys, "ensemble", "--runs", "2", "--vary", "weather",
+                       "--years", "1928:1933", "--out", str(folder))
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1
+    assert "member-000000.parquet: not a readable member file (" in err
+    assert "delete it and rerun to compute it again" in err

@@ -151,5 +151,5 @@ def test_gross_output_helper_matches_balance(medium: GeneratedEconomy) -> None:
 
 
 def test_bad_method(small: GeneratedEconomy) -> None:
-    with pytest.raises(ValueError, match="method must be auto, direct, gmres or neumann"):
+    with pytest.raises(ValueError, match="method must be one of auto, direct, gmres, neumann"):
         balance(small.economy, small.targets, method="cg")  # type: ignore[arg-type]

@@ -7,13 +7,14 @@ import pytest
 import scipy.sparse as sp
 import scipy.sparse.csgraph as csgraph
 
-from gosplan import EconomyError, Status, balance
+from gosplan import Status, balance
 from gosplan.core.generate import (
     CAPACITY_SLACK,
     GeneratedEconomy,
     _product_ids,
     generate_economy,
 )
+from gosplan.errors import ParameterError
 
 N = 3000
 
@@ -142,11 +143,12 @@ def test_one_input_each() -> None:
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    ((0,), "n_products must be >= 1; got 0"),
-    ((10, 0), "inputs must be >= 1; got 0"),
+    ((0,), r"n_products must be an integer in \[1, 100000000\]; got 0"),
+    ((10, 0), r"inputs must be an integer in \[1, 1000\]; got 0"),
+    ((10**8, 1000), r"n_products \* inputs .* must be at most 2000000000"),
 ])
 def test_bad_arguments(args: tuple[int, ...], message: str) -> None:
-    with pytest.raises(EconomyError, match=message):
+    with pytest.raises(ParameterError, match=message):
         generate_economy(*args)
 
 

@@ -6,6 +6,7 @@ import dataclasses
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -122,22 +123,17 @@ def _moderate_lp(n: int = 300) -> tuple[np.ndarray, sp.csc_array, np.ndarray, np
 
 
 @pytest.mark.parametrize("method", ["simplex", "ipm"])
-def test_time_limit_is_a_status(method: str) -> None:
-    # A zero time limit stops HiGHS at its first clock check, before any solve completes.
+def test_an_iteration_limit_is_a_time_limit_status(
+    method: str, iteration_limit: Callable[[str, int], None]
+) -> None:
+    # Stopped after one iteration: the same point on any machine, however loaded.
+    iteration_limit(method, 1)
     c, M, upper, _ = _moderate_lp()
     n = M.shape[0]
-    s = solve_lp(
-        c,
-        M,
-        np.zeros(n),
-        np.full(n, INF),
-        np.zeros(n + 1),
-        upper,
-        maximize=True,
-        method=method,
-        time_limit=0.0,
-    )  # type: ignore[arg-type]
+    s = solve_lp(c, M, np.zeros(n), np.full(n, INF), np.zeros(n + 1), upper,
+                 maximize=True, method=method)  # type: ignore[arg-type]
     assert s.status is LPStatus.TIME_LIMIT
+    assert s.iterations <= 2  # crossover may add its own
     assert s.row_duals is None
     if s.x is not None:  # the best point found must be feasible
         assert (s.x >= -1e-9).all()
@@ -145,13 +141,36 @@ def test_time_limit_is_a_status(method: str) -> None:
         assert (M @ s.x >= -1e-7).all()
 
 
-@pytest.mark.parametrize("keep", [False, True])
-def test_the_point_a_limit_stopped_at_is_kept_on_request(keep: bool) -> None:
-    # PDLP reads its clock every so many iterations: the model must outlast the first.
-    c, M, upper, _ = _moderate_lp(20000)
+@pytest.mark.parametrize("method", ["simplex", "ipm"])
+def test_a_zero_time_limit_gives_a_status_whatever_the_machine(method: str) -> None:
+    # Where HiGHS first reads its clock depends on the machine: it may stop at once or
+    # (a fast machine, a small model) finish first. Either way the answer must be honest.
+    c, M, upper, _ = _moderate_lp()
     n = M.shape[0]
-    s = solve_lp(c, M, np.zeros(n), np.full(n, INF), np.zeros(n + 1), upper, maximize=True,
-                 method="pdlp", time_limit=0.0, keep_iterate=keep)
+    s = solve_lp(c, M, np.zeros(n), np.full(n, INF), np.zeros(n + 1), upper,
+                 maximize=True, method=method, time_limit=0.0)  # type: ignore[arg-type]
+    assert s.status in (LPStatus.TIME_LIMIT, LPStatus.OPTIMAL)
+    assert (s.row_duals is not None) == (s.status is LPStatus.OPTIMAL)
+    if s.status is LPStatus.OPTIMAL:
+        assert s.x is not None
+    if s.x is not None:  # the best point found must be feasible
+        assert (s.x >= -1e-9).all()
+        assert (s.x <= upper + 1e-9).all()
+        assert (M @ s.x >= -1e-7).all()
+
+
+@pytest.mark.parametrize("keep", [False, True])
+def test_the_point_a_limit_stopped_at_is_kept_on_request(
+    keep: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Cut short after ten iterations (not by the clock: the same point on any machine).
+    c, M, upper, _ = _moderate_lp(2000)
+    n = M.shape[0]
+    with monkeypatch.context() as limited:
+        limited.setitem(adapter._SOLVER_OPTIONS, "pdlp",
+                        {**adapter._SOLVER_OPTIONS["pdlp"], "pdlp_iteration_limit": 10})
+        s = solve_lp(c, M, np.zeros(n), np.full(n, INF), np.zeros(n + 1), upper,
+                     maximize=True, method="pdlp", keep_iterate=keep)
     assert s.status is LPStatus.TIME_LIMIT
     if not keep:
         assert s.iterate is None
@@ -353,3 +372,44 @@ def test_bad_basis_raises_value_error(
 def test_basis_codes_are_checked() -> None:
     with pytest.raises(ValueError, match="BasisStatus"):
         LPBasis(col_status=np.array([0, 4]), row_status=np.array([1]))
+
+
+_ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+_COEXIST = """
+import sys, highspy
+def theirs(threads):
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    if threads is not None:
+        h.setOptionValue("threads", threads)
+    x, y = h.addVariable(0, 4), h.addVariable(0, 10)
+    h.addConstr(x + 2 * y <= 6)
+    h.maximize(x + y)  # by hand: x = 4, y = 1, objective 5
+    ok = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    return ok and abs(h.getObjectiveValue() - 5.0) < 1e-9
+import gosplan
+e = gosplan.Economy(products=["g"], A=[[0.2]], capacity=[100.0])
+growing = gosplan.Economy(products=["g"], A=[[0.0]], capacity=[100.0], capital=[[2.0]])
+def ours():  # the examples of the docstrings of optimal_plan and multiyear_plan
+    plan = gosplan.optimal_plan(e, {"g": 100.0})
+    multi = gosplan.multiyear_plan(growing, [[90.0], [100.0]])
+    return (str(plan.status) == "optimal" and abs(plan.fulfilment - 0.8) < 1e-9
+            and str(multi.status) == "optimal"
+            and abs(multi.fulfilment[0] - 30 / 29) < 1e-6)
+if sys.argv[1] == "ours-first":
+    print(ours(), theirs(None), ours(), theirs(None), ours())
+else:
+    first = None if sys.argv[1] == "default" else int(sys.argv[1])
+    print(theirs(first), ours(), theirs(None), ours(), theirs(first))
+"""
+
+
+@pytest.mark.parametrize("threads", ["default", "1", "3", "ours-first"])
+def test_gosplan_and_other_highs_solves_coexist_in_one_process(threads: str) -> None:
+    # HiGHS keeps one thread scheduler per process, made by the first solve, and refuses
+    # a solve that asks for another thread count. Another program's solve before and
+    # after ours (with HiGHS's default thread count, or one it set itself) must all
+    # succeed, with the right answers. In a fresh process: the scheduler outlives a test.
+    out = subprocess.run([sys.executable, "-c", _COEXIST, threads], capture_output=True,
+                         text=True, check=True, env=_ENV)
+    assert out.stdout.split()[-5:] == ["True"] * 5

@@ -270,7 +270,6 @@ def test_unbounded_without_limits_is_a_status() -> None:
         ([[1.0], [2.0]], 3, "must give 3 years"),
         ([[1.0], [0.0]], None, r"year 1.*ask for some product"),
         ([{"g": 1.0}, {"x": 1.0}], None, "'x' is not in the economy"),
-        ("lots", 2, "numbers"),
     ],
 )
 def test_bad_targets_raise_targets_error(targets: object, years: int | None, match: str) -> None:
@@ -289,7 +288,7 @@ def test_constant_targets_need_years() -> None:
         ({"lag": 0}, ValueError, "lag must be"),
         ({"objective": "max"}, ValueError, "objective must be"),
         ({"labour_growth": -1.0}, ValueError, "labour_growth"),
-        ({"min_fulfilment": -0.1}, TargetsError, "min_fulfilment"),
+        ({"min_fulfilment": -0.1}, ValueError, "min_fulfilment"),
         ({"objective": "weighted"}, TargetsError, "needs 2 weights"),
         ({"objective": "weighted", "weights": [1.0]}, TargetsError, "2 finite numbers"),
         ({"weights": [1.0, 1.0]}, ValueError, "only to objective='weighted'"),

@@ -7,6 +7,7 @@ a bound no lower than the optimum; the optimal prices give the optimum itself.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -128,13 +129,16 @@ def test_prices_of_zero_bound_nothing() -> None:
     assert c.repair.bound(np.zeros_like(c.prices), np.zeros(H)) is None
 
 
-def test_pdlp_stopped_early_still_gives_a_feasible_plan_and_a_bound() -> None:
+def test_pdlp_stopped_early_still_gives_a_feasible_plan_and_a_bound(
+    iteration_limit: Callable[[str, int], None],
+) -> None:
     g = generate_economy(150, 20, seed=2, capital=True)
     y = g.targets[None, :] * 1.05 ** np.arange(5)[:, None]
     best = multiyear_plan(g.economy, y).raise_for_status()
     assert best.fulfilment is not None
-    for limit in (0.0, 0.3):
-        plan = multiyear_plan(g.economy, y, method="pdlp", time_limit=limit)
+    for limit in (0, 50):  # iterations, not seconds: the same stop on any machine
+        iteration_limit("pdlp", limit)
+        plan = multiyear_plan(g.economy, y, method="pdlp")
         assert plan.status is PlanStatus.TIME_LIMIT
         assert plan.output is not None
         assert plan.capacity is not None
@@ -177,20 +181,28 @@ def test_only_plans_without_equalities_on_investment_are_repaired(
     assert asked == [not equalities, False]
 
 
-def test_a_simplex_stopped_without_a_plan_points_to_pdlp() -> None:
+def test_a_simplex_stopped_without_a_plan_points_to_pdlp(
+    iteration_limit: Callable[[str, int], None],
+) -> None:
     g = generate_economy(2500, 3, seed=2, capital=True)  # over WARM_START_LIMIT: cold
     y = g.targets[None, :] * 1.05 ** np.arange(3)[:, None]
-    plan = multiyear_plan(g.economy, y, time_limit=0.0)
+    # Stopped by iterations, so on any machine; the generous time limit only makes the
+    # start cold, as any time limit does above WARM_START_LIMIT products.
+    iteration_limit("simplex", 0)
+    plan = multiyear_plan(g.economy, y, time_limit=3600.0)
     assert plan.status is PlanStatus.TIME_LIMIT
     assert plan.output is None
     with pytest.raises(SolverTimeLimitError, match="method pdlp would return a feasible plan"):
         plan.raise_for_status()
 
 
-def test_a_receding_horizon_carries_out_the_plans_cut_short() -> None:
+def test_a_receding_horizon_carries_out_the_plans_cut_short(
+    iteration_limit: Callable[[str, int], None],
+) -> None:
     g = generate_economy(150, 20, seed=2, capital=True)
     y = g.targets[None, :] * 1.05 ** np.arange(4)[:, None]
-    plan = multiyear_plan(g.economy, y, method="pdlp", time_limit=0.0, revise=True)
+    iteration_limit("pdlp", 1)  # every plan cut short, at the same point on any machine
+    plan = multiyear_plan(g.economy, y, method="pdlp", revise=True)
     assert plan.status is PlanStatus.TIME_LIMIT
     assert plan.fulfilment is not None
     assert np.isfinite(plan.fulfilment).all()  # every year was carried out

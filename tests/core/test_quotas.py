@@ -166,5 +166,5 @@ def test_plan_validation(steel: Enterprises) -> None:
     no_costs = Enterprises(ids=["a"], product=[0], capacity=[1.0], products=["coal"])
     with pytest.raises(EconomyError, match="least_cost' needs unit_cost"):
         quotas([1.0], no_costs, rule="least_cost")
-    with pytest.raises(ValueError, match="rule must be capacity or least_cost"):
+    with pytest.raises(ValueError, match="rule must be one of capacity, least_cost"):
         quotas([1.0, 1.0], steel, rule="fair")  # type: ignore[arg-type]

@@ -3,7 +3,7 @@
 The parameters marked ``calibrated`` in the scenario's parameters file are fitted within
 their ranges by bounded least squares on the residuals of :mod:`gosplan.analysis.fit`.
 Outcomes from 1933 on are withheld on purpose: the simulation window ends with 1932 and the
-only later number used is the famine toll of 1932-33, the band the issue fixes.
+only later numbers used are the published ranges of the famine toll of 1932-33.
 """
 
 from __future__ import annotations

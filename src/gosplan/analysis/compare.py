@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from gosplan.analysis.run import KEY_SERIES, Run, run_scenario
+from gosplan.errors import InputFileError
 
 __all__ = ["COMPARE_SERIES", "compare", "comparison_table"]
 
@@ -23,7 +24,18 @@ COMPARE_SERIES = (
 def compare(
     names: Sequence[str], *, years: tuple[int, int] | None = None, sets: Sequence[str] = ()
 ) -> list[Run]:
-    """Run each scenario over the same years with the same ``--set`` changes."""
+    """Run each scenario over the same years with the same ``--set`` changes.
+
+    Raises
+    ------
+    InputFileError
+        Fewer than two scenarios are named: there would be nothing to compare.
+    """
+    if len(names) < 2:
+        raise InputFileError(
+            f"compare: needs at least two scenarios; got {len(names)}"
+            + (f" ({', '.join(map(str, names))})" if names else "")
+        )
     return [run_scenario(name, years=years, sets=sets) for name in names]
 
 

@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from gosplan.analysis.limits import MAX_BATCH, MAX_RUNS, MAX_SEED, MAX_WORKERS
 from gosplan.analysis.run import merge_results, scenario_chain, simulate_chain
 from gosplan.errors import GosplanError, InputFileError, OutputError, SchedulerError
 from gosplan.scenarios.atomic import atomic_file, write_text
@@ -54,6 +55,7 @@ __all__ = [
     "Ensemble",
     "MemberJob",
     "MemberResult",
+    "check_counts",
     "connect",
     "encoded_members",
     "member_frame",
@@ -401,18 +403,19 @@ def _check_folder(folder: Path, settings: dict[str, Any]) -> None:
     if not folder.exists():
         if not folder.parent.is_dir():
             raise OutputError(f"--out {folder}: folder {str(folder.parent)!r} does not exist")
+        if not os.access(folder.parent, os.W_OK | os.X_OK):
+            raise OutputError(f"--out {folder}: folder {str(folder.parent)!r} is not writable")
         return
     if not folder.is_dir():
         raise OutputError(f"--out {folder}: exists and is not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(f"--out {folder}: folder is not writable")
     manifest = folder / MANIFEST
     if not manifest.is_file():
         if any(folder.iterdir()):
             raise OutputError(f"--out {folder}: folder is not empty and holds no {MANIFEST}")
         return
-    try:
-        found = json.loads(manifest.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise InputFileError(f"{manifest}: cannot be read ({exc})") from None
+    found = _load_manifest(manifest)
     for key in ("format", "scenario", "runs", "seed", "vary", "years", "sets", "uncertainty"):
         if found.get(key) != settings[key]:
             raise InputFileError(
@@ -420,6 +423,13 @@ def _check_folder(folder: Path, settings: dict[str, Any]) -> None:
                 f"written; got {json.dumps(settings[key])} (use the same settings to resume, "
                 "or another --out)"
             )
+
+
+def check_counts(**counts: tuple[int | None, int]) -> None:
+    """Refuse a count out of ``1..bound`` (``name=(value, bound)``; None: not given)."""
+    for name, (value, bound) in counts.items():
+        if value is not None and not 1 <= value <= bound:
+            raise InputFileError(f"--{name} must be an integer in 1..{bound:,}; got {value}")
 
 
 def _settings(
@@ -469,14 +479,9 @@ def run_ensemble(
     ``client`` (a ``distributed.Client``) overrides ``scheduler``/``workers``;
     ``progress(done, total)`` is called as members finish (finished ones count as done).
     """
-    if runs < 1:
-        raise InputFileError(f"--runs {runs}: must be at least 1")
-    if seed < 0:
-        raise InputFileError(f"--seed {seed}: must be >= 0")
-    if workers is not None and workers < 1:
-        raise InputFileError(f"--workers {workers}: must be at least 1")
-    if batch < 1:
-        raise InputFileError(f"--batch {batch}: must be at least 1")
+    check_counts(runs=(runs, MAX_RUNS), batch=(batch, MAX_BATCH), workers=(workers, MAX_WORKERS))
+    if not 0 <= seed <= MAX_SEED:
+        raise InputFileError(f"ensemble: --seed must be an integer in 0..{MAX_SEED}; got {seed}")
     what = parse_vary(vary)
     sc = load_scenario(scenario, sets)
     span = scenario_years(sc, years)
@@ -553,12 +558,30 @@ def _assemble(folder: Path, runs: int, blobs: dict[int, bytes]) -> pd.DataFrame:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    tables = [
-        pq.read_table(io.BytesIO(blobs[i]) if i in blobs else _member_path(folder, i))
-        for i in range(runs)
-    ]
+    tables = []
+    for i in range(runs):
+        if i in blobs:
+            tables.append(pq.read_table(io.BytesIO(blobs[i])))
+            continue
+        path = _member_path(folder, i)
+        try:
+            table = pq.read_table(path)
+            if tuple(table.column_names) != MEMBER_COLUMNS:
+                raise ValueError(f"columns {table.column_names}, expected {list(MEMBER_COLUMNS)}")
+        except (OSError, ValueError, pa.ArrowException) as exc:
+            raise InputFileError(
+                f"{path}: not a readable member file ({_first_line(exc)}); delete it and rerun "
+                "to compute it again"
+            ) from None
+        tables.append(table)
     frame: pd.DataFrame = pa.concat_tables(tables).to_pandas()
     return frame
+
+
+def _first_line(exc: BaseException) -> str:
+    """The first line of an exception's message, at most 200 characters."""
+    lines = str(exc).splitlines()
+    return (lines[0] if lines else type(exc).__name__)[:200]
 
 
 @contextmanager
@@ -600,5 +623,34 @@ def read_manifest(folder: str | Path) -> dict[str, Any]:
     path = Path(folder) / MANIFEST
     if not path.is_file():
         raise InputFileError(f"{path}: file not found (not an ensemble folder)")
-    doc: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return _load_manifest(path)
+
+
+def _load_manifest(path: Path) -> dict[str, Any]:
+    """The manifest's settings; a damaged one is a one-line error naming it and the fault."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError as exc:
+        raise InputFileError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputFileError(
+            f"{path}: not valid JSON ({exc.msg}, line {exc.lineno} column {exc.colno}); "
+            "delete the folder or use another --out"
+        ) from None
+    except (RecursionError, ValueError) as exc:
+        raise InputFileError(f"{path}: not valid JSON ({type(exc).__name__})") from None
+    if not isinstance(doc, dict):
+        raise InputFileError(
+            f"{path}: must hold a JSON object of settings; got a {type(doc).__name__} "
+            "(delete the folder or use another --out)"
+        )
+    if doc.get("format") != _FORMAT:
+        raise InputFileError(
+            f"{path}: format must be {_FORMAT}; got {json.dumps(doc.get('format'))[:80]} "
+            "(not an ensemble manifest of this version; delete the folder or use another --out)"
+        )
     return doc

@@ -1,9 +1,15 @@
 """How well a simulation fits the record: per-series errors and the calibration loss.
 
 The loss is the sum of squared log errors on the physical series, each observation weighted
-by the reliability of its source (A = 1 ... D = 0.2; unverified recollections 0.3) and each
-series scaled to count once, plus squared log distances of the famine tolls to their
-scholarly bands (zero inside the band), with a weak pull towards each band's middle.
+by its row's weight in the record and each series scaled to count once, plus squared log
+distances of the famine tolls to their published ranges (zero inside the range), with a weak
+pull towards each range's middle.
+
+A row's weight follows :mod:`gosplan.scenarios.record`: verified (read, consistent with a
+read source, previously verified, derived) 1, unverified or candidate 0.1, times 1 for an
+official or scholarly source and 0.5 for a secondary one; ``UNSOURCED`` rows are not in the
+record's rows at all, so they never enter the fit. The famine ranges are the record's
+preferred (``primary``) ``estimate_low`` and ``estimate_high`` rows.
 """
 
 from __future__ import annotations
@@ -14,19 +20,19 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from gosplan.scenarios.builtin import builtin_path
 from gosplan.scenarios.record import Record, load_record
 from gosplan.sim.engine import SimResult
 from gosplan.sim.series import COMPARATOR
 
 __all__ = [
     "FAMINE_BANDS",
+    "FAMINE_SOURCES",
+    "FAMINE_TOLLS",
     "FIT_COLUMNS",
     "FIT_SERIES",
     "FitReport",
     "fit_report",
     "observations",
-    "reliability",
     "residuals",
 ]
 
@@ -50,12 +56,34 @@ FIT_SERIES = (
     "population_total",
     "real_wage_index_1928_100",
 )
-#: Scholarly bands for the famine's excess deaths, mn (the record's README).
-FAMINE_BANDS = {
-    "famine_excess_deaths_ussr": (5.5, 7.5),
-    "famine_excess_deaths_ukraine": (2.6, 5.0),
-    "famine_excess_deaths_kazakhstan": (1.2, 2.3),
-}
+#: The famine tolls the fit judges, by the record's name.
+FAMINE_TOLLS = (
+    "famine_excess_deaths_ussr",
+    "famine_excess_deaths_ukraine",
+    "famine_excess_deaths_kazakhstan",
+)
+
+
+def _famine_ranges() -> dict[str, tuple[tuple[float, float], tuple[str, str]]]:
+    """Each toll's preferred published range (mn) and the sources of its two ends."""
+    record = load_record()
+    out = {}
+    for name in FAMINE_TOLLS:
+        low, high = (record.best(name, kind) for kind in ("estimate_low", "estimate_high"))
+        year = max(low.index)
+        out[name] = (
+            (float(low.loc[year, "value"]), float(high.loc[year, "value"])),
+            (str(low.loc[year, "source"]), str(high.loc[year, "source"])),
+        )
+    return out
+
+
+_RANGES = _famine_ranges()
+#: Published ranges of the famine's excess deaths, mn: the record's primary low and high rows
+#: (USSR 5.5-8.7, Ukraine 2.6-3.9, Kazakhstan 1.5-1.75 in the bundled record).
+FAMINE_BANDS = {name: band for name, (band, _) in _RANGES.items()}
+#: The record's sources of each range's low and high end (ids of ``sources.csv``).
+FAMINE_SOURCES = {name: sources for name, (_, sources) in _RANGES.items()}
 #: Columns of a fit report's rows, in order.
 FIT_COLUMNS = (
     "series",
@@ -68,36 +96,6 @@ FIT_COLUMNS = (
     "count",
     "log_error",
 )
-_GRADE_WEIGHT = {
-    "A": 1.0,
-    "A/B": 0.85,
-    "B": 0.7,
-    "B/C": 0.55,
-    "C": 0.4,
-    "C/D": 0.3,
-    "D": 0.2,
-    "unverified": 0.3,
-}
-
-
-@cache
-def _grades() -> dict[str, str]:
-    table = pd.read_csv(builtin_path("ussr") / "reliability.csv")
-    return dict(zip(table["source"], table["grade"], strict=True))
-
-
-def reliability(source: str) -> float:
-    """Weight of a source in the loss, from its grade."""
-    grades = _grades()
-    grade = grades.get(source) or next(
-        (
-            g
-            for pattern, g in grades.items()
-            if pattern.endswith("*") and source.startswith(pattern[:-1])
-        ),
-        "unverified",
-    )
-    return _GRADE_WEIGHT[grade]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -126,7 +124,9 @@ def _observations(record: Record, series: str, years: range) -> pd.DataFrame:
     if series == "real_wage_index_1928_100":
         lo, hi = (record.best(name, k) for k in ("estimate_low", "estimate_high"))
         mid = (lo["value"] + hi["value"]) / 2
-        extra = lo.assign(value=mid)[lo.index.isin(years)]
+        # A range is fitted at its middle, weighing as its weaker end.
+        extra = lo.assign(value=mid, weight=np.minimum(lo["weight"], hi["weight"]))
+        extra = extra[extra.index.isin(years)]
         best = pd.concat([best, extra.loc[extra.index.difference(best.index)]])
     return best.assign(record_series=name)
 
@@ -143,10 +143,12 @@ def observations(
         obs = _observations(record, name, years)
         if len(obs):
             frames.append(
-                obs.reset_index()[["year", "value", "source", "record_series"]].assign(series=name)
+                obs.reset_index()[["year", "value", "source", "weight", "record_series"]].assign(
+                    series=name
+                )
             )
     frame = pd.concat(frames, ignore_index=True)
-    frame["weight"] = [reliability(str(s)) for s in frame["source"]]
+    frame = frame[frame["weight"] > 0]
     frame["count"] = frame.groupby("series")["year"].transform("count")
     return frame.rename(columns={"value": "record"})
 

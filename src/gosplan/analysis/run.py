@@ -15,21 +15,24 @@ import pandas as pd
 from gosplan.analysis.fit import FitReport, fit_report
 from gosplan.errors import InputFileError, ResolutionError
 from gosplan.scenarios.record import load_record
-from gosplan.scenarios.simfiles import Scenario, load_scenario
+from gosplan.scenarios.references import MAX_CHAIN
+from gosplan.scenarios.simfiles import Scenario, check_set_years, load_scenario
 from gosplan.sim.engine import FarmLayer, SimResult, famine_totals, simulate
 from gosplan.sim.households import MAX_SCALE, HouseholdLayer
 from gosplan.sim.series import COMPARATOR, INDUSTRY_SERIES
-from gosplan.sim.spec import INDUSTRY, SimSpec
+from gosplan.sim.spec import INDUSTRY, YEARS, SimSpec
 
 __all__ = [
     "FIT_YEARS",
     "KEY_SERIES",
     "RESOLUTIONS",
     "Run",
+    "check_years",
     "final_demand_of",
     "merge_results",
     "parse_scale",
     "parse_years",
+    "reach_of",
     "run_scenario",
     "scenario_chain",
     "simulate_chain",
@@ -98,7 +101,7 @@ def parse_scale(text: str | None) -> int:
 
 
 def parse_years(text: str | None) -> tuple[int, int] | None:
-    """``"1928:1937"`` (or ``"1930"``) to a pair of years."""
+    """``"1928:1937"`` (or ``"1930"``) to a pair of years, each within ``YEARS``."""
     if text is None:
         return None
     first, sep, last = text.partition(":")
@@ -106,9 +109,23 @@ def parse_years(text: str | None) -> tuple[int, int] | None:
         a, b = int(first), int(last) if sep else int(first)
     except ValueError:
         raise InputFileError(f"--years {text!r}: must be FIRST:LAST, e.g. 1928:1937") from None
-    if b < a:
-        raise InputFileError(f"--years {text!r}: the last year comes before the first")
-    return a, b
+    return check_years((a, b), f"--years {text}")
+
+
+def check_years(years: tuple[int, int], where: str = "years") -> tuple[int, int]:
+    """A (first, last) pair of whole years within ``YEARS``, the first not after the last."""
+    lo, hi = YEARS
+    if len(years) != 2 or any(
+        isinstance(y, bool) or not isinstance(y, int | np.integer) for y in years
+    ):
+        raise InputFileError(f"{where}: must be two whole years (first, last); got {years!r}")
+    first, last = int(years[0]), int(years[1])
+    for year in (first, last):
+        if not lo <= year <= hi:
+            raise InputFileError(f"{where}: years must be from {lo} to {hi}; got {year}")
+    if last < first:
+        raise InputFileError(f"{where}: the last year {last} comes before the first {first}")
+    return first, last
 
 
 def merge_results(name: str, parts: Sequence[SimResult]) -> SimResult:
@@ -139,6 +156,20 @@ def merge_results(name: str, parts: Sequence[SimResult]) -> SimResult:
     )
 
 
+def reach_of(scenario: Scenario) -> int:
+    """The last year a run of ``scenario`` can reach through the scenarios continuing it.
+
+    Loading a scenario checked that its continuations end (no cycle, years increasing).
+    """
+    reach, follower = scenario.spec.years[-1], scenario.continues_with
+    for _ in range(MAX_CHAIN):
+        if not follower:
+            break
+        nxt = load_scenario(follower)
+        reach, follower = nxt.spec.years[-1], nxt.continues_with
+    return reach
+
+
 def scenario_chain(scenario: Scenario, sets: Sequence[str], last_year: int) -> list[Scenario]:
     """The scenarios a run of ``scenario`` to ``last_year`` passes through, in order.
 
@@ -147,7 +178,8 @@ def scenario_chain(scenario: Scenario, sets: Sequence[str], last_year: int) -> l
     """
     chain = [load_scenario(scenario.start_from, sets)] if scenario.start_from else []
     current: Scenario | None = scenario
-    while current is not None and current.spec.years[0] <= last_year:
+    # Loading checked that continuations end; the bound makes it plain here too.
+    while current is not None and current.spec.years[0] <= last_year and len(chain) <= MAX_CHAIN:
         chain.append(current)
         if current.spec.years[-1] < last_year and current.continues_with:
             current = load_scenario(current.continues_with, sets, carried=scenario.own_policies)
@@ -219,24 +251,24 @@ def run_scenario(
     if not 1 <= n <= MAX_SCALE:
         raise ResolutionError(f"--scale 1:{n}: N must be from 1 to {MAX_SCALE:,}")
     scenario = load_scenario(name, sets)
-    first, last = years or (scenario.spec.years[0], scenario.spec.years[-1])
-    reach = scenario.spec.years[-1]
-    follower = scenario.continues_with
-    while follower:
-        nxt = load_scenario(follower)
-        reach, follower = nxt.spec.years[-1], nxt.continues_with
+    first, last = check_years(
+        years or (scenario.spec.years[0], scenario.spec.years[-1]), "--years"
+    )
+    reach = reach_of(scenario)
     if first < scenario.spec.years[0] or last > reach:
         raise InputFileError(
             f"--years {first}:{last}: outside scenario {scenario.spec.name} "
             f"({scenario.spec.years[0]}:{reach})"
         )
+    chain = scenario_chain(scenario, sets, last)
+    check_set_years(sets, chain[0].spec.years[0], last)
     rng = None if seed is None else np.random.default_rng(seed)
     farms = None
     if resolution == "households":
         # The layer's own stream, independent of the weather's.
         stream = np.random.SeedSequence(0 if seed is None else seed).spawn(1)[0]
         farms = HouseholdLayer(n, np.random.Generator(np.random.PCG64(stream)))
-    segments = simulate_chain(scenario_chain(scenario, sets, last), last, rng, farms)
+    segments = simulate_chain(chain, last, rng, farms)
     result = merge_results(scenario.spec.name, [r for _, r in segments])
     asked = tuple(y for y in result.years if first <= y <= last)
     return Run(

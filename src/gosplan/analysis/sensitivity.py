@@ -36,11 +36,13 @@ from numpy.typing import NDArray
 from gosplan.analysis.ensemble import (
     MemberJob,
     MemberResult,
+    check_counts,
     map_completed,
     run_members,
     scenario_years,
     use_client,
 )
+from gosplan.analysis.limits import MAX_BATCH, MAX_SAMPLES, MAX_SEED, MAX_WORKERS
 from gosplan.errors import InputFileError
 from gosplan.scenarios.record import load_record
 from gosplan.scenarios.simfiles import load_scenario
@@ -205,12 +207,15 @@ def sensitivity(
     if method not in METHODS:
         raise InputFileError(f"--method {method!r}: must be {' or '.join(METHODS)}")
     n = n if n is not None else (20 if method == "morris" else 256)
-    if method == "morris" and n < 2:
-        raise InputFileError(f"--trajectories {n}: must be at least 2")
-    if method == "sobol" and (n < 2 or n & (n - 1)):
-        raise InputFileError(f"--samples {n}: must be a power of 2 (at least 2)")
-    if seed < 0:
-        raise InputFileError(f"--seed {seed}: must be >= 0")
+    if method == "morris" and not 2 <= n <= MAX_SAMPLES:
+        raise InputFileError(f"--trajectories must be an integer in 2..{MAX_SAMPLES:,}; got {n}")
+    if method == "sobol" and (not 2 <= n <= MAX_SAMPLES or n & (n - 1)):
+        raise InputFileError(
+            f"--samples must be a power of 2 in 2..{MAX_SAMPLES:,}; got {n}"
+        )
+    if not 0 <= seed <= MAX_SEED:
+        raise InputFileError(f"--seed must be an integer in 0..{MAX_SEED}; got {seed}")
+    check_counts(workers=(workers, MAX_WORKERS), batch=(batch, MAX_BATCH))
     sc = load_scenario(scenario)
     years = scenario_years(sc, YEARS)
     uncertainty = load_uncertainty(sc)

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import json
 import sys
+import traceback
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from gosplan.analysis.limits import (
+    MAX_EVALUATIONS,
+    MAX_INPUTS,
+    MAX_PRODUCTS,
+    MAX_SEED,
+)
+from gosplan.cli.errors import BUG, INPUT, INTERRUPTED, describe, usage_line
 from gosplan.cli.progress import with_progress as _with_progress
-from gosplan.errors import GosplanError
 
 __all__ = ["app", "main"]
 
@@ -95,7 +102,9 @@ def plan(
     ] = None,
     method: Annotated[PlanMethod, typer.Option(help="Kind of plan.")] = PlanMethod.balance,
     solver: Annotated[Solver, typer.Option(help="Linear solver (auto: by size).")] = Solver.auto,
-    tol: Annotated[float, typer.Option(help="Relative residual required.", min=0.0)] = 1e-9,
+    tol: Annotated[
+        float, typer.Option(help="Relative residual required.", min=0.0, max=1.0)
+    ] = 1e-9,
     out: Annotated[
         Path | None,
         typer.Option("--out", "-o", help="Write the plan to a .csv, .parquet or .json file."),
@@ -119,6 +128,7 @@ def plan(
 
     With --years T: a T-year plan, investment by branch and fulfilment each year.
     """
+    _check_out(out, (".csv", ".parquet", ".json"))
     if years is not None:
         _multiyear(economy, targets, years, lag, revise, lp.value, time_limit, out, as_json)
         return
@@ -192,6 +202,27 @@ def _best_plan(
     Console().print(optimal_renderable(run))
 
 
+def _check_out(
+    out: Path | None, suffixes: tuple[str, ...] = (), *, marker: str | None = None
+) -> None:
+    """Refuse an ``--out`` that cannot be written before any work, not after it."""
+    if out is None:
+        return
+    from gosplan.errors import OutputError
+    from gosplan.scenarios.atomic import check_writable
+
+    if suffixes and out.suffix.lower() not in suffixes:
+        raise OutputError(
+            f"{out}: --out must end in {_either(suffixes)}; got {out.suffix or 'no suffix'!r}"
+        )
+    check_writable(out, marker=marker)
+
+
+def _either(words: tuple[str, ...]) -> str:
+    """``a``, ``a or b``, ``a, b or c``."""
+    return " or ".join(words) if len(words) < 3 else f"{', '.join(words[:-1])} or {words[-1]}"
+
+
 class QuotaRule(StrEnum):
     """How a product's plan is split among its enterprises."""
 
@@ -222,6 +253,7 @@ def quotas_command(
     ),
 ) -> None:
     """Split each product's planned output among its enterprises (totals kept exactly)."""
+    _check_out(out, (".csv", ".parquet"))
     from gosplan.analysis.plan import enterprise_quotas
     from gosplan.report.plan import write_quotas
 
@@ -237,12 +269,18 @@ def quotas_command(
 @app.command()
 def generate(
     products: Annotated[
-        int, typer.Option("--products", "-n", min=2, help="Number of products.")
+        int,
+        typer.Option("--products", "-n", min=2, max=MAX_PRODUCTS, help="Number of products."),
     ] = 1000,
     inputs: Annotated[
-        int, typer.Option("--inputs", "-k", min=1, help="Mean number of inputs per product.")
+        int,
+        typer.Option(
+            "--inputs", "-k", min=1, max=MAX_INPUTS, help="Mean number of inputs per product."
+        ),
     ] = 20,
-    seed: Annotated[int, typer.Option(min=0, help="Random seed (same seed, same bytes).")] = 0,
+    seed: Annotated[
+        int, typer.Option(min=0, max=MAX_SEED, help="Random seed (same seed, same bytes).")
+    ] = 0,
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write.")] = Path("economy"),
     fmt: Annotated[
         TableFormat,
@@ -274,7 +312,9 @@ def run(
     seed: Annotated[
         int | None,
         typer.Option(
-            min=0, help="Draw the weather from this seed (default: the scenario's weather)."
+            min=0,
+            max=MAX_SEED,
+            help="Draw the weather from this seed (default: the scenario's weather).",
         ),
     ] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Report folder.")] = Path(
@@ -294,7 +334,9 @@ def run(
 ) -> None:
     """Simulate a scenario against the record, and write a report folder."""
     from gosplan.analysis.run import parse_scale, parse_years, run_scenario
-    from gosplan.report.html import write_report
+    from gosplan.report.html import REPORT_FILE, write_report
+
+    _check_out(out, marker=REPORT_FILE)
     from gosplan.report.simulation import run_summary, run_table
 
     result = _with_progress(
@@ -328,6 +370,7 @@ def compare(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Scenarios side by side: the same series, the same years."""
+    _check_out(out, (".csv",))
     from gosplan.analysis.compare import compare as compare_runs
     from gosplan.analysis.compare import comparison_table
     from gosplan.analysis.run import parse_years
@@ -352,12 +395,15 @@ def calibrate(
     scenario: Annotated[
         str, typer.Argument(help="Scenario whose parameters to fit.")
     ] = "ussr-1928",
-    max_evaluations: Annotated[int, typer.Option(min=1, help="Least-squares iterations.")] = 30,
+    max_evaluations: Annotated[
+        int, typer.Option(min=1, max=MAX_EVALUATIONS, help="Least-squares iterations.")
+    ] = 30,
     out: Annotated[Path, typer.Option("--out", "-o", help="Parameters file to write.")] = Path(
         "calibrated-parameters.toml"
     ),
 ) -> None:
     """Fit the calibrated parameters to 1928-1932 (never later) and write the parameters file."""
+    _check_out(out)
     from gosplan.analysis.calibrate import calibrate as fit
     from gosplan.analysis.calibrate import write_calibrated
     from gosplan.report.calibration import calibration_renderable
@@ -391,20 +437,45 @@ app.command(name="ensemble")(_ensemble.ensemble)
 app.command(name="sensitivity")(_ensemble.sensitivity)
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return (and exit with) its status."""
-    # Standalone mode lets the command-line parser answer usage errors itself (exit 2);
-    # our own errors pass through it and are answered here.
+    """Run the command line; return (and exit with) its status.
+
+    The contract (:mod:`gosplan.cli.errors`): one line on stderr for every failure; exit 2 for
+    a bad command line or input, 1 for a bug, 130 for Ctrl+C; ``--debug`` adds tracebacks.
+    """
+    from typer._click.exceptions import ClickException
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args[: args.index("--") if "--" in args else len(args)]
+    _state["debug"] = False
     try:
-        app(args=argv, prog_name="gosplan", standalone_mode=True)
+        # Not standalone: the parser's own errors come here to be put on one line.
+        rv = app(args=args, prog_name="gosplan", standalone_mode=False)
+        code = rv if isinstance(rv, int) else 0
+    except ClickException as exc:
+        code = INPUT
+        typer.echo(usage_line(exc, _command(args)), err=True)
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    except GosplanError as exc:
-        if _state["debug"]:
-            raise
-        typer.echo(f"gosplan: error: {exc}", err=True)
-        code = 2
-    else:
-        code = 0
+    except (KeyboardInterrupt, typer.Abort):  # Abort: the parser's word for Ctrl+D
+        code = INTERRUPTED
+    except BrokenPipeError:
+        code = BUG  # the reader went away (``| head``): nothing more to say to it
+    except Exception as exc:
+        line, code = describe(exc)
+        if debug or _state["debug"]:
+            traceback.print_exc()
+        typer.echo(line, err=True)
+    if code == INTERRUPTED:
+        typer.echo("gosplan: interrupted; every output is written whole or not at all", err=True)
     if argv is None:
         sys.exit(code)
     return code
+
+
+def _command(args: list[str]) -> str:
+    """``gosplan CMD`` for the first command name among ``args`` (for a message)."""
+    names = {c.name or c.callback.__name__ for c in app.registered_commands if c.callback}
+    for arg in args:
+        if arg in names:
+            return f"gosplan {arg}"
+    return "gosplan"

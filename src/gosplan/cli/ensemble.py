@@ -10,6 +10,15 @@ from typing import Annotated
 
 import typer
 
+from gosplan.analysis.limits import (
+    MAX_BATCH,
+    MAX_RUNS,
+    MAX_SAMPLES,
+    MAX_SEED,
+    MAX_TIMEOUT,
+    MAX_WORKERS,
+)
+
 __all__ = ["ensemble", "sensitivity"]
 
 
@@ -51,20 +60,31 @@ _Scheduler = Annotated[
 ]
 _Workers = Annotated[
     int | None,
-    typer.Option(help="Worker processes of the local cluster (default: one per CPU)."),
+    typer.Option(
+        min=1, max=MAX_WORKERS, help="Worker processes of the local cluster (default: one per CPU)."
+    ),
 ]
 _Timeout = Annotated[
-    float, typer.Option(help="Seconds to wait for --scheduler before giving up.")
+    float,
+    typer.Option(
+        min=0.0, max=MAX_TIMEOUT, help="Seconds to wait for --scheduler before giving up."
+    ),
+]
+_Seed = Annotated[
+    int,
+    typer.Option(min=0, max=MAX_SEED, help="Seed of the draws (same seed, same result)."),
 ]
 
 
 def ensemble(
     scenario: Annotated[str, typer.Argument(help="Scenario name or file.")] = "ussr-1928",
-    runs: Annotated[int, typer.Option("--runs", "-n", help="Members of the ensemble.")] = 100,
+    runs: Annotated[
+        int, typer.Option("--runs", "-n", min=1, max=MAX_RUNS, help="Members of the ensemble.")
+    ] = 100,
     vary: Annotated[
         str, typer.Option(help="What differs between members: weather, parameters, or both.")
     ] = "weather,parameters",
-    seed: Annotated[int, typer.Option(help="Base seed: member i's seed comes from it and i.")] = 0,
+    seed: _Seed = 0,
     years: Annotated[str | None, typer.Option(help="FIRST:LAST, e.g. 1928:1937.")] = None,
     sets: Annotated[
         list[str] | None,
@@ -73,7 +93,7 @@ def ensemble(
     scheduler: _Scheduler = None,
     workers: _Workers = None,
     timeout: _Timeout = 10.0,
-    batch: Annotated[int, typer.Option(help="Members per Dask task.")] = 1,
+    batch: Annotated[int, typer.Option(min=1, max=MAX_BATCH, help="Members per Dask task.")] = 1,
     out: Annotated[Path, typer.Option("--out", "-o", help="Ensemble folder (resumable).")] = Path(
         "gosplan-ensemble"
     ),
@@ -107,11 +127,11 @@ def sensitivity(
     n: Annotated[
         int | None,
         typer.Option(
-            "--trajectories", "--samples",
+            "--trajectories", "--samples", min=2, max=MAX_SAMPLES,
             help="Morris trajectories (default 20) or Sobol base samples (default 256).",
         ),
     ] = None,
-    seed: Annotated[int, typer.Option(help="Seed of the sample (same seed, same result).")] = 0,
+    seed: _Seed = 0,
     scheduler: _Scheduler = None,
     workers: _Workers = None,
     timeout: _Timeout = 10.0,
@@ -121,7 +141,14 @@ def sensitivity(
 ) -> None:
     """Rank the uncertain parameters by what they do to famine deaths, herds and the plan."""
     from gosplan.analysis.sensitivity import sensitivity as analyse
-    from gosplan.report.ensemble import sensitivity_renderable, write_sensitivity
+    from gosplan.report.ensemble import (
+        SENSITIVITY_MARKER,
+        sensitivity_renderable,
+        write_sensitivity,
+    )
+    from gosplan.scenarios.atomic import check_writable
+
+    check_writable(out, marker=SENSITIVITY_MARKER)
 
     with _bar("Runs") as update:
         result = analyse(

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import errno
+import socket
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-__all__ = ["exhibit"]
+from gosplan.errors import InputFileError
+
+__all__ = ["check_address", "exhibit"]
 
 
 def exhibit(
@@ -32,8 +36,37 @@ def exhibit(
     """Serve the exhibit: a guided tour with live sliders, plots and the planning engine."""
     from gosplan.web.app import serve
 
+    check_address(host, port)
     if host not in ("127.0.0.1", "localhost", "::1"):
-        typer.echo(f"Warning: serving on {host}: other machines may reach the exhibit.", err=True)
+        # On stdout with the address: stderr is kept for the one line of an error.
+        typer.echo(f"Warning: serving on {host}: other machines may reach the exhibit.")
     shown = f"[{host}]" if ":" in host else host  # an IPv6 address goes in brackets
     typer.echo(f"The exhibit is open at http://{shown}:{port}/ (Ctrl+C to close it)")
     serve(host=host, port=port, ensemble=ensemble, allow=allow_host or ())
+
+
+def check_address(host: str, port: int) -> None:
+    """Refuse a host that does not resolve or an address already in use, in one line.
+
+    The server would otherwise log its own lines and exit with its own code.
+    """
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or type(exc).__name__
+        raise InputFileError(f"--host {host!r}: cannot be resolved ({reason})") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        # As the server does: a port in TIME_WAIT after a previous exhibit is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRNOTAVAIL:
+                raise InputFileError(
+                    f"--host {host}: not an address of this computer ({exc.strerror})"
+                ) from None
+            raise InputFileError(
+                f"--port {port}: cannot listen on {host}:{port} ({exc.strerror or exc}); "
+                "choose another --port or --host"
+            ) from None

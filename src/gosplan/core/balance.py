@@ -32,11 +32,21 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 from numpy.typing import ArrayLike, NDArray
 
+from gosplan.core.arguments import (
+    aligned,
+    choice,
+    economy_of,
+    flag,
+    integer,
+    is_labelled,
+    number,
+    shown,
+)
 from gosplan.core.economy import Economy
 from gosplan.core.result import BalanceResult, Status
-from gosplan.errors import TargetsError
+from gosplan.errors import ParameterTypeError, TargetsError
 
-__all__ = ["DIRECT_LIMIT", "Method", "balance", "demand_vector"]
+__all__ = ["DIRECT_LIMIT", "MAX_PASSES", "Method", "balance", "demand_vector"]
 
 FloatArray = NDArray[np.float64]
 Method = Literal["auto", "direct", "gmres", "neumann"]
@@ -46,6 +56,8 @@ Method = Literal["auto", "direct", "gmres", "neumann"]
 #: about 4 ms; LU fill-in then grows fast (12x the non-zeros at 300 products, 37x at
 #: 1000), so at 300 LU takes 9 ms against 5 ms and at 1000 products 104 ms against 4 ms.
 DIRECT_LIMIT = 200
+#: Most matrix passes ``maxiter`` may allow a solve (a bound on the work asked for).
+MAX_PASSES = 1_000_000
 _TOL, _MAXITER = 1e-9, 1000  # balance's defaults, shared with _gross_output
 
 
@@ -59,28 +71,46 @@ def demand_vector(
     economy
         The economy the demand is for.
     final_demand
-        Either an array of shape ``(n,)`` or a mapping ``{product id: quantity}``;
-        products a mapping leaves out get zero.
+        A mapping ``{product id: quantity}``, a pandas Series indexed by product id (both
+        read by label; products left out get zero), or an array of shape ``(n,)`` in the
+        economy's product order. A Series is never read by position: its labels must be
+        product ids (a default ``RangeIndex`` is refused).
     what
         How to name the demand in error messages.
 
     Raises
     ------
     TargetsError
-        Unknown product ids, wrong length, negative or non-finite quantities.
+        Unknown product ids or labels that are no product id, wrong length, negative,
+        non-finite or non-numeric quantities.
+    ParameterTypeError
+        Something that is no mapping, Series or array (``None``, a string, one number).
     """
     n = economy.n
     if isinstance(final_demand, Mapping):
         y = np.zeros(n)
         for product, quantity in final_demand.items():
+            if not isinstance(product, str):
+                raise TargetsError(f"{what}: key {shown(product)} is not a product id "
+                                   "(keys must be product ids, not positions)")
             if not economy.has(product):
                 raise TargetsError(f"{what}: product {product!r} is not in the economy")
             y[economy.index(product)] = _quantity(quantity, product, what)
         return y
-    try:
-        y = np.array(final_demand, dtype=np.float64).reshape(-1)
-    except (TypeError, ValueError):
-        raise TargetsError(f"{what}: quantities must be numbers; got {final_demand!r}") from None
+    if is_labelled(final_demand):
+        y = aligned(economy.products, final_demand, what, TargetsError)
+    else:
+        if final_demand is None or isinstance(final_demand, str | bytes) or np.ndim(
+                final_demand) == 0:
+            raise ParameterTypeError(
+                f"{what}: must be a mapping of product id to quantity, a Series indexed by "
+                f"product id, or {n} numbers in product order; got "
+                f"{type(final_demand).__name__} {shown(final_demand)}")
+        try:
+            y = np.array(final_demand, dtype=np.float64).reshape(-1)
+        except (TypeError, ValueError, OverflowError):
+            raise TargetsError(
+                f"{what}: quantities must be numbers; got {shown(final_demand)}") from None
     if y.shape != (n,):
         raise TargetsError(f"{what}: must have {n} quantities (one per product); got {y.size}")
     bad = ~(np.isfinite(y) & (y >= 0))
@@ -94,11 +124,14 @@ def demand_vector(
 
 
 def _quantity(value: object, product: str, what: str) -> float:
+    if isinstance(value, str | bytes | bool | np.bool_):
+        raise TargetsError(f"{what}: quantity of {product!r} must be a number; "
+                           f"got {type(value).__name__} {shown(value)}")
     try:
         q = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise TargetsError(
-            f"{what}: quantity of {product!r} must be a number; got {value!r}"
+            f"{what}: quantity of {product!r} must be a finite number >= 0; got {shown(value)}"
         ) from None
     if not (np.isfinite(q) and q >= 0):
         raise TargetsError(f"{what}: quantity of {product!r} must be a finite number >= 0; "
@@ -122,16 +155,18 @@ def balance(
     ----------
     economy
         A productive economy with ``n`` products.
-    final_demand : array of shape (n,) or mapping of product id to quantity
+    final_demand : mapping or Series of product id to quantity, or array of shape (n,)
         Final demand ``y >= 0`` (consumption, investment, exports: whatever leaves the
-        inter-industry system).
+        inter-industry system). A mapping or a pandas Series is read by product id (a
+        Series must be indexed by product id); an array in the economy's product order.
     method
         ``"direct"`` (sparse LU), ``"gmres"``, ``"neumann"``, or ``"auto"``: direct up to
         :data:`DIRECT_LIMIT` products, GMRES above.
     tol
-        Relative residual required, ``‖(I - A) x - y‖₂ / ‖y‖₂ <= tol``.
+        Relative residual required, ``‖(I - A) x - y‖₂ / ‖y‖₂ <= tol``, in ``(0, 1)``.
     maxiter
-        Most matrix passes an iterative method may make (per solve).
+        Most matrix passes an iterative method may make (per solve), in
+        ``[1, MAX_PASSES]``.
     x0 : array of shape (n,), optional
         Warm start for the iterative methods (for example last year's plan).
     labour_values
@@ -151,7 +186,12 @@ def balance(
     >>> balance(e, [350.0, 1700.0]).gross_output.round(6).tolist()
     [1000.0, 2000.0]
     """
-    y = demand_vector(economy, final_demand)
+    economy_of(economy, "balance")
+    choice(method, "method", "balance", ("auto", "direct", "gmres", "neumann"))
+    tol = number(tol, "tol", "balance", low=0.0, high=1.0, low_open=True, high_open=True)
+    maxiter = integer(maxiter, "maxiter", "balance", low=1, high=MAX_PASSES)
+    labour_values = flag(labour_values, "labour_values", "balance")
+    y = demand_vector(economy, final_demand, what="final_demand")
     start = None if x0 is None else demand_vector(economy, x0, what="x0")
     with _Solver(economy.A, method, tol, maxiter) as solver:
         x, iterations, residual = solver.solve(y, start)
@@ -233,9 +273,7 @@ class _Solver:
         n = A.shape[0]
         if method == "auto":
             method = "direct" if n <= DIRECT_LIMIT else "gmres"
-        if method not in ("direct", "gmres", "neumann"):
-            raise ValueError(
-                f"balance: method must be auto, direct, gmres or neumann; got {method!r}")
+        choice(method, "method", "balance", ("auto", "direct", "gmres", "neumann"))
         self.method, self.A, self.tol, self.maxiter = method, A, tol, maxiter
         self._lu: spla.SuperLU | None = None
         big = A.nnz >= _PARALLEL_NNZ or n > _CHUNK

@@ -33,11 +33,13 @@ from typing import Any, Literal, TypeVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from gosplan.core.arguments import choice, economy_of, instance, number, seconds
 from gosplan.core.balance import balance, demand_vector
 from gosplan.core.economy import Economy
 from gosplan.core.optimal import Resources, optimal_plan, resource_limits
 from gosplan.core.plan_result import OptimalPlan, PlanStatus
 from gosplan.core.solvers import LPMethod
+from gosplan.errors import ParameterError
 
 __all__ = ["Bottleneck", "Diagnosis", "diagnose"]
 
@@ -203,8 +205,8 @@ def diagnose(
     ----------
     economy
         A productive economy with ``n`` products.
-    targets : array of shape (n,) or mapping of product id to quantity
-        Target final use ``y``.
+    targets : mapping or Series of product id to quantity, or array of shape (n,)
+        Target final use ``y`` (a mapping or Series is read by product id).
     plan
         An optimal assortment plan for these targets, if already solved (else one is).
     resources, method, time_limit
@@ -240,12 +242,18 @@ def diagnose(
     Valuations (points of the assortment per extra unit): coal capacity 2.13 per Mt.
     At 85% the plan delivers: coal 17.1 of 20 Mt, steel 34.1 of 40 Mt.
     """
+    economy_of(economy, "diagnose")
+    instance(plan, OptimalPlan, "plan", "diagnose", optional=True)
+    choice(method, "method", "diagnose", ("simplex", "ipm", "pdlp", "closed_form"))
+    time_limit = seconds(time_limit, "diagnose")
+    tol = number(tol, "tol", "diagnose", low=0.0, high=1.0, high_open=True)
     y = demand_vector(economy, targets)
     limits = resource_limits(economy, resources)
     if plan is None:
         plan = optimal_plan(economy, y, resources=resources, method=method, time_limit=time_limit)
     elif plan.objective != "assortment" or not np.array_equal(plan.targets, y):
-        raise ValueError("diagnose: plan must be the optimal assortment plan for these targets")
+        raise ParameterError("diagnose: plan must be the optimal assortment plan for these "
+                             "targets")
     if plan.status not in (PlanStatus.OPTIMAL, PlanStatus.UNBOUNDED, PlanStatus.TIME_LIMIT):
         plan.raise_for_status()
     x_star = balance(economy, y, labour_values=False).raise_for_status().gross_output

@@ -16,8 +16,20 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
+from gosplan.core.arguments import (
+    aligned,
+    flag,
+    instance,
+    is_frame,
+    is_labelled,
+    labels_of,
+    number,
+    positions,
+    shown,
+    values_of,
+)
 from gosplan.core.productive import ProductivityCheck, check_productive
-from gosplan.errors import EconomyError, NotProductiveError
+from gosplan.errors import EconomyError, NotProductiveError, ParameterTypeError
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -63,11 +75,34 @@ def _frozen(a: NDArray[Any]) -> NDArray[Any]:
     return a
 
 
+def _labelled_matrix(M: Any, products: NDArray[np.str_], what: str, *, complete: bool
+                     ) -> FloatArray:
+    """A DataFrame (index: inputs, columns: outputs, both product ids) in product order.
+
+    Labels are matched to product ids, never read by position; with ``complete`` both
+    axes must list every product, else products left out have zero coefficients.
+    """
+    where = f"economy: {what}"
+    rows = positions(products, labels_of(M.index), where, EconomyError, axis="row",
+                     complete=complete)
+    cols = positions(products, labels_of(M.columns), where, EconomyError, axis="column",
+                     complete=complete)
+    values = values_of(M, [], where, EconomyError)
+    n = products.shape[0]
+    out = np.zeros((n, n))
+    out[np.ix_(rows, cols)] = values
+    return out
+
+
 def _as_csr(M: Any, n: int, what: str) -> sp.csr_array:
+    if M is None or isinstance(M, str | bytes):
+        raise ParameterTypeError(f"economy: {what} must be a numeric ({n}, {n}) matrix; got "
+                                 f"{type(M).__name__} {shown(M)}")
     try:
         csr = sp.csr_array(M, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise EconomyError(f"economy: {what} must be a numeric (n, n) matrix; got {exc}") from None
+    except (TypeError, ValueError, OverflowError):
+        raise EconomyError(f"economy: {what} must be a numeric ({n}, {n}) matrix; "
+                           f"got {shown(M)}") from None
     if csr.shape != (n, n):
         raise EconomyError(f"economy: {what} must have shape ({n}, {n}); got {csr.shape}")
     if not csr.has_canonical_format:
@@ -100,10 +135,15 @@ def _vector(
 ) -> FloatArray:
     if values is None:
         return np.full(n, default)
-    try:
-        v = np.asarray(values, dtype=np.float64).reshape(-1).copy()
-    except (TypeError, ValueError):
-        raise EconomyError(f"economy: {what} must be numbers; got {values!r}") from None
+    if is_labelled(values):
+        v = aligned(products, values, f"economy: {what}", EconomyError, complete=True)
+    elif isinstance(values, str | bytes):
+        raise ParameterTypeError(f"economy: {what} must be {n} numbers; got str {shown(values)}")
+    else:
+        try:
+            v = np.asarray(values, dtype=np.float64).reshape(-1).copy()
+        except (TypeError, ValueError, OverflowError):
+            raise EconomyError(f"economy: {what} must be numbers; got {shown(values)}") from None
     if v.shape != (n,):
         raise EconomyError(f"economy: {what} must have {n} entries; got {v.shape[0]}")
     ok = (v >= 0) & (v <= upper) & (np.isfinite(v) | (allow_inf & (v == np.inf)))
@@ -165,14 +205,21 @@ class Economy:
     _index: dict[str, int] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
+        if self.products is None or isinstance(self.products, str | bytes | Mapping):
+            raise ParameterTypeError(f"economy: products must be a sequence of product ids; "
+                                     f"got {type(self.products).__name__} {shown(self.products)}")
         products = np.asarray(self.products, dtype=np.str_).reshape(-1)
         n = products.shape[0]
         if n == 0:
             raise EconomyError("economy: products must list at least one product; got none")
         _check_ids(products)
-        A = _as_csr(self.A, n, "A")
+        given_A = _labelled_matrix(self.A, products, "A", complete=True) if is_frame(
+            self.A) else self.A
+        A = _as_csr(given_A, n, "A")
         _check_entries(A, products, "A")
-        capital = None if self.capital is None else _as_csr(self.capital, n, "capital")
+        given_B = _labelled_matrix(self.capital, products, "capital", complete=False) if (
+            is_frame(self.capital)) else self.capital
+        capital = None if given_B is None else _as_csr(given_B, n, "capital")
         if capital is not None:
             _check_entries(capital, products, "capital")
         labour = _vector(self.labour, n, "labour", products, default=0.0)
@@ -180,14 +227,19 @@ class Economy:
         depreciation = _vector(
             self.depreciation, n, "depreciation", products, default=0.0, upper=1.0
         )
-        labour_available = float(self.labour_available)
+        labour_available = number(self.labour_available, "labour_available", "economy",
+                                  finite=False, expected="a number > 0")
         if not labour_available > 0:
             raise EconomyError(f"economy: labour_available must be > 0; got {labour_available!r}")
+        for what in ("name", "labour_unit"):
+            instance(getattr(self, what), str, what, "economy")
+        instance(self.metadata, Mapping, "metadata", "economy")
+        check = flag(self.check, "check", "economy")
         # Without names the ids serve; a view on the id array, not ten million new strings.
         # An IdNames only ever stands for "no names given", so it follows the ids it is given.
-        given = () if isinstance(self.names, IdNames) else tuple(self.names)
+        given = () if isinstance(self.names, IdNames) else _words(self.names, products, "names")
         names: Sequence[str] = given or IdNames(products)
-        units = tuple(self.units) or ("",) * n
+        units = _words(self.units, products, "units") or ("",) * n
         for what, seq in (("names", names), ("units", units)):
             if len(seq) != n:
                 raise EconomyError(f"economy: {what} must have {n} entries; got {len(seq)}")
@@ -207,17 +259,18 @@ class Economy:
         put(self, "names", names)
         put(self, "units", units)
         put(self, "metadata", dict(self.metadata))
-        check = (
+        check_result = (
             check_productive(A)
-            if self.check
+            if check
             else ProductivityCheck(True, float("nan"), 0.0, float("inf"), "not checked", 0)
         )
-        put(self, "productivity", check)
-        if not check.productive:
+        put(self, "productivity", check_result)
+        if not check_result.productive:
             raise NotProductiveError(
-                check.radius,
-                f"economy: not productive: the spectral radius of A is {check.radius:.6g} "
-                f"(must be < 1; {check.method}); no non-negative plan can meet final demand",
+                check_result.radius,
+                f"economy: not productive: the spectral radius of A is "
+                f"{check_result.radius:.6g} (must be < 1; {check_result.method}); no "
+                "non-negative plan can meet final demand",
             )
 
     @property
@@ -274,6 +327,27 @@ class Economy:
         from gosplan.scenarios.io_tables import economy_from_pymrio
 
         return economy_from_pymrio(io, **kwargs)
+
+
+def _words(values: Any, products: NDArray[np.str_], what: str) -> tuple[str, ...]:
+    """Names or units: strings in product order (a Series is matched by product id)."""
+    if values is None or isinstance(values, str | bytes | Mapping):
+        raise ParameterTypeError(f"economy: {what} must be a sequence of strings, one per "
+                                 f"product; got {type(values).__name__} {shown(values)}")
+    if is_labelled(values):
+        labels = labels_of(values.index)
+        at = positions(products, labels, f"economy: {what}", EconomyError, complete=True)
+        words = list(values.to_numpy().tolist())
+        ordered: list[Any] = [""] * products.shape[0]
+        for k, word in zip(at.tolist(), words, strict=True):
+            ordered[k] = word
+        values = ordered
+    out = tuple(values)
+    bad = next((w for w in out if not isinstance(w, str)), None)
+    if bad is not None:
+        raise EconomyError(f"economy: {what} must be strings; got {type(bad).__name__} "
+                           f"{shown(bad)}")
+    return out
 
 
 def _check_ids(products: NDArray[np.str_]) -> None:

@@ -44,16 +44,29 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
+from gosplan.core.arguments import flag, integer
 from gosplan.core.balance import _dot, _gross_output
 from gosplan.core.economy import Economy
-from gosplan.errors import ConvergenceError, EconomyError
+from gosplan.errors import ConvergenceError, ParameterError
 
-__all__ = ["CAPACITY_SLACK", "GeneratedEconomy", "generate_economy"]
+__all__ = [
+    "CAPACITY_SLACK",
+    "MAX_INPUTS",
+    "MAX_NONZEROS",
+    "MAX_PRODUCTS",
+    "GeneratedEconomy",
+    "generate_economy",
+]
 
 FloatArray = NDArray[np.float64]
 
 #: Capacity and available labour exceed what the targets need by this relative margin.
 CAPACITY_SLACK = 1e-6
+#: Most products, mean inputs per product, and their product (about the non-zeros of
+#: ``A``: 2·10^9 of them take some 24 GB), checked before any work.
+MAX_PRODUCTS = 100_000_000
+MAX_INPUTS = 1_000
+MAX_NONZEROS = 2_000_000_000
 
 _CORE = 10  # products every recipe is likely to use
 _PATTERN = ("core", "general", "specific", "specific")  # kinds of successive input draws
@@ -111,8 +124,11 @@ def generate_economy(
 
     Raises
     ------
-    EconomyError
-        If ``n_products < 1`` or ``inputs < 1``.
+    ParameterError
+        ``n_products`` not in ``[1, MAX_PRODUCTS]``, ``inputs`` not in ``[1, MAX_INPUTS]``,
+        their product above :data:`MAX_NONZEROS`, or a negative ``seed``.
+    ParameterTypeError
+        An argument of the wrong type (a float or bool where an integer belongs).
 
     Examples
     --------
@@ -120,11 +136,14 @@ def generate_economy(
     >>> g.economy.n, str(g.economy.products[0]), round(g.economy.A.nnz / 1000)
     (1000, 'p0000001', 8)
     """
-    n, k_mean = int(n_products), int(inputs)
-    if n < 1:
-        raise EconomyError(f"generate: n_products must be >= 1; got {n_products!r}")
-    if k_mean < 1:
-        raise EconomyError(f"generate: inputs must be >= 1; got {inputs!r}")
+    where = "generate_economy"
+    n = integer(n_products, "n_products", where, low=1, high=MAX_PRODUCTS)
+    k_mean = integer(inputs, "inputs", where, low=1, high=MAX_INPUTS)
+    seed = integer(seed, "seed", where, low=0, high=2**64 - 1)
+    capital = flag(capital, "capital", where)
+    if n * k_mean > MAX_NONZEROS:
+        raise ParameterError(f"{where}: n_products * inputs (about the non-zeros of A) must be "
+                             f"at most {MAX_NONZEROS}; got {n} * {k_mean} = {n * k_mean}")
     rng = np.random.default_rng(seed)
     k = np.minimum(1 + rng.binomial(2 * (k_mean - 1), 0.5, size=n), n).astype(np.int64)
     share = _SHARE_LOW + (_SHARE_HIGH - _SHARE_LOW) * rng.beta(2.0, 2.0, size=n)

@@ -77,13 +77,15 @@ from collections.abc import Mapping
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from gosplan.core.arguments import economy_of, instance, integer, number, seconds
 from gosplan.core.balance import demand_vector
 from gosplan.core.economy import Economy
 from gosplan.core.harmony_result import S_MAX, HarmonyPlan, HarmonyStatus, harmony, harmony_slope
 from gosplan.core.harmony_search import PriceSearch, Problem
-from gosplan.errors import TargetsError
+from gosplan.errors import ParameterError, TargetsError
 
 __all__ = [
+    "MAX_ITERATIONS",
     "S_MAX",
     "HarmonyPlan",
     "HarmonyStatus",
@@ -94,6 +96,9 @@ __all__ = [
 ]
 
 FloatArray = NDArray[np.float64]
+
+#: Most price-search iterations ``iterations`` may allow (a bound on the work asked for).
+MAX_ITERATIONS = 1_000_000
 
 
 
@@ -115,6 +120,7 @@ def max_fulfilment(economy: Economy, targets: ArrayLike | Mapping[str, float]) -
     >>> round(max_fulfilment(e, {"grain": 100.0}), 12)
     0.8
     """
+    economy_of(economy, "max_fulfilment")
     problem = Problem.build(economy, _targets(economy, targets), 0.0, bounded=False)
     problem.solver.close()
     return problem.lam
@@ -137,14 +143,16 @@ def harmony_plan(
     economy
         A productive economy with ``n`` products; its capacities and ``labour_available``
         are the limits.
-    targets : array of shape (n,) or mapping of product id to quantity
-        Target final use ``t >= 0``; products with ``t_i = 0`` count as intermediate.
+    targets : mapping or Series of product id to quantity, or array of shape (n,)
+        Target final use ``t >= 0``; products with ``t_i = 0`` count as intermediate. A
+        mapping or a Series is read by product id.
     floor
         Every targeted product keeps at least ``floor · λ*`` of its target, λ* being the
         largest feasible fulfilment. In ``[0, 1)``; 0 gives Cockshott's unconstrained
         harmony maximum.
     iterations
-        Most price-search iterations (each about two linear solves).
+        Most price-search iterations (each about two linear solves), in
+        ``[0, MAX_ITERATIONS]``.
     tol
         Stop when the duality gap is at most ``tol`` per targeted product.
     start
@@ -182,13 +190,17 @@ def harmony_plan(
     ([5.0, 5.0], 1.25)
     """
     began = time.perf_counter()
-    if not (np.isfinite(floor) and 0.0 <= floor < 1.0):
-        raise ValueError(f"harmony_plan: floor must be in [0, 1); got {floor!r}")
-    if int(iterations) < 0:
-        raise ValueError(f"harmony_plan: iterations must be >= 0; got {iterations!r}")
-    if not (np.isfinite(tol) and tol > 0):
-        raise ValueError(f"harmony_plan: tol must be a finite number > 0; got {tol!r}")
+    where = "harmony_plan"
+    economy_of(economy, where)
+    floor = number(floor, "floor", where, low=0.0, high=1.0, high_open=True)
+    iterations = integer(iterations, "iterations", where, low=0, high=MAX_ITERATIONS)
+    tol = number(tol, "tol", where, low=0.0, low_open=True)
+    time_limit = seconds(time_limit, where)
+    instance(start, HarmonyPlan, "start", where, optional=True)
     t = _targets(economy, targets)
+    if start is not None and start.products.shape != economy.products.shape:
+        raise ParameterError(f"harmony_plan: start must be a plan of this economy "
+                             f"({economy.n} products); got one of {start.products.shape[0]}")
     problem = Problem.build(economy, t, floor, bounded=True)
     with problem.solver:
         search = PriceSearch(problem, tol)

@@ -58,21 +58,47 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
+from gosplan.core.arguments import (
+    choice,
+    economy_of,
+    flag,
+    integer,
+    is_frame,
+    is_labelled,
+    label_problem,
+    labels_of,
+    number,
+    positions,
+    seconds,
+    shown,
+    values_of,
+)
 from gosplan.core.balance import demand_vector
 from gosplan.core.economy import Economy
 from gosplan.core.multiyear_lp import SECONDARY, Problem, committed, fulfilment_of
 from gosplan.core.multiyear_result import MultiYearPlan
 from gosplan.core.plan_result import PlanStatus
 from gosplan.core.solvers import LPMethod
-from gosplan.errors import EconomyError, TargetsError
+from gosplan.errors import EconomyError, ParameterError, ParameterTypeError, TargetsError
 
-__all__ = ["SECONDARY", "MultiYearObjective", "MultiYearPlan", "Shock", "multiyear_plan"]
+__all__ = [
+    "MAX_YEARS",
+    "SECONDARY",
+    "MultiYearObjective",
+    "MultiYearPlan",
+    "Shock",
+    "multiyear_plan",
+]
 
 FloatArray = NDArray[np.float64]
 MultiYearObjective = Literal["min", "weighted", "final"]
 Shock = Callable[[int, FloatArray], ArrayLike]
 """``shock(t, planned_output) -> actual_output``: year index ``t`` (0-based), arrays ``(n,)``."""
 Targets = ArrayLike | Mapping[str, float] | Sequence[Mapping[str, float]]
+
+#: Most years a plan may cover (``years``, rows of targets) and longest construction lag:
+#: a bound on the size of the LP asked for, checked before any work.
+MAX_YEARS = 200
 
 
 
@@ -107,29 +133,34 @@ def multiyear_plan(
         (share of capacity lost a year), labour available in year 0, and the capital
         coefficients ``B`` of new capacity (``capital=`` overrides them).
     targets_by_year
-        The assortment of each year: an array ``(T, n)`` or ``T`` mappings ``{product
-        id: quantity}``; or one array ``(n,)`` or mapping for every year (then give
-        ``years``). Every year must target something.
+        The assortment of each year: an array ``(T, n)``, a list of ``T`` mappings
+        ``{product id: quantity}`` or pandas Series indexed by product id, or a DataFrame
+        with **one row per year and one column per product id** (rows in year order;
+        columns matched by product id, never by position); or one array ``(n,)``,
+        mapping or Series for every year (then give ``years``). Every year must target
+        something.
     years
-        Number of years ``T`` (inferred from per-year targets).
+        Number of years ``T`` (inferred from per-year targets), at most :data:`MAX_YEARS`.
     lag
-        Construction lag ``L >= 1``: capacity started in year ``t`` is paid for in equal
-        parts over years ``t … t+L-1`` and is in use from year ``t + L``.
+        Construction lag ``1 <= L <=`` :data:`MAX_YEARS`: capacity started in year ``t``
+        is paid for in equal parts over years ``t … t+L-1`` and is in use from year ``t + L``.
     capital : sparse matrix or array of shape (n, n), optional
         Capital coefficients ``B`` (``B[i, j]``: units of ``i`` per unit capacity of ``j``).
     objective
         ``"min"`` (the worst year), ``"weighted"`` (``Σ_t weights_t λ_t``) or ``"final"``
         (the last year; give ``min_fulfilment`` or earlier years may be starved for it).
     weights : array of shape (T,), optional
-        Weights of the years' fulfilment, for ``"weighted"``.
+        Weights of the years' fulfilment, for ``"weighted"``, in year order; a Series is
+        matched by label to the rows of targets given as a DataFrame.
     min_fulfilment
         Floor on every year's fulfilment ``λ_t``.
     labour_growth
         Labour available grows by this rate a year: ``L_t = L_0 (1 + g)^t``.
     pipeline : array of shape (L - 1, n), optional
-        Capacity already under construction: row ``r - 1`` comes into use at the start of
-        year ``r`` and still needs its instalments ``B pipeline[r - 1] / L`` in each year
-        ``0 … r - 1``. Default: nothing under way.
+        Capacity already under construction (a DataFrame's columns are matched by
+        product id; products left out have nothing under way): row ``r - 1`` comes into
+        use at the start of year ``r`` and still needs its instalments
+        ``B pipeline[r - 1] / L`` in each year ``0 … r - 1``. Default: nothing under way.
     investment_shares
         Fix the split of investment (Feldman): ``{branch: σ_j}``, the share of the net
         output of ``investment_good`` that builds capacity of ``j`` each year
@@ -148,7 +179,7 @@ def multiyear_plan(
         years may differ, because a worst-year objective is not time-consistent (the
         first plan's worst year is gone when the second is made).
     shock
-        With ``revise``: ``shock(t, planned_output) -> actual_output``, arrays ``(n,)``.
+        Only with ``revise``: ``shock(t, planned_output) -> actual_output``, arrays ``(n,)``.
         From the actual output, construction already under way is paid first; new
         projects of each branch are cut in proportion to the scarcest good its capital
         needs; the rest is delivered (a good short even for the projects under way is
@@ -188,16 +219,34 @@ def multiyear_plan(
     >>> plan.fulfilment.round(6).tolist(), plan.investment[:, 0].round(6).tolist()
     ([1.034483, 1.034483], [3.448276, 0.0])
     """
-    _check_options(objective, lag, labour_growth, min_fulfilment, method)
+    where = "multiyear_plan"
+    economy_of(economy, where)
+    choice(objective, "objective", where, ("min", "weighted", "final"))
+    lag = integer(lag, "lag", where, low=1, high=MAX_YEARS)
+    labour_growth = number(labour_growth, "labour_growth", where, low=-1.0, low_open=True)
+    min_fulfilment = number(min_fulfilment, "min_fulfilment", where, low=0.0)
+    choice(method, "method", where, ("simplex", "ipm", "pdlp"))
+    time_limit = seconds(time_limit, where)
+    revise = flag(revise, "revise", where)
+    if shock is not None and not callable(shock):
+        raise ParameterTypeError(f"{where}: shock must be a function (year, planned output) "
+                                 f"-> actual output, or None; got {type(shock).__name__}")
+    if shock is not None and not revise:
+        raise ParameterError(f"{where}: shock applies only with revise=True")
+    if investment_good is not None and not isinstance(investment_good, str):
+        raise ParameterTypeError(f"{where}: investment_good must be a product id or None; "
+                                 f"got {type(investment_good).__name__} {shown(investment_good)}")
+    at_capacity = _branch_list(at_capacity)
+    investment_shares = _share_map(investment_shares)
     if capital is not None:
         economy = dataclasses.replace(economy, capital=capital, check=False)
     if economy.capital is None:
         raise EconomyError("capital: the economy has no capital coefficients B, which a "
                            "multi-year plan needs to plan investment (a capital table in "
                            "economy.toml, or capital= in Python)")
-    y = _targets(economy, targets_by_year, years)
+    y, year_labels = _targets(economy, targets_by_year, years)
     T = y.shape[0]
-    w = _weights(objective, weights, T)
+    w = _weights(objective, weights, T, year_labels)
     problem = Problem.of(economy, lag, investment_shares, investment_good, at_capacity)
     q = _pipeline(problem, pipeline)
     labour = economy.labour_available * (1.0 + labour_growth) ** np.arange(T, dtype=np.float64)
@@ -209,68 +258,132 @@ def multiyear_plan(
                    method, time_limit)
 
 
-def _check_options(objective: str, lag: int, growth: float, floor: float, method: str) -> None:
-    if objective not in ("min", "weighted", "final"):
-        raise ValueError(f"multiyear_plan: objective must be min, weighted or final; "
-                         f"got {objective!r}")
-    if not (isinstance(lag, int | np.integer) and lag >= 1):
-        raise ValueError(f"multiyear_plan: lag must be an integer >= 1 (years); got {lag!r}")
-    if not (np.isfinite(growth) and growth > -1):
-        raise ValueError(f"multiyear_plan: labour_growth must be a finite rate > -1; "
-                         f"got {growth!r}")
-    if not (np.isfinite(floor) and floor >= 0):
-        raise TargetsError(f"min_fulfilment: must be a finite number >= 0; got {floor!r}")
-    if method not in ("simplex", "ipm", "pdlp"):
-        raise ValueError(f"multiyear_plan: method must be simplex, ipm or pdlp; got {method!r}")
+def _branch_list(at_capacity: object) -> bool | Sequence[str]:
+    if isinstance(at_capacity, bool | np.bool_):
+        return bool(at_capacity)
+    if isinstance(at_capacity, str) or (not isinstance(at_capacity, Sequence | np.ndarray) and (
+            not is_labelled(at_capacity))):
+        raise ParameterTypeError(f"multiyear_plan: at_capacity must be True, False or a list "
+                                 f"of product ids; got {type(at_capacity).__name__} "
+                                 f"{shown(at_capacity)}")
+    given: Any = at_capacity
+    names = list(given.tolist() if hasattr(given, "tolist") else given)
+    bad = next((b for b in names if not isinstance(b, str)), None)
+    if bad is not None:
+        raise TargetsError(f"at_capacity: {shown(bad)} is not a product id")
+    return names
 
 
-def _targets(economy: Economy, targets: Targets, years: int | None) -> FloatArray:
-    """Targets as an array ``(T, n)``, validated as :func:`demand_vector` does."""
-    if years is not None and not (isinstance(years, int | np.integer) and years >= 1):
-        raise ValueError(f"multiyear_plan: years must be an integer >= 1; got {years!r}")
-    data: Any = targets  # a mapping, mappings by year, or numbers
-    per_year = not isinstance(data, Mapping)
-    if per_year and not (isinstance(data, Sequence) and data
-                         and all(isinstance(t, Mapping) for t in data)):
+def _share_map(shares: object) -> Mapping[str, float] | None:
+    if shares is None or isinstance(shares, Mapping):
+        return shares
+    if is_labelled(shares):  # a Series indexed by branch: by label, like a mapping
+        labels = labels_of(shares.index)  # type: ignore[attr-defined]
+        values = values_of(shares, labels, "investment_shares", TargetsError).reshape(-1)
+        bad = label_problem(labels, "investment_shares", "")
+        if bad is not None:
+            raise TargetsError(bad)
+        if len(set(labels)) != len(labels):
+            raise TargetsError("investment_shares: a branch appears more than once")
+        return dict(zip(labels, values.tolist(), strict=True))
+    raise ParameterTypeError(f"multiyear_plan: investment_shares must be a mapping "
+                             f"{{branch: share}} or None; got {type(shares).__name__} "
+                             f"{shown(shares)}")
+
+
+def _targets(economy: Economy, targets: Targets, years: int | None
+             ) -> tuple[FloatArray, list[Any] | None]:
+    """Targets as an array ``(T, n)``, validated as :func:`demand_vector` does.
+
+    Also the DataFrame's row labels (its years), when the targets came as one.
+    """
+    if years is not None:
+        years = integer(years, "years", "multiyear_plan", low=1, high=MAX_YEARS)
+    data: Any = targets  # a mapping, a Series or frame, mappings by year, or numbers
+    if data is None or isinstance(data, str | bytes):
+        raise ParameterTypeError(
+            "targets: must be a mapping or Series of product id to quantity, one per year "
+            "(a list, or a DataFrame with a row per year and a column per product id), or "
+            f"an array (years, {economy.n}); got {type(data).__name__} {shown(data)}")
+    labels: list[Any] | None = None
+    if is_frame(data):
+        rows, labels = _frame_rows(economy, data), labels_of(data.index)
+    elif isinstance(data, Mapping) or is_labelled(data):
+        rows = None
+    elif isinstance(data, Sequence) and data and all(
+            isinstance(t, Mapping) or is_labelled(t) for t in data):
+        rows = list(data)
+    else:
         try:
             data = np.asarray(data, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise TargetsError(f"targets: quantities must be numbers; got {data!r}") from None
-        per_year = data.ndim == 2
-    if not per_year:
+        except (TypeError, ValueError, OverflowError):
+            raise TargetsError(f"targets: quantities must be numbers; got {shown(data)}"
+                               ) from None
+        rows = list(data) if data.ndim == 2 else None
+    if rows is None:
         row = demand_vector(economy, data)
         if years is None:
-            raise ValueError("multiyear_plan: years is needed when the targets are the same "
-                             "every year")
-        rows = [row] * int(years)
+            raise ParameterError("multiyear_plan: years is needed when the targets are the "
+                                 "same every year")
+        y = np.tile(row, (years, 1))
     else:
-        rows = [demand_vector(economy, r, what=f"targets (year {k})")
-                for k, r in enumerate(data)]
+        if len(rows) > MAX_YEARS:
+            raise TargetsError(f"targets: at most {MAX_YEARS} years; got {len(rows)}")
         if years is not None and len(rows) != years:
             raise TargetsError(f"targets: must give {years} years (one row per year); "
                                f"got {len(rows)}")
-    y = np.vstack(rows)
+        if not rows:
+            raise TargetsError("targets: must give at least one year; got none")
+        y = np.vstack([demand_vector(economy, r, what=f"targets (year {k})")
+                       for k, r in enumerate(rows)])
     empty = ~(y > 0).any(axis=1)
     if empty.any():
         raise TargetsError(f"targets (year {int(np.flatnonzero(empty)[0])}): the assortment "
                            "must ask for some product; got no positive quantity")
-    return y
+    return y, labels
 
 
-def _weights(objective: str, weights: ArrayLike | None, T: int) -> FloatArray:
+def _frame_rows(economy: Economy, frame: Any) -> list[Any]:
+    """A DataFrame's rows, one a year: its columns must be product ids, its rows years."""
+    columns = labels_of(frame.columns)
+    index = labels_of(frame.index)
+    columns_ok = all(isinstance(c, str) and economy.has(c) for c in columns)
+    if not columns_ok and index and all(isinstance(i, str) and economy.has(i) for i in index):
+        raise TargetsError("targets: a DataFrame must have one row per year and one column "
+                               "per product id; its rows are product ids: transpose it (.T)")
+    positions(economy.products, columns, "targets", TargetsError, axis="column")
+    values = values_of(frame, [], "targets", TargetsError)
+    return [dict(zip(columns, row, strict=True)) for row in values.tolist()]
+
+
+def _weights(objective: str, weights: ArrayLike | None, T: int, years: list[Any] | None
+             ) -> FloatArray:
     if objective != "weighted":
         if weights is not None:
-            raise ValueError("multiyear_plan: weights apply only to objective='weighted'")
+            raise ParameterError("multiyear_plan: weights apply only to objective='weighted'")
         return np.zeros(T)
     if weights is None:
         raise TargetsError(f"weights: objective='weighted' needs {T} weights (one per year)")
+    if is_labelled(weights):
+        # Years are matched by label to the targets' rows, never taken by position.
+        labels = labels_of(weights.index)  # type: ignore[union-attr]
+        if years is None:
+            raise TargetsError("weights: a Series of weights is matched to the years of "
+                               "targets given as a DataFrame; with other targets give a list")
+        if set(labels) != set(years) or len(set(labels)) != len(labels):
+            raise TargetsError(f"weights: labels must be the targets' years {shown(years)}; "
+                               f"got {shown(labels)}")
+        series: Any = weights
+        weights = np.array([series[label] for label in years], dtype=object)
+    if isinstance(weights, str | bytes):
+        raise ParameterTypeError(f"weights: must be {T} numbers; got str {shown(weights)}")
     try:
         w = np.asarray(weights, dtype=np.float64).reshape(-1)
-    except (TypeError, ValueError):
-        raise TargetsError(f"weights: must be numbers; got {weights!r}") from None
+    except (TypeError, ValueError, OverflowError):
+        raise TargetsError(f"weights: must be numbers; got {shown(weights)}") from None
     if w.shape != (T,) or not (np.isfinite(w) & (w >= 0)).all() or not w.any():
         raise TargetsError(f"weights: must be {T} finite numbers >= 0, not all 0; "
-                           f"got {w.tolist()!r}")
+                           f"got {shown(w.tolist())}")
     return w
 
 
@@ -279,11 +392,18 @@ def _pipeline(problem: Problem, pipeline: ArrayLike | None) -> FloatArray:
     L, n = problem.lag, problem.economy.n
     if pipeline is None:
         return np.zeros((L - 1, problem.F.shape[0]))
+    if is_frame(pipeline):  # columns matched to product ids; rows are years, in order
+        frame: Any = pipeline
+        at = positions(problem.economy.products, labels_of(frame.columns), "pipeline",
+                       EconomyError, axis="column")
+        rows = values_of(frame, [], "pipeline", EconomyError)
+        pipeline = np.zeros((rows.shape[0], n))
+        pipeline[:, at] = rows
     try:
         p = np.asarray(pipeline, dtype=np.float64).reshape(L - 1, n)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise EconomyError(f"pipeline: must be numbers of shape ({L - 1}, {n}) (one row per "
-                           f"year of the lag after the first); got {pipeline!r}") from None
+                           f"year of the lag after the first); got {shown(pipeline)}") from None
     finite = np.zeros(n, dtype=bool)
     finite[problem.F] = True
     bad = ~(np.isfinite(p) & (p >= 0)) | ((p != 0) & ~finite)
@@ -354,11 +474,11 @@ def _revise(problem: Problem, first: MultiYearPlan, y: FloatArray, labour: Float
 def _actual(shock: Shock, t: int, planned: FloatArray, n: int) -> FloatArray:
     try:
         x = np.asarray(shock(t, planned.copy()), dtype=np.float64).reshape(-1)
-    except (TypeError, ValueError):
-        raise ValueError(f"shock: must return {n} numbers for year {t}") from None
+    except (TypeError, ValueError, OverflowError):
+        raise ParameterError(f"shock: must return {n} numbers for year {t}") from None
     if x.shape != (n,) or not (np.isfinite(x) & (x >= 0)).all():
-        raise ValueError(f"shock: must return {n} finite numbers >= 0 for year {t}; "
-                         f"got shape {x.shape}")
+        raise ParameterError(f"shock: must return {n} finite numbers >= 0 for year {t}; "
+                             f"got shape {x.shape}")
     return x
 
 

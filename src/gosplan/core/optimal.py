@@ -54,13 +54,22 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
+from gosplan.core.arguments import (
+    aligned,
+    choice,
+    economy_of,
+    is_labelled,
+    number,
+    seconds,
+    shown,
+)
 from gosplan.core.balance import demand_vector
 from gosplan.core.closed_form import LeontiefBound, closed_form_plan, leontief_bound
 from gosplan.core.economy import Economy
 from gosplan.core.plan_result import OptimalPlan, PlanStatus
 from gosplan.core.solvers import LPSolution, LPStatus, solve_lp
 from gosplan.core.solvers.highs import BasisStatus, LPBasis
-from gosplan.errors import EconomyError, TargetsError
+from gosplan.errors import EconomyError, ParameterError, ParameterTypeError, TargetsError
 
 __all__ = [
     "WARM_START_LIMIT",
@@ -151,18 +160,15 @@ def optimal_plan(
     >>> round(plan.fulfilment, 9), plan.capacity_valuations.round(9).tolist()
     (0.8, [0.008])
     """
-    if objective not in ("assortment", "weighted"):
-        raise ValueError(
-            f"optimal_plan: objective must be assortment or weighted; got {objective!r}"
-        )
-    if method not in ("simplex", "ipm", "pdlp", "closed_form"):
-        raise ValueError(
-            f"optimal_plan: method must be simplex, ipm, pdlp or closed_form; got {method!r}"
-        )
+    where = "optimal_plan"
+    economy_of(economy, where)
+    choice(objective, "objective", where, ("assortment", "weighted"))
+    choice(method, "method", where, ("simplex", "ipm", "pdlp", "closed_form"))
     if method == "closed_form" and objective != "assortment":
-        raise ValueError("optimal_plan: method='closed_form' solves objective='assortment' only")
-    if time_limit is not None and not time_limit >= 0:
-        raise ValueError(f"optimal_plan: time_limit must be >= 0 seconds; got {time_limit!r}")
+        raise ParameterError("optimal_plan: method='closed_form' solves objective='assortment' "
+                             f"only; got objective={objective!r}")
+    time_limit = seconds(time_limit, where)
+    min_fulfilment = number(min_fulfilment, "min_fulfilment", where, low=0.0)
     n = economy.n
     y = np.zeros(n) if targets is None else demand_vector(economy, targets)
     limits = resource_limits(economy, resources)
@@ -172,16 +178,11 @@ def optimal_plan(
                 "targets: the assortment must ask for some product; got no positive quantity"
             )
         if weights is not None or min_fulfilment != 0.0:
-            raise ValueError(
+            raise ParameterError(
                 "optimal_plan: weights and min_fulfilment apply only to objective='weighted'"
             )
-    else:
-        if weights is None:
-            raise TargetsError("weights: objective='weighted' needs weights (one per product)")
-        if not (np.isfinite(min_fulfilment) and min_fulfilment >= 0):
-            raise TargetsError(
-                f"min_fulfilment: must be a finite number >= 0; got {min_fulfilment!r}"
-            )
+    elif weights is None:
+        raise TargetsError("weights: objective='weighted' needs weights (one per product)")
     c_weights = None if weights is None else demand_vector(economy, weights, what="weights")
     if method == "closed_form":
         return closed_form_plan(economy, y, limits)
@@ -339,18 +340,28 @@ def resource_limits(
     """Validate the other primary resources: ``{name: (coefficients, available, unit)}``."""
     out: dict[str, tuple[FloatArray, float, str]] = {}
     n = economy.n
+    if resources is not None and not isinstance(resources, Mapping):
+        raise ParameterTypeError(f"resources: must be a mapping {{name: (coefficients, "
+                                 f"available[, unit])}}; got {type(resources).__name__} "
+                                 f"{shown(resources)}")
     for name, spec in (resources or {}).items():
-        where = f"resources[{name!r}]"
+        where = f"resources[{shown(name)}]"
         if not isinstance(name, str) or not name:
-            raise EconomyError(f"resources: names must be non-empty strings; got {name!r}")
-        if len(spec) not in (2, 3):
-            raise EconomyError(f"{where}: must be (coefficients, available[, unit]); got {spec!r}")
+            raise EconomyError(f"resources: names must be non-empty strings; got {shown(name)}")
+        if not isinstance(spec, tuple | list) or len(spec) not in (2, 3):
+            raise EconomyError(f"{where}: must be (coefficients, available[, unit]); "
+                               f"got {shown(spec)}")
         try:
-            r = np.array(spec[0], dtype=np.float64).reshape(-1)
+            if is_labelled(spec[0]):  # by product id: products left out use none
+                r = aligned(economy.products, spec[0], f"{where} coefficients", EconomyError)
+            else:
+                r = np.array(spec[0], dtype=np.float64).reshape(-1)
+            if isinstance(spec[1], str | bytes | bool):
+                raise TypeError
             available = float(spec[1])
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise EconomyError(
-                f"{where}: coefficients and amount must be numbers; got {spec!r}"
+                f"{where}: coefficients and amount must be numbers; got {shown(spec)}"
             ) from None
         if r.shape != (n,):
             raise EconomyError(f"{where}: coefficients must have {n} entries; got {r.size}")
@@ -358,7 +369,7 @@ def resource_limits(
         if bad.any():
             j = int(np.flatnonzero(bad)[0])
             raise EconomyError(
-                f"{where}: coefficient of {economy.products[j]!r} must be a "
+                f"{where}: coefficient of {str(economy.products[j])!r} must be a "
                 f"finite number >= 0; got {r[j]!r}"
             )
         if not available >= 0:

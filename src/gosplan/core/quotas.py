@@ -35,8 +35,19 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from gosplan.core.arguments import (
+    aligned,
+    choice,
+    instance,
+    is_frame,
+    is_labelled,
+    labels_of,
+    positions,
+    shown,
+    values_of,
+)
 from gosplan.core.plan_result import freeze_fields
-from gosplan.errors import EconomyError, TargetsError
+from gosplan.errors import EconomyError, ParameterTypeError, TargetsError
 
 __all__ = ["Enterprises", "Quotas", "Rule", "quotas"]
 
@@ -77,6 +88,11 @@ class Enterprises:
     """Cost per unit of output, shape ``(m,)``, finite, ``>= 0``; needed by ``"least_cost"``."""
 
     def __post_init__(self) -> None:
+        for what in ("ids", "products"):
+            value = getattr(self, what)
+            if value is None or isinstance(value, str | bytes | Mapping):
+                raise ParameterTypeError(f"enterprises: {what} must be a sequence of ids; got "
+                                         f"{type(value).__name__} {shown(value)}")
         ids = np.asarray(self.ids, dtype=np.str_).reshape(-1)
         products = np.asarray(self.products, dtype=np.str_).reshape(-1)
         m = ids.shape[0]
@@ -158,9 +174,11 @@ def quotas(
 
     Parameters
     ----------
-    plan_output : array of shape (n,) or (years, n), or mapping of product id to quantity
-        Planned gross output of each product, in ``enterprises.products`` order (a mapping
-        is one year; products it leaves out get zero). Finite, ``>= 0``.
+    plan_output : array of shape (n,) or (years, n), mapping or Series, or DataFrame
+        Planned gross output of each product: an array in ``enterprises.products`` order;
+        a mapping or a Series indexed by product id (one year; products it leaves out get
+        zero); or a DataFrame with one row per year and one column per product id
+        (matched by id). Finite, ``>= 0``.
     enterprises
         Who makes what, with capacities (and unit costs for ``"least_cost"``).
     rule
@@ -191,10 +209,9 @@ def quotas(
     >>> quotas([5.0], e, rule="least_cost").quota.tolist()
     [[2.0, 3.0, 0.0]]
     """
-    if rule not in ("capacity", "least_cost"):
-        raise ValueError(f"quotas: rule must be capacity or least_cost; got {rule!r}")
-    if excess not in ("flag", "raise"):
-        raise ValueError(f"quotas: excess must be flag or raise; got {excess!r}")
+    instance(enterprises, Enterprises, "enterprises", "quotas")
+    choice(rule, "rule", "quotas", ("capacity", "least_cost"))
+    choice(excess, "excess", "quotas", ("flag", "raise"))
     if rule == "least_cost" and enterprises.unit_cost is None:
         raise EconomyError("enterprises: rule 'least_cost' needs unit_cost for every enterprise")
     plan = _plan(plan_output, enterprises)
@@ -339,8 +356,23 @@ def _apportion(g: IntArray, floor: IntArray, remainder: FloatArray, rank: IntArr
 # --- validation ---------------------------------------------------------------------------
 
 
+def _by_enterprise(values: Any, ids: NDArray[np.str_], what: str) -> Any:
+    """A Series indexed by enterprise id, in the enterprises' order (else as given)."""
+    if not is_labelled(values):
+        return values
+    at = positions(ids, labels_of(values.index), f"enterprises: {what}", EconomyError,
+                   complete=True, noun="enterprise", among="an enterprise id")
+    raw = np.asarray(values.to_numpy())
+    out = np.empty(ids.shape[0], dtype=raw.dtype)
+    out[at] = raw.reshape(-1)
+    return out
+
+
 def _positions(product: Any, products: NDArray[np.str_], ids: NDArray[np.str_]) -> IntArray:
+    product = _by_enterprise(product, ids, "product")
     raw = np.asarray(product).reshape(-1)
+    if raw.dtype == object and all(isinstance(p, str) for p in raw.tolist()):
+        raw = raw.astype(np.str_)  # product ids from a pandas Series (object dtype)
     n, m = products.shape[0], ids.shape[0]
     if raw.shape[0] != m:
         raise EconomyError(f"enterprises: product must have {m} entries (one per enterprise); "
@@ -371,10 +403,14 @@ def _positions(product: Any, products: NDArray[np.str_], ids: NDArray[np.str_]) 
 
 def _amounts(values: Any, ids: NDArray[np.str_], what: str) -> FloatArray:
     m = ids.shape[0]
+    if values is None or isinstance(values, str | bytes):
+        raise ParameterTypeError(f"enterprises: {what} must be {m} numbers; got "
+                                 f"{type(values).__name__} {shown(values)}")
+    values = _by_enterprise(values, ids, what)
     try:
         v = np.array(values, dtype=np.float64).reshape(-1)
-    except (TypeError, ValueError):
-        raise EconomyError(f"enterprises: {what} must be numbers; got {values!r}") from None
+    except (TypeError, ValueError, OverflowError):
+        raise EconomyError(f"enterprises: {what} must be numbers; got {shown(values)}") from None
     if v.shape[0] != m:
         raise EconomyError(f"enterprises: {what} must have {m} entries (one per enterprise); "
                            f"got {v.shape[0]}")
@@ -388,25 +424,42 @@ def _amounts(values: Any, ids: NDArray[np.str_], what: str) -> FloatArray:
 
 def _plan(plan_output: ArrayLike | Mapping[str, float], e: Enterprises) -> FloatArray:
     n = e.n
-    if isinstance(plan_output, Mapping):
+    if plan_output is None or isinstance(plan_output, str | bytes):
+        raise ParameterTypeError(f"plan output: must be a mapping or Series of product id to "
+                                 f"quantity, a DataFrame (a row per year, a column per product "
+                                 f"id) or an array (years, {n}); got "
+                                 f"{type(plan_output).__name__} {shown(plan_output)}")
+    if is_frame(plan_output):  # a row per year, columns matched by product id
+        frame: Any = plan_output
+        at = positions(e.products, labels_of(frame.columns), "plan output", TargetsError,
+                       axis="column", among="among the enterprises' products")
+        rows = values_of(frame, [], "plan output", TargetsError)
+        plan = np.zeros((rows.shape[0], n))
+        plan[:, at] = rows
+    elif is_labelled(plan_output):
+        plan = aligned(e.products, plan_output, "plan output", TargetsError).reshape(1, n)
+    elif isinstance(plan_output, Mapping):
         index = {p: i for i, p in enumerate(e.products.tolist())}
         x = np.zeros(n)
         for product, quantity in plan_output.items():
             if product not in index:
-                raise TargetsError(f"plan output: product {product!r} is not among the "
+                raise TargetsError(f"plan output: product {shown(product)} is not among the "
                                    "enterprises' products")
+            if isinstance(quantity, str | bytes | bool):
+                raise TargetsError(f"plan output: quantity of {product!r} must be a number; "
+                                   f"got {shown(quantity)}")
             try:
                 x[index[product]] = float(quantity)
-            except (TypeError, ValueError):
-                raise TargetsError(f"plan output: quantity of {product!r} must be a number; "
-                                   f"got {quantity!r}") from None
+            except (TypeError, ValueError, OverflowError):
+                raise TargetsError(f"plan output: quantity of {product!r} must be a finite "
+                                   f"number >= 0; got {shown(quantity)}") from None
         plan = x.reshape(1, n)
     else:
         try:
             plan = np.array(plan_output, dtype=np.float64)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise TargetsError(f"plan output: quantities must be numbers; "
-                               f"got {plan_output!r}") from None
+                               f"got {shown(plan_output)}") from None
         shape = plan.shape
         if plan.ndim == 1:
             plan = plan.reshape(1, -1)

@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from gosplan.analysis.calibrate import Calibration
+from gosplan.report.simulation import famine_range_text
 
 __all__ = ["calibration_renderable"]
 
@@ -32,16 +33,14 @@ def calibration_renderable(result: Calibration) -> RenderableType:
             f"{np.abs(errors.to_numpy()).mean():.1%}",
         )
     famine = Table(
-        title="Famine 1932-33: simulated against the scholarly band (mn deaths)",
+        title="Famine 1932-33: simulated against the published range (mn deaths)",
         title_justify="left",
     )
-    for col in ("toll", "simulated", "band"):
+    for col in ("toll", "simulated", "published range"):
         famine.add_column(col, justify="left" if col == "toll" else "right")
     frame = result.after.famine
-    for name, value, low, high in zip(
-        frame["series"], frame["simulated"], frame["low"], frame["high"], strict=True
-    ):
-        famine.add_row(str(name), f"{value:.2f}", f"{low:g}-{high:g}")
+    for name, value in zip(frame["series"], frame["simulated"], strict=True):
+        famine.add_row(str(name), f"{value:.2f}", Text(famine_range_text(str(name))))
     summary = Text(
         f"Loss {result.before.loss:.3f} -> {result.after.loss:.3f} in {result.evaluations} runs; "
         f"median absolute log error {result.after.median_abs_log_error:.1%}. Outcomes from "

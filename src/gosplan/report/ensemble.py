@@ -53,6 +53,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BAND_SERIES",
+    "SENSITIVITY_MARKER",
     "bands_svg",
     "ensemble_renderable",
     "render_ensemble",
@@ -63,6 +64,8 @@ __all__ = [
 ]
 
 #: The series the band plot draws, in order.
+#: The file that marks a folder as a sensitivity folder (one ``--out`` may overwrite).
+SENSITIVITY_MARKER = "sensitivity.csv"
 BAND_SERIES = (
     "excess_deaths_ussr",
     "grain_harvest",
@@ -402,8 +405,8 @@ def write_sensitivity(result: Sensitivity, out: str | Path) -> Path:
             zip(result.names, result.spans, strict=True)
         ],
     }
-    with atomic_folder(out, marker="sensitivity.csv") as tmp:
-        with atomic_file(tmp / "sensitivity.csv") as f:
+    with atomic_folder(out, marker=SENSITIVITY_MARKER) as tmp:
+        with atomic_file(tmp / SENSITIVITY_MARKER) as f:
             result.table.to_csv(f, index=False, float_format="%.6g")
         with atomic_file(tmp / "runs.parquet") as f:
             result.runs_frame().to_parquet(f, index=False)

@@ -42,11 +42,13 @@ from gosplan.report.simulation import (
     num,
     num_range,
     pct,
+    record_value,
     run_rows,
     unit_of,
 )
 from gosplan.scenarios.atomic import atomic_folder
 from gosplan.scenarios.loader import read_toml
+from gosplan.scenarios.record import load_record
 from gosplan.scenarios.simfiles import Scenario, builtin_scenarios, load_scenario
 
 if TYPE_CHECKING:
@@ -219,22 +221,54 @@ def _citations(frame: pd.DataFrame, series: Sequence[str]) -> list[dict[str, str
     return citations(src for name in series for src in sources[names == name].tolist())
 
 
+def _unverified(frame: pd.DataFrame, series: Sequence[str]) -> list[str]:
+    """The record's values in a chart that were not read in their source, by series.
+
+    Each entry: ``Cattle 1928–1932 (A. Nove (1992))``; years need not be consecutive.
+    """
+    names = frame["series"].to_numpy()
+    record = (frame["kind"] == "record").to_numpy()
+    years = frame["year"].to_numpy(dtype=np.int64)
+    out = []
+    target = (frame["kind"] == "plan_target").to_numpy() & (
+        frame["source"].astype(str) != "gosplan planner"
+    ).to_numpy()
+    for name in series:
+        doubt: dict[tuple[str, str], list[int]] = {}
+        for what, mask, plan in (("", record, False), (" plan", target, True)):
+            for year in sorted(set(years[(names == name) & mask].tolist())):
+                shown = record_value(name, int(year), plan)
+                if shown is not None and shown.unverified:
+                    doubt.setdefault((what, shown.authors), []).append(int(year))
+        for (what, authors), listed in doubt.items():
+            span = (
+                f"{listed[0]}–{listed[-1]}"
+                if len(listed) > 1 and listed == list(range(listed[0], listed[-1] + 1))
+                else ", ".join(map(str, listed))
+            )
+            out.append(f"{label_of(name)}{what} {span} ({authors})")
+    return out
+
+
 def _summary_rows(run: Run) -> list[dict[str, Any]]:
     out = []
     for row in run_rows(run):
         low, high = row["record_low"], row["record_high"]
         record = num(row["record"]) if row["record"] is not None else num_range(low, high)
         error = row["log_error"]
+        # A range is shown with its authors; a point's source is in the next column.
         out.append(
             {
                 "label": row["label"],
                 "unit": row["unit"],
                 "plan": num(row["plan"]),
+                "plan_unverified": bool(row["plan_unverified"]),
                 "quota": num(row["quota"]),
                 "first": num(row["simulated_first"]),
                 "last": num(row["simulated"]),
                 "record": record,
-                "source": row["record_source"] or "",
+                "unverified": bool(row["record_unverified"]),
+                "source": row["record_authors"] or "",
                 "error": pct(error),
                 "off": error is not None and abs(error) > GOAL_MEDIAN_ERROR,
             }
@@ -249,6 +283,7 @@ def _fit_table(run: Run) -> tuple[list[int], list[dict[str, Any]]]:
     row_years = rows["year"].to_numpy(dtype=np.int64)
     errors = rows["log_error"].to_numpy(dtype=np.float64)
     sources = rows["source"].astype(str).to_numpy()
+    record = load_record()
     table = []
     for name in dict.fromkeys(names.tolist()):
         pick = names == name
@@ -267,32 +302,25 @@ def _fit_table(run: Run) -> tuple[list[int], list[dict[str, Any]]]:
                 "unit": unit_of(str(name)),
                 "cells": cells,
                 "median": pct(median, signed=False),
-                "sources": ", ".join(dict.fromkeys(sources[pick].tolist())),
+                "sources": "; ".join(map(record.short, dict.fromkeys(sources[pick].tolist()))),
             }
         )
     return years, table
 
 
 def _famine_table(run: Run) -> list[dict[str, Any]]:
-    frame = run.frame
     out = []
     for row in famine_rows(run):
-        name = row["series"]
-        mask = (frame["series"] == name).to_numpy() & (frame["kind"] == "record").to_numpy()
-        estimates = frame["estimate"].to_numpy()[mask]
-        values = frame["value"].to_numpy(dtype=np.float64)[mask]
-        low = values[estimates == "low"]
-        high = values[estimates == "high"]
-        record = num_range(float(low[0]), float(high[0])) if low.size and high.size else "—"
-        sources = ", ".join(dict.fromkeys(frame["source"].to_numpy()[mask].tolist()))
+        shown = record_value(row["series"], 1933)
         out.append(
             {
                 "label": row["label"],
                 "simulated": f"{row['simulated']:.2f}",
                 "band": f"{row['low']:g}–{row['high']:g}",
                 "inside": row["inside"],
-                "record": record,
-                "source": sources,
+                "record": "—" if shown is None else shown.text(),
+                "unverified": shown is not None and shown.unverified,
+                "source": row["authors"] if shown is None else shown.authors,
             }
         )
     return out
@@ -341,6 +369,16 @@ def _set_names(scenario: Scenario) -> set[str]:
     }
 
 
+def _source_names(field: str) -> str:
+    """A scenario's source field with each record source id as its citation's short form.
+
+    Other words (the scenario's own labels) are kept as written.
+    """
+    record = load_record()
+    parts = [p.strip() for p in field.split(";") if p.strip()]
+    return "; ".join(record.short(p) if p in record.sources.index else p for p in parts)
+
+
 def _parameters(scenario: Scenario) -> list[dict[str, Any]]:
     changed = _set_names(scenario)
     return [
@@ -350,7 +388,7 @@ def _parameters(scenario: Scenario) -> list[dict[str, Any]]:
             "unit": str(table.get("unit", "")),
             "kind": str(table.get("kind", "")),
             "range": _plain(table.get("range", "")),
-            "source": str(table.get("source", "")),
+            "source": _source_names(str(table.get("source", ""))),
             "why": str(table.get("why", "")),
             "set": name in changed,
         }
@@ -365,7 +403,7 @@ def _policies(scenario: Scenario) -> list[dict[str, Any]]:
             "name": name,
             "by_year": _values_by_year(table.get("values")),
             "unit": str(table.get("unit", "")),
-            "source": str(table.get("source", "")),
+            "source": _source_names(str(table.get("source", ""))),
             "why": str(table.get("why", "")),
             "set": name in changed,
         }
@@ -405,6 +443,7 @@ def _panels(run: Run) -> list[dict[str, Any]]:
             "id": key,
             "svg": Markup(svg),  # matplotlib's own SVG, built above
             "sources": _citations(frame, plots.PANELS[key]),
+            "unverified": _unverified(frame, plots.PANELS[key]),
         }
         for key, svg in figures.items()
     ]

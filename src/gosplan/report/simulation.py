@@ -2,31 +2,42 @@
 
 ``run_rows`` is the table as plain data (also what ``--json`` prints); ``run_table`` renders
 it, with the famine toll against the scholarly bands and the fit, in under 100 columns.
+
+Whatever shows the record to a person follows the rules of the record's README: a source is
+named by its citation (full in the lists of sources, its short form beside a value), never
+by a bare id; a value whose row is not verified says so; a published range is shown as a
+range with its authors; ``UNSOURCED`` rows are never shown (the record does not serve them).
+:func:`record_value` and :func:`citations` are the two places these rules are applied.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from rich.console import Group, RenderableType
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from gosplan.analysis.fit import FAMINE_BANDS
+from gosplan.analysis.fit import FAMINE_BANDS, FAMINE_SOURCES
 from gosplan.analysis.run import FIT_YEARS, KEY_SERIES, Run
 from gosplan.scenarios.record import load_record
-from gosplan.sim.series import UNITS
+from gosplan.sim.series import COMPARATOR, UNITS
 
 __all__ = [
     "GOAL_MEDIAN_ERROR",
     "LABELS",
     "OWN_SOURCES",
     "PANELS",
+    "RecordValue",
     "citations",
+    "famine_range_text",
     "famine_rows",
     "fit_summary",
     "goal_checks",
@@ -34,6 +45,7 @@ __all__ = [
     "num",
     "num_range",
     "pct",
+    "record_value",
     "run_rows",
     "run_summary",
     "run_table",
@@ -228,8 +240,11 @@ def run_rows(run: Run, series: Sequence[str] = KEY_SERIES) -> list[dict[str, Any
     list of dict
         JSON-ready (``None`` where there is no value): ``series, label, unit, first_year,
         year, plan`` (the plan's target in the record), ``quota`` (the model planner's),
-        ``simulated_first, simulated, record, record_low, record_high, record_source,
-        log_error`` (natural log of simulated over record).
+        ``simulated_first, simulated, record, record_low, record_high, record_source``
+        (the id of its source), ``record_authors`` (the short form of its citation),
+        ``record_unverified`` (the row was not read in the cited work), ``plan_unverified``
+        (the same for the plan's target), ``log_error`` (natural log of simulated over
+        record).
     """
     frame = run.frame
     first, last = run.years[0], run.years[-1]
@@ -241,6 +256,8 @@ def run_rows(run: Run, series: Sequence[str] = KEY_SERIES) -> list[dict[str, Any
         record = _lookup(frame, name, "record", last)
         point = record.get("point")
         low, high = record.get("low"), record.get("high")
+        shown = record_value(name, last)
+        target = record_value(name, last, plan=True) if plans.get("point") is not None else None
         compare = (
             point
             if point is not None
@@ -261,6 +278,9 @@ def run_rows(run: Run, series: Sequence[str] = KEY_SERIES) -> list[dict[str, Any
                 "record_low": low,
                 "record_high": high,
                 "record_source": _source(frame, name, last),
+                "record_authors": None if shown is None else shown.authors,
+                "record_unverified": None if shown is None else shown.unverified,
+                "plan_unverified": target is not None and target.unverified,
                 "log_error": _log_error(run, name, last, sim, compare),
             }
         )
@@ -273,8 +293,10 @@ def famine_rows(run: Run) -> list[dict[str, Any]]:
     Returns
     -------
     list of dict
-        ``series, label, simulated, low, high, inside`` (mn deaths).
+        ``series, label, simulated, low, high, inside`` (mn deaths) and ``authors``, the
+        short forms of the citations of the range's two ends.
     """
+    record = load_record()
     famine = run.fit.famine
     names = famine["series"].tolist()
     values = famine["simulated"].to_numpy(dtype=np.float64)
@@ -286,6 +308,7 @@ def famine_rows(run: Run) -> list[dict[str, Any]]:
             "low": FAMINE_BANDS[name][0],
             "high": FAMINE_BANDS[name][1],
             "inside": bool(FAMINE_BANDS[name][0] <= value <= FAMINE_BANDS[name][1]),
+            "authors": "; ".join(record.short(s) for s in dict.fromkeys(FAMINE_SOURCES[name])),
         }
         for name, value in zip(names, values.tolist(), strict=True)
     ]
@@ -411,9 +434,10 @@ def num_range(low: float | None, high: float | None) -> str:
 
 
 def _record_text(row: dict[str, Any]) -> str:
-    if row["record"] is not None:
-        return num(row["record"])
-    return num_range(row["record_low"], row["record_high"])
+    text = num(row["record"]) if row["record"] is not None else num_range(
+        row["record_low"], row["record_high"]
+    )
+    return f"{text}†" if row["record_unverified"] else text
 
 
 def run_table(run: Run) -> RenderableType:
@@ -425,8 +449,8 @@ def run_table(run: Run) -> RenderableType:
         title_justify="left",
         caption=(
             "plan: the plan's target in the record; quota: the model planner's; "
-            "error: 100·ln(simulated/record). Collectivized and grain exports follow "
-            "the scenario's policies."
+            "error: 100·ln(simulated/record); †: unverified (not read in the cited work). "
+            "Collectivized and grain exports follow the scenario's policies."
         ),
         caption_justify="left",
     )
@@ -439,7 +463,7 @@ def run_table(run: Run) -> RenderableType:
         style = "bold" if error is not None and abs(error) > GOAL_MEDIAN_ERROR else ""
         table.add_row(
             f"{row['label']}{unit}",
-            num(row["plan"]),
+            num(row["plan"]) + ("†" if row["plan_unverified"] else ""),
             num(row["quota"]),
             num(row["simulated_first"]),
             num(row["simulated"]),
@@ -464,7 +488,8 @@ def _famine_line(run: Run) -> str:
     for row in famine_rows(run):
         region = row["label"].split(", ", 1)[-1]
         mark = "inside" if row["inside"] else "[bold]outside[/bold]"
-        parts.append(f"{region} {num(row['simulated'])} mn ({mark} {row['low']:g}–{row['high']:g})")
+        band = f"{num_range(row['low'], row['high'])} mn: {escape(row['authors'])}"
+        parts.append(f"{region} {num(row['simulated'])} mn ({mark} {band})")
     if not parts:
         return "Famine: the run does not reach 1933; no toll to compare."
     return "Famine deaths 1932–33 (Kazakhstan 1930–33), simulated: " + "; ".join(parts) + "."
@@ -488,7 +513,9 @@ def citations(sources: Iterable[str]) -> list[dict[str, str]]:
     """Full citations of the record sources named in ``sources``, in order of first use.
 
     Each entry of ``sources`` is a source field (``"A; B"`` names two); the model's own
-    labels are skipped. Each citation: ``id``, ``citation`` and ``url`` (empty if none).
+    labels, and anything that is not a source of the record, are skipped. Each citation:
+    ``id``, ``short`` (the short form shown beside values), ``citation`` (full) and ``url``
+    (empty if none).
     """
     seen: dict[str, None] = {}
     for field in sources:
@@ -500,12 +527,86 @@ def citations(sources: Iterable[str]) -> list[dict[str, str]]:
     for source in seen:
         try:
             text = record.citation(source)
+            short = record.short(source)
         except KeyError:
-            text = "not in the record's list of sources"
+            # Not a record source (a scenario's own label): named as it is, never as a citation.
+            continue
         url = ""
-        if source in record.sources.index:
-            raw = record.sources.loc[source, "url"]
-            if isinstance(raw, str) and raw.startswith(("http://", "https://")):
-                url = raw
-        out.append({"id": source, "citation": text, "url": url})
+        raw = record.sources.loc[source, "url"]
+        if isinstance(raw, str) and raw.startswith(("http://", "https://")):
+            url = raw
+        out.append({"id": source, "short": short, "citation": text, "url": url})
     return out
+
+
+_KIND_OF = {"point": "actual", "low": "estimate_low", "high": "estimate_high"}
+
+
+@dataclass(frozen=True, slots=True)
+class RecordValue:
+    """The record's value of a series in one year, as a person is shown it."""
+
+    point: float | None
+    """The value (``None`` where the record gives only a range or a bound)."""
+    low: float | None
+    high: float | None
+    sources: tuple[str, ...]
+    """Source ids behind the value (point first, then low and high), without repeats."""
+    authors: str
+    """Short forms of the sources' citations, ``"; "``-joined."""
+    unverified: bool
+    """Whether any row shown was not verified (read) in the cited work."""
+
+    def text(self, scale: float = 1.0) -> str:
+        """The value, or the range ``low–high`` (a lone bound as ``≥ low`` or ``≤ high``)."""
+        if self.point is not None:
+            return num(self.point * scale)
+        low = None if self.low is None else self.low * scale
+        high = None if self.high is None else self.high * scale
+        if low is not None and high is not None:
+            return num_range(low, high)
+        return f"≥ {num(low)}" if low is not None else f"≤ {num(high)}"
+
+    def is_range(self) -> bool:
+        """Whether the value is a published range (or a lone bound), not a point."""
+        return self.point is None
+
+
+@cache
+def record_value(series: str, year: int, plan: bool = False) -> RecordValue | None:
+    """The record's preferred value of ``series`` (simulated name) in ``year``, or ``None``.
+
+    A point where the record has one; else the published range (its preferred low and high
+    rows), with the authors of both ends. With ``plan``, the plan's target instead.
+    """
+    record = load_record()
+    name = COMPARATOR.get(series, series)
+    if name not in set(record.names()):
+        return None
+    rows: dict[str, dict[str, Any]] = {}
+    kinds = {"point": "plan_target"} if plan else _KIND_OF
+    for estimate, kind in kinds.items():
+        best = record.best(name, kind)
+        if year in best.index:
+            rows[estimate] = {str(k): v for k, v in best.loc[year].items()}
+    if "point" in rows:
+        rows = {"point": rows["point"]}
+    if not rows:
+        return None
+    sources = tuple(dict.fromkeys(str(r["source"]) for r in rows.values()))
+    return RecordValue(
+        point=float(rows["point"]["value"]) if "point" in rows else None,
+        low=float(rows["low"]["value"]) if "low" in rows else None,
+        high=float(rows["high"]["value"]) if "high" in rows else None,
+        sources=sources,
+        authors="; ".join(record.short(s) for s in sources),
+        unverified=any(str(r["status"]) != "verified" for r in rows.values()),
+    )
+
+
+def famine_range_text(series: str) -> str:
+    """A famine toll's published range with its authors, e.g. ``5.5–8.7 mn (A; B)``."""
+    low, high = FAMINE_BANDS[series]
+    record = load_record()
+    authors = "; ".join(record.short(s) for s in dict.fromkeys(FAMINE_SOURCES[series]))
+    return f"{num_range(low, high)} mn ({authors})"

@@ -13,8 +13,9 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from gosplan.core.arguments import shown
 from gosplan.core.economy import Economy
-from gosplan.errors import EconomyError
+from gosplan.errors import EconomyError, ParameterTypeError
 
 __all__ = ["economy_from_dataframes", "economy_from_pymrio", "pymrio_final_demand"]
 
@@ -25,6 +26,36 @@ def _ids(index: pd.Index) -> list[str]:
     return [str(label) for label in index]
 
 
+def _unknown(labels: pd.Index, index: pd.Index, what: str) -> None:
+    extra = labels.difference(index)
+    if len(extra):
+        raise EconomyError(f"{what}: label {extra[0]!r} is not a product (a row of A)")
+    if labels.has_duplicates:
+        raise EconomyError(f"{what}: label {labels[labels.duplicated()][0]!r} appears more "
+                           "than once")
+
+
+def _numbers(frame: pd.DataFrame | pd.Series, what: str) -> NDArray[np.float64]:
+    """The values as floats, naming the first column (or label) that holds no numbers."""
+    try:
+        return frame.to_numpy(dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        pass
+    if isinstance(frame, pd.DataFrame):
+        for column in frame.columns:
+            if not pd.api.types.is_numeric_dtype(frame[column]):
+                raise EconomyError(f"{what}: column {column!r} must hold numbers; got dtype "
+                                   f"{frame[column].dtype}") from None
+    else:
+        for label, value in frame.items():
+            try:
+                float(value)
+            except (TypeError, ValueError, OverflowError):
+                raise EconomyError(f"{what}[{label!r}]: must be a number; got "
+                                   f"{shown(value)}") from None
+    raise EconomyError(f"{what}: must hold numbers")
+
+
 def _aligned(values: Any, index: pd.Index, what: str) -> NDArray[np.float64] | None:
     if values is None:
         return None
@@ -33,11 +64,19 @@ def _aligned(values: Any, index: pd.Index, what: str) -> NDArray[np.float64] | N
             raise EconomyError(f"{what}: must be one column; got {values.shape[1]}")
         values = values.iloc[:, 0]
     if isinstance(values, pd.Series):
+        _unknown(values.index, index, what)
         missing = index.difference(values.index)
         if len(missing):
             raise EconomyError(f"{what}: no value for product {missing[0]!r}")
-        return values.reindex(index).to_numpy(dtype=np.float64)
-    return np.asarray(values, dtype=np.float64)
+        return _numbers(values.reindex(index), what)
+    if isinstance(values, str | bytes):
+        raise ParameterTypeError(f"{what}: must be a Series indexed by product, or "
+                                 f"{len(index)} numbers in the order of A; got str "
+                                 f"{shown(values)}")
+    try:
+        return np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        raise EconomyError(f"{what}: must be numbers; got {shown(values)}") from None
 
 
 def economy_from_dataframes(
@@ -57,14 +96,20 @@ def economy_from_dataframes(
     A : DataFrame of shape (n, n)
         Technical coefficients; index (inputs) and columns (outputs) list the same products.
     labour, capacity, depreciation : Series indexed by product, or array of shape (n,)
-        Per-product data, aligned on ``A.index``.
-    capital : DataFrame of shape (n, n), optional
-        Capital coefficients, aligned on ``A.index`` both ways.
+        Per-product data. A Series is matched to ``A.index`` by label (every product
+        needs a value; a label that is no product is an error); an array is in the
+        order of ``A``.
+    capital : DataFrame, optional
+        Capital coefficients, matched to ``A.index`` by label both ways; products it
+        leaves out need no capital, labels that are no product are an error.
     units : Series indexed by product, or sequence of str, optional
-        Unit of each product.
+        Unit of each product (a Series matched by label).
     **fields
         Passed to :class:`Economy` (``name``, ``labour_available``, ``labour_unit`` ...).
     """
+    if not isinstance(A, pd.DataFrame):
+        raise ParameterTypeError(f"from_dataframes: A must be a square DataFrame (index = "
+                                 f"columns = products); got {type(A).__name__} {shown(A)}")
     if not A.index.equals(A.columns):
         raise EconomyError(
             "A: index (inputs) and columns (outputs) must list the same products in the same order"
@@ -72,12 +117,21 @@ def economy_from_dataframes(
     index = A.index
     B = None
     if capital is not None:
+        if not isinstance(capital, pd.DataFrame):
+            raise ParameterTypeError(f"from_dataframes: capital must be a DataFrame (index "
+                                     f"and columns: products) or None; got "
+                                     f"{type(capital).__name__} {shown(capital)}")
+        # By label both ways; products it leaves out need no capital.
+        _unknown(capital.index, index, "capital (rows)")
+        _unknown(capital.columns, index, "capital (columns)")
+        _numbers(capital, "capital")
         B = capital.reindex(index=index, columns=index, fill_value=0.0).to_numpy(np.float64)
     if isinstance(units, pd.Series):
+        _unknown(units.index, index, "units")
         units = tuple(str(u) for u in units.reindex(index).fillna(""))
     return Economy(
         products=_ids(index),
-        A=A.to_numpy(dtype=np.float64),
+        A=_numbers(A, "A"),
         labour=_aligned(labour, index, "labour"),
         capacity=_aligned(capacity, index, "capacity"),
         depreciation=_aligned(depreciation, index, "depreciation"),
@@ -121,6 +175,15 @@ def economy_from_pymrio(
     >>> Economy.from_pymrio(pymrio.load_test(), labour="Value Added").n  # doctest: +SKIP
     48
     """
+    if not all(hasattr(io, name) for name in ("A", "Z", "x", "get_extensions")):
+        raise ParameterTypeError(f"from_pymrio: io must be a pymrio IOSystem; got "
+                                 f"{type(io).__name__} {shown(io)}")
+    if labour is not None and not (isinstance(labour, str) or (
+            isinstance(labour, tuple) and len(labour) == 2
+            and all(isinstance(part, str) for part in labour))):
+        raise ParameterTypeError(f"from_pymrio: labour must be a stressor name or "
+                                 f"(extension, stressor), or None; got {type(labour).__name__} "
+                                 f"{shown(labour)}")
     if getattr(io, "A", None) is None:
         io = io.copy()
         io.calc_system()

@@ -17,6 +17,13 @@ from numpy.typing import NDArray
 
 from gosplan.core.economy import Economy
 from gosplan.errors import EconomyError, InputFileError, NotProductiveError
+from gosplan.scenarios.keys import (
+    MAX_DEPTH,
+    MAX_TOML_BYTES,
+    check_doc,
+    check_keys,
+    did_you_mean,
+)
 from gosplan.scenarios.memo import Memo, copy_doc, stamp
 from gosplan.scenarios.tables import (
     Table,
@@ -26,12 +33,36 @@ from gosplan.scenarios.tables import (
     read_table,
 )
 
-__all__ = ["read_economy", "read_enterprises", "read_targets", "read_toml"]
+__all__ = ["ECONOMY_META_KEYS", "read_economy", "read_enterprises", "read_targets", "read_toml"]
 
 ECONOMY_FILE = "economy.toml"
 _PAIR = [[("input", "id"), ("output", "id")], [("input_index", "index"), ("output_index", "index")]]
 _PRODUCT = [[("product", "id")], [("product_index", "index")]]
 
+
+#: The keys of economy.toml, by table (free-form text goes under [economy.metadata]).
+_ECONOMY_KEYS = {
+    "": ("economy", "labour", "products"),
+    "economy": (
+        "name",
+        "description",
+        "year",
+        "technology",
+        "labour",
+        "capacity",
+        "capital",
+        "products_table",
+        "sources",
+        "source",
+        "note",
+        "metadata",
+    ),
+    "labour": ("unit", "available", "source", "note"),
+    "products": ("id", "name", "unit", "source", "note"),
+}
+
+#: The keys [economy] may hold (others belong in [economy.metadata]).
+ECONOMY_META_KEYS = frozenset(_ECONOMY_KEYS["economy"]) - {"metadata"}
 
 _TOML: Memo[Hashable, dict[str, Any]] = Memo(64)
 _ECONOMIES: Memo[Hashable, Economy] = Memo(8)
@@ -44,6 +75,12 @@ def read_toml(path: Path) -> dict[str, Any]:
     """
     if not path.is_file():
         raise InputFileError(f"{path}: file not found")
+    size = path.stat().st_size
+    if size > MAX_TOML_BYTES:
+        raise InputFileError(
+            f"{path}: {size:,} bytes is more than a TOML file may hold "
+            f"({MAX_TOML_BYTES:,}; put large data in a table)"
+        )
     doc: dict[str, Any] = copy_doc(_TOML.get(stamp([path]), lambda: _parse_toml(path)))
     return doc
 
@@ -51,11 +88,15 @@ def read_toml(path: Path) -> dict[str, Any]:
 def _parse_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as fh:
-            return tomllib.load(fh)
+            doc = tomllib.load(fh)
+    except RecursionError:
+        raise InputFileError(f"{path}: nested more than {MAX_DEPTH} deep") from None
     except tomllib.TOMLDecodeError as exc:
         raise InputFileError(f"{path}: not valid TOML ({exc})") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputFileError(f"{path}: cannot be read ({exc})") from None
+    check_doc(doc, path)
+    return doc
 
 
 def read_economy(path: str | Path) -> Economy:
@@ -83,6 +124,14 @@ def _read_economy(path: Path) -> Economy:
         raise InputFileError(f"{folder}: economy folder not found")
     doc = read_toml(toml_path)
     meta = _table(doc, "economy", toml_path)
+    check_keys(doc, _ECONOMY_KEYS[""], str(toml_path), what="table")
+    check_keys(
+        meta,
+        _ECONOMY_KEYS["economy"],
+        f"{toml_path}: [economy]",
+        otherwise="; other facts go in [economy.metadata]",
+    )
+    extra = _table(meta, "metadata", toml_path, required=False, name="economy.metadata")
     ids, names, units = _products(doc, meta, folder, toml_path)
     n = ids.shape[0]
     index = pd.Index(ids)
@@ -125,6 +174,7 @@ def _read_economy(path: Path) -> Economy:
                 cols["depreciation"], label=str(capacity_path), column="depreciation", upper=1.0
             )
     labour_meta = _table(doc, "labour", toml_path, required=False)
+    check_keys(labour_meta, _ECONOMY_KEYS["labour"], f"{toml_path}: [labour]")
     available = labour_meta.get("available", float("inf"))
     if isinstance(available, bool) or not isinstance(available, int | float) or not available > 0:
         raise InputFileError(
@@ -143,7 +193,9 @@ def _read_economy(path: Path) -> Economy:
             labour_available=float(available),
             labour_unit=str(labour_meta.get("unit", "")),
             name=str(meta.get("name", folder.name)),
-            metadata={k: str(v) for k, v in meta.items() if not isinstance(v, dict | list)},
+            metadata={
+                k: str(v) for k, v in {**meta, **extra}.items() if not isinstance(v, dict | list)
+            },
         )
     except NotProductiveError as exc:
         raise NotProductiveError(exc.radius, f"{technology}: {exc}") from None
@@ -160,11 +212,14 @@ def read_targets(path: str | Path, economy: Economy) -> NDArray[np.float64]:
     label = str(path)
     y = np.zeros(economy.n)
     if path.suffix.lower() == ".toml":
-        table = _table(read_toml(path), "targets", path)
+        doc = read_toml(path)
+        check_keys(doc, ("targets",), label, what="table")
+        table = _table(doc, "targets", path)
         for product, quantity in table.items():
             if not economy.has(product):
+                hint = did_you_mean(product, economy.products.tolist())
                 raise InputFileError(
-                    f"{label}: [targets] {product!r} is not a product of the economy"
+                    f"{label}: [targets] {product!r} is not a product of the economy{hint}"
                 )
             if isinstance(quantity, bool) or not isinstance(quantity, int | float):
                 raise InputFileError(
@@ -183,14 +238,19 @@ def read_targets(path: str | Path, economy: Economy) -> NDArray[np.float64]:
 
 
 def _table(
-    doc: Mapping[str, Any], key: str, path: Path, *, required: bool = True
+    doc: Mapping[str, Any],
+    key: str,
+    path: Path,
+    *,
+    required: bool = True,
+    name: str | None = None,
 ) -> dict[str, Any]:
     value = doc.get(key)
     if value is None and not required:
         return {}
     if not isinstance(value, dict):
         got = "nothing" if value is None else repr(value)
-        raise InputFileError(f"{path}: [{key}] must be a table; got {got}")
+        raise InputFileError(f"{path}: [{name or key}] must be a table; got {got}")
     return value
 
 
@@ -201,7 +261,7 @@ def _products(
     table_name = meta.get("products_table")
     if table_name is not None:
         table_path = folder / str(table_name)
-        cols = read_table(table_path, [("id", "id")], optional=[("name", "id"), ("unit", "id")])
+        cols = read_table(table_path, [("id", "id")], optional=[("name", "text"), ("unit", "text")])
         ids = cols["id"]
         names = tuple(cols["name"].tolist()) if "name" in cols else ()
         units = tuple(cols["unit"].tolist()) if "unit" in cols else ()
@@ -216,6 +276,7 @@ def _products(
     for k, entry in enumerate(listed, start=1):
         if not isinstance(entry, dict):
             raise InputFileError(f"{toml_path}: [[products]] #{k} must be a table; got {entry!r}")
+        check_keys(entry, _ECONOMY_KEYS["products"], f"{toml_path}: [[products]] #{k}")
         pid = entry.get("id")
         if not isinstance(pid, str) or not pid.strip():
             raise InputFileError(

@@ -3,30 +3,78 @@
 A scenario is a TOML file (``scenario.toml``) naming its economy, its parameters file and
 its policies; a counterfactual is a TOML file with ``base = "<scenario>"`` that changes
 policies only. ``--set`` overrides are applied last and checked like the files.
+
+A policy's values hold from the year given until the next year given, never before: a
+counterfactual's table replaces its base's from the counterfactual's first year on, and a
+``--set`` for one year changes that year (and the years after it that the file gives no
+value for). Every key of every file must be known; every year must lie in
+:data:`~gosplan.sim.spec.YEARS`.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from gosplan.core.economy import Economy
 from gosplan.errors import InputFileError
 from gosplan.scenarios.builtin import builtin_path
+from gosplan.scenarios.keys import check_keys, did_you_mean
 from gosplan.scenarios.loader import read_economy, read_toml
 from gosplan.scenarios.memo import Memo, stamp
+from gosplan.scenarios.references import (
+    Layer,
+    builtin_scenarios,
+    check_sequence,
+    display,
+    layers,
+    merged,
+    resolve,
+    resolve_ref,
+    scenario_years,
+    whole_year,
+)
+from gosplan.scenarios.tables import read_table
 from gosplan.sim.levers import DEFAULTS, LEVERS, PARAMETERS
-from gosplan.sim.spec import INDUSTRY, REGIONS, SPECIES, Initial, Params, Policy, SimSpec
+from gosplan.sim.spec import INDUSTRY, REGIONS, SPECIES, YEARS, Initial, Params, Policy, SimSpec
 
-__all__ = ["KINDS", "Scenario", "builtin_scenarios", "load_scenario", "parse_set"]
+__all__ = [
+    "KINDS",
+    "Scenario",
+    "builtin_scenarios",
+    "check_set_years",
+    "load_scenario",
+    "parse_set",
+]
 
 KINDS = ("sourced", "derived", "assumed", "calibrated")
-_BUILTIN = {"ussr-1928": "ussr_1928/scenario.toml", "ussr-1933": "ussr_1933/scenario.toml"}
+
+#: The keys each table of a scenario file may hold.
+_ROOT_TABLES = ("base", "scenario", "plan", "initial", "policy")
+_COUNTERFACTUAL_TABLES = ("base", "scenario", "plan", "policy")
+_PLAN_KEYS = (
+    "variant",
+    "raised_variant",
+    "base_variant",
+    "fallback_variant",
+    "target_year",
+    "source",
+    "why",
+)
+_POLICY_KEYS = ("unit", "values", "source", "why")
+_PARAMETER_KEYS = ("value", "kind", "range", "unit", "source", "why")
+_REGIONAL = ("rural", "urban", "households", "sown_area")
+_SCALAR = ("tractors", "unfinished", "grain_reserve", "special_settlers", "employment")
+_INITIAL_KEYS = {
+    **dict.fromkeys(_REGIONAL, ("unit", "values", "source", "why")),
+    **dict.fromkeys(_SCALAR, ("unit", "value", "source", "why")),
+    "herds": ("unit", "source", "why", *SPECIES),
+}
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -43,7 +91,7 @@ class Scenario:
     """Each policy's table (values by year, unit, source, why), after overrides."""
     overrides: tuple[str, ...] = ()
     base: str | None = None
-    """The scenario a counterfactual changes."""
+    """The scenario a counterfactual changes (a built-in name or a file's path)."""
     start_from: str | None = None
     """The scenario whose simulated end this one starts from."""
     continues_with: str | None = None
@@ -51,39 +99,39 @@ class Scenario:
     own_policies: dict[str, Any] = field(default_factory=dict)
     """The policy tables a counterfactual changes (carried into its continuation)."""
     extra: dict[str, Any] = field(default_factory=dict)
-
-
-def builtin_scenarios() -> dict[str, Path]:
-    """Built-in scenario names and their files (scenarios and counterfactuals)."""
-    out = {name: builtin_path().parent / rel for name, rel in _BUILTIN.items()}
-    for path in sorted((builtin_path().parent / "counterfactuals").glob("*.toml")):
-        out[path.stem] = path
-    return {k: v for k, v in out.items() if v.is_file()}
-
-
-def _resolve(name: str | Path) -> Path:
-    known = builtin_scenarios()
-    if isinstance(name, str) and name in known:
-        return known[name]
-    path = Path(name)
-    if path.is_dir():
-        path = path / "scenario.toml"
-    if not path.is_file():
-        raise InputFileError(f"{name}: no such scenario (built-in: {', '.join(sorted(known))})")
-    return path
+    parameters_path: Path | None = None
+    """The parameters file read (a counterfactual reads its base's unless it names one)."""
 
 
 def _number(value: Any, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not np.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, int | float):
         raise InputFileError(f"{where} must be a finite number; got {value!r}")
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        shown = value if isinstance(value, float) else f"an integer of {len(str(value))} digits"
+        raise InputFileError(f"{where} must be a finite number; got {shown!r}")
+    return number
+
+
+def _table_of(doc: Mapping[str, Any], key: str, where: str) -> dict[str, Any]:
+    value = doc.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise InputFileError(f"{where}: [{key}] must be a table; got {value!r}")
+    return value
 
 
 def _params(path: Path) -> dict[str, dict[str, Any]]:
     doc = read_toml(path)
-    unknown = sorted(set(doc) - PARAMETERS)
-    if unknown:
-        raise InputFileError(f"{path}: [{unknown[0]}] is not a parameter of the model")
+    for name in sorted(doc):
+        if name not in PARAMETERS:
+            raise InputFileError(
+                f"{path}: [{name}] is not a parameter of the model{did_you_mean(name, PARAMETERS)}"
+            )
     missing = sorted(PARAMETERS - set(doc))
     if missing:
         raise InputFileError(f"{path}: [{missing[0]}] is missing (the model needs it)")
@@ -91,6 +139,7 @@ def _params(path: Path) -> dict[str, dict[str, Any]]:
         where = f"{path}: [{name}]"
         if not isinstance(table, dict):
             raise InputFileError(f"{where} must be a table; got {table!r}")
+        check_keys(table, _PARAMETER_KEYS, where)
         value = _number(table.get("value"), f"{where} value")
         if table.get("kind") not in KINDS:
             raise InputFileError(
@@ -111,18 +160,23 @@ def _params(path: Path) -> dict[str, dict[str, Any]]:
     return doc
 
 
-def _year_values(table: Mapping[str, Any], where: str) -> dict[int, float]:
+def _year_values(table: Mapping[str, Any], name: str, where: str) -> dict[int, float]:
+    """A policy's ``values`` table: checked years and lever values."""
     values = table.get("values")
     if not isinstance(values, dict) or not values:
         raise InputFileError(f"{where} values must be a table {{year = value}}; got {values!r}")
     out = {}
     for key, value in values.items():
-        try:
-            year = int(key)
-        except ValueError:
-            raise InputFileError(f"{where} values: {key!r} is not a year") from None
+        text = str(key).strip()
+        if not text.isdigit():
+            raise InputFileError(f"{where} values: {key!r} is not a year")
+        lo, hi = YEARS
+        if len(text) > 4 or not lo <= int(text) <= hi:
+            raise InputFileError(f"{where} values: year {text} must be from {lo} to {hi}")
+        year = int(text)
         out[year] = _number(value, f"{where} values.{key}")
-    return out
+        _check_lever(name, out[year], f"{where} {year}")
+    return dict(sorted(out.items()))
 
 
 def _check_lever(name: str, value: float, where: str) -> None:
@@ -131,7 +185,23 @@ def _check_lever(name: str, value: float, where: str) -> None:
         raise InputFileError(f"{where} must be in [{lo:g}, {hi:g}] ({what}); got {value:g}")
 
 
-def _policy(policies: Mapping[str, Any], years: range, where: str) -> Policy:
+def _overlay(under: Mapping[str, Any] | None, over: Mapping[str, Any]) -> dict[str, Any]:
+    """``over``'s policy table on top of ``under``'s: ``over`` rules from its first year on.
+
+    The years before keep ``under``'s values, so a value is never carried backwards.
+    """
+    values = over.get("values")
+    if under is None or not isinstance(values, dict) or not values:
+        return dict(over)
+    # Both tables' years were checked when their files were read.
+    start = min(int(str(y)) for y in values)
+    kept = {y: v for y, v in (under.get("values") or {}).items() if int(str(y)) < start}
+    return {**over, "values": {**kept, **values}}
+
+
+def _policy(
+    policies: Mapping[str, Any], origin: Mapping[str, str], years: range, where: str
+) -> Policy:
     levers = {}
     for name in LEVERS:
         table = policies.get(name)
@@ -140,11 +210,19 @@ def _policy(policies: Mapping[str, Any], years: range, where: str) -> Policy:
                 raise InputFileError(f"{where}: [policy.{name}] is missing")
             levers[name] = np.full(len(years), DEFAULTS[name])
             continue
-        by_year = _year_values(table, f"{where}: [policy.{name}]")
+        at = f"{origin.get(name, where)}: [policy.{name}]"
+        by_year = _year_values(table, name, at)
+        start = min(by_year)
+        if start > years[0]:
+            if name not in DEFAULTS:
+                raise InputFileError(
+                    f"{at} values start in {start}, after first_year {years[0]}: a value "
+                    f"holds from its year on, never before; give one for {years[0]}"
+                )
+            by_year = {years[0]: DEFAULTS[name], **by_year}
         series, current = [], by_year[min(by_year)]
         for year in years:
             current = by_year.get(year, current)
-            _check_lever(name, current, f"{where}: [policy.{name}] {year}")
             series.append(current)
         levers[name] = np.asarray(series)
     return Policy(years=tuple(years), levers=levers)
@@ -153,6 +231,7 @@ def _policy(policies: Mapping[str, Any], years: range, where: str) -> Policy:
 def _regional(table: Any, where: str) -> np.ndarray:
     if not isinstance(table, dict):
         raise InputFileError(f"{where} must be a table of regions; got {table!r}")
+    check_keys(table, REGIONS, where, what="region")
     try:
         return np.array([_number(table[r], f"{where}.{r}") for r in REGIONS])
     except KeyError as exc:
@@ -163,11 +242,13 @@ def _initial(doc: Mapping[str, Any], economy: Economy, where: str) -> Initial:
     ini = doc.get("initial")
     if not isinstance(ini, dict):
         raise InputFileError(f"{where}: [initial] must be a table")
+    check_keys(ini, _INITIAL_KEYS, f"{where}: [initial]", what="table")
 
     def table(key: str) -> dict[str, Any]:
         value = ini.get(key)
         if not isinstance(value, dict):
             raise InputFileError(f"{where}: [initial.{key}] is missing")
+        check_keys(value, _INITIAL_KEYS[key], f"{where}: [initial.{key}]")
         return value
 
     def scalar(key: str) -> float:
@@ -196,50 +277,114 @@ def _initial(doc: Mapping[str, Any], economy: Economy, where: str) -> Initial:
     )
 
 
+#: Built-in economies a scenario may name instead of a folder.
+def _builtin_economies() -> list[str]:
+    root = builtin_path().parent
+    return sorted(p.parent.name for p in root.glob("*/economy.toml"))
+
+
+def _economy(value: Any, origin: Path) -> tuple[Economy, Path]:
+    """The economy a scenario names: a folder beside its file, or a built-in economy.
+
+    The simulator needs the industrial products and grain, with finite capacities.
+    """
+    where = f"{origin}: [scenario] economy"
+    if not isinstance(value, str) or not value.strip():
+        raise InputFileError(f"{where} must name an economy folder; got {value!r}")
+    beside = origin.parent / value
+    builtins = _builtin_economies()
+    if beside.is_dir():
+        folder = beside
+    elif value in builtins:
+        folder = builtin_path(value)
+    else:
+        raise InputFileError(
+            f"{where} {value!r} is neither a folder ({beside} not found) nor a built-in "
+            f"economy ({', '.join(builtins)})"
+        )
+    economy = read_economy(folder)
+    for pid in (*INDUSTRY, "grain"):
+        if not economy.has(pid):
+            raise InputFileError(
+                f"{where} {value!r} lacks product {pid!r}; the simulator needs "
+                f"{', '.join((*INDUSTRY, 'grain'))}"
+            )
+    for pid in INDUSTRY:
+        cap = float(economy.capacity[economy.index(pid)])
+        if not (math.isfinite(cap) and cap > 0):
+            raise InputFileError(
+                f"{where} {value!r}: the capacity of {pid!r} must be a finite number > 0 "
+                f"(the simulator starts from it); got {cap!r}"
+            )
+    return economy, folder
+
+
 # Read only, never changed: shared as they are.
 _PLAN_TABLES: Memo[Hashable, dict[str, tuple[tuple[str, float], ...]]] = Memo(8)
 
 
 def _plan_variants(path: Path) -> dict[str, tuple[tuple[str, float], ...]]:
-    """The plan's target table: each variant's (product, gross output) rows, in file order."""
-    table = pd.read_csv(path)
-    out: dict[str, list[tuple[str, float]]] = {}
-    for variant, product, value in zip(
-        table["variant"], table["product"], table["gross_output"], strict=True
+    """The plan's target table: each variant's (product, gross output) rows, in file order.
+
+    A product given twice in one variant is an error (the result would depend on the order
+    of the rows).
+    """
+    cols = read_table(path, [("variant", "id"), ("product", "id"), ("gross_output", "number")])
+    out: dict[str, dict[str, float]] = {}
+    for row, (variant, product, value) in enumerate(
+        zip(cols["variant"], cols["product"], cols["gross_output"], strict=True), start=1
     ):
-        out.setdefault(str(variant), []).append((str(product), float(value)))
-    return {k: tuple(v) for k, v in out.items()}
+        rows = out.setdefault(str(variant), {})
+        if str(product) in rows:
+            raise InputFileError(
+                f"{path}: row {row}, product {str(product)!r} repeats an earlier row of "
+                f"variant {str(variant)!r}"
+            )
+        rows[str(product)] = float(value)
+    return {k: tuple(v.items()) for k, v in out.items()}
 
 
 def _targets(
-    economy: Economy, folder: Path, plan: Mapping[str, Any], where: str
+    economy: Economy, folder: Path, plan: Mapping[str, Any], origin: Mapping[str, Path]
 ) -> tuple[dict[int, np.ndarray], dict[int, np.ndarray], np.ndarray]:
     path = folder / "plan_targets.csv"
     variants = _PLAN_TABLES.get(stamp([path]), lambda: _plan_variants(path))
     A = economy.A.toarray()
 
-    def gross(variant: str, fallback: np.ndarray | None) -> np.ndarray:
+    def where(key: str) -> str:
+        return f"{origin.get(key, '<scenario>')}: [plan] {key}"
+
+    def gross(key: str, fallback: np.ndarray | None) -> np.ndarray:
+        variant = plan.get(key)
+        if not isinstance(variant, str) or not variant:
+            raise InputFileError(f"{where(key)} must name a variant of {path}; got {variant!r}")
         rows = variants.get(variant)
         if not rows:
-            raise InputFileError(f"{where}: [plan] variant {variant!r} is not in plan_targets.csv")
+            hint = did_you_mean(variant, variants)
+            raise InputFileError(f"{where(key)} {variant!r} is not in {path}{hint}")
         x = np.full(economy.n, np.nan) if fallback is None else fallback.copy()
         for product, value in rows:
+            if not economy.has(product):
+                raise InputFileError(
+                    f"{path}: product {product!r} of variant {variant!r} is not a product "
+                    f"of the economy{did_you_mean(product, economy.products.tolist())}"
+                )
             x[economy.index(product)] = value
         if np.isnan(x).any():  # a product the variant (and its fallback) gives no target
             raise InputFileError(
-                f"{where}: [plan] variant {variant!r} lacks a target for "
-                f"{economy.products[int(np.flatnonzero(np.isnan(x))[0])]!r}"
+                f"{where(key)} {variant!r} lacks a target for "
+                f"{economy.products[int(np.flatnonzero(np.isnan(x))[0])]!r} in {path}"
             )
         return x
 
-    year = int(_number(plan.get("target_year"), f"{where}: [plan] target_year"))
-    fallback = gross(str(plan["fallback_variant"]), None) if plan.get("fallback_variant") else None
-    x_T = gross(str(plan.get("variant")), fallback)
-    base = gross(str(plan.get("base_variant")), None)
+    year = whole_year(plan.get("target_year"), where("target_year"))
+    fallback = gross("fallback_variant", None) if plan.get("fallback_variant") else None
+    x_T = gross("variant", fallback)
+    base = gross("base_variant", None)
     targets = {year: x_T - A @ x_T}
     raised = {}
     if plan.get("raised_variant"):
-        x_R = np.maximum(gross(str(plan["raised_variant"]), x_T), x_T)
+        x_R = np.maximum(gross("raised_variant", x_T), x_T)
         raised[year] = x_R - A @ x_R
     return targets, raised, base - A @ base
 
@@ -256,11 +401,47 @@ def parse_set(item: str) -> tuple[list[str], float]:
         if lowered not in ("true", "false", "on", "off"):
             raise InputFileError(f"--set {key}: value must be a number; got {raw!r}") from None
         value = 1.0 if lowered in ("true", "on") else 0.0
+    if not math.isfinite(value):
+        raise InputFileError(f"--set {key}: value must be a finite number; got {raw!r}")
     return key.strip().split("."), value
 
 
+def _set_year(item: str, parts: Sequence[str]) -> int | None:
+    """The year of a ``policy.NAME.YEAR`` item (None for one without a year), bounded."""
+    if not (parts[0] == "policy" and len(parts) == 3):
+        return None
+    text = parts[2].strip()
+    if not text.isdigit():
+        raise InputFileError(f"--set {'.'.join(parts)}: {parts[2]!r} is not a year")
+    lo, hi = YEARS
+    year = int(text) if len(text) < 8 else hi + 1
+    if not lo <= year <= hi:
+        raise InputFileError(
+            f"--set {item}: year must be from {lo} to {hi}; got {text}"
+        )
+    return year
+
+
+def check_set_years(sets: Sequence[str], first: int, last: int) -> None:
+    """Refuse a ``--set policy.NAME.YEAR`` for a year the run does not simulate.
+
+    Such an item would change nothing and say nothing.
+    """
+    for item in sets:
+        parts, _ = parse_set(item)
+        year = _set_year(item, parts)
+        if year is not None and not first <= year <= last:
+            raise InputFileError(
+                f"--set {item}: {year} is outside the years this run simulates "
+                f"({first}:{last})"
+            )
+
+
 def _apply_sets(
-    params: dict[str, dict[str, Any]], policies: dict[str, Any], sets: Sequence[str]
+    params: dict[str, dict[str, Any]],
+    policies: dict[str, Any],
+    sets: Sequence[str],
+    first: int,
 ) -> None:
     for item in sets:
         parts, value = parse_set(item)
@@ -268,7 +449,10 @@ def _apply_sets(
         if head in ("param", "parameter", "parameters") and len(parts) == 2:
             name = parts[1]
             if name not in params:
-                raise InputFileError(f"--set {'.'.join(parts)}: unknown parameter {name!r}")
+                raise InputFileError(
+                    f"--set {'.'.join(parts)}: unknown parameter {name!r}"
+                    f"{did_you_mean(name, params)}"
+                )
             lo, hi = params[name]["range"]
             if not lo <= value <= hi:
                 raise InputFileError(
@@ -279,25 +463,43 @@ def _apply_sets(
         elif head == "policy" and len(parts) in (2, 3):
             name = parts[1]
             if name not in LEVERS:
-                raise InputFileError(
-                    f"--set {'.'.join(parts)}: unknown policy {name!r} "
-                    f"(policies: {', '.join(sorted(LEVERS))})"
-                )
+                hint = did_you_mean(name, LEVERS) or f" (policies: {', '.join(sorted(LEVERS))})"
+                raise InputFileError(f"--set {'.'.join(parts)}: unknown policy {name!r}{hint}")
             _check_lever(name, value, f"--set {'.'.join(parts)}")
+            year = _set_year(item, parts)
             table = dict(policies.get(name) or {"values": {}})
-            values = dict(table.get("values", {}))
-            if len(parts) == 3:
-                if not parts[2].isdigit():
-                    raise InputFileError(f"--set {'.'.join(parts)}: {parts[2]!r} is not a year")
-                values[parts[2]] = value
+            values = dict(table.get("values") or {})
+            if year is not None:
+                # One year changes; the years after it that the file gives keep theirs.
+                values = {k: v for k, v in values.items() if str(k).strip() != str(year)}
+                values[str(year)] = value
             else:
-                values = {str(min(int(k) for k in values) if values else 1900): value}
+                keys = [int(str(k)) for k in values if str(k).strip().isdigit()]
+                values = {str(min([first, *keys])): value}
             policies[name] = {**table, "values": values, "source": "--set"}
         else:
             raise InputFileError(
                 f"--set {'.'.join(parts)}: unknown key (use policy.NAME, "
                 "policy.NAME.YEAR or param.NAME)"
             )
+
+
+def _check_tables(parts: Sequence[Layer]) -> None:
+    """Every table and key of each file must be known (a misspelt one is not ignored)."""
+    for k, layer in enumerate(parts):
+        where = str(layer.path)
+        allowed = _ROOT_TABLES if k == 0 else _COUNTERFACTUAL_TABLES
+        check_keys(layer.doc, allowed, where, what="table")
+        check_keys(_table_of(layer.doc, "plan", where), _PLAN_KEYS, f"{where}: [plan]")
+        for key, table in _table_of(layer.doc, "policy", where).items():
+            if key not in LEVERS:
+                raise InputFileError(
+                    f"{where}: [policy.{key}] is not a policy lever{did_you_mean(key, LEVERS)}"
+                )
+            if not isinstance(table, dict):
+                raise InputFileError(f"{where}: [policy.{key}] must be a table; got {table!r}")
+            check_keys(table, _POLICY_KEYS, f"{where}: [policy.{key}]")
+            _year_values(table, key, f"{where}: [policy.{key}]")
 
 
 def load_scenario(
@@ -309,80 +511,79 @@ def load_scenario(
     """Load a built-in scenario by name, or a scenario file, with ``--set`` overrides.
 
     ``carried`` are policy tables a counterfactual carries on into the scenario that
-    continues it (each holds its last value into the later years).
+    continues it (each rules from its first year on, holding its last value into the later
+    years).
     """
-    path = _resolve(name)
-    doc = read_toml(path)
-    base_name = doc.get("base")
+    path = resolve(name)
+    parts = layers(path)
+    _check_tables(parts)
+    root = parts[0]
+    meta, meta_origin = merged(parts, "scenario")
+    if "scenario" not in root.doc:
+        raise InputFileError(f"{root.path}: [scenario] must be a table")
+    plan, plan_origin = merged(parts, "plan")
+    years = scenario_years(meta, meta_origin, path)
+    check_sequence(path, meta, meta_origin)
+    first, last = years[0], years[-1]
+
     policies: dict[str, Any] = {}
-    start_from = (
-        doc.get("scenario", {}).get("start_from") if isinstance(doc.get("scenario"), dict) else None
-    )
-    if base_name is not None:
-        base = load_scenario(str(base_name))
-        root_doc, root_path = read_toml(base.path), base.path
-        policies.update(base.policies)
-        for key, table in (doc.get("policy") or {}).items():
-            if key not in LEVERS:
-                raise InputFileError(f"{path}: [policy.{key}] is not a policy lever")
-            policies[key] = table
-        meta: Any = {**root_doc["scenario"], **(doc.get("scenario") or {})}
-        if isinstance(doc.get("plan"), dict):
-            root_doc = {**root_doc, "plan": {**root_doc.get("plan", {}), **doc["plan"]}}
-    else:
-        root_doc, root_path = doc, path
-        policies.update(doc.get("policy") or {})
-        meta = doc.get("scenario")
-        for key in policies:
-            if key not in LEVERS:
-                raise InputFileError(f"{path}: [policy.{key}] is not a policy lever")
-    if not isinstance(meta, dict):
-        raise InputFileError(f"{path}: [scenario] must be a table")
-    own = dict(doc.get("policy") or {}) if base_name is not None else {}
+    origin: dict[str, str] = {}
+    for layer in parts:
+        for key, table in _table_of(layer.doc, "policy", str(layer.path)).items():
+            policies[key] = _overlay(policies.get(key), table)
+            origin[key] = str(layer.path)
+    own = {key: policies[key] for key in origin if origin[key] != str(root.path)}
     for key, table in (carried or {}).items():
-        policies[key] = {
-            **table,
-            "values": {
-                str(max(int(y) for y in table["values"])): (
-                    table["values"][max(table["values"], key=int)]
-                )
-            },
-        }
-    where = str(path)
-    first = int(_number(meta.get("first_year"), f"{where}: [scenario] first_year"))
-    last = int(_number(meta.get("last_year"), f"{where}: [scenario] last_year"))
-    if last < first:
-        raise InputFileError(f"{where}: [scenario] last_year {last} is before first_year {first}")
-    economy_folder = builtin_path(str(meta.get("economy", "example")))
-    economy = read_economy(economy_folder)
-    params = _params((root_path.parent / str(meta.get("parameters", "parameters.toml"))).resolve())
-    _apply_sets(params, policies, sets)
+        policies[key] = _overlay(policies.get(key), table)
+        origin[key] = f"{path} (carried from a counterfactual)"
+
+    economy, folder = _economy(meta.get("economy", "example"), meta_origin.get("economy", path))
+    parameters_path = (
+        meta_origin.get("parameters", root.path).parent
+        / str(meta.get("parameters", "parameters.toml"))
+    ).resolve()
+    params = _params(parameters_path)
+    _apply_sets(params, policies, sets, first)
+    for item in sets:
+        parts_, _ = parse_set(item)
+        if parts_[0] == "policy":
+            origin[parts_[1]] = "--set"
     listed = [
-        int(y)
+        int(str(y))
         for t in policies.values()
-        if isinstance(t, dict)
-        for y in (t.get("values") or {})
-        if str(y).isdigit()
+        if isinstance(t, dict) and isinstance(t.get("values"), dict)
+        for y in t["values"]
+        if str(y).strip().isdigit()
     ]
+    # One year past the last: the simulator looks a year ahead (the next sowing, say).
     policy_years = range(first, max([last + 1, *listed]) + 1)
-    policy = _policy(policies, policy_years, where)
-    targets, raised, base_final = _targets(
-        economy, economy_folder, root_doc.get("plan") or {}, str(root_path)
-    )
+    policy = _policy(policies, origin, policy_years, str(root.path))
+    targets, raised, base_final = _targets(economy, folder, plan, plan_origin)
     # A scenario that starts from another's simulated end takes its state from that run;
     # the predecessor's initial values stand in until then.
-    initial_doc = read_toml(_resolve(str(start_from))) if start_from else root_doc
+    start_from = meta.get("start_from") or None
+    initial_layer = root
+    if start_from:
+        start_path = resolve_ref(start_from, meta_origin["start_from"], "[scenario] start_from")
+        initial_layer = layers(start_path)[0]
     spec = SimSpec(
         name=str(meta.get("name", path.stem)),
         economy=economy,
-        years=tuple(range(first, last + 1)),
-        initial=_initial(initial_doc, economy, str(root_path)),
+        years=tuple(years),
+        initial=_initial(initial_layer.doc, economy, str(initial_layer.path)),
         params=Params({k: float(v["value"]) for k, v in params.items()}),
         policy=policy,
         targets=targets,
         raised_targets=raised,
         base_final_demand=base_final,
     )
+
+    def ref(key: str) -> str | None:
+        value = meta.get(key)
+        if not value:
+            return None
+        return display(resolve_ref(value, meta_origin[key], f"[scenario] {key}"))
+
     return Scenario(
         spec=spec,
         title=str(meta.get("title", spec.name)),
@@ -392,7 +593,8 @@ def load_scenario(
         policies=policies,
         overrides=tuple(sets),
         own_policies=own,
-        base=None if base_name is None else str(base_name),
-        start_from=None if start_from is None else str(start_from),
-        continues_with=(str(meta["continues_with"]) if meta.get("continues_with") else None),
+        base=display(parts[-2].path) if len(parts) > 1 else None,
+        start_from=ref("start_from"),
+        continues_with=ref("continues_with"),
+        parameters_path=parameters_path,
     )

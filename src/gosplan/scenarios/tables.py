@@ -19,7 +19,8 @@ from gosplan.scenarios.memo import Memo, stamp
 
 __all__ = ["Column", "Table", "ids_to_positions", "read_table"]
 
-#: A column spec: (name, kind) with kind "id" (text), "index" (integer >= 0) or "number".
+#: A column spec: (name, kind) with kind "id" (text), "text" (text, may be empty),
+#: "index" (integer >= 0) or "number".
 Column = tuple[str, str]
 Table = dict[str, NDArray[Any]]
 
@@ -101,11 +102,38 @@ def _load(path: Path, label: str) -> pd.DataFrame:
         raise InputFileError(f"{label}: cannot be read as a {suffix[1:]} table ({first})") from None
 
 
+#: Python types pandas infers for object columns that must not pass as numbers or ids.
+_NOT_DATA = frozenset(
+    ["boolean", "datetime", "datetime64", "date", "time", "timedelta", "timedelta64",
+     "period", "interval", "bytes"]
+)
+
+
+def _check_dtype(series: pd.Series, name: str, kind: str, label: str) -> None:
+    """Refuse a column whose type is not text or numbers (Parquet can hold any type).
+
+    pandas would turn timestamps, durations and booleans into numbers without a word.
+    """
+    dtype = series.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        ok = kind in ("id", "text") and dtype.categories.dtype.kind in "OUSiu"
+    elif dtype.kind == "O" or dtype.kind in "US":
+        ok = pd.api.types.infer_dtype(series, skipna=True) not in _NOT_DATA
+    else:
+        ok = dtype.kind in ("iu" if kind in ("id", "text") else "iuf")
+    if not ok:
+        wanted = "text (ids)" if kind in ("id", "text") else "numbers"
+        raise InputFileError(f"{label}: column {name} must hold {wanted}; got dtype {dtype}")
+
+
 def _column(series: pd.Series, name: str, kind: str, label: str) -> NDArray[Any]:
-    if kind == "id":
+    _check_dtype(series, name, kind, label)
+    if kind in ("id", "text"):
         values = series.to_numpy()
         missing = pd.isna(values)
-        if missing.any():
+        if kind == "text" and missing.any():  # free text may be left empty
+            values = np.where(missing, "", values)
+        elif missing.any():
             row = int(np.flatnonzero(missing)[0]) + 1
             raise InputFileError(f"{label}: row {row}, {name} is empty")
         text = values.astype(str)

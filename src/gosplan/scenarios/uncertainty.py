@@ -9,6 +9,7 @@ these spans with :meth:`Uncertainty.from_unit`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from gosplan.errors import InputFileError
+from gosplan.scenarios.keys import check_keys, did_you_mean
 from gosplan.scenarios.loader import read_toml
+from gosplan.scenarios.references import MAX_CHAIN
 from gosplan.scenarios.simfiles import Scenario, load_scenario
 
 __all__ = ["DISTRIBUTIONS", "UNCERTAINTY_FILE", "Uncertain", "Uncertainty", "load_uncertainty"]
@@ -111,8 +114,12 @@ class Uncertainty:
 
 def _parameters_file(scenario: Scenario) -> Path:
     """The parameters file a scenario reads (a counterfactual reads its base's)."""
+    if scenario.parameters_path is not None:
+        return scenario.parameters_path
     root = scenario
-    while root.base is not None:
+    for _ in range(MAX_CHAIN):
+        if root.base is None:
+            break
         root = load_scenario(root.base)
     meta = read_toml(root.path).get("scenario") or {}
     name = meta.get("parameters", "parameters.toml") if isinstance(meta, dict) else ""
@@ -120,17 +127,22 @@ def _parameters_file(scenario: Scenario) -> Path:
 
 
 def _number(value: Any, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not np.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, int | float):
         raise InputFileError(f"{where} must be a finite number; got {value!r}")
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        shown = value if isinstance(value, float) else f"an integer of {len(str(value))} digits"
+        raise InputFileError(f"{where} must be a finite number; got {shown!r}")
+    return number
 
 
 def _entry(name: str, table: Any, declared: Mapping[str, Any], where: str) -> Uncertain:
     if not isinstance(table, dict):
         raise InputFileError(f"{where} must be a table; got {table!r}")
-    unknown = sorted(set(table) - {"range", "distribution", "why"})
-    if unknown:
-        raise InputFileError(f"{where} {unknown[0]} is not a key (range, distribution, why)")
+    check_keys(table, ("range", "distribution", "why"), where)
     span = table.get("range")
     if not (isinstance(span, list) and len(span) == 2):
         raise InputFileError(f"{where} range must be [low, high]; got {span!r}")
@@ -179,6 +191,9 @@ def load_uncertainty(scenario: str | Scenario, path: str | Path | None = None) -
     for name in sorted(doc):
         where = f"{file}: [{name}]"
         if name not in sc.parameters:
-            raise InputFileError(f"{where} is not a parameter of scenario {sc.spec.name}")
+            raise InputFileError(
+                f"{where} is not a parameter of scenario {sc.spec.name}"
+                f"{did_you_mean(name, sc.parameters)}"
+            )
         entries.append(_entry(name, doc[name], sc.parameters[name], where))
     return Uncertainty(file, tuple(entries))

@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 
 from gosplan.core.economy import Economy
 from gosplan.scenarios.atomic import atomic_folder
-from gosplan.scenarios.loader import ECONOMY_FILE
+from gosplan.scenarios.loader import ECONOMY_FILE, ECONOMY_META_KEYS
 
 __all__ = ["PARQUET_FROM", "write_economy"]
 
@@ -69,7 +69,18 @@ def write_economy(
         )
         if economy.capital is not None:
             meta["capital"] = f"capital.{ext}"
-        lines = ["[economy]"] + [f"{k} = {_toml_value(v)}" for k, v in meta.items()]
+        # Keys the reader does not know are free-form metadata, kept in their own table.
+        known = {k: v for k, v in meta.items() if k in ECONOMY_META_KEYS}
+        extra = {k: v for k, v in meta.items() if k not in ECONOMY_META_KEYS}
+        lines = ["[economy]"] + [f"{k} = {_toml_value(v)}" for k, v in known.items()]
+        # A long [[products]] list would make economy.toml too large to read back
+        # (keys.MAX_TOML_BYTES): large economies list their products in a table.
+        listed = not parquet and economy.n < PARQUET_FROM
+        if not parquet and not listed:
+            lines.append('products_table = "products.csv"')
+            pd.DataFrame(
+                {"id": economy.products, "name": list(economy.names), "unit": list(economy.units)}
+            ).to_csv(tmp / "products.csv", index=False)
         if parquet:
             lines.append('products_table = "products.parquet"')
             _parquet(
@@ -80,10 +91,13 @@ def write_economy(
                     "unit": pa.array(list(economy.units), pa.string()),
                 },
             )
+        if extra:
+            lines += ["", "[economy.metadata]"]
+            lines += [f"{_toml_str(k)} = {_toml_value(v)}" for k, v in extra.items()]
         lines += ["", "[labour]", f"unit = {_toml_str(economy.labour_unit)}"]
         if np.isfinite(economy.labour_available):
             lines.append(f"available = {economy.labour_available!r}")
-        if not parquet:
+        if listed:
             for pid, name, unit in zip(
                 economy.products.tolist(), economy.names, economy.units, strict=True
             ):

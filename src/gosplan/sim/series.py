@@ -66,8 +66,10 @@ UNITS = {
 #: The record series a simulated series is judged against, where the names differ. The
 #: simulated harvest is the physical crop, best estimated by Wheatcroft and Davies; the
 #: official series (barn yield) is simulated separately as what the statistics reported.
+#: The simulated share collectivized is the mid-year one, not the record's dated points.
 COMPARATOR = {
     "grain_harvest": "grain_harvest_wheatcroft_davies",
+    "collectivization_pct": "collectivization_pct_official_midyear",
     "population_urban": "population_urban_official",
     "population_rural": "population_rural_official",
 }

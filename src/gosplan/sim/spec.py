@@ -20,6 +20,7 @@ __all__ = [
     "INDUSTRY",
     "REGIONS",
     "SPECIES",
+    "YEARS",
     "Initial",
     "Params",
     "Policy",
@@ -32,6 +33,12 @@ REGIONS = ("ukraine", "kazakhstan", "rest")
 SPECIES = ("horses", "cattle", "pigs", "sheep")
 #: Industrial products the plan sets quotas for (ids in the built-in example economy).
 INDUSTRY = ("coal", "oil", "electricity", "pig_iron", "steel", "machinery", "cotton_fabric")
+
+#: The years a simulation may cover, first and last. Every year a user gives (a scenario's
+#: first and last year, its plan's target year, a policy's year, ``--years``, ``--set``) is
+#: checked against them before any work starts: generous around the USSR's 1928-1937, but
+#: bounded, so that a mistyped year cannot ask for arrays and runs without end.
+YEARS = (1900, 2000)
 
 FloatArray = NDArray[np.float64]
 

@@ -15,7 +15,14 @@ from typing import Any
 
 from gosplan.analysis.fit import FAMINE_BANDS
 from gosplan.analysis.run import Run, run_scenario
-from gosplan.report.simulation import citations, label_of, num, unit_of
+from gosplan.report.simulation import (
+    citations,
+    famine_range_text,
+    label_of,
+    num,
+    record_value,
+    unit_of,
+)
 from gosplan.scenarios.memo import Memo
 from gosplan.web import svg
 from gosplan.web.state import SCENARIO, YEARS, State
@@ -227,6 +234,11 @@ def _scaled(points: list[tuple[int, float]], scale: float) -> list[tuple[float, 
     return [(float(x), v * scale) for x, v in points]
 
 
+def _unverified(series: str, year: int, plan: bool = False) -> bool:
+    shown = record_value(series, year, plan)
+    return shown is not None and shown.unverified
+
+
 #: Series that are the model's inputs, set by a policy lever (decided, not simulated): they
 #: are drawn as steps labelled as inputs, never as a fit.
 INPUTS = {
@@ -293,17 +305,25 @@ def chart_parts(
         if quota and not many:
             lines.append(svg.Line("model planner's yearly quota", quota, svg.PURPLE, 2, "7 4"))
         targets = _scaled(sim.get(series, "target"), scale)
-        if targets:
-            marks.append(svg.Marks(f"{name}plan target, as adopted", targets, shape="diamond",
-                                   colour=svg.ORANGE))
+        for suffix, keep in (("", False), (", unverified", True)):
+            shown = [p for p in targets if _unverified(series, int(p[0]), plan=True) == keep]
+            if shown:
+                marks.append(svg.Marks(f"{name}plan target, as adopted{suffix}", shown,
+                                       shape="diamond", colour=svg.ORANGE, hollow=keep))
         lows = dict(_scaled(sim.get(series, "record", "low"), scale))
         highs = dict(_scaled(sim.get(series, "record", "high"), scale))
         ranges = [(x, lows[x], highs[x]) for x in sorted(set(lows) & set(highs))]
         points = _scaled(sim.get(series, "record"), scale)
-        if points or ranges:
-            label = f"{name}record" + (" (bar: published range)" if ranges else "")
-            marks.append(svg.Marks(label, points, ranges,
-                                   colour=own if many else svg.BLACK))
+        # The record's rule: a value not read in its source is labelled unverified (and
+        # drawn hollow).
+        doubt = {x for x, *_ in (*points, *ranges) if _unverified(series, int(x))}
+        for suffix, keep in (("", False), (", unverified", True)):
+            shown = [p for p in points if (p[0] in doubt) == keep]
+            spans = [r for r in ranges if (r[0] in doubt) == keep]
+            if shown or spans:
+                label = f"{name}record" + (" (bar: published range)" if spans else "")
+                marks.append(svg.Marks(label + suffix, shown, spans,
+                                       colour=own if many else svg.BLACK, hollow=keep))
     legend = (lines, marks, areas)
     if many:
         legend = _styles_legend(chart, lines, marks, areas)
@@ -328,7 +348,7 @@ def _styles_legend(
             out.append(svg.Line(f"model, {style}", dot, svg.INK, width, dashed,
                                 opacity=opacity))
     kinds = {m.label.split(": ")[-1]: m for m in marks}
-    legend_marks = [svg.Marks(label, dot, m.ranges[:1], m.shape, svg.INK)
+    legend_marks = [svg.Marks(label, dot, m.ranges[:1], m.shape, svg.INK, m.hollow)
                     for label, m in kinds.items()]
     shaded = [svg.Area(a.label.split(": ")[-1], a.points, a.colour) for a in areas[:1]]
     return out, legend_marks, shaded
@@ -396,16 +416,10 @@ def monitors(showcase: Showcase, sim: Simulated, base: Simulated) -> list[dict[s
         value, year = _value(sim.run, m.series, m.year)
         before, _ = _value(base.run, m.series, m.year)
         scale, unit = _DISPLAY.get(m.series, (1.0, unit_of(m.series) or "mn"))
-        record = [r for r in sim.rows.get((m.series, "record"), ()) if year in (None, r[0])]
-        by_estimate = {e: v for _, v, e, _ in record}
-        source = ", ".join(sorted({src for *_, src in record}))
-        if "point" in by_estimate:
-            rec: str | None = num(by_estimate["point"] * scale)
-        elif "low" in by_estimate and "high" in by_estimate:
-            low, high = num(by_estimate["low"] * scale), num(by_estimate["high"] * scale)
-            rec = low if low == high else f"{low}–{high}"
-        else:
-            rec = None
+        shown = None if year is None else record_value(m.series, year)
+        # The record's rules: a range with its authors, a source by its citation, and
+        # "unverified" beside a value not read in its source.
+        rec = None if shown is None else shown.text(scale)
         band = FAMINE_BANDS.get(m.series)
         out.append(
             {
@@ -421,8 +435,9 @@ def monitors(showcase: Showcase, sim: Simulated, base: Simulated) -> list[dict[s
                 else num((value - before) * scale),
                 "before": None if before is None else num(before * scale),
                 "record": rec,
-                "band": None if band is None else f"{band[0]:g}–{band[1]:g}",
-                "source": source or None,
+                "band": None if band is None or shown is not None else famine_range_text(m.series),
+                "source": None if shown is None else shown.authors,
+                "unverified": shown is not None and shown.unverified,
             }
         )
     return out
@@ -433,4 +448,4 @@ def sources(showcase: Showcase, sim: Simulated) -> list[dict[str, str]]:
     names = {s for c in showcase.charts for s in c.series} | {m.series for m in showcase.monitors}
     fields = (raw for (series, _kind), rows in sorted(sim.rows.items()) if series in names
               for *_, raw in rows)
-    return sorted(citations(fields), key=lambda c: c["id"])
+    return sorted(citations(fields), key=lambda c: (c["short"], c["id"]))

@@ -76,6 +76,8 @@ class Marks:
     shape: str = "dot"
     """``dot`` (filled circle) or ``diamond`` (open)."""
     colour: str = BLACK
+    hollow: bool = False
+    """Drawn hollow and dashed: a value not read in its source (unverified)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +161,7 @@ def _glyph_line(ln: Line) -> str:
 def _glyph_mark(m: Marks) -> str:
     bar = (f'<line x1="13" x2="13" y1="0" y2="14" stroke="{m.colour}" stroke-width="3"/>'
            if m.ranges else "")
-    return bar + _mark(m.shape, 13, 7, m.colour)
+    return bar + _mark(m.shape, 13, 7, m.colour, hollow=m.hollow)
 
 
 def _glyph_area(a: Area) -> str:
@@ -308,7 +310,7 @@ def line_chart(
             out.append(_at(pct(x), 0, f"<g>{tip}{bar}{caps}</g>"))
         for x, y in m.points:
             out.append(_at(pct(x), py(y), _mark(m.shape, 0, 0, m.colour,
-                                               f"{m.label}, {x:g}: {y:.4g}")))
+                                               f"{m.label}, {x:g}: {y:.4g}", m.hollow)))
     y = height + 6
     for k, row in enumerate(rows):
         x = 6.0
@@ -335,13 +337,19 @@ def _legend_rows(entries: list[tuple[str, str]], width: int) -> list[list[tuple[
     return rows
 
 
-def _mark(shape: str, x: float, y: float, colour: str = BLACK, label: str = "") -> str:
+def _mark(
+    shape: str, x: float, y: float, colour: str = BLACK, label: str = "", hollow: bool = False
+) -> str:
     tip = f"<title>{escape(label)}</title>" if label else ""
+    dash = ' stroke-dasharray="3 2"' if hollow else ""
     if shape == "diamond":
         d = 6.5
         return (f'<path d="M{_f(x)} {_f(y - d)} L{_f(x + d)} {_f(y)} L{_f(x)} {_f(y + d)} '
-                f'L{_f(x - d)} {_f(y)} Z" fill="{PAPER}" stroke="{colour}" stroke-width="2.5">'
-                f"{tip}</path>")
+                f'L{_f(x - d)} {_f(y)} Z" fill="{PAPER}" stroke="{colour}" stroke-width="2.5"'
+                f"{dash}>{tip}</path>")
+    if hollow:
+        return (f'<circle cx="{_f(x)}" cy="{_f(y)}" r="4.5" fill="{PAPER}" stroke="{colour}" '
+                f'stroke-width="2"{dash}>{tip}</circle>')
     return (f'<circle cx="{_f(x)}" cy="{_f(y)}" r="4.5" fill="{colour}" stroke="{PAPER}" '
             f'stroke-width="1.5">{tip}</circle>')
 

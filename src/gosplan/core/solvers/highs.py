@@ -24,8 +24,12 @@ So when maximising, a binding upper bound has a dual ``>= 0`` and a binding lowe
 dual ``<= 0``; when minimising, the other way round.
 
 Every solve is deterministic: serial algorithms (dual simplex, IPX interior point with
-crossover, or PDLP), one thread and a fixed random seed, so the same input gives the same
-answer bit for bit.
+crossover, or PDLP) and a fixed random seed, so the same input gives the same answer bit
+for bit. The ``threads`` option is left alone: HiGHS keeps one thread scheduler per
+process and refuses a solve that asks for a thread count other than the one it was made
+with, so leaving it at its default lets gosplan's solves and any other ``highspy`` use in
+the same process follow one another in any order (the serial algorithms do not use the
+scheduler's threads, whatever their number).
 
 Warm starts. The dual simplex can start from a basis (:class:`LPBasis`): which columns
 and rows are basic, and at which bound each non-basic one sits. From an optimal basis it
@@ -55,7 +59,9 @@ primal–dual hybrid gradient (first order: fast on huge sparse models, less acc
 
 _SOLVER_OPTIONS: dict[str, dict[str, Any]] = {
     "simplex": {"solver": "simplex", "simplex_strategy": 1},  # 1 = serial dual simplex
-    "ipm": {"solver": "ipm", "run_crossover": "on"},  # crossover: a vertex, exact duals
+    # IPX, HiGHS's serial interior point ("ipm" may mean the threaded HiPO in some builds);
+    # crossover: a vertex, exact duals.
+    "ipm": {"solver": "ipx", "run_crossover": "on"},
     "pdlp": {"solver": "pdlp"},
 }
 
@@ -362,8 +368,12 @@ def _run(
 ) -> tuple[LPSolution, bool]:
     """Solve once; also say whether HiGHS left infeasible-or-unbounded undecided."""
     h = _QuietHighs()
+    # No "threads": HiGHS keeps one thread scheduler per process, made by the first solve,
+    # and refuses (status "not set") any later solve that asks for another thread count.
+    # Leaving the option at its default (0) takes whatever scheduler the process has, so
+    # gosplan's solves coexist with any other HiGHS use, before or after. The algorithms
+    # chosen are serial ("parallel" off), so the scheduler's size cannot change a bit.
     options: dict[str, Any] = {
-        "threads": 1,
         "parallel": "off",
         "random_seed": 0,
         "time_limit": math.inf if time_limit is None else float(time_limit),
