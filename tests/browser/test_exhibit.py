@@ -119,3 +119,33 @@ def test_reset_and_navigation_work_without_javascript(browser: Any, server: str)
     assert urlparse(pg.url).query == ""
     assert pg.locator("#in-procurement").input_value() == "0.27"
     context.close()
+
+
+def test_settings_travel_with_the_tour_and_slider_ticks_leave_the_back_button_alone(
+    page: Any, server: str
+) -> None:
+    page.goto(server + "/")
+    page.goto(server + "/showcase/collectivization")
+    entries = page.evaluate("history.length")
+    slider = page.locator("#in-collectivization")
+    slider.focus()
+    slider.press("ArrowLeft")
+    page.wait_for_url(re.compile(r"collectivization=0\.95"))
+    slider.press("ArrowLeft")
+    page.wait_for_url(re.compile(r"collectivization=0\.9$"))
+    assert page.evaluate("history.length") == entries
+    page.wait_for_function(
+        "() => document.querySelector('a[rel=next]').href.endsWith('collectivization=0.9')"
+    )
+    masthead = page.locator(".masthead a", has_text="Famine").get_attribute("href")
+    assert masthead == "/showcase/famine?collectivization=0.9"
+    page.locator("a[rel=next]").first.click()
+    page.wait_for_load_state()
+    assert urlparse(page.url).path == "/showcase/livestock"
+    assert page.locator("#in-collectivization").input_value() == "0.9"
+    page.go_back()
+    page.wait_for_load_state()
+    assert page.url.endswith("/showcase/collectivization?collectivization=0.9")
+    page.go_back()
+    page.wait_for_load_state()
+    assert urlparse(page.url).path == "/"

@@ -160,7 +160,7 @@ def test_invalid_values_are_422_with_the_field_and_range(client: TestClient) -> 
 def test_unknown_rooms_and_charts_are_404(client: TestClient) -> None:
     assert client.get("/showcase/nowhere").status_code == 404
     assert client.get("/showcase/famine/chart/nothing.svg").status_code == 404
-    assert client.get("/showcase/famine/chart/deaths.png").status_code == 404
+    assert client.get("/showcase/famine/chart/deaths.gif").status_code == 404
     assert client.get("/static/../app.py").status_code == 404
 
 
@@ -174,12 +174,30 @@ def test_chart_downloads(client: TestClient) -> None:
     table = client.get("/showcase/famine/chart/deaths.csv?procurement=0.2")
     assert table.headers["content-type"].startswith("text/csv")
     lines = table.text.splitlines()
-    assert lines[0].startswith("# gosplan run ussr-1928 --years 1928:1937 --set")
-    rows = list(csv.DictReader(lines[1:]))
+    # A plain table that any spreadsheet opens: the header first, no comment line.
+    assert lines[0] == "series,year,kind,estimate,value,unit,source"
+    rows = list(csv.DictReader(lines))
     assert {r["series"] for r in rows} == {
         "excess_deaths_ussr", "excess_deaths_ukraine", "excess_deaths_kazakhstan"
     }
-    assert {r["kind"] for r in rows} >= {"simulated"}
+    # The visitor's run beside the model's run of history, values to 4 digits.
+    assert {r["kind"] for r in rows} >= {"model, history as it was", "model, your settings"}
+    assert all(len(r["value"].replace(".", "").replace("-", "").lstrip("0")) <= 4
+               or "e" in r["value"] for r in rows)
+    meta = client.get("/showcase/famine/chart/deaths.json?procurement=0.2").json()
+    assert meta["command"].startswith("gosplan run ussr-1928 --years 1928:1937 --set")
+    assert meta["view"] == "/showcase/famine?procurement=0.2"
+    png = client.get("/showcase/famine/chart/deaths.png?procurement=0.2")
+    assert png.headers["content-type"] == "image/png"
+    assert png.content.startswith(b"\x89PNG")
+
+
+def test_an_input_is_drawn_as_an_input_never_as_a_fit(client: TestClient) -> None:
+    svg = client.get("/showcase/famine/chart/exports.svg").text
+    assert "input: decided policy" in svg
+    table = client.get("/showcase/famine/chart/exports.csv?exports=0.5").text
+    assert "input: decided policy, your settings" in table
+    assert "model, history" not in table
 
 
 def test_planning_room_builtin_matches_the_cli(

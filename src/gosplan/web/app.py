@@ -11,6 +11,7 @@ exhibit's own host names get in (400 otherwise); views are computed a few at a t
 from __future__ import annotations
 
 import html
+import json
 import math
 import tomllib
 from collections.abc import Callable, Iterable
@@ -26,11 +27,14 @@ from fastapi.templating import Jinja2Templates
 
 from gosplan.web.guard import LOOPBACK, BusyError, Gate, HostGuard, host_names
 from gosplan.web.planning_room import MAX_PRODUCTS, PlanningState, plan_view
+from gosplan.web.raster import png_chart
 from gosplan.web.showcases import (
     CHARTS,
     SHOWCASES,
     TOUR,
     chart_csv,
+    chart_meta,
+    chart_parts,
     chart_svg,
     get_run,
     monitors,
@@ -54,6 +58,9 @@ __all__ = ["create_app", "ensemble_bands", "serve"]
 
 _HERE = Path(str(files("gosplan.web")))
 _TITLES = {**{k: s.title for k, s in SHOWCASES.items()}, "planning": "The Planning Room"}
+#: A chart's downloads: the picture (SVG, PNG), its numbers (CSV) and their sidecar (JSON).
+_DOWNLOADS = {"svg": "image/svg+xml", "png": "image/png", "csv": "text/csv",
+              "json": "application/json"}
 _CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "connect-src 'self'; font-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
@@ -188,8 +195,7 @@ def _live_context(key: str, state: State, bands: Bands | None = None) -> dict[st
                 "key": chart.key,
                 "svg": drawing,
                 "legend": legend,
-                "svg_url": f"{link}.svg{suffix}",
-                "csv_url": f"{link}.csv{suffix}",
+                **{f"{fmt}_url": f"{link}.{fmt}{suffix}" for fmt in _DOWNLOADS},
             }
         )
     return {
@@ -318,7 +324,7 @@ def create_app(
 
     @app.get("/showcase/{key}/chart/{name}.{fmt}")
     async def chart(request: Request, key: str, name: str, fmt: str) -> Response:
-        if (key, name) not in CHARTS or fmt not in ("svg", "csv"):
+        if (key, name) not in CHARTS or fmt not in _DOWNLOADS:
             return _not_found(request, templates)
         return await computed(chart_file, key, name, fmt, State.from_query(_items(request)))
 
@@ -327,12 +333,18 @@ def create_app(
         run = get_run(state)
         filename = f"gosplan-{key}-{name}.{fmt}"
         disposition = {"Content-Disposition": f'attachment; filename="{filename}"'}
+        base = None if state.is_default else get_run(State())
+        shown = bands if state.is_default else None
         if fmt == "svg":
-            base = None if state.is_default else get_run(State())
-            shown = bands if state.is_default else None
-            return Response(chart_svg(key, spec, run, base, shown), media_type="image/svg+xml",
-                            headers=disposition)
-        return Response(chart_csv(spec, run, state), media_type="text/csv", headers=disposition)
+            body: str | bytes = chart_svg(key, spec, run, base, shown)
+        elif fmt == "png":
+            p = chart_parts(key, spec, run, base, shown)
+            body = png_chart(p.title, YEARS, p.lines, p.marks, p.areas)
+        elif fmt == "json":
+            body = json.dumps(chart_meta(key, spec, run, state), indent=2, ensure_ascii=False)
+        else:
+            body = chart_csv(spec, run, base)
+        return Response(body, media_type=_DOWNLOADS[fmt], headers=disposition)
 
     @app.get("/planning", response_class=HTMLResponse)
     async def planning(request: Request) -> Response:

@@ -7,6 +7,7 @@ the page's command runs), kept in a bounded LRU cache keyed by those strings.
 
 from __future__ import annotations
 
+import csv
 import io
 import math
 from collections.abc import Mapping, Sequence
@@ -37,6 +38,7 @@ __all__ = [
     "Showcase",
     "Simulated",
     "chart_csv",
+    "chart_meta",
     "chart_parts",
     "chart_svg",
     "get_run",
@@ -385,16 +387,65 @@ def page_chart(
     return drawing, svg.legend_html(*p.legend)
 
 
-def chart_csv(chart: Chart, sim: Simulated, state: State) -> str:
-    """The rows behind a chart (the run's tidy table), as CSV with the state's command."""
+#: What each row of a chart's CSV is, by the run's kind.
+_ROW_KINDS = (("record", "record"), ("target", "plan target"),
+              ("quota", "model planner's quota"))
+
+
+def chart_csv(chart: Chart, sim: Simulated, base: Simulated | None) -> str:
+    """The numbers behind a chart as a plain CSV: no comment line, values to 4 digits.
+
+    One row per series, year and kind: the record, the plan's targets, the model planner's
+    quotas, the model's run of history and (when the visitor changed something) the
+    visitor's run beside it. How it was made is in the chart's JSON sidecar.
+    """
+    buffer = io.StringIO()
+    out = csv.writer(buffer, lineterminator="\n")
+    out.writerow(("series", "year", "kind", "estimate", "value", "unit", "source"))
+    history = base or sim
+    for series in chart.series:
+        unit = unit_of(series)
+        model = "input: decided policy" if series in INPUTS else "model"
+        groups = [(label, sim.rows.get((series, key), ())) for key, label in _ROW_KINDS]
+        groups.append((f"{model}, history as it was", history.rows.get((series, "simulated"), ())))
+        if base is not None:
+            groups.append((f"{model}, your settings", sim.rows.get((series, "simulated"), ())))
+        for label, rows in groups:
+            for year, value, estimate, source in rows:
+                if math.isfinite(value):
+                    out.writerow((series, year, label, estimate, f"{value:.4g}", unit,
+                                  "" if source in ("nan", "None") else source))
+    return buffer.getvalue()
+
+
+def chart_meta(showcase: str, chart: Chart, sim: Simulated, state: State) -> dict[str, Any]:
+    """The sidecar of a chart's CSV: what it shows, how to make it again, its sources."""
     from gosplan.web.state import cli_command
 
-    frame = sim.run.frame
-    rows = frame[frame["series"].isin(list(chart.series)).to_numpy()]
-    buffer = io.StringIO()
-    buffer.write(f"# {cli_command(state)}\n")
-    rows.to_csv(buffer, index=False, lineterminator="\n", float_format=None)
-    return buffer.getvalue()
+    query = state.query()
+    return {
+        "showcase": showcase,
+        "chart": chart.key,
+        "title": chart.title,
+        "description": chart.desc,
+        "view": f"/showcase/{showcase}" + (f"?{query}" if query else ""),
+        "command": cli_command(state),
+        "scenario": SCENARIO,
+        "years": list(YEARS),
+        "inputs": sorted(s for s in chart.series if s in INPUTS),
+        "columns": {
+            "series": "the series' name in the record and the model",
+            "year": "calendar year",
+            "kind": "record, plan target, model planner's quota, the model's run of history, "
+                    "or the model's run with the visitor's settings ('input' where the series "
+                    "is a policy decided, not simulated)",
+            "estimate": "point, or the low and high ends of a published range",
+            "value": "rounded to 4 significant digits",
+            "unit": "unit of the value",
+            "source": "source id of a record value or target (see sources)",
+        },
+        "sources": sources(SHOWCASES[showcase], sim),
+    }
 
 
 def _value(run: Run, series: str, year: int | None) -> tuple[float | None, int | None]:
