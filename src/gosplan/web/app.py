@@ -13,9 +13,7 @@ from __future__ import annotations
 import html
 import json
 import math
-import tomllib
 from collections.abc import Callable, Iterable
-from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -25,6 +23,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Res
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from gosplan.web.documents import documents, for_showcase
 from gosplan.web.guard import LOOPBACK, BusyError, Gate, HostGuard, host_names
 from gosplan.web.planning_room import MAX_PRODUCTS, PlanningState, plan_view
 from gosplan.web.raster import png_chart
@@ -40,6 +39,7 @@ from gosplan.web.showcases import (
     monitors,
     page_chart,
     sources,
+    styles_key,
 )
 from gosplan.web.state import (
     ASSUMPTIONS,
@@ -66,13 +66,6 @@ _CSP = (
     "connect-src 'self'; font-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
     "form-action 'self'"
 )
-
-
-@cache
-def documents() -> tuple[dict[str, Any], ...]:
-    """The archive documents (our summaries, with citation and link)."""
-    with (_HERE / "templates" / "documents.toml").open("rb") as handle:
-        return tuple(tomllib.load(handle)["document"])
 
 
 def _url(key: str, query: str = "") -> str:
@@ -289,6 +282,28 @@ def create_app(
         """A view whose values are valid, computed when a slot of the gate is free."""
         return await gate.run(render, *args)
 
+    @app.get("/teachers", response_class=HTMLResponse)
+    def teachers(request: Request) -> HTMLResponse:
+        State.from_query(_items(request))
+        return page(request, "teachers.html.j2", {
+            "key": styles_key(),
+            "base_command": cli_command(State()),
+            "planning_commands": plan_view(PlanningState.parse([]))["commands"],
+        })
+
+    @app.get("/documents", response_class=HTMLResponse)
+    def document_list(request: Request) -> HTMLResponse:
+        State.from_query(_items(request))
+        return page(request, "documents.html.j2", {"docs": documents()})
+
+    @app.get("/document/{ident}", response_class=HTMLResponse)
+    def document(request: Request, ident: str) -> Response:
+        State.from_query(_items(request))
+        found = [d for d in documents() if d.id == ident]
+        if not found:
+            return _not_found(request, templates)
+        return page(request, "document.html.j2", {"doc": found[0]})
+
     @app.get("/showcase/{key}", response_class=HTMLResponse)
     async def showcase(request: Request, key: str) -> Response:
         if key not in SHOWCASES:
@@ -305,7 +320,7 @@ def create_app(
             "hidden": hidden,
             "tour_nav": _tour(key, state.query()),
             "carry": state.query(),
-            "documents": [d for d in documents() if key in d["showcases"]],
+            "documents": for_showcase(key),
             "live": _live_context(key, state, bands),
         }
         return page(request, "showcase.html.j2", context)
@@ -358,7 +373,7 @@ def create_app(
             "max_products": MAX_PRODUCTS,
             "plan": plan_view(state),
             "url": _url("planning", state.query()),
-            "documents": [d for d in documents() if "planning" in d["showcases"]],
+            "documents": for_showcase("planning"),
         }
         return page(request, "planning.html.j2", context)
 

@@ -45,6 +45,7 @@ __all__ = [
     "monitors",
     "page_chart",
     "sources",
+    "styles_key",
 ]
 
 Row = tuple[int, float, str, str]
@@ -500,3 +501,17 @@ def sources(showcase: Showcase, sim: Simulated) -> list[dict[str, str]]:
     fields = (raw for (series, _kind), rows in sorted(sim.rows.items()) if series in names
               for *_, raw in rows)
     return sorted(citations(fields), key=lambda c: (c["short"], c["id"]))
+
+
+def styles_key() -> str:
+    """The key to every chart's styles, as an HTML legend (the teachers' page)."""
+    dot = [(0.0, 0.0)]
+    lines = [svg.Line("model, history as it was", dot, svg.BLUE, 2.5),
+             svg.Line("model, your settings", dot, svg.VERMILLION, 3.5),
+             svg.Line("model planner's yearly quota", dot, svg.PURPLE, 2, "7 4"),
+             svg.Line("input: decided policy", dot, svg.GREEN, 2.5)]
+    marks = [svg.Marks("record", dot),
+             svg.Marks("record, published range", dot, [(0.0, 0.0, 1.0)]),
+             svg.Marks("record, unverified", dot, hollow=True),
+             svg.Marks("plan target, as adopted", dot, shape="diamond", colour=svg.ORANGE)]
+    return svg.legend_html(lines, marks)
