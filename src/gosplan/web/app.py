@@ -68,6 +68,14 @@ _CSP = (
 )
 
 
+def _famine() -> dict[str, str]:
+    """The record's range of each famine toll, with its authors: one per region, everywhere."""
+    from gosplan.report.simulation import famine_range_text
+
+    return {region: famine_range_text(f"famine_excess_deaths_{region}")
+            for region in ("ussr", "ukraine", "kazakhstan")}
+
+
 def _url(key: str, query: str = "") -> str:
     path = "/planning" if key == "planning" else f"/showcase/{key}"
     return f"{path}?{query}" if query else path
@@ -234,7 +242,10 @@ def create_app(
     gate = Gate() if gate is None else gate
     app = FastAPI(title="gosplan exhibit", docs_url=None, redoc_url=None, openapi_url=None)
     templates = Jinja2Templates(directory=str(_HERE / "templates"))
-    templates.env.globals.update(titles=_TITLES, tour=TOUR, years=YEARS)
+    # The templates are named *.html.j2, which Jinja's default selection does not escape:
+    # every value is escaped unless marked safe (the charts and legends drawn here).
+    templates.env.autoescape = True
+    templates.env.globals.update(titles=_TITLES, tour=TOUR, years=YEARS, famine=_famine())
     app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")
 
     @app.middleware("http")

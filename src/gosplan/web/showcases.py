@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from gosplan.analysis.fit import FAMINE_BANDS
+from gosplan.analysis.fit import FAMINE_BANDS, FIT_SERIES
 from gosplan.analysis.run import Run, run_scenario
 from gosplan.report.simulation import (
     citations,
@@ -37,6 +37,7 @@ __all__ = [
     "Monitor",
     "Showcase",
     "Simulated",
+    "Try",
     "chart_csv",
     "chart_meta",
     "chart_parts",
@@ -119,6 +120,15 @@ class Monitor:
 
 
 @dataclass(frozen=True, slots=True)
+class Try:
+    """A thing to try: settings of the levers, and what to look for."""
+
+    label: str
+    query: str
+    look_for: str
+
+
+@dataclass(frozen=True, slots=True)
 class Showcase:
     """One room of the exhibit; its first chart leads (large), the others follow small."""
 
@@ -128,6 +138,7 @@ class Showcase:
     sliders: tuple[str, ...]
     charts: tuple[Chart, ...]
     monitors: tuple[Monitor, ...]
+    tries: tuple[Try, ...] = ()
 
 
 #: Series drawn in other units than the record's, for legibility: (factor, unit).
@@ -158,6 +169,15 @@ SHOWCASES: dict[str, Showcase] = {
                 Monitor("coal", "Coal, 1932", "coal_output", 1932),
                 Monitor("real_wage", "Real wage, 1932", "real_wage_index_1928_100", 1932),
             ),
+            (
+                Try("Raise the plan's ambition by half", "ambition=1.5",
+                    "Does steel follow the higher quotas, or does unfinished construction "
+                    "pile up? Compare the vermillion line with the blue one after 1930."),
+                Try("Keep the plan of 1929: no raised targets", "raised=0",
+                    "Without the 'four years' campaign, is steel in 1932 lower or higher?"),
+                Try("Sell no grain abroad", "exports=0",
+                    "Fewer imported machines: watch steel and coal after 1931."),
+            ),
         ),
         Showcase(
             "collectivization",
@@ -183,6 +203,15 @@ SHOWCASES: dict[str, Showcase] = {
                 Monitor("procurement", "Procurement, 1932", "grain_procurement", 1932),
                 Monitor("settlers", "Special settlers, 1932", "special_settlers_count", 1932),
             ),
+            (
+                Try("Collectivize at the plan's own pace", "collectivization=0.35",
+                    "About a fifth of households by 1933, as the plan foresaw: watch the "
+                    "harvest of 1931-33 against history."),
+                Try("No dekulakization", "dekulakization=0",
+                    "The deportations stop: the harvest keeps the deported households' skills."),
+                Try("Procurement at the level of 1929", "procurement=0.2",
+                    "The state takes less: does the harvest recover in the model?"),
+            ),
         ),
         Showcase(
             "livestock",
@@ -200,6 +229,14 @@ SHOWCASES: dict[str, Showcase] = {
                 Monitor("horses", "Horses, 1933", "horses_summer", 1933),
                 Monitor("sheep", "Sheep and goats, 1933", "sheep_and_goats_summer", 1933),
                 Monitor("kazakh_sheep", "Sheep, Kazakhstan, 1933", "kazakhstan_sheep", 1933),
+            ),
+            (
+                Try("A cow and a plot from the start", "private_plots=1",
+                    "Peasants keep animals of their own: watch the cattle of 1930-34."),
+                Try("Halve meat procurement in Kazakhstan", "meat_kazakhstan=0.5",
+                    "Compare the nomads' sheep in 1933 with history."),
+                Try("Slow collectivization", "collectivization=0.5",
+                    "Less slaughter in the winter of 1929-30: watch horses and cattle."),
             ),
         ),
         Showcase(
@@ -220,10 +257,19 @@ SHOWCASES: dict[str, Showcase] = {
             ),
             (
                 Monitor("toll", "Famine deaths, USSR, 1932–33", "famine_excess_deaths_ussr"),
-                Monitor("toll_ukraine", "Ukraine, 1932–33", "famine_excess_deaths_ukraine"),
-                Monitor("toll_kazakhstan", "Kazakhstan, 1930–33",
+                Monitor("toll_ukraine", "Holodomor, Ukraine, 1932–33",
+                        "famine_excess_deaths_ukraine"),
+                Monitor("toll_kazakhstan", "Asharshylyk, Kazakhstan, 1930–33",
                         "famine_excess_deaths_kazakhstan"),
                 Monitor("procurement", "Procurement, 1932", "grain_procurement", 1932),
+            ),
+            (
+                Try("Lower the procurement quota to 0.2", "procurement=0.2",
+                    "Watch deaths in 1932-33 and the grain left per rural head."),
+                Try("Seed first, and no exports", "seed_first=1&exports=0",
+                    "Two smaller changes together: how much do they weigh against the quota?"),
+                Try("No ban on flight, and more relief", "flight_ban=0&relief=0.5",
+                    "Deaths in 1933, when the ban kept the starving in their villages."),
             ),
         ),
     )
@@ -461,6 +507,23 @@ def _value(run: Run, series: str, year: int | None) -> tuple[float | None, int |
     return (value if math.isfinite(value) else None), year
 
 
+#: The last year the model was fitted to the record; later years test it.
+FITTED_TO = 1932
+
+
+def trust(series: str, year: int | None) -> str:
+    """A plain word on how far to trust the model's number beside the record."""
+    if year is None:
+        if series == "famine_excess_deaths_ussr":
+            return "fitted to this range: agreement is expected, not a test"
+        return "not fitted to the regions: a rough guide only"
+    if series in FIT_SERIES:
+        if year <= FITTED_TO:
+            return "fitted to the record of 1928–32: agreement is expected, not a test"
+        return "not fitted after 1932: a test of the model"
+    return "not fitted: compare it with the record"
+
+
 def monitors(showcase: Showcase, sim: Simulated, base: Simulated) -> list[dict[str, Any]]:
     """Each monitor's number, the default run's, and the record's (with its source)."""
     out = []
@@ -477,6 +540,7 @@ def monitors(showcase: Showcase, sim: Simulated, base: Simulated) -> list[dict[s
             {
                 "key": m.key,
                 "label": m.label,
+                "trust": trust(m.series, m.year),
                 "series": m.series,
                 "year": year,
                 "value": value,
