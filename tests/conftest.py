@@ -29,3 +29,16 @@ def miller_blair() -> Economy:
 def mb_folder(tmp_path: Path, miller_blair: Economy) -> Path:
     """The Miller & Blair economy written as an economy folder, with its targets."""
     return write_economy(miller_blair, tmp_path / "mb", targets=[350.0, 1700.0])
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark by what a test uses, so the markers cannot drift from the tests.
+
+    Everything under ``tests/browser`` drives Chromium; a test that takes a Dask cluster
+    fixture starts one. ``slow`` is marked on each test by hand, where it is measured.
+    """
+    for item in items:
+        if "browser" in Path(str(item.fspath)).parts:
+            item.add_marker(pytest.mark.browser)
+        if {"cluster1", "cluster2"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.cluster)

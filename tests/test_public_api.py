@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 import gosplan
 
 
@@ -64,6 +66,7 @@ def test_simulate_is_the_run_workflow() -> None:
     assert set(run.frame["kind"]) == {"simulated", "plan_target", "record"}
 
 
+@pytest.mark.slow
 def test_import_stays_light() -> None:
     import subprocess
     import sys

@@ -9,6 +9,7 @@ one-line message must contain: the parameter's name. No bare ``ValueError``,
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -29,6 +30,7 @@ from gosplan import (
     quotas,
 )
 from gosplan.core.harmony import max_fulfilment
+from gosplan.errors import ParameterError, ParameterTypeError
 
 PRODUCTS = ["agriculture", "manufacturing"]
 HUGE = 10**400
@@ -443,3 +445,54 @@ def test_economy_fields_by_label() -> None:
 def test_public_errors_are_in_the_package() -> None:
     assert issubclass(gosplan.errors.ParameterError, ValueError)
     assert issubclass(gosplan.errors.ParameterTypeError, TypeError)
+
+
+# --- ensembles and sensitivity: checked before any cluster starts or any file is written ---
+
+ENSEMBLE_CALLS = [
+    ({"runs": "5"}, ParameterTypeError, "runs"),
+    ({"runs": None}, ParameterTypeError, "runs"),
+    ({"runs": 0}, ParameterError, "runs"),
+    ({"years": 5}, ParameterTypeError, "years"),
+    ({"vary": 5}, ParameterTypeError, "vary"),
+    ({"scenario": None}, ParameterTypeError, "scenario"),
+    ({"out": None}, ParameterTypeError, "out"),
+    ({"sets": [5]}, ParameterTypeError, "sets"),
+    ({"timeout": -1}, ParameterError, "timeout"),
+    ({"timeout": "x"}, ParameterTypeError, "timeout"),
+    ({"workers": 0}, ParameterError, "workers"),
+    ({"seed": -1}, ParameterError, "seed"),
+    ({"sets": ["policy.collectivization.1935=0.5"]}, GosplanError, "1935"),
+]
+
+
+@pytest.mark.parametrize(("bad", "error", "named"), ENSEMBLE_CALLS)
+def test_bad_ensemble_calls_are_one_line(
+    tmp_path: Path, bad: dict[str, object], error: type[Exception], named: str
+) -> None:
+    from gosplan.analysis.ensemble import run_ensemble
+
+    kwargs: dict[str, Any] = {"scenario": "ussr-1928", "runs": 2, "out": tmp_path / "ens",
+                              "years": (1928, 1930)}
+    kwargs.update(bad)
+    with pytest.raises(error) as info:
+        run_ensemble(**kwargs)
+    message = str(info.value)
+    assert "\n" not in message
+    assert named in message
+    assert not (tmp_path / "ens").exists()
+
+
+@pytest.mark.parametrize(
+    ("bad", "named"),
+    [({"method": "fast"}, "method"), ({"n": "20"}, "n"), ({"method": "sobol", "n": 100}, "n"),
+     ({"seed": 1.5}, "seed"), ({"batch": 0}, "batch")],
+)
+def test_bad_sensitivity_calls_are_one_line(bad: dict[str, object], named: str) -> None:
+    from gosplan.analysis.sensitivity import sensitivity
+
+    with pytest.raises(GosplanError) as info:
+        sensitivity("ussr-1928", **bad)  # type: ignore[arg-type]
+    assert isinstance(info.value, ValueError | TypeError)
+    assert named in str(info.value)
+    assert "\n" not in str(info.value)

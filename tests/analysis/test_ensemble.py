@@ -23,7 +23,7 @@ from gosplan.analysis.ensemble import (
     run_member,
 )
 from gosplan.analysis.run import run_scenario
-from gosplan.errors import InputFileError
+from gosplan.errors import GosplanError, InputFileError
 from gosplan.scenarios.uncertainty import load_uncertainty
 
 YEARS = (1928, 1933)
@@ -201,13 +201,13 @@ def test_resume_with_other_settings_is_refused(
 @pytest.mark.parametrize(
     ("kwargs", "fragment"),
     [
-        ({"runs": 0}, "--runs must be an integer in 1..100,000; got 0"),
-        ({"runs": 100_001}, "--runs must be an integer in 1..100,000; got 100001"),
-        ({"workers": 0}, "--workers must be an integer in 1..256; got 0"),
-        ({"workers": 257}, "--workers must be an integer in 1..256; got 257"),
-        ({"batch": 10_001}, "--batch must be an integer in 1..10,000; got 10001"),
-        ({"seed": -1}, "--seed must be an integer in 0..9223372036854775807; got -1"),
-        ({"seed": 2**63}, "got 9223372036854775808"),
+        ({"runs": 0}, "run_ensemble: runs must be an integer in [1, 100000]; got 0"),
+        ({"runs": 100_001}, "run_ensemble: runs must be an integer in [1, 100000]; got 100001"),
+        ({"workers": 0}, "run_ensemble: workers must be an integer in [1, 256]; got 0"),
+        ({"workers": 257}, "run_ensemble: workers must be an integer in [1, 256]; got 257"),
+        ({"batch": 10_001}, "run_ensemble: batch must be an integer in [1, 10000]; got 10001"),
+        ({"seed": -1}, "run_ensemble: seed must be an integer in [0, 9223372036854775807]; got -1"),
+        ({"seed": 2**63}, "seed must be an integer in [0, 9223372036854775807]; got an integer"),
         ({"vary": "rain"}, "--vary 'rain'"),
         ({"scenario": "nowhere"}, "nowhere: no such scenario"),
         ({"years": (1920, 1930)}, "--years 1920:1930: outside scenario"),
@@ -216,8 +216,9 @@ def test_resume_with_other_settings_is_refused(
 )
 def test_bad_input_writes_nothing(tmp_path: Path, kwargs: dict[str, Any], fragment: str) -> None:
     args: dict[str, Any] = {"scenario": "ussr-1928", "runs": 4, "vary": BOTH, **kwargs}
-    with pytest.raises(InputFileError) as info:
+    with pytest.raises(GosplanError) as info:
         run_ensemble(args.pop("scenario"), args.pop("runs"), out=tmp_path / "e", **args)
+    assert isinstance(info.value, ValueError)
     assert fragment in str(info.value)
     assert "\n" not in str(info.value)
     assert not (tmp_path / "e").exists()

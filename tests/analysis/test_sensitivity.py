@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from gosplan.analysis.sensitivity import DUMMY, OUTPUTS, sensitivity
-from gosplan.errors import InputFileError
+from gosplan.errors import GosplanError
 from gosplan.report.ensemble import write_sensitivity
 
 
@@ -73,18 +73,19 @@ def test_sobol_indices_and_the_written_folder(cluster2: Any, tmp_path: Path) -> 
 @pytest.mark.parametrize(
     ("kwargs", "fragment"),
     [
-        ({"method": "fast"}, "--method 'fast'"),
-        ({"method": "sobol", "n": 12}, "--samples must be a power of 2 in 2..100,000; got 12"),
-        ({"method": "sobol", "n": 2**17}, "a power of 2 in 2..100,000; got 131072"),
-        ({"method": "morris", "n": 1}, "--trajectories must be an integer in 2..100,000; got 1"),
-        ({"n": 100_001}, "--trajectories must be an integer in 2..100,000; got 100001"),
-        ({"workers": 0}, "--workers must be an integer in 1..256; got 0"),
-        ({"seed": -5}, "--seed must be an integer in 0..9223372036854775807; got -5"),
+        ({"method": "fast"}, "sensitivity: method must be one of morris, sobol; got 'fast'"),
+        ({"method": "sobol", "n": 12}, "must be a power of 2 in 2..100,000; got 12"),
+        ({"method": "sobol", "n": 2**17},
+         "sensitivity: n must be an integer in [2, 100000]; got 131072"),
+        ({"method": "morris", "n": 1}, "sensitivity: n must be an integer in [2, 100000]; got 1"),
+        ({"n": 100_001}, "sensitivity: n must be an integer in [2, 100000]; got 100001"),
+        ({"workers": 0}, "sensitivity: workers must be an integer in [1, 256]; got 0"),
+        ({"seed": -5}, "sensitivity: seed must be an integer in [0, 9223372036854775807]; got -5"),
         ({"scenario": "nowhere"}, "nowhere: no such scenario"),
     ],
 )
 def test_bad_input(kwargs: dict[str, Any], fragment: str) -> None:
     args = {"scenario": "ussr-1928", **kwargs}
-    with pytest.raises(InputFileError) as info:
+    with pytest.raises(GosplanError) as info:
         sensitivity(args.pop("scenario"), **args)
     assert fragment in str(info.value)

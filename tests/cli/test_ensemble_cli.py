@@ -17,6 +17,8 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+@pytest.mark.cluster
+@pytest.mark.slow
 def test_ensemble_writes_members_bands_and_page(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -97,7 +99,7 @@ def test_ensemble_refuses_a_mismatching_manifest(
     ("args", "fragment"),
     [
         (["--method", "sobol", "--samples", "10"],
-         "--samples must be a power of 2 in 2..100,000; got 10"),
+         "must be a power of 2 in 2..100,000; got 10"),
         (["--trajectories", "100001"],
          "--trajectories must be an integer in 2..100,000; got 100001"),
         (["--trajectories", "1"], "--trajectories must be an integer in 2..100,000; got 1"),

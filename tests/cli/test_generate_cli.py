@@ -57,6 +57,7 @@ def test_out_into_unrelated_folder_is_refused(
     assert [p.name for p in (tmp_path / "thesis").iterdir()] == ["chapter1.tex"]
 
 
+@pytest.mark.slow
 def test_capital_makes_a_five_year_plan_possible(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -129,6 +129,7 @@ def test_time_limit_is_one_line_and_writes_nothing(
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_five_year_plan_cut_short_reports_the_best_plan_found(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

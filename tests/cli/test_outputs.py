@@ -88,6 +88,7 @@ def test_clean_stale_staging_returns_what_it_removed(tmp_path: Path) -> None:
     assert clean_stale_staging(tmp_path / "no-such-folder" / "report") == []
 
 
+@pytest.mark.slow
 def test_a_killed_run_leaves_staging_that_the_next_run_removes(
     tmp_path: Path, mb_folder: Path
 ) -> None:

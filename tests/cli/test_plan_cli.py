@@ -138,6 +138,7 @@ def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_real_process_exit_code(tmp_path: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "gosplan", "plan", str(tmp_path / "nowhere")],

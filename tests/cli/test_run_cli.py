@@ -17,6 +17,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+@pytest.mark.slow
 def test_default_run_writes_report(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     out_dir = tmp_path / "report"
     code, out, _ = run(capsys, "run", "--out", str(out_dir))
@@ -30,6 +31,7 @@ def test_default_run_writes_report(capsys: pytest.CaptureFixture[str], tmp_path:
     assert sorted(frame["year"].unique().tolist())[:5] == [1928, 1929, 1930, 1931, 1932]
 
 
+@pytest.mark.slow
 def test_run_json_and_set(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, out, _ = run(
         capsys, "run", "--set", "policy.dekulakization=off", "--json", "--out", str(tmp_path / "r")

@@ -135,6 +135,7 @@ def test_no_labour_gives_zero_values() -> None:
     assert r.status is Status.SOLVED
 
 
+@pytest.mark.slow
 def test_auto_factorises_small_and_iterates_large() -> None:
     assert balance(generate_economy(DIRECT_LIMIT, 5).economy, np.ones(DIRECT_LIMIT)).method \
         == "direct"

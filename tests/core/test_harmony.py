@@ -228,6 +228,7 @@ def test_same_inputs_give_the_same_bits() -> None:
     assert a.capacity_valuations.tobytes() == b.capacity_valuations.tobytes()
 
 
+@pytest.mark.slow
 def test_same_bits_whatever_the_thread_count(monkeypatch: pytest.MonkeyPatch) -> None:
     # The iterative solves split their passes and sums over threads (forced here on a
     # small economy); no dot product may depend on how many there are.

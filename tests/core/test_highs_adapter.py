@@ -208,6 +208,7 @@ def test_no_solver_types_leave_the_adapter() -> None:
     assert isinstance(s.status, LPStatus)
 
 
+@pytest.mark.slow
 def test_highs_prints_nothing() -> None:
     # HiGHS prints a banner once per process on its first instance, so look from a fresh one.
     code = (
@@ -404,6 +405,7 @@ else:
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("threads", ["default", "1", "3", "ours-first"])
 def test_gosplan_and_other_highs_solves_coexist_in_one_process(threads: str) -> None:
     # HiGHS keeps one thread scheduler per process, made by the first solve, and refuses

@@ -45,6 +45,7 @@ def test_warm_and_cold_starts_reach_the_same_optimum(
         assert warm.fulfilment.min() == pytest.approx(slow.fulfilment.min(), rel=1e-8)
 
 
+@pytest.mark.slow
 def test_a_two_year_lag_and_projects_under_way(monkeypatch: pytest.MonkeyPatch) -> None:
     e, y = growing(200, 3)
     pipeline = 0.001 * np.asarray(e.capacity)[None, :]

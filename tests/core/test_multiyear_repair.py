@@ -129,6 +129,7 @@ def test_prices_of_zero_bound_nothing() -> None:
     assert c.repair.bound(np.zeros_like(c.prices), np.zeros(H)) is None
 
 
+@pytest.mark.slow
 def test_pdlp_stopped_early_still_gives_a_feasible_plan_and_a_bound(
     iteration_limit: Callable[[str, int], None],
 ) -> None:
@@ -157,6 +158,7 @@ def test_pdlp_stopped_early_still_gives_a_feasible_plan_and_a_bound(
         assert plan.to_dict()["fulfilment_bound"] == plan.fulfilment_bound
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("equalities", ["", "at_capacity", "shares"])
 def test_only_plans_without_equalities_on_investment_are_repaired(
     equalities: str, monkeypatch: pytest.MonkeyPatch
@@ -196,6 +198,7 @@ def test_a_simplex_stopped_without_a_plan_points_to_pdlp(
         plan.raise_for_status()
 
 
+@pytest.mark.slow
 def test_a_receding_horizon_carries_out_the_plans_cut_short(
     iteration_limit: Callable[[str, int], None],
 ) -> None:

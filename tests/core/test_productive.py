@@ -23,6 +23,7 @@ def test_dense_path_is_exact() -> None:
     assert check.radius == pytest.approx(max(abs(eig)), rel=1e-12)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("radius", [0.5, 0.97, 1.03, 1.5])
 def test_power_iteration_decides_and_bounds_hold(radius: float) -> None:
     A = _random(DENSE_LIMIT + 200, radius, seed=3)

@@ -146,6 +146,7 @@ def _scipy_problem(case: Case, weights: np.ndarray | None):
     return linprog(c, A_ub=sp.csr_array(A_ub), b_ub=b_ub, bounds=bounds, method="highs")
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(cases())
 def test_agrees_with_scipy_linprog(case: Case) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -82,6 +83,7 @@ def test_plan_is_feasible_and_conserves_capacity(case: Case, objective: str) -> 
     assert (plan.capacity_valuations >= 0).all()
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(cases())
 def test_revision_without_shock_keeps_the_first_year(case: Case) -> None:

@@ -17,7 +17,7 @@ from gosplan.analysis.run import Run, run_scenario
 from gosplan.report.html import render_report
 from gosplan.report.simulation import citations, record_value, run_table
 from gosplan.scenarios.record import load_record
-from gosplan.sim.series import COMPARATOR
+from gosplan.sim.catalogue import comparator
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +43,7 @@ def test_no_unsourced_row_reaches_the_run(run: Run) -> None:
     shown = frame[frame["kind"].isin(["record", "plan_target"])]
     assert "UNSOURCED" not in set(shown["source"])
     for series, year, value in zip(shown["series"], shown["year"], shown["value"], strict=True):
-        assert (COMPARATOR.get(series, series), int(year), float(value)) not in gaps
+        assert (comparator(series), int(year), float(value)) not in gaps
 
 
 def test_no_unsourced_row_in_the_report(page: str) -> None:
@@ -182,3 +182,28 @@ def test_calibration_table_shows_the_ranges_with_their_authors(run: Run) -> None
     console.print(calibration_renderable(result))
     text = console.export_text()
     assert "2.6–3.9 mn (J. Vallin et al. (2002); O. Rudnytskyi et al. (2015))" in text
+
+
+def test_calibration_says_the_honest_fit_and_the_bounds(run: Run) -> None:
+    from gosplan.analysis.calibrate import Calibration
+    from gosplan.report.calibration import calibration_renderable
+
+    fit = run.fit
+    result = Calibration(
+        ("completion_rate", "yield_base"),
+        {"completion_rate": 0.5, "yield_base": 0.7},
+        {"completion_rate": 0.9, "yield_base": 0.7},
+        fit,
+        fit,
+        1,
+        {"completion_rate": (0.2, 0.9), "yield_base": (0.6, 0.8)},
+    )
+    console = Console(record=True, width=200, color_system=None)
+    console.print(calibration_renderable(result))
+    text = " ".join(console.export_text().split())
+    assert f"median |log error| {fit.median_abs_log_error:.1%} over {len(fit.scored)}" in text
+    assert f"coverage {fit.coverage:.0%} of the record's {fit.points} points" in text
+    assert "At a bound of its range (a sign that a mechanism is wrong or missing): " in text
+    assert "completion_rate (high)." in text
+    assert re.search(r"grain_procurement +│ calibration target", text)
+    assert "The famine tolls are calibration targets" in text

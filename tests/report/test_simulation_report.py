@@ -18,7 +18,14 @@ from gosplan.analysis.run import KEY_SERIES, Run, run_scenario
 from gosplan.errors import OutputError
 from gosplan.report.html import RESULT_COLUMNS, render_report, results_frame, write_report
 from gosplan.report.plots import PANELS
-from gosplan.report.simulation import label_of, run_rows, run_summary, run_table
+from gosplan.report.simulation import (
+    goal_checks,
+    goal_verdict,
+    label_of,
+    run_rows,
+    run_summary,
+    run_table,
+)
 
 FILES = {
     "report.html",
@@ -201,7 +208,7 @@ def test_run_rows_and_summary_are_json(run: Run) -> None:
         "famine_excess_deaths_ukraine",
         "famine_excess_deaths_kazakhstan",
     }
-    assert summary["fit"]["observations"] == len(run.fit.rows)
+    assert summary["fit"]["observations"] == len(run.fit.scored)
 
 
 def test_overrides_and_seed_are_reported() -> None:
@@ -221,3 +228,42 @@ def test_report_layer_imports_no_cli_and_plots_lazily() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.split() == ["False", "False"]
+
+
+def test_run_table_says_input_and_start(run: Run) -> None:
+    console = Console(record=True, width=120, color_system=None)
+    console.print(run_table(run))
+    text = console.export_text()
+    lines = {line.split("│")[1].strip(): line for line in text.splitlines() if "│" in line}
+    for label in ("Grain exports (mt)", "Collectivized (% households)"):
+        assert lines[label].rstrip(" │").endswith("input"), lines[label]
+    assert "start 1928" in text
+    assert "cal." in lines["Grain procurement (mt)"]
+    flat = " ".join(text.split())
+    assert "simulated series only: median |log error|" in flat
+    assert "The tolls are calibrated to these ranges: a target of the fit, not a result." in flat
+
+
+def test_inputs_have_no_error_and_targets_are_no_goal(run: Run) -> None:
+    rows = {r["series"]: r for r in run_rows(run)}
+    assert (rows["grain_exports"]["kind"], rows["grain_exports"]["log_error"]) == ("input", None)
+    assert rows["steel_output"]["first_kind"] == "initial"
+    assert rows["steel_output"]["log_error"] is not None
+    checks = goal_checks(run)
+    calibrated = {c["series"] for c in checks if c["calibrated"]}
+    assert "famine_excess_deaths_ussr" in calibrated
+    assert "grain_procurement" in calibrated
+    counted = [c for c in checks if not c["calibrated"]]
+    assert goal_verdict(checks).startswith(
+        f"Goals: {sum(c['met'] for c in counted)} of {len(counted)} met"
+    )
+    summary = run_summary(run)["fit"]
+    assert summary["first_year"] == 1929
+    assert 0 < summary["coverage"] < 1
+
+
+def test_report_page_marks_inputs_and_targets(run: Run) -> None:
+    page = render_report(run)
+    assert ">input</td>" in page
+    assert "calibrated to</td>" in page
+    assert "(calibration target)" in page

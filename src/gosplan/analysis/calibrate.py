@@ -1,17 +1,23 @@
-"""``gosplan calibrate``: fit the calibrated parameters to 1928-1932, and nothing later.
+"""``gosplan calibrate``: fit the calibrated parameters to 1929-1932, and nothing later.
 
 The parameters marked ``calibrated`` in the scenario's parameters file are fitted within
-their ranges by bounded least squares on the residuals of :mod:`gosplan.analysis.fit`.
-Outcomes from 1933 on are withheld on purpose: the simulation window ends with 1932 and the
-only later numbers used are the published ranges of the famine toll of 1932-33.
+their ranges by bounded least squares on the residuals of :mod:`gosplan.analysis.fit`: the
+simulated series and the calibration targets of :mod:`gosplan.sim.catalogue` in the years
+after the first (1928 is where the run starts). Outcomes from 1933 on are withheld on
+purpose: the simulation window ends with 1932 and the only later numbers used are the
+published ranges of the famine toll of 1932-33.
+
+A parameter the fit pushes to a bound of its range (:func:`at_bounds`) is a sign that a
+mechanism is wrong or missing: the data ask for more than the mechanism can give.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy.optimize import least_squares
@@ -19,12 +25,21 @@ from scipy.optimize import least_squares
 from gosplan.analysis.fit import FitReport, fit_report, residuals
 from gosplan.scenarios.atomic import write_text
 from gosplan.scenarios.simfiles import Scenario, load_scenario
+from gosplan.sim.catalogue import FIT_YEARS
 from gosplan.sim.engine import simulate
 from gosplan.sim.spec import SimSpec
 
-__all__ = ["Calibration", "calibrate", "write_calibrated", "write_parameters"]
+__all__ = [
+    "BOUND_TOLERANCE",
+    "Calibration",
+    "at_bounds",
+    "calibrate",
+    "write_calibrated",
+    "write_parameters",
+]
 
-FIT_YEARS = range(1928, 1933)
+#: A value within this share of its range from an end is at that bound.
+BOUND_TOLERANCE = 0.01
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -37,6 +52,14 @@ class Calibration:
     before: FitReport
     after: FitReport
     evaluations: int
+    ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
+    """Each parameter's search range."""
+
+    @property
+    def bounds(self) -> dict[str, str]:
+        """The fitted parameters at a bound of their range (:func:`at_bounds`)."""
+        tables = {n: {"kind": "calibrated", "range": r} for n, r in self.ranges.items()}
+        return at_bounds(tables, self.fitted)
 
 
 def _spec_with(spec: SimSpec, values: dict[str, float]) -> SimSpec:
@@ -45,7 +68,8 @@ def _spec_with(spec: SimSpec, values: dict[str, float]) -> SimSpec:
     return replace(
         spec,
         params=spec.params.replace(**values),
-        years=tuple(y for y in spec.years if y in FIT_YEARS),
+        # From the first year (the start) through the last year fitted.
+        years=tuple(y for y in spec.years if y < FIT_YEARS.stop),
     )
 
 
@@ -55,7 +79,7 @@ def calibrate(
     max_evaluations: int = 600,
     progress: Callable[[int, float], None] | None = None,
 ) -> Calibration:
-    """Fit the scenario's calibrated parameters to the record of 1928-1932."""
+    """Fit the scenario's calibrated parameters to the record of 1929-1932."""
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     names = tuple(sorted(n for n, t in sc.parameters.items() if t["kind"] == "calibrated"))
     lo = np.array([sc.parameters[n]["range"][0] for n in names], dtype=float)
@@ -88,8 +112,42 @@ def calibrate(
     )
     fitted = dict(zip(names, solution.x.tolist(), strict=True))
     return Calibration(
-        names, dict(zip(names, x0.tolist(), strict=True)), fitted, before, run(solution.x), calls[0]
+        names,
+        dict(zip(names, x0.tolist(), strict=True)),
+        fitted,
+        before,
+        run(solution.x),
+        calls[0],
+        {n: (float(a), float(b)) for n, a, b in zip(names, lo, hi, strict=True)},
     )
+
+
+def at_bounds(
+    parameters: Mapping[str, Mapping[str, Any]],
+    values: Mapping[str, float] | None = None,
+    tolerance: float = BOUND_TOLERANCE,
+) -> dict[str, str]:
+    """The calibrated parameters at a bound of their range: name -> ``"low"`` or ``"high"``.
+
+    ``parameters`` is a scenario's parameter table (``value``, ``kind``, ``range``);
+    ``values`` overrides the values (a calibration's fitted ones, say). A value within
+    ``tolerance`` of the range's width from an end is at that end.
+    """
+    out = {}
+    for name, table in sorted(parameters.items()):
+        bounds = table.get("range")
+        if table.get("kind") != "calibrated" or not isinstance(bounds, list | tuple):
+            continue
+        low, high = float(bounds[0]), float(bounds[1])
+        raw = values[name] if values is not None and name in values else table.get("value")
+        if raw is None:
+            continue
+        value, margin = float(raw), tolerance * (high - low)
+        if value <= low + margin:
+            out[name] = "low"
+        elif value >= high - margin:
+            out[name] = "high"
+    return out
 
 
 def write_parameters(path: str | Path, fitted: dict[str, float]) -> Path:

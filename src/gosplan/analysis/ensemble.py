@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from os import PathLike
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -39,11 +40,18 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from gosplan.analysis.limits import MAX_BATCH, MAX_RUNS, MAX_SEED, MAX_WORKERS
+from gosplan.analysis.limits import MAX_BATCH, MAX_RUNS, MAX_SEED, MAX_TIMEOUT, MAX_WORKERS
 from gosplan.analysis.run import merge_results, scenario_chain, simulate_chain
-from gosplan.errors import GosplanError, InputFileError, OutputError, SchedulerError
+from gosplan.core.arguments import instance, integer, number, shown
+from gosplan.errors import (
+    GosplanError,
+    InputFileError,
+    OutputError,
+    ParameterTypeError,
+    SchedulerError,
+)
 from gosplan.scenarios.atomic import atomic_file, write_text
-from gosplan.scenarios.simfiles import Scenario, load_scenario, parse_set
+from gosplan.scenarios.simfiles import Scenario, check_set_years, load_scenario, parse_set
 from gosplan.scenarios.uncertainty import Uncertainty, load_uncertainty
 from gosplan.sim.spec import SimSpec
 
@@ -55,6 +63,7 @@ __all__ = [
     "Ensemble",
     "MemberJob",
     "MemberResult",
+    "check_common",
     "check_counts",
     "connect",
     "encoded_members",
@@ -425,11 +434,42 @@ def _check_folder(folder: Path, settings: dict[str, Any]) -> None:
             )
 
 
-def check_counts(**counts: tuple[int | None, int]) -> None:
-    """Refuse a count out of ``1..bound`` (``name=(value, bound)``; None: not given)."""
+def check_counts(where: str, **counts: tuple[object, int]) -> None:
+    """Refuse a count that is not an integer in ``1..bound`` (``name=(value, bound)``).
+
+    ``None`` means not given. Messages name the Python parameter (the command line checks
+    its options, with their own names, before it calls the workflow).
+    """
     for name, (value, bound) in counts.items():
-        if value is not None and not 1 <= value <= bound:
-            raise InputFileError(f"--{name} must be an integer in 1..{bound:,}; got {value}")
+        if value is not None:
+            integer(value, name, where, low=1, high=bound)
+
+
+def check_common(
+    where: str,
+    *,
+    seed: object,
+    timeout: object,
+    sets: object,
+    scheduler: object,
+    client: object,
+    progress: object,
+) -> None:
+    """The arguments ``run_ensemble`` and ``sensitivity`` share, checked before any work."""
+    integer(seed, "seed", where, low=0, high=MAX_SEED)
+    number(timeout, "timeout", where, low=0.0, high=MAX_TIMEOUT)
+    if isinstance(sets, str) or not isinstance(sets, Sequence) or not all(
+        isinstance(item, str) for item in sets
+    ):
+        raise ParameterTypeError(f"{where}: sets must be a list of 'policy.NAME.YEAR=VALUE' "
+                                 f"strings; got {shown(sets)}")
+    instance(scheduler, str, "scheduler", where, optional=True)
+    if client is not None and not hasattr(client, "submit"):
+        raise ParameterTypeError(f"{where}: client must be a distributed.Client or None; "
+                                 f"got {type(client).__name__} {shown(client)}")
+    if progress is not None and not callable(progress):
+        raise ParameterTypeError(f"{where}: progress must be a function (done, total) or "
+                                 f"None; got {shown(progress)}")
 
 
 def _settings(
@@ -479,12 +519,28 @@ def run_ensemble(
     ``client`` (a ``distributed.Client``) overrides ``scheduler``/``workers``;
     ``progress(done, total)`` is called as members finish (finished ones count as done).
     """
-    check_counts(runs=(runs, MAX_RUNS), batch=(batch, MAX_BATCH), workers=(workers, MAX_WORKERS))
-    if not 0 <= seed <= MAX_SEED:
-        raise InputFileError(f"ensemble: --seed must be an integer in 0..{MAX_SEED}; got {seed}")
+    where = "run_ensemble"
+    instance(scenario, str, "scenario", where)
+    integer(runs, "runs", where, low=1, high=MAX_RUNS)
+    check_counts(where, batch=(batch, MAX_BATCH), workers=(workers, MAX_WORKERS))
+    check_common(where, seed=seed, timeout=timeout, sets=sets, scheduler=scheduler,
+                 client=client, progress=progress)
+    if not isinstance(out, str | PathLike):
+        raise ParameterTypeError(f"{where}: out must be a folder path (str or Path); "
+                                 f"got {type(out).__name__} {shown(out)}")
+    if not isinstance(vary, str | Sequence) or not all(isinstance(v, str) for v in vary):
+        raise ParameterTypeError(f"{where}: vary must be 'weather', 'parameters' or both "
+                                 f"(a string or a list); got {shown(vary)}")
+    if years is not None and not (
+        isinstance(years, tuple | list) and len(years) == 2
+        and all(isinstance(y, int) and not isinstance(y, bool) for y in years)
+    ):
+        raise ParameterTypeError(f"{where}: years must be None or (first, last) as two "
+                                 f"integers; got {shown(years)}")
     what = parse_vary(vary)
     sc = load_scenario(scenario, sets)
     span = scenario_years(sc, years)
+    check_set_years(sets, span[0], span[1])
     uncertainty = load_uncertainty(sc) if "parameters" in what else None
     if uncertainty is not None:
         _check_sets(sets, uncertainty.names)

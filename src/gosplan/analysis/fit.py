@@ -1,9 +1,21 @@
-"""How well a simulation fits the record: per-series errors and the calibration loss.
+"""How well a simulation fits the record: per-series errors, the honest score, the loss.
 
-The loss is the sum of squared log errors on the physical series, each observation weighted
-by its row's weight in the record and each series scaled to count once, plus squared log
-distances of the famine tolls to their published ranges (zero inside the range), with a weak
-pull towards each range's middle.
+What counts is declared in :mod:`gosplan.sim.catalogue`: only series of kind ``simulated``
+and ``target`` enter the fit, only in :data:`~gosplan.sim.catalogue.FIT_YEARS` (1929-1932:
+never the first year, whose values are starting values, nor anything from 1933 on). Inputs
+(exports, the share collectivized, deportations, tractors, the sown area, the official
+harvest) are set from the record and never scored.
+
+* The **score** (:attr:`FitReport.median_abs_log_error`) is the median absolute log error
+  over the ``simulated`` series alone: targets are fitted, so their errors are not evidence.
+* The **coverage** (:attr:`FitReport.coverage`) is the share of the record's points
+  1929-1932, over every series the catalogue compares with the record, that are scored:
+  what the inputs and targets leave to judge the model by.
+* The **loss** the calibration minimizes is the sum of squared log errors of ``simulated``
+  and ``target`` series, each observation weighted by its row's weight in the record and
+  each series scaled to count once, plus squared log distances of the famine tolls to their
+  published ranges (zero inside the range), with a weak pull towards each range's middle.
+  A toll inside its range is *calibrated to* it, not a result.
 
 A row's weight follows :mod:`gosplan.scenarios.record`: verified (read, consistent with a
 read source, previously verified, derived) 1, unverified or candidate 0.1, times 1 for an
@@ -21,8 +33,8 @@ import numpy as np
 import pandas as pd
 
 from gosplan.scenarios.record import Record, load_record
+from gosplan.sim.catalogue import CATALOGUE, FIT_YEARS, comparator, kind_in, names
 from gosplan.sim.engine import SimResult
-from gosplan.sim.series import COMPARATOR
 
 __all__ = [
     "FAMINE_BANDS",
@@ -30,38 +42,26 @@ __all__ = [
     "FAMINE_TOLLS",
     "FIT_COLUMNS",
     "FIT_SERIES",
+    "JUDGED_SERIES",
+    "SCORED_SERIES",
     "FitReport",
+    "coverage",
     "fit_report",
+    "median_abs_log_error",
     "observations",
     "residuals",
 ]
 
-#: Physical series the model is fitted and judged on (simulated names).
-FIT_SERIES = (
-    "pig_iron_output",
-    "steel_output",
-    "coal_output",
-    "oil_output",
-    "electricity_output",
-    "machinery_output_1926_27_prices",
-    "cotton_fabric_output",
-    "grain_harvest",
-    "grain_procurement",
-    "cattle_summer",
-    "horses_summer",
-    "pigs_summer",
-    "sheep_and_goats_summer",
-    "tractors_in_agriculture",
-    "employed_national_economy",
-    "population_total",
-    "real_wage_index_1928_100",
+#: The famine tolls, calibration targets judged against their published ranges.
+FAMINE_TOLLS = tuple(n for n in names("target") if n.startswith("famine_"))
+#: Every series the record can judge (a comparator in the catalogue), tolls aside.
+JUDGED_SERIES = tuple(
+    n for n, e in CATALOGUE.items() if e.comparator is not None and n not in FAMINE_TOLLS
 )
-#: The famine tolls the fit judges, by the record's name.
-FAMINE_TOLLS = (
-    "famine_excess_deaths_ussr",
-    "famine_excess_deaths_ukraine",
-    "famine_excess_deaths_kazakhstan",
-)
+#: The series the score counts: simulated by the model's own mechanisms.
+SCORED_SERIES = tuple(n for n in JUDGED_SERIES if CATALOGUE[n].kind == "simulated")
+#: The series of the calibration loss: the scored ones and the calibration targets.
+FIT_SERIES = tuple(n for n in JUDGED_SERIES if CATALOGUE[n].kind in ("simulated", "target"))
 
 
 def _famine_ranges() -> dict[str, tuple[tuple[float, float], tuple[str, str]]]:
@@ -89,6 +89,7 @@ FIT_COLUMNS = (
     "series",
     "record_series",
     "year",
+    "kind",
     "simulated",
     "record",
     "source",
@@ -98,24 +99,52 @@ FIT_COLUMNS = (
 )
 
 
+def median_abs_log_error(log_errors: pd.Series | np.ndarray) -> float:
+    """Median of ``|log error|`` (NaN when there is none)."""
+    values = np.abs(np.asarray(log_errors, dtype=np.float64))
+    return float(np.median(values)) if values.size else float("nan")
+
+
+def coverage(kinds: pd.Series | np.ndarray) -> float:
+    """Share of record points (given by their series' kinds) that are ``simulated``."""
+    values = np.asarray(kinds, dtype=object)
+    return float(np.mean(values == "simulated")) if values.size else float("nan")
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class FitReport:
     """Per-observation errors and the summary a historian reads first."""
 
     rows: pd.DataFrame
-    """series, record_series, year, simulated, record, source, weight, log_error."""
+    """:data:`FIT_COLUMNS`: the loss's observations, ``kind`` from the catalogue."""
     famine: pd.DataFrame
-    """series, simulated, low, high, inside."""
+    """series, simulated, low, high, inside: the tolls against the ranges they are fitted to."""
     loss: float
+    coverage: float
+    """Share of the record's points in the years scored that the score counts."""
+    points: int
+    """The record's points in the years scored, over every series it can judge."""
+
+    @property
+    def scored(self) -> pd.DataFrame:
+        """The rows the score counts: simulated series, years after the first."""
+        return self.rows[self.rows["kind"] == "simulated"]
 
     @property
     def median_abs_log_error(self) -> float:
-        """Median absolute log error over every observation with data."""
-        return float(self.rows["log_error"].abs().median()) if len(self.rows) else float("nan")
+        """Median absolute log error over the simulated series (never inputs or targets)."""
+        return median_abs_log_error(self.scored["log_error"])
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        """The years scored, in order."""
+        return tuple(sorted({int(y) for y in self.rows["year"]}))
 
 
 def _observations(record: Record, series: str, years: range) -> pd.DataFrame:
-    name = COMPARATOR.get(series, series)
+    name = comparator(series)
+    if name is None:
+        return pd.DataFrame()
     try:
         best = record.best(name, "actual")
     except KeyError:
@@ -133,9 +162,16 @@ def _observations(record: Record, series: str, years: range) -> pd.DataFrame:
 
 @cache
 def observations(
-    series: tuple[str, ...] = FIT_SERIES, first: int = 1928, last: int = 1932
+    series: tuple[str, ...] = FIT_SERIES,
+    first: int = FIT_YEARS.start,
+    last: int = FIT_YEARS.stop - 1,
 ) -> pd.DataFrame:
-    """The record's observations the fit uses: one preferred value per series and year."""
+    """The record's observations of ``series``: one preferred value per series and year.
+
+    Columns ``year, record, source, weight, record_series, series, kind, count``: ``kind``
+    is the catalogue's for that year (``initial`` where the value is a starting value),
+    ``count`` the series' observations.
+    """
     record = load_record()
     years = range(first, last + 1)
     frames = []
@@ -144,33 +180,50 @@ def observations(
         if len(obs):
             frames.append(
                 obs.reset_index()[["year", "value", "source", "weight", "record_series"]].assign(
-                    series=name
+                    series=name, kind=[kind_in(name, int(y)) for y in obs.index]
                 )
             )
+    columns = ["year", "record", "source", "weight", "record_series", "series", "kind", "count"]
+    if not frames:
+        return pd.DataFrame(columns=columns)
     frame = pd.concat(frames, ignore_index=True)
     frame = frame[frame["weight"] > 0]
     frame["count"] = frame.groupby("series")["year"].transform("count")
-    return frame.rename(columns={"value": "record"})
+    return frame.rename(columns={"value": "record"})[columns]
 
 
 def fit_report(
-    result: SimResult, years: range = range(1928, 1933), series: tuple[str, ...] = FIT_SERIES
+    result: SimResult, years: range = FIT_YEARS, series: tuple[str, ...] = FIT_SERIES
 ) -> FitReport:
-    """Compare ``result`` with the record over ``years`` (1928-1932 by default)."""
-    obs = observations(series, years.start, years.stop - 1)
-    obs = obs[obs["year"].isin(result.years)]
+    """Compare ``result`` with the record over ``years``, never its first year.
+
+    Only years inside :data:`~gosplan.sim.catalogue.FIT_YEARS` count (1929-1932), and never
+    the run's own first year: its values are where the run started, not what it simulated.
+    """
+    start = result.years[0] if result.years else None
+    kept = [y for y in years if y in FIT_YEARS and y in result.years and y != start]
+    first, last = (kept[0], kept[-1]) if kept else (FIT_YEARS.start, FIT_YEARS.start - 1)
+    obs = observations(series, first, last)
+    # Starting values echoed (kind ``initial``) are no evidence: never fitted, never scored.
+    obs = obs[
+        obs["year"].isin(kept) & obs["series"].isin(result.series) & (obs["kind"] != "initial")
+    ]
+    obs = obs.assign(count=obs.groupby("series")["year"].transform("count"))
     position = {y: k for k, y in enumerate(result.years)}
     simulated = np.array(
         [
             result.series[s][position[int(y)]]
             for s, y in zip(obs["series"], obs["year"], strict=True)
-        ]
+        ],
+        dtype=np.float64,
     )
     frame = obs.assign(
         simulated=simulated,
-        log_error=np.log(np.maximum(simulated, 1e-9) / obs["record"].to_numpy()),
+        log_error=np.log(np.maximum(simulated, 1e-9) / obs["record"].to_numpy(dtype=np.float64)),
     )
     frame = frame[list(FIT_COLUMNS)].reset_index(drop=True)
+    judged = observations(JUDGED_SERIES, first, last)
+    judged = judged[judged["year"].isin(kept) & judged["series"].isin(result.series)]
     famine = []
     for name, (lo, hi) in FAMINE_BANDS.items():
         if name in result.totals:
@@ -185,7 +238,13 @@ def fit_report(
                 }
             )
     famine_frame = pd.DataFrame(famine, columns=["series", "simulated", "low", "high", "inside"])
-    return FitReport(frame, famine_frame, float(np.sum(residuals(frame, famine_frame) ** 2)))
+    return FitReport(
+        frame,
+        famine_frame,
+        float(np.sum(residuals(frame, famine_frame) ** 2)),
+        coverage(judged["kind"]),
+        len(judged),
+    )
 
 
 def residuals(rows: pd.DataFrame, famine: pd.DataFrame) -> np.ndarray:

@@ -17,9 +17,10 @@ from gosplan.errors import InputFileError, ResolutionError
 from gosplan.scenarios.record import load_record
 from gosplan.scenarios.references import MAX_CHAIN
 from gosplan.scenarios.simfiles import Scenario, check_set_years, load_scenario
+from gosplan.sim import catalogue
+from gosplan.sim.catalogue import FIT_YEARS, INDUSTRY_SERIES
 from gosplan.sim.engine import FarmLayer, SimResult, famine_totals, simulate
 from gosplan.sim.households import MAX_SCALE, HouseholdLayer
-from gosplan.sim.series import COMPARATOR, INDUSTRY_SERIES
 from gosplan.sim.spec import INDUSTRY, YEARS, SimSpec
 
 __all__ = [
@@ -39,7 +40,6 @@ __all__ = [
     "tidy",
 ]
 
-FIT_YEARS = range(1928, 1933)
 #: Resolutions of the farm steps: the aggregate model, or individual households.
 RESOLUTIONS = ("aggregate", "households")
 #: The series a historian looks at first (the compact table of ``gosplan run``).
@@ -74,7 +74,7 @@ class Run:
     frame: pd.DataFrame
     """Tidy: scenario, series, unit, year, value, kind, estimate, source."""
     fit: FitReport
-    """Errors against the record, 1928-1932."""
+    """Errors against the record, 1929-1932 (the first year is the start)."""
     seed: int | None = None
     resolution: str = "aggregate"
     """``aggregate`` or ``households``."""
@@ -251,9 +251,7 @@ def run_scenario(
     if not 1 <= n <= MAX_SCALE:
         raise ResolutionError(f"--scale 1:{n}: N must be from 1 to {MAX_SCALE:,}")
     scenario = load_scenario(name, sets)
-    first, last = check_years(
-        years or (scenario.spec.years[0], scenario.spec.years[-1]), "--years"
-    )
+    first, last = check_years(years or (scenario.spec.years[0], scenario.spec.years[-1]), "--years")
     reach = reach_of(scenario)
     if first < scenario.spec.years[0] or last > reach:
         raise InputFileError(
@@ -321,7 +319,7 @@ def tidy(scenario: str, result: SimResult, years: Sequence[int]) -> pd.DataFrame
         rows.append(
             {
                 "series": name,
-                "unit": "mn deaths",
+                "unit": catalogue.unit(name),
                 "year": year,
                 "value": value,
                 "kind": "simulated",
@@ -375,7 +373,7 @@ def _record_rows(result: SimResult, years: Sequence[int]) -> list[dict[str, obje
     rows: list[dict[str, object]] = []
     for name in sorted(wanted):
         for year, value, unit, kind, estimate, source in _record_entries(
-            COMPARATOR.get(name, name)
+            catalogue.comparator(name) or ""
         ):
             if year in years or (name in result.totals and year == result.totals[name][0]):
                 rows.append(

@@ -36,14 +36,16 @@ from numpy.typing import NDArray
 from gosplan.analysis.ensemble import (
     MemberJob,
     MemberResult,
+    check_common,
     check_counts,
     map_completed,
     run_members,
     scenario_years,
     use_client,
 )
-from gosplan.analysis.limits import MAX_BATCH, MAX_SAMPLES, MAX_SEED, MAX_WORKERS
-from gosplan.errors import InputFileError
+from gosplan.analysis.limits import MAX_BATCH, MAX_SAMPLES, MAX_WORKERS
+from gosplan.core.arguments import choice, instance, integer
+from gosplan.errors import InputFileError, ParameterError
 from gosplan.scenarios.record import load_record
 from gosplan.scenarios.simfiles import load_scenario
 from gosplan.scenarios.uncertainty import load_uncertainty
@@ -204,18 +206,17 @@ def sensitivity(
 
     ``n``: Morris trajectories (default 20) or Sobol base samples (default 256, a power of 2).
     """
-    if method not in METHODS:
-        raise InputFileError(f"--method {method!r}: must be {' or '.join(METHODS)}")
+    where = "sensitivity"
+    instance(scenario, str, "scenario", where)
+    choice(method, "method", where, METHODS)
     n = n if n is not None else (20 if method == "morris" else 256)
-    if method == "morris" and not 2 <= n <= MAX_SAMPLES:
-        raise InputFileError(f"--trajectories must be an integer in 2..{MAX_SAMPLES:,}; got {n}")
-    if method == "sobol" and (not 2 <= n <= MAX_SAMPLES or n & (n - 1)):
-        raise InputFileError(
-            f"--samples must be a power of 2 in 2..{MAX_SAMPLES:,}; got {n}"
-        )
-    if not 0 <= seed <= MAX_SEED:
-        raise InputFileError(f"--seed must be an integer in 0..{MAX_SEED}; got {seed}")
-    check_counts(workers=(workers, MAX_WORKERS), batch=(batch, MAX_BATCH))
+    integer(n, "n", where, low=2, high=MAX_SAMPLES)
+    if method == "sobol" and n & (n - 1):
+        raise ParameterError(f"{where}: n (Sobol base samples, --samples) must be a power of "
+                             f"2 in 2..{MAX_SAMPLES:,}; got {n}")
+    check_counts(where, workers=(workers, MAX_WORKERS), batch=(batch, MAX_BATCH))
+    check_common(where, seed=seed, timeout=timeout, sets=(), scheduler=scheduler,
+                 client=client, progress=progress)
     sc = load_scenario(scenario)
     years = scenario_years(sc, YEARS)
     uncertainty = load_uncertainty(sc)

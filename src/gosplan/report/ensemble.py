@@ -46,7 +46,7 @@ from gosplan.report.plots import (
 from gosplan.report.simulation import label_of, num, unit_of
 from gosplan.scenarios.atomic import atomic_file, atomic_folder, write_text
 from gosplan.scenarios.record import load_record
-from gosplan.sim.series import COMPARATOR
+from gosplan.sim.catalogue import comparator
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -89,8 +89,8 @@ def record_frame(series: Sequence[str], years: Sequence[int]) -> pd.DataFrame:
     known = set(record.names())
     rows: list[dict[str, Any]] = []
     for name in series:
-        rec = COMPARATOR.get(name, name)
-        if rec not in known:
+        rec = comparator(name)
+        if rec is None or rec not in known:
             continue
         for kind, estimate in _RECORD_KINDS:
             try:

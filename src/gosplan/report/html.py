@@ -29,12 +29,13 @@ import numpy as np
 import pandas as pd
 
 from gosplan.analysis.fit import FAMINE_BANDS, FIT_COLUMNS
-from gosplan.analysis.run import FIT_YEARS, Run
+from gosplan.analysis.run import Run
 from gosplan.errors import InputFileError
 from gosplan.report import plots
 from gosplan.report.simulation import (
     GOAL_MEDIAN_ERROR,
     citations,
+    error_text,
     famine_rows,
     fit_summary,
     goal_checks,
@@ -50,6 +51,7 @@ from gosplan.scenarios.atomic import atomic_folder
 from gosplan.scenarios.loader import read_toml
 from gosplan.scenarios.record import load_record
 from gosplan.scenarios.simfiles import Scenario, builtin_scenarios, load_scenario
+from gosplan.sim.catalogue import FIT_YEARS
 
 if TYPE_CHECKING:
     from jinja2 import Template
@@ -269,8 +271,10 @@ def _summary_rows(run: Run) -> list[dict[str, Any]]:
                 "record": record,
                 "unverified": bool(row["record_unverified"]),
                 "source": row["record_authors"] or "",
-                "error": pct(error),
-                "off": error is not None and abs(error) > GOAL_MEDIAN_ERROR,
+                "error": error_text(row),
+                "off": row["kind"] == "simulated"
+                and error is not None
+                and abs(error) > GOAL_MEDIAN_ERROR,
             }
         )
     return out
@@ -282,6 +286,7 @@ def _fit_table(run: Run) -> tuple[list[int], list[dict[str, Any]]]:
     names = rows["series"].to_numpy()
     row_years = rows["year"].to_numpy(dtype=np.int64)
     errors = rows["log_error"].to_numpy(dtype=np.float64)
+    kinds = rows["kind"].astype(str).to_numpy()
     sources = rows["source"].astype(str).to_numpy()
     record = load_record()
     table = []
@@ -299,6 +304,7 @@ def _fit_table(run: Run) -> tuple[list[int], list[dict[str, Any]]]:
         table.append(
             {
                 "label": label_of(str(name)),
+                "calibrated": bool((kinds[pick] == "target").any()),
                 "unit": unit_of(str(name)),
                 "cells": cells,
                 "median": pct(median, signed=False),
@@ -475,6 +481,7 @@ def _context(run: Run) -> dict[str, Any]:
             for seg, res in run.segments
         ],
         "first_year": run.years[0],
+        "starts": run.years[0] == run.result.years[0],
         "last_year": run.years[-1],
         "seed": run.seed,
         "version": __version__,
@@ -492,8 +499,10 @@ def _context(run: Run) -> dict[str, Any]:
             and summary["median_abs_log_error"] <= GOAL_MEDIAN_ERROR,
             "observations": summary["observations"],
             "series": summary["series"],
+            "coverage": "—" if summary["coverage"] is None else f"{summary['coverage']:.0%}",
+            "points": summary["points"],
             "loss": num(summary["loss"]),
-            "svg": Markup(plots.fit_svg(run.fit.rows, goal=GOAL_MEDIAN_ERROR)),
+            "svg": Markup(plots.fit_svg(run.fit.scored, goal=GOAL_MEDIAN_ERROR)),
         },
         "goals": [
             {**g, "label": label_of(g["series"]) if g["series"] != "fit" else "Fit"}

@@ -24,7 +24,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from gosplan.report.simulation import PANELS, label_of, unit_of
+from gosplan.report.simulation import PANELS, label_of
+from gosplan.sim.catalogue import display
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -99,12 +100,6 @@ _RC: dict[Any, Any] = {
     "legend.fontsize": 8.0,
     "legend.frameon": False,
     "path.simplify": False,
-}
-
-#: Series drawn in other units than the record's, for legibility: (factor, unit).
-_DISPLAY = {
-    "special_settlers_count": (1e-6, "mn persons"),
-    "kulak_families_deported_special_settlement": (1e-3, "thousand families"),
 }
 
 FloatArray = NDArray[np.float64]
@@ -289,7 +284,7 @@ def _legend(
 
 def panel_title(ax: Axes, series: str, text: str | None = None) -> str:
     """Title a panel with the series' label and display unit; return the title."""
-    unit = _DISPLAY.get(series, (1.0, unit_of(series)))[1]
+    unit = display(series)[1]
     ax.set_title(f"{text or label_of(series)} ({unit})" if unit else text or label_of(series))
     return unit
 
@@ -299,7 +294,7 @@ def _grid_panel(frame: pd.DataFrame, panel: str, label: str) -> str:
     with new_figure(panel, len(series)) as fig:
         for ax, name in zip(panel_axes(fig, len(series)), series, strict=True):
             panel_title(ax, name)
-            _trace(ax, frame, name, scale=_DISPLAY.get(name, (1.0, ""))[0])
+            _trace(ax, frame, name, scale=display(name)[0])
             years_axis(ax, years)
         _legend(fig, frame, series)
         return figure_svg(fig, panel, label)

@@ -26,21 +26,23 @@ from rich.table import Table
 from rich.text import Text
 
 from gosplan.analysis.fit import FAMINE_BANDS, FAMINE_SOURCES
-from gosplan.analysis.run import FIT_YEARS, KEY_SERIES, Run
+from gosplan.analysis.run import KEY_SERIES, Run
 from gosplan.scenarios.record import load_record
-from gosplan.sim.series import COMPARATOR, UNITS
+from gosplan.sim import catalogue
+from gosplan.sim.catalogue import FIRST_YEAR, FIT_YEARS
 
 __all__ = [
     "GOAL_MEDIAN_ERROR",
-    "LABELS",
     "OWN_SOURCES",
     "PANELS",
     "RecordValue",
     "citations",
+    "error_text",
     "famine_range_text",
     "famine_rows",
     "fit_summary",
     "goal_checks",
+    "goal_verdict",
     "label_of",
     "num",
     "num_range",
@@ -52,53 +54,9 @@ __all__ = [
     "unit_of",
 ]
 
-#: The fit the model aims at: median absolute log error over the physical series, 1928-32.
+#: The fit the model aims at: median absolute log error over the simulated series, 1929-32.
 GOAL_MEDIAN_ERROR = 0.10
 
-#: Human names of the series (simulated names; the record's where they are the same).
-LABELS = {
-    "pig_iron_output": "Pig iron",
-    "steel_output": "Steel",
-    "coal_output": "Coal",
-    "oil_output": "Oil",
-    "electricity_output": "Electricity",
-    "machinery_output_1926_27_prices": "Machinery",
-    "cotton_fabric_output": "Cotton fabric",
-    "grain_harvest": "Grain harvest",
-    "grain_harvest_official_1930s": "Grain harvest, official",
-    "grain_procurement": "Grain procurement",
-    "grain_exports": "Grain exports",
-    "grain_share_of_export_earnings": "Grain in export earnings",
-    "grain_sown_area": "Grain sown area",
-    "grain_retained_per_rural_head": "Grain retained per rural head",
-    "grain_retained_per_rural_head_ukraine": "Grain retained, Ukraine",
-    "grain_retained_per_rural_head_kazakhstan": "Grain retained, Kazakhstan",
-    "food_per_rural_head": "Food per rural head",
-    "collectivization_pct": "Collectivized",
-    "households_in_kolkhozes": "Households in kolkhozes",
-    "horses_summer": "Horses",
-    "cattle_summer": "Cattle",
-    "pigs_summer": "Pigs",
-    "sheep_and_goats_summer": "Sheep and goats",
-    "kazakhstan_cattle": "Cattle, Kazakhstan",
-    "kazakhstan_sheep": "Sheep, Kazakhstan",
-    "tractors_in_agriculture": "Tractors in agriculture",
-    "population_total": "Population",
-    "population_urban": "Urban population",
-    "population_rural": "Rural population",
-    "employed_national_economy": "Employed",
-    "real_wage_index_1928_100": "Real wage",
-    "excess_deaths_ussr": "Excess deaths",
-    "excess_deaths_ukraine": "Excess deaths, Ukraine",
-    "excess_deaths_kazakhstan": "Excess deaths, Kazakhstan",
-    "famine_excess_deaths_ussr": "Famine 1932–33, USSR",
-    "famine_excess_deaths_ukraine": "Famine 1932–33, Ukraine",
-    "famine_excess_deaths_kazakhstan": "Famine 1930–33, Kazakhstan",
-    "special_settlers_count": "Special settlers",
-    "kulak_families_deported_special_settlement": "Kulak families deported",
-    "export_revenue": "Export revenue",
-    "machinery_imports": "Machinery imports",
-}
 #: The series each panel of the report draws (simulated names), for its plots and citations.
 PANELS: dict[str, tuple[str, ...]] = {
     "industry": (
@@ -152,26 +110,19 @@ PANELS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-_SHORT_UNITS = {
-    "% of peasant households": "% households",
-    "index 1928=100": "1928=100",
-    "thousand physical units": "thousand",
-    "kg grain-equivalent": "kg",
-}
 #: Heavy industry: up from 1928, but short of the plan by 1932.
 _HEAVY = ("pig_iron_output", "steel_output", "coal_output", "electricity_output", "oil_output")
 _HERDS = ("horses_summer", "cattle_summer", "pigs_summer", "sheep_and_goats_summer")
 
 
 def label_of(series: str) -> str:
-    """Human name of a series (its name with spaces where none is known)."""
-    return LABELS.get(series, series.replace("_", " ").capitalize())
+    """Human name of a series, from :mod:`gosplan.sim.catalogue`."""
+    return catalogue.label(series)
 
 
 def unit_of(series: str) -> str:
-    """Short unit of a simulated series, for tables and axis titles."""
-    unit = UNITS.get(series, "")
-    return _SHORT_UNITS.get(unit, unit)
+    """Short unit of a simulated series, for tables and axis titles (the catalogue's)."""
+    return catalogue.short_unit(series)
 
 
 def num(value: float | None) -> str:
@@ -232,6 +183,13 @@ def _log_error(
     return math.log(simulated / record)
 
 
+def _kind_in(series: str, year: int, start: int) -> str:
+    """The catalogue's kind of ``series`` in ``year`` of a run starting in ``start``."""
+    if series not in catalogue.CATALOGUE:
+        return "simulated"
+    return catalogue.kind_in(series, year, start)
+
+
 def run_rows(run: Run, series: Sequence[str] = KEY_SERIES) -> list[dict[str, Any]]:
     """One row per key series: plan, quota, simulated (first and last year), record, error.
 
@@ -243,13 +201,18 @@ def run_rows(run: Run, series: Sequence[str] = KEY_SERIES) -> list[dict[str, Any
         ``simulated_first, simulated, record, record_low, record_high, record_source``
         (the id of its source), ``record_authors`` (the short form of its citation),
         ``record_unverified`` (the row was not read in the cited work), ``plan_unverified``
-        (the same for the plan's target), ``log_error`` (natural log of simulated over
-        record).
+        (the same for the plan's target), ``kind`` (the catalogue's kind of the series in
+        the last year: ``input``, ``target``, ``simulated``, or ``initial`` for a starting
+        value), ``first_kind`` (the same for the first year shown), ``log_error`` (natural
+        log of simulated over record; ``None`` for an input or a starting value, whose
+        distance from the record says nothing about the model).
     """
     frame = run.frame
     first, last = run.years[0], run.years[-1]
     rows = []
+    start = run.result.years[0]
     for name in series:
+        kind = _kind_in(name, last, start)
         sim_first = _lookup(frame, name, "simulated", first).get("point", math.nan)
         sim = _lookup(frame, name, "simulated", last).get("point", math.nan)
         plans = _lookup(frame, name, "plan_target", last)
@@ -281,7 +244,13 @@ def run_rows(run: Run, series: Sequence[str] = KEY_SERIES) -> list[dict[str, Any
                 "record_authors": None if shown is None else shown.authors,
                 "record_unverified": None if shown is None else shown.unverified,
                 "plan_unverified": target is not None and target.unverified,
-                "log_error": _log_error(run, name, last, sim, compare),
+                "kind": kind,
+                "first_kind": _kind_in(name, first, start),
+                "log_error": (
+                    None
+                    if kind in ("input", "initial")
+                    else _log_error(run, name, last, sim, compare)
+                ),
             }
         )
     return rows
@@ -293,8 +262,9 @@ def famine_rows(run: Run) -> list[dict[str, Any]]:
     Returns
     -------
     list of dict
-        ``series, label, simulated, low, high, inside`` (mn deaths) and ``authors``, the
-        short forms of the citations of the range's two ends.
+        ``series, label, simulated, low, high, inside`` (mn deaths), ``authors``, the
+        short forms of the citations of the range's two ends, and ``calibrated``: whether
+        the toll is a calibration target (fitted into its range, so no result).
     """
     record = load_record()
     famine = run.fit.famine
@@ -309,22 +279,34 @@ def famine_rows(run: Run) -> list[dict[str, Any]]:
             "high": FAMINE_BANDS[name][1],
             "inside": bool(FAMINE_BANDS[name][0] <= value <= FAMINE_BANDS[name][1]),
             "authors": "; ".join(record.short(s) for s in dict.fromkeys(FAMINE_SOURCES[name])),
+            "calibrated": catalogue.kind(name) == "target",
         }
         for name, value in zip(names, values.tolist(), strict=True)
     ]
 
 
 def fit_summary(run: Run) -> dict[str, Any]:
-    """Median absolute log error and loss over the years fitted (1928-1932 at most)."""
-    rows = run.fit.rows
-    years = rows["year"].to_numpy(dtype=np.int64)
+    """The honest in-sample fit: simulated series only, years after the first.
+
+    Returns
+    -------
+    dict
+        ``first_year, last_year`` (of the years scored), ``median_abs_log_error`` (over
+        the simulated series), ``goal``, ``observations`` and ``series`` (scored),
+        ``coverage`` (share of the record's points in those years that are scored),
+        ``points`` (those points), ``loss`` (the calibration loss, with the targets).
+    """
+    scored = run.fit.scored
+    years = scored["year"].to_numpy(dtype=np.int64)
     return {
         "first_year": int(years.min()) if years.size else FIT_YEARS.start,
         "last_year": int(years.max()) if years.size else FIT_YEARS.stop - 1,
         "median_abs_log_error": _finite(run.fit.median_abs_log_error),
         "goal": GOAL_MEDIAN_ERROR,
-        "observations": len(rows),
-        "series": int(rows["series"].nunique()),
+        "observations": len(scored),
+        "series": int(scored["series"].nunique()),
+        "coverage": _finite(run.fit.coverage),
+        "points": run.fit.points,
         "loss": _finite(run.fit.loss),
     }
 
@@ -348,17 +330,30 @@ def _plan_at(run: Run, series: str, year: int) -> float | None:
 def goal_checks(run: Run) -> list[dict[str, Any]]:
     """The direction of every key series over 1928-1932 and the fit, each met or not.
 
-    Heavy industry up but short of plan; harvest and herds down; procurement up; the
-    famine tolls inside their scholarly bands; the median absolute log error within
-    :data:`GOAL_MEDIAN_ERROR`. Empty where the run does not cover 1928-1932.
+    Heavy industry up but short of plan; harvest and herds down; the median absolute log
+    error within :data:`GOAL_MEDIAN_ERROR`. Only simulated series count: a calibration
+    target (procurement, the famine tolls) is listed with ``calibrated`` true, as what the
+    model was fitted to, and is never a goal met; inputs are not listed. Each check:
+    ``series, goal, met, detail, calibrated``. Empty where the run does not cover 1928-1932.
     """
-    first, last = FIT_YEARS.start, FIT_YEARS.stop - 1
+    first, last = FIRST_YEAR, FIT_YEARS.stop - 1
     if first not in run.result.years or last not in run.result.years:
         return []
     checks: list[dict[str, Any]] = []
 
     def add(name: str, goal: str, met: bool, detail: str) -> None:
-        checks.append({"series": name, "goal": goal, "met": bool(met), "detail": detail})
+        calibrated = name in catalogue.CATALOGUE and catalogue.kind(name) == "target"
+        if name in catalogue.CATALOGUE and catalogue.kind(name) == "input":
+            return
+        checks.append(
+            {
+                "series": name,
+                "goal": goal,
+                "met": bool(met),
+                "detail": detail,
+                "calibrated": calibrated,
+            }
+        )
 
     for name in _HEAVY:
         a, b, plan = _at(run, name, first), _at(run, name, last), _plan_at(run, name, last)
@@ -395,6 +390,23 @@ def goal_checks(run: Run) -> list[dict[str, Any]]:
         f"{pct(median)} over {summary['observations']} observations",
     )
     return checks
+
+
+def goal_verdict(checks: Sequence[dict[str, Any]]) -> str:
+    """``Goals: 7 of 9 met; missed: ...``, counting only checks that are not calibrated."""
+    counted = [c for c in checks if not c["calibrated"]]
+    missed = [c for c in counted if not c["met"]]
+    verdict = f"Goals: {len(counted) - len(missed)} of {len(counted)} met"
+    if missed:
+        verdict += "; missed: " + "; ".join(
+            f"{label_of(c['series'])} {c['goal']} ({c['detail']})" for c in missed
+        )
+    fitted = [c for c in checks if c["calibrated"]]
+    if fitted:
+        verdict += ". Calibrated to, so not counted: " + ", ".join(
+            label_of(c["series"]) for c in fitted
+        )
+    return verdict + "."
 
 
 def run_summary(run: Run) -> dict[str, Any]:
@@ -440,27 +452,45 @@ def _record_text(row: dict[str, Any]) -> str:
     return f"{text}†" if row["record_unverified"] else text
 
 
+def error_text(row: dict[str, Any]) -> str:
+    """The error cell of a run row: ``input``, ``start``, ``+5% cal.`` (a target) or ``+5%``."""
+    if row["kind"] == "input":
+        return "input"
+    if row["kind"] == "initial":
+        return "start"
+    text = pct(row["log_error"], signed=True)
+    return f"{text} cal." if row["kind"] == "target" and row["log_error"] is not None else text
+
+
 def run_table(run: Run) -> RenderableType:
     """The run as a compact rich table, with the famine and the fit beneath it."""
     rows = run_rows(run)
     first, last = run.years[0], run.years[-1]
+    starts = first == run.result.years[0]
     table = Table(
         title=f"{run.scenario.title}: plan, simulation and record",
         title_justify="left",
         caption=(
             "plan: the plan's target in the record; quota: the model planner's; "
-            "error: 100·ln(simulated/record); †: unverified (not read in the cited work). "
-            "Collectivized and grain exports follow the scenario's policies."
+            "†: unverified (not read in the cited work); error: 100·ln(simulated/record); "
+            "input: set by the scenario's policies from the record or decisions, not "
+            "simulated; start: a starting value; cal.: a calibration target (fitted, no "
+            "evidence)."
         ),
         caption_justify="left",
     )
     table.add_column("series", no_wrap=True)
-    for header in ("plan", "quota", f"sim {first}", f"sim {last}", f"record {last}", "error"):
+    headers = ("plan", "quota", f"{'start' if starts else 'sim'} {first}", f"sim {last}")
+    for header in (*headers, f"record {last}", "error"):
         table.add_column(header, justify="right", no_wrap=True)
     for row in rows:
         unit = f" [dim]({row['unit']})[/dim]" if row["unit"] else ""
         error = row["log_error"]
-        style = "bold" if error is not None and abs(error) > GOAL_MEDIAN_ERROR else ""
+        style = (
+            "bold"
+            if row["kind"] == "simulated" and error is not None and abs(error) > GOAL_MEDIAN_ERROR
+            else ""
+        )
         table.add_row(
             f"{row['label']}{unit}",
             num(row["plan"]) + ("†" if row["plan_unverified"] else ""),
@@ -468,18 +498,12 @@ def run_table(run: Run) -> RenderableType:
             num(row["simulated_first"]),
             num(row["simulated"]),
             _record_text(row),
-            Text(pct(error, signed=True), style=style),
+            Text(error_text(row), style=style),
         )
     lines = [Text.from_markup(_famine_line(run)), Text.from_markup(_fit_line(run))]
     checks = goal_checks(run)
     if checks:
-        missed = [c for c in checks if not c["met"]]
-        verdict = f"Goals: {len(checks) - len(missed)} of {len(checks)} met"
-        if missed:
-            verdict += "; missed: " + "; ".join(
-                f"{label_of(c['series'])} {c['goal']} ({c['detail']})" for c in missed
-            )
-        lines.append(Text(verdict))
+        lines.append(Text(goal_verdict(checks)))
     return Group(table, *lines)
 
 
@@ -492,16 +516,22 @@ def _famine_line(run: Run) -> str:
         parts.append(f"{region} {num(row['simulated'])} mn ({mark} {band})")
     if not parts:
         return "Famine: the run does not reach 1933; no toll to compare."
-    return "Famine deaths 1932–33 (Kazakhstan 1930–33), simulated: " + "; ".join(parts) + "."
+    text = "Famine deaths 1932–33 (Kazakhstan 1930–33), simulated: " + "; ".join(parts) + "."
+    if all(row["calibrated"] for row in famine_rows(run)):
+        text += " The tolls are calibrated to these ranges: a target of the fit, not a result."
+    return text
 
 
 def _fit_line(run: Run) -> str:
     s = fit_summary(run)
+    coverage = "—" if s["coverage"] is None else f"{s['coverage']:.0%}"
     return (
-        f"Fit {s['first_year']}–{s['last_year']}: median |log error| "
+        f"Fit {s['first_year']}–{s['last_year']}, simulated series only: median |log error| "
         f"{pct(s['median_abs_log_error'])} over {s['observations']} observations of "
-        f"{s['series']} physical series; loss {num(s['loss'])}. "
-        "Outcomes from 1933 on are withheld and not fitted."
+        f"{s['series']} series, covering {coverage} of the record's {s['points']} points "
+        "in those years (the rest are inputs, calibration targets or starting values); "
+        f"calibration loss {num(s['loss'])}. The first year is the start, not fitted; "
+        "outcomes from 1933 on are withheld and not fitted."
     )
 
 
@@ -580,8 +610,8 @@ def record_value(series: str, year: int, plan: bool = False) -> RecordValue | No
     rows), with the authors of both ends. With ``plan``, the plan's target instead.
     """
     record = load_record()
-    name = COMPARATOR.get(series, series)
-    if name not in set(record.names()):
+    name = catalogue.comparator(series)
+    if name is None or name not in set(record.names()):
         return None
     rows: dict[str, dict[str, Any]] = {}
     kinds = {"point": "plan_target"} if plan else _KIND_OF

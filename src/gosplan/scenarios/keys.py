@@ -8,6 +8,7 @@ the others, suggesting the nearest known one.
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ __all__ = [
     "check_doc",
     "check_keys",
     "did_you_mean",
+    "finite_number",
 ]
 
 #: Largest TOML file read, in bytes: TOML is for people (large data go in tables).
@@ -29,6 +31,20 @@ MAX_DEPTH = 16
 #: Integers in TOML must fit a signed 64-bit integer (TOML's own limit; Python has none).
 _INT_LIMIT = 2**63
 _MAX_CHOICES = 10_000
+
+
+def finite_number(value: Any, where: str) -> float:
+    """A TOML value that must be a finite number (an int too large for a float is not)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InputFileError(f"{where} must be a finite number; got {value!r}")
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        shown = value if isinstance(value, float) else f"an integer of {len(str(value))} digits"
+        raise InputFileError(f"{where} must be a finite number; got {shown!r}")
+    return number
 
 
 def did_you_mean(name: str, choices: Collection[str]) -> str:

@@ -24,7 +24,7 @@ import numpy as np
 from gosplan.core.economy import Economy
 from gosplan.errors import InputFileError
 from gosplan.scenarios.builtin import builtin_path
-from gosplan.scenarios.keys import check_keys, did_you_mean
+from gosplan.scenarios.keys import check_keys, did_you_mean, finite_number
 from gosplan.scenarios.loader import read_economy, read_toml
 from gosplan.scenarios.memo import Memo, stamp
 from gosplan.scenarios.references import (
@@ -103,19 +103,6 @@ class Scenario:
     """The parameters file read (a counterfactual reads its base's unless it names one)."""
 
 
-def _number(value: Any, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InputFileError(f"{where} must be a finite number; got {value!r}")
-    try:
-        number = float(value)
-    except OverflowError:
-        number = math.inf
-    if not math.isfinite(number):
-        shown = value if isinstance(value, float) else f"an integer of {len(str(value))} digits"
-        raise InputFileError(f"{where} must be a finite number; got {shown!r}")
-    return number
-
-
 def _table_of(doc: Mapping[str, Any], key: str, where: str) -> dict[str, Any]:
     value = doc.get(key)
     if value is None:
@@ -140,7 +127,7 @@ def _params(path: Path) -> dict[str, dict[str, Any]]:
         if not isinstance(table, dict):
             raise InputFileError(f"{where} must be a table; got {table!r}")
         check_keys(table, _PARAMETER_KEYS, where)
-        value = _number(table.get("value"), f"{where} value")
+        value = finite_number(table.get("value"), f"{where} value")
         if table.get("kind") not in KINDS:
             raise InputFileError(
                 f"{where} kind must be one of {', '.join(KINDS)}; got {table.get('kind')!r}"
@@ -154,7 +141,7 @@ def _params(path: Path) -> dict[str, dict[str, Any]]:
         lo_hi = table.get("range")
         if not (isinstance(lo_hi, list) and len(lo_hi) == 2):
             raise InputFileError(f"{where} range must be [low, high]; got {lo_hi!r}")
-        lo, hi = (_number(x, f"{where} range") for x in lo_hi)
+        lo, hi = (finite_number(x, f"{where} range") for x in lo_hi)
         if not lo <= value <= hi:
             raise InputFileError(f"{where} value {value!r} is outside its range [{lo}, {hi}]")
     return doc
@@ -174,7 +161,7 @@ def _year_values(table: Mapping[str, Any], name: str, where: str) -> dict[int, f
         if len(text) > 4 or not lo <= int(text) <= hi:
             raise InputFileError(f"{where} values: year {text} must be from {lo} to {hi}")
         year = int(text)
-        out[year] = _number(value, f"{where} values.{key}")
+        out[year] = finite_number(value, f"{where} values.{key}")
         _check_lever(name, out[year], f"{where} {year}")
     return dict(sorted(out.items()))
 
@@ -233,7 +220,7 @@ def _regional(table: Any, where: str) -> np.ndarray:
         raise InputFileError(f"{where} must be a table of regions; got {table!r}")
     check_keys(table, REGIONS, where, what="region")
     try:
-        return np.array([_number(table[r], f"{where}.{r}") for r in REGIONS])
+        return np.array([finite_number(table[r], f"{where}.{r}") for r in REGIONS])
     except KeyError as exc:
         raise InputFileError(f"{where}: region {exc.args[0]!r} is missing") from None
 
@@ -252,7 +239,7 @@ def _initial(doc: Mapping[str, Any], economy: Economy, where: str) -> Initial:
         return value
 
     def scalar(key: str) -> float:
-        return _number(table(key).get("value"), f"{where}: [initial.{key}] value")
+        return finite_number(table(key).get("value"), f"{where}: [initial.{key}] value")
 
     capacity = np.array([economy.capacity[economy.index(pid)] for pid in INDUSTRY])
     herds = np.array(

@@ -9,7 +9,6 @@ these spans with :meth:`Uncertainty.from_unit`.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from gosplan.errors import InputFileError
-from gosplan.scenarios.keys import check_keys, did_you_mean
+from gosplan.scenarios.keys import check_keys, did_you_mean, finite_number
 from gosplan.scenarios.loader import read_toml
 from gosplan.scenarios.references import MAX_CHAIN
 from gosplan.scenarios.simfiles import Scenario, load_scenario
@@ -126,19 +125,6 @@ def _parameters_file(scenario: Scenario) -> Path:
     return (root.path.parent / str(name)).resolve()
 
 
-def _number(value: Any, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InputFileError(f"{where} must be a finite number; got {value!r}")
-    try:
-        number = float(value)
-    except OverflowError:
-        number = math.inf
-    if not math.isfinite(number):
-        shown = value if isinstance(value, float) else f"an integer of {len(str(value))} digits"
-        raise InputFileError(f"{where} must be a finite number; got {shown!r}")
-    return number
-
-
 def _entry(name: str, table: Any, declared: Mapping[str, Any], where: str) -> Uncertain:
     if not isinstance(table, dict):
         raise InputFileError(f"{where} must be a table; got {table!r}")
@@ -146,7 +132,7 @@ def _entry(name: str, table: Any, declared: Mapping[str, Any], where: str) -> Un
     span = table.get("range")
     if not (isinstance(span, list) and len(span) == 2):
         raise InputFileError(f"{where} range must be [low, high]; got {span!r}")
-    low, high = (_number(x, f"{where} range") for x in span)
+    low, high = (finite_number(x, f"{where} range") for x in span)
     if not low < high:
         raise InputFileError(f"{where} range must have low < high; got [{low:g}, {high:g}]")
     lo, hi = (float(x) for x in declared["range"])

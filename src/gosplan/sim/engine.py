@@ -14,13 +14,15 @@ import numpy as np
 from numpy.typing import NDArray
 
 from gosplan.sim.agriculture import Campaign, HerdYear, campaign, harvest, herd_step
+from gosplan.sim.catalogue import CATALOGUE, INDUSTRY_SERIES
 from gosplan.sim.grain import GrainYear, distribute
 from gosplan.sim.industry import labour_values, produce
+from gosplan.sim.materials import materials
 from gosplan.sim.planner import make_plan
 from gosplan.sim.population import PopulationYear, live
-from gosplan.sim.series import INDUSTRY_SERIES, UNITS
 from gosplan.sim.spec import INDUSTRY, REGIONS, SPECIES, SimSpec
 from gosplan.sim.state import State
+from gosplan.sim.trade import trade_totals
 
 __all__ = ["FarmLayer", "SimResult", "famine_totals", "initial_state", "simulate"]
 
@@ -162,7 +164,12 @@ def simulate(
         state = farms.begin(spec, state)
     rec: dict[str, list[float]] = {}
     planned: dict[str, list[float]] = {}
-    ledgers: dict[str, list[float]] = {"grain": [], "people": [], "animals": []}
+    ledgers: dict[str, list[float]] = {
+        "grain": [],
+        "people": [],
+        "animals": [],
+        "construction": [],
+    }
     states = [state]
     other_jobs_share = 0.0  # set from the first year so that its total is the record
     cumulative_families = 0.0
@@ -322,6 +329,15 @@ def simulate(
             / max(grain.export_revenue, 1e-9),
         )
         put(rec, "machinery_imports", state.machinery_imports)
+        # --- Industry: products outside the input–output table, under the record's names.
+        steel = float(ind.output[INDUSTRY.index("steel")])
+        sheep = float(state.herds[SPECIES.index("sheep")].sum())
+        made = materials(spec, year, steel, ind.tractors_new, sheep, state.capacity, v)
+        for name, value in made.items():
+            put(rec, name, value)
+        put(rec, "employed_industry", ind.employment_industry)
+        for name, value in trade_totals(spec, year, grain.export_revenue).items():
+            put(rec, name, value)
         put(rec, "investment", ind.investment)
         put(
             rec,
@@ -349,6 +365,15 @@ def simulate(
         ledgers["people"].append(abs(total_end - total_start - births + dead + pop.settler_deaths))
         ledgers["animals"].append(
             float(np.abs(herd.herds - state.herds - herd.births + herd.outflows).max())
+        )
+        # Construction: what is under way changes by starts less completions, and capacity
+        # by completions less wear.
+        delta = np.asarray(spec.economy.depreciation)[[spec.economy.index(pid) for pid in INDUSTRY]]
+        ledgers["construction"].append(
+            float(
+                np.abs(ind.unfinished - state.unfinished - ind.started + ind.completed).max()
+                + np.abs(ind.capacity - (1 - delta) * state.capacity - ind.completed).max()
+            )
         )
         if farms is not None:
             for name, residual in farms.ledgers().items():
@@ -397,7 +422,7 @@ def simulate(
         totals=famine_totals(as_arrays, spec.years, committed_deaths),
         committed=committed_deaths,
         plan={k: np.asarray(vals) for k, vals in planned.items()},
-        units=dict(UNITS),
+        units={name: e.unit for name, e in CATALOGUE.items()},
         ledgers={k: np.asarray(v_) for k, v_ in ledgers.items()},
         states=tuple(states),
     )
