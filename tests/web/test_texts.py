@@ -28,9 +28,9 @@ def test_each_thing_to_try_sets_valid_levers(client: TestClient, key: str) -> No
 
 def test_monitors_say_how_far_to_trust_them(client: TestClient) -> None:
     page = client.get("/showcase/industrialization").text
-    assert "How far to trust it: fitted to the record of 1928–32" in page
+    assert "How far to trust it: fitted to the record of 1929–32" in page
     famine = client.get("/showcase/famine").text
-    assert "not fitted to the regions" in famine
+    assert "calibrated to the record: agreement by construction" in famine
 
 
 def test_the_first_plan_is_dated_and_described_as_it_was(client: TestClient) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from gosplan.analysis.fit import FAMINE_BANDS, FIT_SERIES
+from gosplan.analysis.fit import FAMINE_BANDS
 from gosplan.analysis.run import Run, run_scenario
 from gosplan.report.simulation import (
     citations,
@@ -25,6 +25,7 @@ from gosplan.report.simulation import (
     unit_of,
 )
 from gosplan.scenarios.memo import Memo
+from gosplan.sim import catalogue
 from gosplan.web import svg
 from gosplan.web.state import SCENARIO, YEARS, State
 
@@ -288,12 +289,9 @@ def _unverified(series: str, year: int, plan: bool = False) -> bool:
     return shown is not None and shown.unverified
 
 
-#: Series that are the model's inputs, set by a policy lever (decided, not simulated): they
-#: are drawn as steps labelled as inputs, never as a fit.
-INPUTS = {
-    "collectivization_pct": "collectivization",
-    "grain_exports": "exports",
-}
+#: Series that are the model's inputs (the simulator's catalogue: set by the scenario's
+#: policies, not produced by its mechanisms): drawn as steps labelled as inputs, never as a fit.
+INPUTS = frozenset(catalogue.names("input"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -507,21 +505,22 @@ def _value(run: Run, series: str, year: int | None) -> tuple[float | None, int |
     return (value if math.isfinite(value) else None), year
 
 
-#: The last year the model was fitted to the record; later years test it.
-FITTED_TO = 1932
-
-
 def trust(series: str, year: int | None) -> str:
-    """A plain word on how far to trust the model's number beside the record."""
-    if year is None:
-        if series == "famine_excess_deaths_ussr":
-            return "fitted to this range: agreement is expected, not a test"
-        return "not fitted to the regions: a rough guide only"
-    if series in FIT_SERIES:
-        if year <= FITTED_TO:
-            return "fitted to the record of 1928–32: agreement is expected, not a test"
+    """A plain word on how far to trust the model's number beside the record.
+
+    From the simulator's catalogue: an input is given, a target is calibrated to the
+    record, and a simulated series is fitted to 1929-32 and tested after.
+    """
+    kind = catalogue.kind(series)
+    if kind == "input":
+        return "an input: given to the model, not a result of it"
+    if kind == "target":
+        return "calibrated to the record: agreement by construction, not a test"
+    if year is not None and year in catalogue.FIT_YEARS:
+        return "fitted to the record of 1929–32: agreement is expected, not a test"
+    if year is not None and year > max(catalogue.FIT_YEARS):
         return "not fitted after 1932: a test of the model"
-    return "not fitted: compare it with the record"
+    return "compare it with the record"
 
 
 def monitors(showcase: Showcase, sim: Simulated, base: Simulated) -> list[dict[str, Any]]:
