@@ -231,3 +231,20 @@ def test_planning_room_generated_is_bounded(client: TestClient) -> None:
     assert too_big.json()["detail"] == "n: 2001 is outside 2–2000"
     mixed = client.get("/planning?economy=generated&t.coal=2", headers=json_only)
     assert mixed.status_code == 422
+
+
+def test_the_famine_leads_with_the_record_beside_the_model(client: TestClient) -> None:
+    # Totals against the record's range of each region, never drawn as yearly values.
+    from gosplan.analysis.fit import FAMINE_BANDS
+
+    page = client.get("/showcase/famine").text
+    lead = page[page.index('class="chart-box lead"'):page.index('class="monitors"')]
+    assert 'id="chart-famine-tolls"' in lead
+    for low, high in FAMINE_BANDS.values():
+        assert f"record {low:g}–{high:g}" in lead
+    assert "model, history as it was" in lead
+    assert "R.W. Davies and S.G. Wheatcroft" in lead
+    changed = client.get("/showcase/famine?procurement=0.2").text
+    assert "model, your settings" in changed[:changed.index('class="monitors"')]
+    png = client.get("/showcase/famine/chart/tolls.png?procurement=0.2")
+    assert png.content.startswith(b"\x89PNG")

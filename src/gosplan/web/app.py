@@ -26,7 +26,7 @@ from fastapi.templating import Jinja2Templates
 from gosplan.web.documents import documents, for_showcase
 from gosplan.web.guard import LOOPBACK, BusyError, Gate, HostGuard, host_names
 from gosplan.web.planning_room import MAX_PRODUCTS, PlanningState, plan_view
-from gosplan.web.raster import png_chart
+from gosplan.web.raster import png_chart, png_ranges
 from gosplan.web.showcases import (
     CHARTS,
     SHOWCASES,
@@ -40,6 +40,7 @@ from gosplan.web.showcases import (
     page_chart,
     sources,
     styles_key,
+    totals_rows,
 )
 from gosplan.web.state import (
     ASSUMPTIONS,
@@ -363,6 +364,8 @@ def create_app(
         shown = bands if state.is_default else None
         if fmt == "svg":
             body: str | bytes = chart_svg(key, spec, run, base, shown)
+        elif fmt == "png" and spec.kind == "totals":
+            body = png_ranges(spec.title, totals_rows(spec, run, base), "mn deaths")
         elif fmt == "png":
             p = chart_parts(key, spec, run, base, shown)
             body = png_chart(p.title, YEARS, p.lines, p.marks, p.areas)

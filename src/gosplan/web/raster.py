@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from gosplan.web import svg
 
-__all__ = ["png_chart"]
+__all__ = ["png_chart", "png_ranges"]
 
 _MARKERS = {"dot": "o", "diamond": "D"}
 
@@ -67,6 +67,33 @@ def png_chart(
     ax.grid(axis="y", color=svg.GRID)
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(0, -0.08), ncol=2)
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def png_ranges(title: str, rows: Sequence[svg.RangeRow], unit: str) -> bytes:
+    """A PNG of totals against published ranges (the record's band, the model's dots)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(8, 1.2 + 0.9 * len(rows)), dpi=150)
+    ax = fig.add_subplot()
+    for k, r in enumerate(reversed(rows)):
+        ax.barh(k, r.high - r.low, left=r.low, height=0.4, color="#c9c9c9",
+                edgecolor="black", label=r.range_label if k == 0 else None)
+        for j, (label, value, colour) in enumerate(r.points):
+            ax.plot([value], [k], "o", color=colour, markersize=8,
+                    label=label if k == 0 else None, zorder=3 + j)
+    ax.set_yticks(range(len(rows)), [r.label for r in reversed(rows)])
+    ax.set_xlim(left=0)
+    ax.set_xlabel(unit)
+    ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(0, -0.25), ncol=3)
     fig.tight_layout()
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", metadata={"Software": None})

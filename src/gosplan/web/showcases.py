@@ -8,10 +8,11 @@ the page's command runs), kept in a bounded LRU cache keyed by those strings.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from gosplan.analysis.fit import FAMINE_BANDS
@@ -48,6 +49,7 @@ __all__ = [
     "page_chart",
     "sources",
     "styles_key",
+    "totals_rows",
 ]
 
 Row = tuple[int, float, str, str]
@@ -107,6 +109,9 @@ class Chart:
     series: tuple[str, ...]
     desc: str
     band: tuple[float, float, str] | None = None
+    kind: str = "years"
+    """``years``: a line chart over the years; ``totals``: totals against the record's
+    published ranges (a famine's toll), which a chart of years would misdraw."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +153,8 @@ _DISPLAY = {
     "kulak_families_deported_special_settlement": (1e-3, "thousand families"),
 }
 
+_TOLLS = ("famine_excess_deaths_ussr", "famine_excess_deaths_ukraine",
+          "famine_excess_deaths_kazakhstan")
 _DEATHS = ("excess_deaths_ussr", "excess_deaths_ukraine", "excess_deaths_kazakhstan")
 SHOWCASES: dict[str, Showcase] = {
     s.key: s
@@ -246,6 +253,9 @@ SHOWCASES: dict[str, Showcase] = {
             "1932–33: millions dead in the villages that fed the plan.",
             ("procurement", "exports", "collectivization", "seed_first", "relief", "flight_ban"),
             (
+                Chart("tolls", "Famine deaths, in all: model and record",
+                      _TOLLS, "Excess deaths of the famine as a whole, mn: USSR and Ukraine "
+                      "1932–33, Kazakhstan 1930–33.", kind="totals"),
                 Chart("deaths", "Excess deaths by year", _DEATHS,
                       "Excess deaths a year, mn: USSR, Ukraine, Kazakhstan."),
                 Chart("retained", "Grain retained per rural head",
@@ -410,6 +420,8 @@ def chart_svg(
     ``base``: the default run, drawn behind the visitor's when they differ; ``bands``: an
     ensemble's 5-95 % range of each series by year, drawn behind the run.
     """
+    if chart.kind == "totals":
+        return _totals(showcase, chart, sim, base, 720)[0]
     p = chart_parts(showcase, chart, sim, base, bands)
     return svg.line_chart(ident=p.ident, title=p.title, desc=p.desc, x_range=YEARS,
                           lines=p.lines, marks=p.marks, areas=p.areas, height=360, width=720,
@@ -425,16 +437,64 @@ def page_chart(
 
     ``lead``: the large chart that leads a showcase; the others are small multiples.
     """
+    if chart.kind == "totals":
+        drawing, legend = _totals(showcase, chart, sim, base, None)
+        return _heading(f"{chart.title} (mn deaths)") + drawing, legend
     p = chart_parts(showcase, chart, sim, base, bands)
     drawing = svg.line_chart(ident=p.ident, title=p.title, desc=p.desc, x_range=YEARS,
                              lines=p.lines, marks=p.marks, areas=p.areas,
                              height=340 if lead else 230, legend=False)
-    return drawing, svg.legend_html(*p.legend)
+    return _heading(p.title) + drawing, svg.legend_html(*p.legend)
+
+
+def _heading(title: str) -> str:
+    # Not a heading element: the page's outline is its sections, not each chart.
+    return f'<p class="chart-h" aria-hidden="true">{html.escape(title)}</p>'
+
 
 
 #: What each row of a chart's CSV is, by the run's kind.
 _ROW_KINDS = (("record", "record"), ("target", "plan target"),
               ("quota", "model planner's quota"))
+
+
+def _totals(
+    showcase: str, chart: Chart, sim: Simulated, base: Simulated | None, width: int | None
+) -> tuple[str, str]:
+    """A chart of totals: the record's range of each (with its authors), the model's total."""
+    from gosplan.report.simulation import famine_range_text
+
+    dots = [("model, history as it was", svg.BLUE)]
+    if base is not None:
+        dots.append(("model, your settings", svg.VERMILLION))
+    rows, authors = [], []
+    for series, row in zip(chart.series, totals_rows(chart, sim, base), strict=True):
+        region = row.label.split(", ")[-1]
+        rows.append(replace(row, label=f"{region}: record {row.low:g}–{row.high:g}"))
+        authors.append(f"{region}: {famine_range_text(series)}")
+    ident = f"chart-{showcase}-{chart.key}"
+    drawing = svg.range_chart(ident=ident, title=chart.title, desc=chart.desc, rows=rows,
+                              unit="mn deaths", width=width)
+    legend = svg.range_legend(dots, "record: published range (bar), its ends marked")
+    cited = "".join(f"<li>{html.escape(a)}</li>" for a in authors)
+    return drawing, f'{legend}<ul class="legend ranges">{cited}</ul>'
+
+
+def totals_rows(chart: Chart, sim: Simulated, base: Simulated | None) -> list[svg.RangeRow]:
+    """The rows of a chart of totals (for a picture of it)."""
+    rows = []
+    for series in chart.series:
+        low, high = FAMINE_BANDS[series]
+        history, _ = _value((base or sim).run, series, None)
+        nan = float("nan")
+        points = [("model, history as it was", nan if history is None else history, svg.BLUE)]
+        if base is not None:
+            mine, _ = _value(sim.run, series, None)
+            points.append(("model, your settings", nan if mine is None else mine,
+                           svg.VERMILLION))
+        rows.append(svg.RangeRow(label_of(series), low, high, "record: published range",
+                                 points))
+    return rows
 
 
 def chart_csv(chart: Chart, sim: Simulated, base: Simulated | None) -> str:

@@ -23,10 +23,12 @@ __all__ = [
     "Bar",
     "Line",
     "Marks",
+    "RangeRow",
     "bar_chart",
     "legend_html",
     "line_chart",
     "nice_ticks",
+    "range_chart",
 ]
 
 # The Okabe-Ito palette: told apart by readers with every common colour-vision deficiency.
@@ -90,6 +92,18 @@ class Area:
 
 
 @dataclass(frozen=True, slots=True)
+class RangeRow:
+    """One row of a range chart: a published range, and values drawn against it."""
+
+    label: str
+    low: float
+    high: float
+    range_label: str
+    points: Sequence[tuple[str, float, str]]
+    """``(label, value, colour)`` of each value drawn as a dot on the row."""
+
+
+@dataclass(frozen=True, slots=True)
 class Bar:
     """One row of a horizontal bar chart: a value against a reference (e.g. capacity)."""
 
@@ -135,15 +149,23 @@ def tick_label(value: float) -> str:
 
 
 def _head(ident: str, title: str, desc: str, width: int | None, height: int) -> list[str]:
+    """The chart's opening.
+
+    A page's chart (no width) leaves its visible title to the page, where it wraps on a
+    narrow screen instead of being cut.
+    """
     size = f'width="{width}"' if width else 'width="100%"'
+    shown = [
+        f'<text x="6" y="19" font-size="{TITLE}" font-weight="600" fill="{INK}" '
+        f'class="chart-title">{escape(title)}</text>',
+    ] if width else []
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" {size} height="{height}" '
         f'class="chart" role="img" aria-labelledby="{ident}-t {ident}-d" id="{ident}" {_FONT}>',
         f'<title id="{ident}-t">{escape(title)}</title>',
         f'<desc id="{ident}-d">{escape(desc)}</desc>',
         f'<rect width="100%" height="100%" fill="{PAPER}"/>',
-        f'<text x="6" y="19" font-size="{TITLE}" font-weight="600" fill="{INK}" '
-        f'class="chart-title">{escape(title)}</text>',
+        *shown,
     ]
 
 
@@ -229,7 +251,7 @@ def line_chart(
     legend_parts : (lines, marks, areas), optional
         What the legend lists, when not what is drawn (e.g. each colour once).
     """
-    top, bottom = 40, 24
+    top, bottom = (40 if width else 22), 24
     plot_h = height - top - bottom
     values = [y for ln in lines for _, y in ln.points if math.isfinite(y)]
     values += [y for m in marks for _, y in m.points if math.isfinite(y)]
@@ -405,3 +427,64 @@ def bar_chart(
     )
     out.append("</svg>")
     return "\n".join(out)
+
+
+def range_chart(
+    *, ident: str, title: str, desc: str, rows: Sequence[RangeRow], unit: str,
+    width: int | None = None,
+) -> str:
+    """Rows of a published range (a grey band with caps) and values as dots against it.
+
+    For totals that the record gives as ranges (e.g. a famine's toll), which a chart of
+    years would misdraw as yearly values. Each row's label stands above it.
+    """
+    top, row_h, axis = (36 if width else 8), 58, 30
+    height = top + row_h * len(rows) + axis
+    values = [v for r in rows for v in (r.low, r.high, *(p[1] for p in r.points))
+              if math.isfinite(v)]
+    ticks = nice_ticks(0.0, max([*values, 0.0]) * 1.05 or 1.0)
+    x_max = ticks[-1]
+
+    def pct(v: float) -> float:
+        return 2 + v / x_max * 94
+
+    out = _head(ident, title, desc, width, height)
+    base = top + row_h * len(rows)
+    for t in ticks:
+        out.append(f'<line x1="{pct(t):.2f}%" x2="{pct(t):.2f}%" y1="{top}" y2="{base}" '
+                   f'stroke="{GRID}" stroke-width="1"/><text x="{pct(t):.2f}%" y="{base + 18}" '
+                   f'font-size="{TEXT}" fill="{MUTED}" text-anchor="middle" class="tick">'
+                   f"{tick_label(t)}</text>")
+    out.append(f'<text x="98%" y="{base + 18}" font-size="{TEXT}" fill="{MUTED}" '
+               f'text-anchor="end" class="unit" dy="-20">{escape(unit)}</text>')
+    for k, r in enumerate(rows):
+        y = top + k * row_h
+        out.append(f'<text x="2%" y="{y + 16}" font-size="{TEXT}" fill="{INK}" '
+                   f'font-weight="600">{escape(r.label)}</text>')
+        mid = y + 36
+        span = f"{r.range_label}: {r.low:.3g}–{r.high:.3g}"
+        out.append(f'<rect x="{pct(r.low):.2f}%" y="{mid - 7}" '
+                   f'width="{pct(r.high) - pct(r.low):.2f}%" height="14" fill="#c9c9c9">'
+                   f"<title>{escape(span)}</title></rect>")
+        for v in (r.low, r.high):
+            out.append(_at(pct(v), mid, f'<line x1="0" x2="0" y1="-10" y2="10" '
+                                        f'stroke="{BLACK}" stroke-width="2.5"/>'))
+        for label, value, colour in r.points:
+            if math.isfinite(value):
+                out.append(_at(pct(value), mid, _mark("dot", 0, 0, colour,
+                                                      f"{label}: {value:.3g}")))
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def range_legend(points: Sequence[tuple[str, str]], range_label: str) -> str:
+    """The legend of a range chart as HTML: the record's band, then each kind of dot."""
+    band = ('<rect x="1" y="2" width="24" height="10" fill="#c9c9c9"/>'
+            f'<line x1="1" x2="1" y1="0" y2="14" stroke="{BLACK}" stroke-width="2"/>'
+            f'<line x1="25" x2="25" y1="0" y2="14" stroke="{BLACK}" stroke-width="2"/>')
+    entries = [(range_label, band)] + [(label, _mark("dot", 13, 7, colour))
+                                       for label, colour in points]
+    items = "".join(
+        f'<li><svg width="26" height="14" aria-hidden="true" focusable="false">{glyph}</svg>'
+        f"{escape(label)}</li>" for label, glyph in entries)
+    return f'<ul class="legend">{items}</ul>'
