@@ -7,6 +7,8 @@ import gosplan
 
 def test_public_names_are_exactly_these() -> None:
     expected = [
+        "ActivityEconomy",
+        "ActivityPlan",
         "BalanceResult",
         "ConvergenceError",
         "Diagnosis",
@@ -26,6 +28,7 @@ def test_public_names_are_exactly_these() -> None:
         "Status",
         "TargetsError",
         "__version__",
+        "activity_plan",
         "balance",
         "diagnose",
         "generate_economy",

@@ -6,6 +6,7 @@ The planners' engine::
     economy = gosplan.Economy.read("my-economy/")
     plan = gosplan.balance(economy, {"steel": 10.4, "coal": 75.0})
     best = gosplan.optimal_plan(economy, {"steel": 10.4, "coal": 75.0})
+    shop = gosplan.activity_plan(activity_economy, {"set": 1.0})  # Kantorovich's activities
     why = gosplan.diagnose(economy, {"steel": 10.4, "coal": 75.0})
 
 The simulator of the First Five-Year Plan::
@@ -19,6 +20,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from gosplan.core.activities import ActivityEconomy
+from gosplan.core.activity_plan import activity_plan
+from gosplan.core.activity_result import ActivityPlan
 from gosplan.core.balance import balance
 from gosplan.core.diagnose import Diagnosis, diagnose
 from gosplan.core.economy import Economy
@@ -47,6 +51,8 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 __all__ = [
+    "ActivityEconomy",
+    "ActivityPlan",
     "BalanceResult",
     "ConvergenceError",
     "Diagnosis",
@@ -66,6 +72,7 @@ __all__ = [
     "Status",
     "TargetsError",
     "__version__",
+    "activity_plan",
     "balance",
     "diagnose",
     "generate_economy",

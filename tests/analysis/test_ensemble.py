@@ -211,7 +211,7 @@ def test_resume_with_other_settings_is_refused(
         ({"vary": "rain"}, "--vary 'rain'"),
         ({"scenario": "nowhere"}, "nowhere: no such scenario"),
         ({"years": (1920, 1930)}, "--years 1920:1930: outside scenario"),
-        ({"sets": ("param.famine_threshold=0.22",)}, "is drawn by --vary parameters"),
+        ({"sets": ("param.famine_threshold=0.25",)}, "is drawn by --vary parameters"),
     ],
 )
 def test_bad_input_writes_nothing(tmp_path: Path, kwargs: dict[str, Any], fragment: str) -> None:

@@ -46,9 +46,9 @@ def test_from_unit_maps_the_cube_onto_the_spans() -> None:
     [
         ('[nothing]\nrange = [0, 1]\nwhy = "x"\n', "[nothing] is not a parameter"),
         ('[famine_threshold]\nrange = [0.1, 0.3]\nwhy = "x"\n', "must lie inside"),
-        ('[famine_threshold]\nrange = [0.23, 0.3]\nwhy = "x"\n', "must contain the parameter"),
-        ('[famine_threshold]\nrange = [0.2, 0.24]\n', "why must give the reasoning"),
-        ('[famine_threshold]\nrange = [0.2, 0.24]\nwhy = "x"\ndistribution = "normal"\n',
+        ('[famine_threshold]\nrange = [0.26, 0.3]\nwhy = "x"\n', "must contain the parameter"),
+        ('[famine_threshold]\nrange = [0.24, 0.27]\n', "why must give the reasoning"),
+        ('[famine_threshold]\nrange = [0.24, 0.27]\nwhy = "x"\ndistribution = "normal"\n',
          "distribution must be one of"),
     ],
 )

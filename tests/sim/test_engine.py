@@ -92,3 +92,73 @@ def test_counterfactual_carries_its_policies_past_1932() -> None:
     assert shares[1937] == pytest.approx(20.0)
     base = run_scenario("ussr-1928", years=(1928, 1937))
     assert base.result.series["collectivization_pct"][-1] > 90
+
+
+def test_fixed_deliveries_per_hectare_take_nothing_at_the_margin() -> None:
+    """Under deliveries fixed by area the past take no longer weighs on the harvest (M8)."""
+    from gosplan.sim.agriculture import campaign, harvest
+    from gosplan.sim.engine import initial_state
+
+    spec = load_scenario("ussr-1928").spec
+    state = initial_state(spec).evolve(procured_share=np.full(3, 0.45))
+    camp = campaign(spec, state, 1928)
+    weather = np.ones(3)
+
+    def crop(by_area: float) -> float:
+        levers = {**spec.policy.levers, "deliveries_by_area": np.full(len(spec.years), by_area)}
+        other = replace(spec, policy=replace(spec.policy, levers=levers))
+        return float(harvest(other, state, camp, weather).sum())
+
+    at_margin, by_harvest = crop(1.0), crop(0.0)
+    assert at_margin > by_harvest
+    quiet = initial_state(spec).evolve(procured_share=np.full(3, 0.0))
+    assert at_margin == pytest.approx(float(harvest(spec, quiet, camp, weather).sum()))
+
+
+def test_village_stocks_conserve_grain_and_soften_only_a_first_bad_year() -> None:
+    """Stocks are eaten in the first bad year and are gone in the second (1932 vs 1933)."""
+    from gosplan.sim.population import use_stocks
+
+    spec = load_scenario("ussr-1928").spec
+    full = np.full(3, spec.params["village_stock_max"])
+    short = np.full(3, 0.6 * spec.params["famine_threshold"])
+    first, left = use_stocks(spec, short, full)
+    second, gone = use_stocks(spec, short, left)
+    assert np.allclose(first + left, short + full)
+    assert np.all(first > second)
+    assert np.allclose(second, short)
+    assert np.all(gone == 0)
+    plenty = np.full(3, 2 * spec.params["famine_threshold"])
+    eaten, kept = use_stocks(spec, plenty, gone)
+    assert np.allclose(eaten + kept, plenty)
+    assert np.all(kept > 0)
+
+
+def test_famine_deaths_fall_in_the_hungry_spring_after_the_1932_harvest(history) -> None:  # type: ignore[no-untyped-def]
+    """Convex mortality and stocks date the famine: 1933 far above 1932, little from 1934."""
+    for region in ("ussr", "ukraine"):
+        series = history.result.series[f"excess_deaths_{region}"]
+        s = dict(zip(history.result.years, series, strict=True))
+        assert s[1933] > 1.5 * s[1932], region
+        assert s[1934] < 0.2 * s[1933], region
+
+
+def test_abortion_ban_raises_births_from_mid_1936() -> None:
+    """The decree of June 1936 is a policy input: births rise with it, not before."""
+    from gosplan.sim.population import birth_boost
+
+    spec = load_scenario("ussr-1933").spec
+    assert birth_boost(spec, 1935) == 1.0
+    assert 1.0 < birth_boost(spec, 1936) < birth_boost(spec, 1937)
+
+
+def test_flight_ban_applies_where_the_directive_did() -> None:
+    """Ukraine wholly, Kazakhstan not at all, the rest of the Union in part (Jan 1933)."""
+    from gosplan.sim.population import flight_ban
+
+    spec = load_scenario("ussr-1933").spec
+    ban = flight_ban(spec, 1933)
+    assert ban[0] == 1.0
+    assert ban[1] == 0.0
+    assert 0.0 < ban[2] < 0.5
+    assert np.all(flight_ban(load_scenario("ussr-1928").spec, 1932) == 0.0)

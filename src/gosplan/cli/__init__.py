@@ -129,6 +129,9 @@ def plan(
     With --years T: a T-year plan, investment by branch and fulfilment each year.
     """
     _check_out(out, (".csv", ".parquet", ".json"))
+    if economy is not None and (economy / "activities.csv").is_file():
+        _activity_plan(economy, targets, method, lp.value, time_limit, out, as_json, years)
+        return
     if years is not None:
         _multiyear(economy, targets, years, lag, revise, lp.value, time_limit, out, as_json)
         return
@@ -200,6 +203,41 @@ def _best_plan(
     from rich.console import Console
 
     Console().print(optimal_renderable(run))
+
+
+def _activity_plan(
+    folder: Path,
+    targets: Path | None,
+    method: PlanMethod,
+    lp: str,
+    time_limit: float | None,
+    out: Path | None,
+    as_json: bool,
+    years: int | None,
+) -> None:
+    """``gosplan plan --method optimal`` on an activity economy (docs/activities.md)."""
+    from gosplan.errors import ParameterError
+
+    if method is not PlanMethod.optimal or years is not None or out is not None:
+        raise ParameterError(
+            f"{folder}: an activity economy (activities.csv) has optimal one-year plans only: "
+            "use --method optimal, without --years and --out"
+        )
+    if lp == "closed_form":
+        raise ParameterError("--lp: closed_form solves square economies only; an activity "
+                             "economy needs simplex, ipm or pdlp")
+    from gosplan.core.activity_diagnosis import explain_activity_plan
+    from gosplan.core.activity_plan import activity_plan
+    from gosplan.scenarios.activity_files import read_activity_economy, read_activity_targets
+
+    economy = read_activity_economy(folder)
+    y = read_activity_targets(targets or folder / "targets.csv", economy)
+    result = activity_plan(economy, y, method=lp, time_limit=time_limit)  # type: ignore[arg-type]
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), allow_nan=False))
+        return
+    for line in explain_activity_plan(economy, result):
+        typer.echo(line)
 
 
 def _check_out(

@@ -122,6 +122,11 @@ def _read_economy(path: Path) -> Economy:
     )
     if not folder.is_dir():
         raise InputFileError(f"{folder}: economy folder not found")
+    if (folder / "activities.csv").is_file():  # activities have a reader of their own
+        raise InputFileError(
+            f"{folder}: holds activities.csv, an activity economy: read it with "
+            "gosplan.scenarios.activity_files.read_activity_economy"
+        )
     doc = read_toml(toml_path)
     meta = _table(doc, "economy", toml_path)
     check_keys(doc, _ECONOMY_KEYS[""], str(toml_path), what="table")

@@ -8,8 +8,9 @@ share of individual households herded into kolkhozes during the winter campaign:
   with ``f`` the share of horses fit for work (falls when fodder is short);
 * harvest ``H = S · ȳ · W · D^β · (1 - κ e) · (1 - ω c) · (1 - ψ (π_{t-1} - π₀)⁺) · (1 - σ d)``:
   weather ``W``, the disruption of the campaign ``κ``, the lower output of collective farms
-  ``ω``, the disincentive of procurement ``ψ`` above the NEP share ``π₀``, and the skills
-  lost with the deported share of households ``d``;
+  ``ω``, the disincentive of procurement ``ψ`` above the NEP share ``π₀`` (nil when deliveries
+  are fixed per hectare, ``a = 1``: the take at the margin is then nothing, M8), and the
+  skills lost with the deported share of households ``d``;
 * livestock from one summer count to the next, per species s:
   ``N' = N + b_s N - m_s N - s_s e (1 - c) N - λ_s (1 - φ)⁺ N - ν_s c' N - χ N - q N``:
   births, deaths, slaughter by peasants before joining kolkhozes, losses from lack of
@@ -107,6 +108,9 @@ def harvest(spec: SimSpec, state: State, camp: Campaign, weather: FloatArray) ->
     pressure = np.maximum(0.0, state.procured_share - p["procurement_share_nep"])
     # A legal market for what is left after deliveries restores part of the incentive.
     pressure = pressure * (1 - p["market_incentive"] * spec.policy.at("kolkhoz_market", state.year))
+    # Deliveries fixed per hectare of planned sowing (decree of 19 January 1933) take nothing
+    # more from a larger crop: the disincentive works at the margin, and there it is nil.
+    pressure = pressure * (1 - spec.policy.at("deliveries_by_area", state.year))
     return (
         S
         * yield_base

@@ -19,7 +19,7 @@ from gosplan.sim.grain import GrainYear, distribute
 from gosplan.sim.industry import labour_values, produce
 from gosplan.sim.materials import materials
 from gosplan.sim.planner import make_plan
-from gosplan.sim.population import PopulationYear, live
+from gosplan.sim.population import PopulationYear, live, use_stocks
 from gosplan.sim.spec import INDUSTRY, REGIONS, SPECIES, SimSpec
 from gosplan.sim.state import State
 from gosplan.sim.trade import trade_totals
@@ -141,6 +141,7 @@ def initial_state(spec: SimSpec) -> State:
         employment=ini.employment,
         machinery_imports=p["initial_machinery_imports"],
         recent_entries=np.zeros(len(REGIONS)),
+        village_stocks=np.full(len(REGIONS), p["village_stock_max"]),
     )
 
 
@@ -248,9 +249,11 @@ def simulate(
             np.array([p[f"animal_food_{s}"] for s in SPECIES]) @ herd.herds
             + np.array([p[f"meat_{s}"] for s in SPECIES]) @ herd.slaughter
         )
-        # Household plots (the 1935 Model Charter) add potatoes and vegetables.
+        # Household plots (legal from the 1930 Model Statute) add potatoes and vegetables.
         plot_food = p["plot_food"] * pol.at("private_plots", year)
-        food_per_head = (grain.food + animal_food) / pop.rural + plot_food
+        food_per_head, village_stocks = use_stocks(
+            spec, (grain.food + animal_food) / pop.rural + plot_food, state.village_stocks
+        )
         seed_area = np.minimum(next_area, grain.seed / p["seed_rate"])
         imported_tractors = p["tractor_import_share"] * state.machinery_imports / p["tractor_price"]
         tractors = (
@@ -402,6 +405,7 @@ def simulate(
             recent_entries=joined,
             wage_base=wage_base,
             nominal_wage=state.nominal_wage * (1 + p["nominal_wage_growth"]),
+            village_stocks=village_stocks,
         )
         states.append(state)
 

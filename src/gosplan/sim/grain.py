@@ -1,13 +1,16 @@
 """Procurement and distribution: the grain balance, and the trade it pays for.
 
 Equations (docs/model.md §4). The village is paid on the residual principle: the state
-takes its deliveries first, then seed is set aside, then the people keep a minimum of food,
-then animals get what fodder is left, and the rest is eaten.
+takes its deliveries first, then seed is set aside; individual peasants then keep a minimum
+of food before their animals are fed, while a kolkhoz sets its fodder fund aside before its
+members are paid (the 1930 Model Statute's order); the rest is eaten.
 
 * deliveries ``P_r = min(P*_r, τ_r H_r)`` with the state's reach ``τ = τ₀ + τ₁ c``
   (kolkhozes made the crop visible); with the seed rule on, ``P_r <= H_r - seed``;
-* seed ``σ S'``, food floor ``r_min · rural``, fodder ``min(F_need, rest)``, food = the rest:
-  ``H = P + Seed + Fodder + Food`` exactly;
+* seed ``σ S'``, food floor ``r_min · (1 - c) · rural`` (individual peasants feed their families
+  before their animals; a kolkhoz sets its fodder fund aside before members are paid, as the
+  1930 Model Statute and 1935 Charter order the claims), fodder ``min(F_need, rest)``, food =
+  the rest: ``H = P + Seed + Fodder + Food`` exactly;
 * the state's grain: ``P + reserve = exports + urban supply + relief + other + reserve'``;
   exports are planned, but never cut into the towns' minimum ration; the state keeps a
   reserve up to its target and the rest goes to the army, industry and deficit regions;
@@ -79,7 +82,9 @@ def distribute(
     left = harvest - procurement
     seed = np.minimum(seed_need, left)
     left = left - seed
-    food_floor = p["rural_food_floor"] * rural
+    # The individual peasant feeds his family before his animals; the kolkhoz sets its fodder
+    # fund aside before members are paid (Model Statute of 1930, Charter of 1935: M5).
+    food_floor = p["rural_food_floor"] * rural * (1 - kolkhoz_share)
     fodder_need = np.array([p[f"fodder_{s}"] for s in SPECIES]) @ herds
     fodder = np.minimum(fodder_need, np.maximum(0.0, left - food_floor))
     food = left - fodder

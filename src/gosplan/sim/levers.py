@@ -80,12 +80,16 @@ PARAMETERS: frozenset[str] = frozenset(
         "famine_max_rate",
         "famine_exponent",
         "flight_ban_mortality",
+        "flight_ban_reach_rest",
         "urban_famine_threshold",
         "birth_rate_rural",
         "birth_rate_urban",
         "death_rate_rural",
         "death_rate_urban",
         "famine_birth_drop",
+        "abortion_ban_births",
+        "village_stock_max",
+        "village_stock_saving",
         "famine_flight",
         "migration_per_job",
         "migration_base",
@@ -147,6 +151,7 @@ LEVERS: dict[str, tuple[float, float, str]] = {
     "private_plots": (0, 1, "1 = kolkhoz households may keep a cow and a plot"),
     "kolkhoz_market": (0, 1, "1 = kolkhozes and members may sell surplus at market prices"),
     "rationing": (0, 1, "1 = bread and food are rationed in the towns"),
+    "abortion_ban": (0, 1, "1 = abortion is banned (share of the year in force)"),
 }
 
 #: Levers a scenario may leave out: they are off (the policies of the second plan).
@@ -156,4 +161,5 @@ DEFAULTS: dict[str, float] = {
     "deliveries_by_area": 0.0,
     "private_plots": 0.0,
     "kolkhoz_market": 0.0,
+    "abortion_ban": 0.0,
 }

@@ -4,14 +4,24 @@ Equations (docs/model.md §5). Famine mortality follows what the literature foun
 grain *retained* per rural head after procurement, not grain produced (Markevich, Naumenko
 & Qian 2024). With ``x = (1 - r / r*)⁺`` the food gap of region r:
 
-* excess deaths ``D = d_max · x^θ · (1 + b · ban) · rural`` (the ban on peasant flight of
-  January 1933 traps the hungry where there is no food);
+* excess deaths ``D = d_max · x^θ · (1 + b · ban_r) · rural`` (the ban on peasant flight of
+  January 1933 traps the hungry where there is no food). The directive of 22 January 1933
+  named Ukraine and the North Caucasus (the Lower Volga followed): ``ban_r`` is the lever in
+  Ukraine, nil in Kazakhstan, and the lever times the share ``a_b`` of the rest's villagers
+  under it;
 * flight to the towns ``F = μ · x · (1 - ban) · rural``;
-* births ``B = b_r · (1 - β x) · rural`` and ``b_u · urban``; ordinary deaths ``m_r``, ``m_u``;
+* births ``B = (1 + k_a a) · b_r · (1 - β x) · rural`` and ``(1 + k_a a) · b_u · urban``: they
+  fall with hunger and recover with food; ``a`` is the ban on abortion (decree of 27 June
+  1936, in force for half of 1936); ordinary deaths ``m_r``, ``m_u``;
 * migration to jobs ``M = h · ΔN⁺ + m₀ · rural`` (soft budgets hired without limit; the
   push of the campaign adds ``p · e · rural``), spread over regions by rural population;
 * deportation moves persons from the village to the special settlements, where a share
   ``m_s`` die each year.
+
+Villagers carry grain stocks ``Z`` (t a head) from good years to bad: when the food a
+harvest leaves ``f`` falls short of ``r*`` they eat from them, ``f + min(Z, (r* - f)⁺)``, and
+they put by a share ``s`` of any surplus above ``r*``, up to ``Z_max``. A first bad harvest
+is thus softened and a second one is not: the hungry spring of 1932 against that of 1933.
 
 People are conserved: ``P' = P + B - D_ordinary - D_excess`` summed over towns, villages and
 settlements.
@@ -27,7 +37,7 @@ from numpy.typing import NDArray
 from gosplan.sim.spec import SimSpec
 from gosplan.sim.state import State
 
-__all__ = ["PopulationYear", "live"]
+__all__ = ["PopulationYear", "birth_boost", "flight_ban", "live", "use_stocks"]
 
 FloatArray = NDArray[np.float64]
 
@@ -62,7 +72,7 @@ def live(
 ) -> PopulationYear:
     """Population of ``state.year``: who is born, dies, flees, moves or is deported."""
     p, year = spec.params, state.year
-    ban = spec.policy.at("flight_ban", year)
+    ban = flight_ban(spec, year)
     R, U = state.rural, state.urban
     gap = np.maximum(0.0, 1.0 - state.food_per_head / p["famine_threshold"])
     excess_rural = (
@@ -86,10 +96,12 @@ def live(
     )
     rural_deaths = p["death_rate_rural"] * R * scale
     deaths = rural_deaths + p["death_rate_urban"] * U
-    rural_births = p["birth_rate_rural"] * (1 - p["famine_birth_drop"] * gap) * R
-    births = rural_births + p["birth_rate_urban"] * U
+    boost = birth_boost(spec, year)
+    rural_births = boost * p["birth_rate_rural"] * (1 - p["famine_birth_drop"] * gap) * R
+    urban_births = boost * p["birth_rate_urban"] * U
+    births = rural_births + urban_births
     rural = R + rural_births - rural_deaths - excess_rural - flight - migration - deported
-    urban = U + p["birth_rate_urban"] * U - p["death_rate_urban"] * U - excess_urban
+    urban = U + urban_births - p["death_rate_urban"] * U - excess_urban
     urban = urban + flight + migration
     settler_deaths = p["settler_mortality"] * state.special_settlers
     return PopulationYear(
@@ -104,3 +116,30 @@ def live(
         flight=flight,
         deported=deported,
     )
+
+
+def use_stocks(
+    spec: SimSpec, food: FloatArray, stocks: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Food per head for the coming year once stocks are drawn or refilled, and the stocks left.
+
+    ``food`` is what the harvest leaves a head (t); ``stocks`` the villagers' grain carried
+    over, t a head. Grain is conserved: ``eaten + stocks' = food + stocks``.
+    """
+    p = spec.params
+    norm = p["famine_threshold"]
+    draw = np.minimum(stocks, np.maximum(0.0, norm - food))
+    room = np.maximum(0.0, p["village_stock_max"] - stocks)
+    put_by = np.minimum(room, p["village_stock_saving"] * np.maximum(0.0, food - norm))
+    return food + draw - put_by, stocks - draw + put_by
+
+
+def flight_ban(spec: SimSpec, year: int) -> FloatArray:
+    """Where the ban on peasant flight applies in ``year``, by region (0 to 1)."""
+    reach = np.array([1.0, 0.0, spec.params["flight_ban_reach_rest"]])
+    return np.asarray(spec.policy.at("flight_ban", year) * reach, dtype=np.float64)
+
+
+def birth_boost(spec: SimSpec, year: int) -> float:
+    """Births over their usual rate from the ban on abortion (1 where there is none)."""
+    return 1.0 + spec.params["abortion_ban_births"] * spec.policy.at("abortion_ban", year)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -64,6 +64,8 @@ class State:
     """Money wage per worker over the first simulated year's."""
     wage_base: tuple[float, float] = (0.0, 0.0)
     """Urban food and cloth per worker in the first simulated year (the real wage's base)."""
+    village_stocks: FloatArray = field(default_factory=lambda: np.zeros(3))
+    """Grain villagers carry over from earlier harvests, t a head, shape (3,)."""
 
     def evolve(self, **changes: object) -> State:
         """A copy with some fields changed."""

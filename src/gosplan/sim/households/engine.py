@@ -51,7 +51,7 @@ from gosplan.sim.households.steps import (
     decide,
     exodus,
 )
-from gosplan.sim.population import PopulationYear
+from gosplan.sim.population import PopulationYear, birth_boost, flight_ban, use_stocks
 from gosplan.sim.spec import REGIONS, SimSpec
 from gosplan.sim.state import State
 
@@ -104,6 +104,7 @@ class HouseholdLayer:
         self._grain_food = np.zeros(0, dtype=np.float32)
         self._animal_food = np.zeros(0, dtype=np.float32)
         self._food_mean = np.zeros(len(REGIONS))
+        self._stocks = np.zeros(len(REGIONS))
         self._migration = np.zeros(len(REGIONS))
         self._year = 0
         self._fields: Fields | None = None
@@ -268,6 +269,7 @@ class HouseholdLayer:
             self._grain_food = np.zeros(hh.n, dtype=np.float32)
             self._animal_food = np.zeros(hh.n, dtype=np.float32)
             self._food_mean = np.full(len(REGIONS), food)
+            self._stocks = np.array(state.village_stocks, dtype=np.float64)
             # The kolkhozes already there (the record's 0.8 % of mid-1927).
             before = self._decide(
                 state.year - 1, STEP_BEGIN, state.kolkhoz_share, np.zeros(3), census=False
@@ -354,6 +356,7 @@ class HouseholdLayer:
             state.tractors,
             market,
             self._crop,
+            spec.policy.at("deliveries_by_area", state.year),
         )
         return self._mn(totals)
 
@@ -533,7 +536,7 @@ class HouseholdLayer:
         if not (self._grain_done and self._herds_done):
             raise RuntimeError("live() needs this year's grain and herds")
         self._grain_done = self._herds_done = False
-        ban = spec.policy.at("flight_ban", year)
+        ban = flight_ban(spec, year)
         rural_now = self._mn(self._start_people)
         self._migration = self._migration_rate(spec, rural_now, entries, new_jobs)
         plot = p["plot_food"] * spec.policy.at("private_plots", year)
@@ -550,8 +553,10 @@ class HouseholdLayer:
             self._grain_food,
             self._animal_food,
             plot,
+            birth_boost(spec, year),
         )
-        self._food_mean = flows.food
+        # The villages' stocks carry food from good years to bad, as in the aggregate model.
+        self._food_mean, self._stocks = use_stocks(spec, flows.food, self._stocks)
         end = self._people()
         if self._tally_after is not None:
             self._tally_after[0] = end
@@ -571,14 +576,16 @@ class HouseholdLayer:
         urban_gap = max(0.0, 1.0 - urban_food / p["urban_famine_threshold"])
         excess_urban = p["famine_max_rate"] * urban_gap ** p["famine_exponent"] * U
         moved = self._mn(flows.flight + flows.migration)
-        urban = U + p["birth_rate_urban"] * U - p["death_rate_urban"] * U - excess_urban + moved
+        boost = birth_boost(spec, year)
+        urban_births = boost * p["birth_rate_urban"] * U
+        urban = U + urban_births - p["death_rate_urban"] * U - excess_urban + moved
         settler_deaths = p["settler_mortality"] * state.special_settlers
         persons = self._mn(self._deported_persons)
         return PopulationYear(
             rural=self._mn(end),
             urban=urban,
             special_settlers=state.special_settlers + float(persons.sum()) - settler_deaths,
-            births=self._mn(flows.births) + p["birth_rate_urban"] * U,
+            births=self._mn(flows.births) + urban_births,
             deaths=self._mn(flows.deaths) + p["death_rate_urban"] * U,
             excess_deaths=self._mn(flows.excess) + excess_urban,
             settler_deaths=settler_deaths,
@@ -590,7 +597,7 @@ class HouseholdLayer:
     def committed(self, spec: SimSpec, state: State, urban_food: float) -> F64:
         """Famine deaths the last harvest commits the following year to (expected)."""
         p = spec.params
-        ban = spec.policy.at("flight_ban", state.year)
+        ban = flight_ban(spec, state.year)
         rural = self._mn(self._people())
         rate = self._migration_rate(spec, rural, np.zeros(len(REGIONS)), 0.0)
         rural_excess = self._mn(

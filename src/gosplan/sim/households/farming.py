@@ -130,11 +130,14 @@ def harvest(
     tractors: float,
     market: float,
     crop: F32,
+    fixed_deliveries: float = 0.0,
 ) -> tuple[Fields, F64]:
     """Each producer's harvest, into ``crop`` (households, t, sample); regional totals.
 
     ``regional_factor[r] = ȳ_r W_r (1 - κ e_r)(1 - σ d_r)``: yield, weather, the campaign's
-    disruption and the skills deported, as in the aggregate model.
+    disruption and the skills deported, as in the aggregate model. ``fixed_deliveries`` is
+    the ``deliveries_by_area`` lever: with deliveries fixed per hectare the take at the margin
+    is nil, and so is the disincentive (as ``agriculture.harvest``).
     """
     V = villages.n
     land_v = np.zeros(V)
@@ -179,7 +182,7 @@ def harvest(
     power = p["horse_hp"] * fit * horses_v + tractor_hp
     need = p["draught_need_hp_per_ha"] * area_v
     draught = np.minimum(1.0, power / np.where(need > 0, need, 1.0)) ** p["draught_elasticity"]
-    relief = 1 - p["market_incentive"] * market
+    relief = (1 - p["market_incentive"] * market) * (1 - fixed_deliveries)
     factor_v = draught * regional_factor[region]
     k_incentive = np.maximum(
         0.0,
@@ -265,7 +268,8 @@ def residual(
 
     ``left`` is the grain left after deliveries; returns seed, fodder and food:
     seed ``min(need, left)``, fodder ``min(need, (left - seed - floor · persons)⁺)``, food
-    the rest, so ``left = seed + fodder + food`` exactly.
+    the rest, so ``left = seed + fodder + food`` exactly. ``persons`` are those the food
+    floor protects: individual peasants' (kolkhozes feed the fodder fund first).
     """
     seed = np.minimum(seed_need, left)
     rest = left - seed
@@ -390,8 +394,10 @@ def levy(
     seed_need_r = by(seed_need_v) + by(k_seed_need)
     fodder_need_r = by(need_v) + by(k_need)
     persons_r = by(persons_v) + by(f.persons.astype(np.float64))
+    # The food floor protects individual peasants only: a kolkhoz sets its fodder fund aside
+    # before its members are paid (the 1930 Model Statute's order; grain.distribute).
     seed_r, fodder_r, food_r = residual(
-        harvest_r - procured_r, seed_need_r, fodder_need_r, persons_r, floor
+        harvest_r - procured_r, seed_need_r, fodder_need_r, by(persons_v), floor
     )
     with np.errstate(divide="ignore", invalid="ignore"):
         seed_share = np.where(seed_need_r > 0, seed_r / seed_need_r, 0.0)

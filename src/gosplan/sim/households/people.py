@@ -12,7 +12,8 @@ household's food enters the function shrunk towards its region's mean,
 function of its households' mean food; the households' own food decides that mean.
 With ``x_i = (1 - r̃_i / r*)⁺``:
 
-* famine deaths at the rate ``d_max x_i^θ (1 + b · ban)``, flight ``μ x_i (1 - ban)``;
+* famine deaths at the rate ``d_max x_i^θ (1 + b · ban_r)``, flight ``μ x_i (1 - ban_r)``
+  (``ban_r``: where the ban on flight applies, ``population.flight_ban``);
 * ordinary deaths ``m_r`` and migration to jobs at the region's rate (the pull of hiring is
   an aggregate quantity: it comes from industry);
 * births ``b_r (1 - β x_i)``.
@@ -93,7 +94,7 @@ def _gap(food: F32, mean: float, p: Params) -> F32:
     return np.asarray(gap, dtype=np.float32)
 
 
-def _famine(gap: F32, p: Params, ban: float) -> F32:
+def _famine(gap: F32, p: Params, ban: float | np.float64) -> F32:
     rate = np.float32(p["famine_max_rate"] * (1 + p["flight_ban_mortality"] * ban))
     return rate * gap ** np.float32(p["famine_exponent"])
 
@@ -105,12 +106,13 @@ def people_year(
     runner: Runner,
     year: int,
     p: Params,
-    ban: float,
+    ban: F64,
     migration: F64,
     food_mean: F64,
     grain_food: F32,
     animal_food: F32,
     plot: float,
+    birth_boost: float = 1.0,
 ) -> PeopleFlows:
     """Draw the year's births, deaths, flight and migration; update members in place.
 
@@ -118,11 +120,12 @@ def people_year(
     ``food_mean[r]`` the person-weighted mean of the households' food per member. Then
     sets each household's food per member for the coming year from ``grain_food`` and
     ``animal_food`` (t per household, sample) and the plot's food per person ``plot``.
+    ``birth_boost`` multiplies the birth rate (the ban on abortion, ``population.birth_boost``).
     """
-    birth_rate = np.float32(p["birth_rate_rural"])
+    birth_rate = np.float32(p["birth_rate_rural"] * birth_boost)
     drop = np.float32(p["famine_birth_drop"])
     death_rate = np.float32(p["death_rate_rural"])
-    flight_rate = np.float32(p["famine_flight"] * (1 - ban))
+    flight_rates = (p["famine_flight"] * (1 - ban)).astype(np.float32)
     sharing = np.float32(VILLAGE_SHARING)
     threshold = np.float32(p["famine_threshold"])
 
@@ -138,12 +141,12 @@ def people_year(
         flight: F32 | np.float32 | None = None
         if bool(np.any(gap > 0)):
             if isinstance(gap, np.ndarray):
-                famine = _famine(gap, p, ban)
+                famine = _famine(gap, p, ban[r])
             else:
                 # Through the array path of ``power`` (the scalar one may round apart).
-                famine = _famine(np.full(1, gap, dtype=np.float32), p, ban)[0]
-            if flight_rate > 0:
-                flight = flight_rate * gap
+                famine = _famine(np.full(1, gap, dtype=np.float32), p, ban[r])[0]
+            if flight_rates[r] > 0:
+                flight = flight_rates[r] * gap
         rates: list[F32 | np.float32 | None] = [
             famine,
             death_rate,
@@ -262,7 +265,7 @@ def people_year(
 
 
 def expected_famine_deaths(
-    hh: Households, p: Params, ban: float, migration: F64, food_mean: F64
+    hh: Households, p: Params, ban: F64, migration: F64, food_mean: F64
 ) -> F64:
     """Famine deaths by region the households' food commits them to (expected, sample units)."""
     out = np.zeros(len(hh.region_start))
@@ -274,8 +277,8 @@ def expected_famine_deaths(
             persons = float(int_sum(hh.members[rows]))
         else:
             gap = _gap(hh.food[rows], float(food_mean[r]), p)
-        famine = _famine(gap, p, ban)
-        total = famine + np.float32(p["famine_flight"] * (1 - ban)) * gap
+        famine = _famine(gap, p, ban[r])
+        total = famine + np.float32(p["famine_flight"] * (1 - ban[r])) * gap
         total += np.float32(p["death_rate_rural"] + migration[r])
         scale = np.where(total > 1, 1 / np.maximum(total, np.float32(1.0)), 1.0)
         if FAMINE_SPREAD == 0:
