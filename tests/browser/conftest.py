@@ -95,14 +95,34 @@ class Guard:
         assert outside == [], f"requests left 127.0.0.1: {outside}"
 
 
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def open_page(browser: Any, width: int, height: int, **options: Any) -> Any:
+    """A page of a new browser context of that size, its requests guarded (``pg.guard``)."""
+    context = browser.new_context(viewport={"width": width, "height": height}, **options)
     guard = Guard()
     pg = context.new_page()
     pg.route("**/*", guard.route)
     pg.on("request", lambda request: guard.requests.append(request.url))
     pg.guard = guard
+    return pg
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    pg = open_page(browser, 1280, 900)
     yield pg
-    context.close()
-    guard.check()
+    pg.context.close()
+    pg.guard.check()
+
+
+#: The sizes a visitor's screen may have: a museum's desktop and two phones.
+SIZES = {"desktop": (1366, 900), "phone": (390, 844), "narrow": (360, 740)}
+
+
+@pytest.fixture(params=list(SIZES))
+def sized(request: Any, browser: Any) -> Iterator[Any]:
+    """A guarded page at each of :data:`SIZES` (``pg.size`` names it)."""
+    pg = open_page(browser, *SIZES[request.param])
+    pg.size = request.param
+    yield pg
+    pg.context.close()
+    pg.guard.check()

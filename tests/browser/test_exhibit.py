@@ -41,25 +41,24 @@ def test_walk_the_whole_guided_tour(page: Any, server: str) -> None:
 def test_keyboard_moves_a_slider_and_the_plot_and_monitor_follow(page: Any, server: str) -> None:
     page.goto(server + "/showcase/famine")
     before_toll = _monitor(page, "toll")
-    before_plot = page.locator("#fig-procurement svg").inner_html()
+    before_plot = page.locator("#fig-procurement svg.chart").inner_html()
     slider = page.locator("#in-procurement")
     slider.focus()
-    # Down, not up: in the refitted model the state's reach of the crop, not the quota,
-    # binds in 1930-32, so a higher quota takes no more grain; a lower one leaves more.
+    # The lowest quota: above the state's reach of the crop a higher one takes no more.
     slider.press("Home")
     page.wait_for_function(
         "v => document.querySelector('#mon-toll').dataset.value !== v", arg=before_toll
     )
-    assert page.locator("#fig-procurement svg").inner_html() != before_plot
+    assert page.locator("#fig-procurement svg.chart").inner_html() != before_plot
     assert float(_monitor(page, "toll")) < float(before_toll)
     assert page.locator("#out-procurement").inner_text() == "0.05"
     page.wait_for_url(re.compile(r"procurement=0\.05"))
-    before = _monitor(page, "exports")
+    before = page.locator("#fig-exports svg.chart").inner_html()
     exports = page.locator("#in-exports")
     exports.focus()
     exports.press("ArrowRight")
     page.wait_for_function(
-        "v => document.querySelector('#mon-exports').dataset.value !== v", arg=before
+        "v => document.querySelector('#fig-exports svg.chart').innerHTML !== v", arg=before
     )
     page.wait_for_url(re.compile(r"exports=1\.05"))
     command = page.locator("#command").inner_text()
@@ -99,9 +98,7 @@ def test_the_planning_room_runs_the_engine(page: Any, server: str) -> None:
     before = _monitor(page, "fulfilment")
     slider = page.locator("#in-t\\.steel")
     slider.focus()
-    # Down, not up: in the refitted model the state's reach of the crop, not the quota,
-    # binds in 1930-32, so a higher quota takes no more grain; a lower one leaves more.
-    slider.press("Home")
+    slider.press("End")
     page.wait_for_function(
         "v => document.querySelector('#mon-fulfilment').dataset.value !== v", arg=before
     )
@@ -123,3 +120,33 @@ def test_reset_and_navigation_work_without_javascript(browser: Any, server: str)
     assert urlparse(pg.url).query == ""
     assert pg.locator("#in-procurement").input_value() == "0.27"
     context.close()
+
+
+def test_settings_travel_with_the_tour_and_slider_ticks_leave_the_back_button_alone(
+    page: Any, server: str
+) -> None:
+    page.goto(server + "/")
+    page.goto(server + "/showcase/collectivization")
+    entries = page.evaluate("history.length")
+    slider = page.locator("#in-collectivization")
+    slider.focus()
+    slider.press("ArrowLeft")
+    page.wait_for_url(re.compile(r"collectivization=0\.95"))
+    slider.press("ArrowLeft")
+    page.wait_for_url(re.compile(r"collectivization=0\.9$"))
+    assert page.evaluate("history.length") == entries
+    page.wait_for_function(
+        "() => document.querySelector('a[rel=next]').href.endsWith('collectivization=0.9')"
+    )
+    masthead = page.locator(".masthead a", has_text="Famine").get_attribute("href")
+    assert masthead == "/showcase/famine?collectivization=0.9"
+    page.locator("a[rel=next]").first.click()
+    page.wait_for_load_state()
+    assert urlparse(page.url).path == "/showcase/livestock"
+    assert page.locator("#in-collectivization").input_value() == "0.9"
+    page.go_back()
+    page.wait_for_load_state()
+    assert page.url.endswith("/showcase/collectivization?collectivization=0.9")
+    page.go_back()
+    page.wait_for_load_state()
+    assert urlparse(page.url).path == "/"

@@ -75,7 +75,7 @@ def test_each_showcase_has_labelled_sliders_monitors_charts_and_downloads(
     assert all(f"in-{s['name']}" in page.labels for s in page.ranges)
     assert len(page.monitors) == len(SHOWCASES[key].monitors)
     assert all(m["data-value"] for m in page.monitors)
-    assert r.text.count("<svg") == len(SHOWCASES[key].charts)
+    assert r.text.count('class="chart" role="img"') == len(SHOWCASES[key].charts)
     assert r.text.count(".svg") >= len(SHOWCASES[key].charts)
     assert "Back to the entrance hall" in r.text
     assert page.command.startswith("gosplan run ussr-1928 --years 1928:1937")
@@ -92,12 +92,14 @@ def test_pages_fetch_nothing_from_elsewhere(client: TestClient) -> None:
         assert "default-src 'self'" in r.headers["content-security-policy"]
 
 
-def test_live_fragment_pushes_the_canonical_url(client: TestClient) -> None:
+def test_live_fragment_replaces_the_address_with_the_canonical_url(client: TestClient) -> None:
+    # Replaced, not pushed: a slider's ticks must not fill the Back button's history.
     r = client.get(
         "/showcase/famine/live?exports=0.0&procurement=0.20", headers={"HX-Request": "true"}
     )
     assert r.status_code == 200
-    assert r.headers["HX-Push-Url"] == "/showcase/famine?procurement=0.2&exports=0"
+    assert r.headers["HX-Replace-Url"] == "/showcase/famine?procurement=0.2&exports=0"
+    assert "HX-Push-Url" not in r.headers
     assert r.text.lstrip().startswith('<div id="live"')
 
 
@@ -160,7 +162,7 @@ def test_invalid_values_are_422_with_the_field_and_range(client: TestClient) -> 
 def test_unknown_rooms_and_charts_are_404(client: TestClient) -> None:
     assert client.get("/showcase/nowhere").status_code == 404
     assert client.get("/showcase/famine/chart/nothing.svg").status_code == 404
-    assert client.get("/showcase/famine/chart/deaths.png").status_code == 404
+    assert client.get("/showcase/famine/chart/deaths.gif").status_code == 404
     assert client.get("/static/../app.py").status_code == 404
 
 
@@ -174,12 +176,30 @@ def test_chart_downloads(client: TestClient) -> None:
     table = client.get("/showcase/famine/chart/deaths.csv?procurement=0.2")
     assert table.headers["content-type"].startswith("text/csv")
     lines = table.text.splitlines()
-    assert lines[0].startswith("# gosplan run ussr-1928 --years 1928:1937 --set")
-    rows = list(csv.DictReader(lines[1:]))
+    # A plain table that any spreadsheet opens: the header first, no comment line.
+    assert lines[0] == "series,year,kind,estimate,value,unit,source"
+    rows = list(csv.DictReader(lines))
     assert {r["series"] for r in rows} == {
         "excess_deaths_ussr", "excess_deaths_ukraine", "excess_deaths_kazakhstan"
     }
-    assert {r["kind"] for r in rows} >= {"simulated"}
+    # The visitor's run beside the model's run of history, values to 4 digits.
+    assert {r["kind"] for r in rows} >= {"model, history as it was", "model, your settings"}
+    assert all(len(r["value"].replace(".", "").replace("-", "").lstrip("0")) <= 4
+               or "e" in r["value"] for r in rows)
+    meta = client.get("/showcase/famine/chart/deaths.json?procurement=0.2").json()
+    assert meta["command"].startswith("gosplan run ussr-1928 --years 1928:1937 --set")
+    assert meta["view"] == "/showcase/famine?procurement=0.2"
+    png = client.get("/showcase/famine/chart/deaths.png?procurement=0.2")
+    assert png.headers["content-type"] == "image/png"
+    assert png.content.startswith(b"\x89PNG")
+
+
+def test_an_input_is_drawn_as_an_input_never_as_a_fit(client: TestClient) -> None:
+    svg = client.get("/showcase/famine/chart/exports.svg").text
+    assert "input: decided policy" in svg
+    table = client.get("/showcase/famine/chart/exports.csv?exports=0.5").text
+    assert "input: decided policy, your settings" in table
+    assert "model, history" not in table
 
 
 def test_planning_room_builtin_matches_the_cli(
@@ -214,3 +234,20 @@ def test_planning_room_generated_is_bounded(client: TestClient) -> None:
     assert too_big.json()["detail"] == "n: 2001 is outside 2–2000"
     mixed = client.get("/planning?economy=generated&t.coal=2", headers=json_only)
     assert mixed.status_code == 422
+
+
+def test_the_famine_leads_with_the_record_beside_the_model(client: TestClient) -> None:
+    # Totals against the record's range of each region, never drawn as yearly values.
+    from gosplan.analysis.fit import FAMINE_BANDS
+
+    page = client.get("/showcase/famine").text
+    lead = page[page.index('class="chart-box lead"'):page.index('class="monitors"')]
+    assert 'id="chart-famine-tolls"' in lead
+    for low, high in FAMINE_BANDS.values():
+        assert f"record {low:g}–{high:g}" in lead
+    assert "model, history as it was" in lead
+    assert "R.W. Davies and S.G. Wheatcroft" in lead
+    changed = client.get("/showcase/famine?procurement=0.2").text
+    assert "model, your settings" in changed[:changed.index('class="monitors"')]
+    png = client.get("/showcase/famine/chart/tolls.png?procurement=0.2")
+    assert png.content.startswith(b"\x89PNG")

@@ -4,7 +4,18 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from gosplan.web.svg import Bar, Line, Marks, bar_chart, line_chart, nice_ticks
+from gosplan.web.svg import (
+    ORANGE,
+    SKY,
+    VERMILLION,
+    Bar,
+    Line,
+    Marks,
+    bar_chart,
+    legend_html,
+    line_chart,
+    nice_ticks,
+)
 
 NS = "{http://www.w3.org/2000/svg}"
 
@@ -54,7 +65,7 @@ def test_line_chart_escapes_text_and_is_deterministic() -> None:
 def test_the_y_axis_reaches_the_highest_value() -> None:
     root = ET.fromstring(_chart())
     ticks = [float(t.text.replace(",", "")) for t in root.iter(f"{NS}text")  # type: ignore[union-attr]
-             if t.attrib.get("text-anchor") == "end"]
+             if t.attrib.get("class") == "tick"]
     assert max(ticks) >= 10.4
 
 
@@ -64,4 +75,41 @@ def test_bar_chart_marks_bars_beyond_their_reference() -> None:
                     value_label="needed", reference_label="capacity")
     root = ET.fromstring(svg)
     rects = [r for r in root.iter(f"{NS}rect") if r.find(f"{NS}title") is not None]
-    assert [r.attrib["fill"] for r in rects] == ["#9b2226", "#8a9a8a"]
+    assert [r.attrib["fill"] for r in rects] == [VERMILLION, SKY]
+
+
+def test_text_keeps_its_size_at_any_width() -> None:
+    # No viewBox on the chart itself: a page's chart is as wide as its box while its text
+    # stays at its own size (at least 12 px), on a phone as on a wall screen.
+    page = ET.fromstring(line_chart(ident="c", title="t", desc="d", x_range=(1928, 1937),
+                                    lines=[Line("model", [(1928, 1.0)])], legend=False))
+    assert "viewBox" not in page.attrib
+    assert page.attrib["width"] == "100%"
+    sizes = [float(t.attrib["font-size"]) for t in page.iter(f"{NS}text")]
+    assert sizes
+    assert min(sizes) >= 12
+    # The lines' stretched box keeps their strokes as wide as asked.
+    assert all(p.attrib["vector-effect"] == "non-scaling-stroke"
+               for p in page.iter(f"{NS}polyline"))
+    assert "model" not in [t.text for t in page.iter(f"{NS}text")]
+
+
+def test_an_input_is_drawn_as_steps() -> None:
+    root = ET.fromstring(_chart_with(Line("input: decided policy", [(1929, 1.0), (1930, 2.0)],
+                                          step=True)))
+    (line,) = root.iter(f"{NS}polyline")
+    # Two years drawn as a step: 4 points (start, up, across, end), not 2.
+    assert len(line.attrib["points"].split()) == 4
+
+
+def _chart_with(line: Line) -> str:
+    return line_chart(ident="c", title="t", desc="d", x_range=(1928, 1937), lines=[line])
+
+
+def test_the_html_legend_names_everything_drawn_in_its_style() -> None:
+    html = legend_html([Line("model", [(1928, 1.0)]), Line("nothing", [])],
+                       [Marks("plan target", [(1932, 2.0)], shape="diamond", colour=ORANGE)])
+    assert "model" in html
+    assert "nothing" not in html
+    assert "plan target" in html
+    assert ORANGE in html

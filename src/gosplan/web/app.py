@@ -11,10 +11,9 @@ exhibit's own host names get in (400 otherwise); views are computed a few at a t
 from __future__ import annotations
 
 import html
+import json
 import math
-import tomllib
 from collections.abc import Callable, Iterable
-from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -24,17 +23,24 @@ from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Res
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from gosplan.web.documents import documents, for_showcase
 from gosplan.web.guard import LOOPBACK, BusyError, Gate, HostGuard, host_names
 from gosplan.web.planning_room import MAX_PRODUCTS, PlanningState, plan_view
+from gosplan.web.raster import png_chart, png_ranges
 from gosplan.web.showcases import (
     CHARTS,
     SHOWCASES,
     TOUR,
     chart_csv,
+    chart_meta,
+    chart_parts,
     chart_svg,
     get_run,
     monitors,
+    page_chart,
     sources,
+    styles_key,
+    totals_rows,
 )
 from gosplan.web.state import (
     ASSUMPTIONS,
@@ -53,6 +59,9 @@ __all__ = ["create_app", "ensemble_bands", "serve"]
 
 _HERE = Path(str(files("gosplan.web")))
 _TITLES = {**{k: s.title for k, s in SHOWCASES.items()}, "planning": "The Planning Room"}
+#: A chart's downloads: the picture (SVG, PNG), its numbers (CSV) and their sidecar (JSON).
+_DOWNLOADS = {"svg": "image/svg+xml", "png": "image/png", "csv": "text/csv",
+              "json": "application/json"}
 _CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "connect-src 'self'; font-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
@@ -60,11 +69,12 @@ _CSP = (
 )
 
 
-@cache
-def documents() -> tuple[dict[str, Any], ...]:
-    """The archive documents (our summaries, with citation and link)."""
-    with (_HERE / "templates" / "documents.toml").open("rb") as handle:
-        return tuple(tomllib.load(handle)["document"])
+def _famine() -> dict[str, str]:
+    """The record's range of each famine toll, with its authors: one per region, everywhere."""
+    from gosplan.report.simulation import famine_range_text
+
+    return {region: famine_range_text(f"famine_excess_deaths_{region}")
+            for region in ("ussr", "ukraine", "kazakhstan")}
 
 
 def _url(key: str, query: str = "") -> str:
@@ -78,9 +88,11 @@ def _tour(key: str, query: str) -> dict[str, Any]:
 
     def link(other: str) -> dict[str, str]:
         carried = query if other != "planning" and key != "planning" else ""
-        return {"key": other, "title": _TITLES[other], "url": _url(other, carried)}
+        return {"key": other, "title": _TITLES[other], "url": _url(other, carried),
+                "path": _url(other)}
 
     return {
+        "carry": key != "planning",
         "step": k + 1,
         "steps": len(TOUR),
         "back": link(TOUR[k - 1]) if k > 0 else None,
@@ -175,20 +187,23 @@ def _live_context(key: str, state: State, bands: Bands | None = None) -> dict[st
     base = get_run(State())
     query = state.query()
     charts = []
-    for chart in showcase.charts:
+    for k, chart in enumerate(showcase.charts):
         link = f"/showcase/{key}/chart/{chart.key}"
+        drawing, legend = page_chart(key, chart, run, None if state.is_default else base,
+                                     bands if state.is_default else None, lead=k == 0)
+        suffix = f"?{query}" if query else ""
         charts.append(
             {
                 "key": chart.key,
-                "svg": chart_svg(key, chart, run, None if state.is_default else base,
-                                 bands if state.is_default else None),
-                "svg_url": f"{link}.svg" + (f"?{query}" if query else ""),
-                "csv_url": f"{link}.csv" + (f"?{query}" if query else ""),
+                "svg": drawing,
+                "legend": legend,
+                **{f"{fmt}_url": f"{link}.{fmt}{suffix}" for fmt in _DOWNLOADS},
             }
         )
     return {
         "key": key,
-        "charts": charts,
+        "lead": charts[0],
+        "charts": charts[1:],
         "monitors": monitors(showcase, run, base),
         "command": cli_command(state),
         "sources": sources(showcase, run),
@@ -228,7 +243,10 @@ def create_app(
     gate = Gate() if gate is None else gate
     app = FastAPI(title="gosplan exhibit", docs_url=None, redoc_url=None, openapi_url=None)
     templates = Jinja2Templates(directory=str(_HERE / "templates"))
-    templates.env.globals.update(titles=_TITLES, tour=TOUR, years=YEARS)
+    # The templates are named *.html.j2, which Jinja's default selection does not escape:
+    # every value is escaped unless marked safe (the charts and legends drawn here).
+    templates.env.autoescape = True
+    templates.env.globals.update(titles=_TITLES, tour=TOUR, years=YEARS, famine=_famine())
     app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")
 
     @app.middleware("http")
@@ -276,6 +294,28 @@ def create_app(
         """A view whose values are valid, computed when a slot of the gate is free."""
         return await gate.run(render, *args)
 
+    @app.get("/teachers", response_class=HTMLResponse)
+    def teachers(request: Request) -> HTMLResponse:
+        State.from_query(_items(request))
+        return page(request, "teachers.html.j2", {
+            "key": styles_key(),
+            "base_command": cli_command(State()),
+            "planning_commands": plan_view(PlanningState.parse([]))["commands"],
+        })
+
+    @app.get("/documents", response_class=HTMLResponse)
+    def document_list(request: Request) -> HTMLResponse:
+        State.from_query(_items(request))
+        return page(request, "documents.html.j2", {"docs": documents()})
+
+    @app.get("/document/{ident}", response_class=HTMLResponse)
+    def document(request: Request, ident: str) -> Response:
+        State.from_query(_items(request))
+        found = [d for d in documents() if d.id == ident]
+        if not found:
+            return _not_found(request, templates)
+        return page(request, "document.html.j2", {"doc": found[0]})
+
     @app.get("/showcase/{key}", response_class=HTMLResponse)
     async def showcase(request: Request, key: str) -> Response:
         if key not in SHOWCASES:
@@ -291,7 +331,8 @@ def create_app(
             "assumptions": _assumption_rows(state, key),
             "hidden": hidden,
             "tour_nav": _tour(key, state.query()),
-            "documents": [d for d in documents() if key in d["showcases"]],
+            "carry": state.query(),
+            "documents": for_showcase(key),
             "live": _live_context(key, state, bands),
         }
         return page(request, "showcase.html.j2", context)
@@ -305,12 +346,12 @@ def create_app(
     def live_fragment(request: Request, key: str, state: State) -> Response:
         context = _live_context(key, state, bands)
         response = page(request, "_live.html.j2", {"live": context})
-        response.headers["HX-Push-Url"] = context["url"]
+        response.headers["HX-Replace-Url"] = context["url"]
         return response
 
     @app.get("/showcase/{key}/chart/{name}.{fmt}")
     async def chart(request: Request, key: str, name: str, fmt: str) -> Response:
-        if (key, name) not in CHARTS or fmt not in ("svg", "csv"):
+        if (key, name) not in CHARTS or fmt not in _DOWNLOADS:
             return _not_found(request, templates)
         return await computed(chart_file, key, name, fmt, State.from_query(_items(request)))
 
@@ -319,12 +360,20 @@ def create_app(
         run = get_run(state)
         filename = f"gosplan-{key}-{name}.{fmt}"
         disposition = {"Content-Disposition": f'attachment; filename="{filename}"'}
+        base = None if state.is_default else get_run(State())
+        shown = bands if state.is_default else None
         if fmt == "svg":
-            base = None if state.is_default else get_run(State())
-            shown = bands if state.is_default else None
-            return Response(chart_svg(key, spec, run, base, shown), media_type="image/svg+xml",
-                            headers=disposition)
-        return Response(chart_csv(spec, run, state), media_type="text/csv", headers=disposition)
+            body: str | bytes = chart_svg(key, spec, run, base, shown)
+        elif fmt == "png" and spec.kind == "totals":
+            body = png_ranges(spec.title, totals_rows(spec, run, base), "mn deaths")
+        elif fmt == "png":
+            p = chart_parts(key, spec, run, base, shown)
+            body = png_chart(p.title, YEARS, p.lines, p.marks, p.areas)
+        elif fmt == "json":
+            body = json.dumps(chart_meta(key, spec, run, state), indent=2, ensure_ascii=False)
+        else:
+            body = chart_csv(spec, run, base)
+        return Response(body, media_type=_DOWNLOADS[fmt], headers=disposition)
 
     @app.get("/planning", response_class=HTMLResponse)
     async def planning(request: Request) -> Response:
@@ -338,7 +387,7 @@ def create_app(
             "max_products": MAX_PRODUCTS,
             "plan": plan_view(state),
             "url": _url("planning", state.query()),
-            "documents": [d for d in documents() if "planning" in d["showcases"]],
+            "documents": for_showcase("planning"),
         }
         return page(request, "planning.html.j2", context)
 
@@ -351,7 +400,7 @@ def create_app(
         url = _url("planning", state.query())
         response = page(request, "_planning_live.html.j2",
                         {"ps": state, "plan": plan_view(state), "url": url})
-        response.headers["HX-Push-Url"] = url
+        response.headers["HX-Replace-Url"] = url
         return response
 
     return app

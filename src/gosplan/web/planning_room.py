@@ -12,6 +12,7 @@ Generated economies are built in memory (:func:`gosplan.generate_economy`), at m
 from __future__ import annotations
 
 import math
+import re
 import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -158,7 +159,8 @@ def _plan_view(state: PlanningState) -> dict[str, Any]:
     x, cap = balanced.gross_output, economy.capacity
     with np.errstate(divide="ignore", invalid="ignore"):
         use = np.where(cap > 0, x / cap, np.inf)
-    names, units = list(economy.names), list(economy.units)
+    names = [readable_name(str(n)) for n in economy.names]
+    units = list(economy.units)
     if state.economy == "builtin":
         rows = list(range(economy.n))
     else:
@@ -176,6 +178,8 @@ def _plan_view(state: PlanningState) -> dict[str, Any]:
             "use": float(use[i]),
             "delivered": float(final[i]),
             "valuation": None if prices is None else float(prices[i]),
+            "valuation_text": None if prices is None else valuation_words(
+                float(prices[i]), units[i]),
         }
         for i in rows
     ]
@@ -233,3 +237,33 @@ def _commands(state: PlanningState, economy: Economy, y: NDArray[np.float64]) ->
         "gosplan plan economy --targets targets.csv",
         "gosplan plan economy --targets targets.csv --method optimal --lp closed_form",
     ]
+
+
+_GENERATED_NAME = re.compile(r"p0*([0-9]+)")
+
+
+def readable_name(name: str) -> str:
+    """A product's name as a visitor reads it.
+
+    ``p0000217`` (a generated economy's code) becomes ``product 217``; the built-in
+    economy's names are kept.
+    """
+    match = _GENERATED_NAME.fullmatch(name)
+    return f"product {match.group(1)}" if match else name
+
+
+def valuation_words(price: float, unit: str) -> str:
+    """A shadow price in words: the share of the whole plan a round quantity is worth.
+
+    Valuations are fractions of the target assortment per unit (the whole assortment is
+    worth one), so ``1.3e-05`` a tonne reads "1.3 % of the plan per 1,000 t".
+    """
+    if not math.isfinite(price) or price <= 0:
+        return "0: not scarce"
+    percent = price * 100
+    quantity = 1.0
+    while percent * quantity < 0.1:
+        quantity *= 10
+    unit = unit or "units"
+    share = percent * quantity
+    return f"{share:.2g} % of the plan per {quantity:,.0f} {unit}"

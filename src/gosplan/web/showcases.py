@@ -7,10 +7,12 @@ the page's command runs), kept in a bounded LRU cache keyed by those strings.
 
 from __future__ import annotations
 
+import csv
+import html
 import io
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from gosplan.analysis.fit import FAMINE_BANDS
@@ -24,22 +26,30 @@ from gosplan.report.simulation import (
     unit_of,
 )
 from gosplan.scenarios.memo import Memo
+from gosplan.sim import catalogue
 from gosplan.web import svg
 from gosplan.web.state import SCENARIO, YEARS, State
 
 __all__ = [
     "CHARTS",
+    "INPUTS",
     "SHOWCASES",
     "TOUR",
     "Chart",
     "Monitor",
     "Showcase",
     "Simulated",
+    "Try",
     "chart_csv",
+    "chart_meta",
+    "chart_parts",
     "chart_svg",
     "get_run",
     "monitors",
+    "page_chart",
     "sources",
+    "styles_key",
+    "totals_rows",
 ]
 
 Row = tuple[int, float, str, str]
@@ -99,6 +109,9 @@ class Chart:
     series: tuple[str, ...]
     desc: str
     band: tuple[float, float, str] | None = None
+    kind: str = "years"
+    """``years``: a line chart over the years; ``totals``: totals against the record's
+    published ranges (a famine's toll), which a chart of years would misdraw."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,8 +126,17 @@ class Monitor:
 
 
 @dataclass(frozen=True, slots=True)
+class Try:
+    """A thing to try: settings of the levers, and what to look for."""
+
+    label: str
+    query: str
+    look_for: str
+
+
+@dataclass(frozen=True, slots=True)
 class Showcase:
-    """One room of the exhibit."""
+    """One room of the exhibit; its first chart leads (large), the others follow small."""
 
     key: str
     title: str
@@ -122,6 +144,7 @@ class Showcase:
     sliders: tuple[str, ...]
     charts: tuple[Chart, ...]
     monitors: tuple[Monitor, ...]
+    tries: tuple[Try, ...] = ()
 
 
 #: Series drawn in other units than the record's, for legibility: (factor, unit).
@@ -130,6 +153,8 @@ _DISPLAY = {
     "kulak_families_deported_special_settlement": (1e-3, "thousand families"),
 }
 
+_TOLLS = ("famine_excess_deaths_ussr", "famine_excess_deaths_ukraine",
+          "famine_excess_deaths_kazakhstan")
 _DEATHS = ("excess_deaths_ussr", "excess_deaths_ukraine", "excess_deaths_kazakhstan")
 SHOWCASES: dict[str, Showcase] = {
     s.key: s
@@ -152,20 +177,31 @@ SHOWCASES: dict[str, Showcase] = {
                 Monitor("coal", "Coal, 1932", "coal_output", 1932),
                 Monitor("real_wage", "Real wage, 1932", "real_wage_index_1928_100", 1932),
             ),
+            (
+                Try("Raise the plan's ambition by half", "ambition=1.5",
+                    "Does steel follow the higher quotas, or does unfinished construction "
+                    "pile up? Compare the vermillion line with the blue one after 1930."),
+                Try("Keep the plan of 1929: no raised targets", "raised=0",
+                    "Without the 'four years' campaign, is steel in 1932 lower or higher?"),
+                Try("Sell no grain abroad", "exports=0",
+                    "Fewer imported machines: watch steel and coal after 1931."),
+            ),
         ),
         Showcase(
             "collectivization",
             "Collectivization",
-            "Twenty-five million peasant farms driven into kolkhozes in three years.",
+            "About fifteen million peasant households in kolkhozes by mid-1932, most of them "
+            "by force.",
             ("collectivization", "dekulakization", "procurement", "tractors"),
             (
+                Chart("harvest", "Grain harvest", ("grain_harvest",),
+                      "The physical grain harvest, mt (Wheatcroft and Davies's estimates)."),
                 Chart("collectivized", "Households in kolkhozes", ("collectivization_pct",),
-                      "Share of peasant households in collective farms, mid-year."),
+                      "Share of peasant households in collective farms, mid-year: an input "
+                      "of the model, set by the pace of collectivization."),
                 Chart("deported", "Kulak families deported",
                       ("kulak_families_deported_special_settlement",),
                       "Families deported to special settlements."),
-                Chart("harvest", "Grain harvest", ("grain_harvest",),
-                      "The physical grain harvest, mt (Wheatcroft and Davies's estimates)."),
                 Chart("procurement", "Grain procurement", ("grain_procurement",),
                       "Grain taken by the state, mt."),
             ),
@@ -174,6 +210,15 @@ SHOWCASES: dict[str, Showcase] = {
                 Monitor("harvest", "Grain harvest, 1932", "grain_harvest", 1932),
                 Monitor("procurement", "Procurement, 1932", "grain_procurement", 1932),
                 Monitor("settlers", "Special settlers, 1932", "special_settlers_count", 1932),
+            ),
+            (
+                Try("Collectivize at the plan's own pace", "collectivization=0.35",
+                    "About a fifth of households by 1933, as the plan foresaw: watch the "
+                    "harvest of 1931-33 against history."),
+                Try("No dekulakization", "dekulakization=0",
+                    "The deportations stop: the harvest keeps the deported households' skills."),
+                Try("Procurement at the level of 1929", "procurement=0.2",
+                    "The state takes less: does the harvest recover in the model?"),
             ),
         ),
         Showcase(
@@ -193,6 +238,14 @@ SHOWCASES: dict[str, Showcase] = {
                 Monitor("sheep", "Sheep and goats, 1933", "sheep_and_goats_summer", 1933),
                 Monitor("kazakh_sheep", "Sheep, Kazakhstan, 1933", "kazakhstan_sheep", 1933),
             ),
+            (
+                Try("A cow and a plot from the start", "private_plots=1",
+                    "Peasants keep animals of their own: watch the cattle of 1930-34."),
+                Try("Halve meat procurement in Kazakhstan", "meat_kazakhstan=0.5",
+                    "Compare the nomads' sheep in 1933 with history."),
+                Try("Slow collectivization", "collectivization=0.5",
+                    "Less slaughter in the winter of 1929-30: watch horses and cattle."),
+            ),
         ),
         Showcase(
             "famine",
@@ -200,6 +253,9 @@ SHOWCASES: dict[str, Showcase] = {
             "1932–33: millions dead in the villages that fed the plan.",
             ("procurement", "exports", "collectivization", "seed_first", "relief", "flight_ban"),
             (
+                Chart("tolls", "Famine deaths, in all: model and record",
+                      _TOLLS, "Excess deaths of the famine as a whole, mn: USSR and Ukraine "
+                      "1932–33, Kazakhstan 1930–33.", kind="totals"),
                 Chart("deaths", "Excess deaths by year", _DEATHS,
                       "Excess deaths a year, mn: USSR, Ukraine, Kazakhstan."),
                 Chart("retained", "Grain retained per rural head",
@@ -212,12 +268,19 @@ SHOWCASES: dict[str, Showcase] = {
             ),
             (
                 Monitor("toll", "Famine deaths, USSR, 1932–33", "famine_excess_deaths_ussr"),
-                Monitor("toll_ukraine", "Ukraine, 1932–33", "famine_excess_deaths_ukraine"),
-                Monitor("toll_kazakhstan", "Kazakhstan, 1930–33",
+                Monitor("toll_ukraine", "Holodomor, Ukraine, 1932–33",
+                        "famine_excess_deaths_ukraine"),
+                Monitor("toll_kazakhstan", "Asharshylyk, Kazakhstan, 1930–33",
                         "famine_excess_deaths_kazakhstan"),
-                Monitor("harvest", "Grain harvest, 1932", "grain_harvest", 1932),
                 Monitor("procurement", "Procurement, 1932", "grain_procurement", 1932),
-                Monitor("exports", "Grain exports, 1932", "grain_exports", 1932),
+            ),
+            (
+                Try("Lower the procurement quota to 0.2", "procurement=0.2",
+                    "Watch deaths in 1932-33 and the grain left per rural head."),
+                Try("Seed first, and no exports", "seed_first=1&exports=0",
+                    "Two smaller changes together: how much do they weigh against the quota?"),
+                Try("No ban on flight, and more relief", "flight_ban=0&relief=0.5",
+                    "Deaths in 1933, when the ban kept the starving in their villages."),
             ),
         ),
     )
@@ -236,13 +299,36 @@ def _unverified(series: str, year: int, plan: bool = False) -> bool:
     return shown is not None and shown.unverified
 
 
-def chart_svg(
+#: Series that are the model's inputs (the simulator's catalogue: set by the scenario's
+#: policies, not produced by its mechanisms): drawn as steps labelled as inputs, never as a fit.
+INPUTS = frozenset(catalogue.names("input"))
+
+
+@dataclass(frozen=True, slots=True)
+class Parts:
+    """What a chart draws, before it is laid out as a page's chart or a file."""
+
+    ident: str
+    title: str
+    desc: str
+    lines: list[svg.Line]
+    marks: list[svg.Marks]
+    areas: list[svg.Area]
+    legend: tuple[list[svg.Line], list[svg.Marks], list[svg.Area]]
+    """What the legend shows: with several series, their colours once, and the styles."""
+
+
+def chart_parts(
     showcase: str, chart: Chart, sim: Simulated, base: Simulated | None,
     bands: Mapping[str, Sequence[tuple[float, float, float]]] | None = None,
-) -> str:
-    """The chart of a run (with the default run faint behind it when they differ).
+) -> Parts:
+    """The lines, marks and areas of a chart, each in the style of what it is.
 
-    ``bands``: an ensemble's 5-95 % range of each series by year, drawn behind the run.
+    The record (black marks, bars for published ranges), the plan's targets (open orange
+    diamonds), the model planner's quotas (purple dashes), the model's run of history
+    (blue), the visitor's run (vermillion, thicker) and the model's inputs (green steps).
+    With several series, each has its colour and the model's run of history is the faint
+    dashed line of the same colour.
     """
     lines: list[svg.Line] = []
     marks: list[svg.Marks] = []
@@ -250,53 +336,221 @@ def chart_svg(
     many = len(chart.series) > 1
     scale, unit = _DISPLAY.get(chart.series[0], (1.0, unit_of(chart.series[0])))
     for k, series in enumerate(chart.series):
+        name = f"{label_of(series)}: " if many else ""
+        is_input = series in INPUTS
         if bands and bands.get(series):
-            label = f"ensemble 5–95 %: {label_of(series)}" if many else "ensemble, 5–95 %"
-            areas.append(svg.Area(label, [(x, lo * scale, hi * scale)
-                                          for x, lo, hi in bands[series]]))
-        colour = svg.COLOURS[k % len(svg.COLOURS)]
-        name = label_of(series) if many else "simulated"
-        if base is not None:
+            areas.append(svg.Area(f"{name}model ensemble, 5–95 %",
+                                  [(x, lo * scale, hi * scale) for x, lo, hi in bands[series]]))
+        own = svg.COLOURS[k % len(svg.COLOURS)] if many else svg.BLUE
+        model = svg.GREEN if is_input else own
+        kind = "input: decided policy" if is_input else "model"
+        run = _scaled(sim.get(series, "simulated"), scale)
+        if base is None:
+            lines.append(svg.Line(f"{name}{kind}, history as it was", run, model, 2.5,
+                                  step=is_input))
+        else:
             old = _scaled(base.get(series, "simulated"), scale)
-            lines.append(svg.Line(f"{name}: as it happened (model)", old, svg.BASE, 3.0))
+            if many or is_input:
+                lines.append(svg.Line(f"{name}{kind}, history as it was", old, model, 2,
+                                      "6 4", step=is_input, opacity=0.6))
+                lines.append(svg.Line(f"{name}{kind}, your settings", run, model, 3.5,
+                                      step=is_input))
+            else:
+                lines.append(svg.Line(f"{kind}, history as it was", old, svg.BLUE, 2.5))
+                lines.append(svg.Line(f"{kind}, your settings", run, svg.VERMILLION, 3.5))
         quota = _scaled(sim.get(series, "quota"), scale)
         if quota and not many:
-            lines.append(svg.Line("model planner's quota", quota, svg.MUTED, 1.4, "5 3"))
-        lines.append(svg.Line(name, _scaled(sim.get(series, "simulated"), scale), colour, 2.2))
+            lines.append(svg.Line("model planner's yearly quota", quota, svg.PURPLE, 2, "7 4"))
         targets = _scaled(sim.get(series, "target"), scale)
         for suffix, keep in (("", False), (", unverified", True)):
             shown = [p for p in targets if _unverified(series, int(p[0]), plan=True) == keep]
             if shown:
-                marks.append(svg.Marks("plan target (record)" + suffix, shown, shape="diamond"))
+                marks.append(svg.Marks(f"{name}plan target, as adopted{suffix}", shown,
+                                       shape="diamond", colour=svg.ORANGE, hollow=keep))
         lows = dict(_scaled(sim.get(series, "record", "low"), scale))
         highs = dict(_scaled(sim.get(series, "record", "high"), scale))
         ranges = [(x, lows[x], highs[x]) for x in sorted(set(lows) & set(highs))]
         points = _scaled(sim.get(series, "record"), scale)
-        # The record's rule: a value not read in its source is labelled unverified.
+        # The record's rule: a value not read in its source is labelled unverified (and
+        # drawn hollow).
         doubt = {x for x, *_ in (*points, *ranges) if _unverified(series, int(x))}
         for suffix, keep in (("", False), (", unverified", True)):
             shown = [p for p in points if (p[0] in doubt) == keep]
             spans = [r for r in ranges if (r[0] in doubt) == keep]
             if shown or spans:
-                label = f"record: {label_of(series)}" if many else "record (bars: range)"
-                marks.append(svg.Marks(label + suffix, shown, spans))
+                label = f"{name}record" + (" (bar: published range)" if spans else "")
+                marks.append(svg.Marks(label + suffix, shown, spans,
+                                       colour=own if many else svg.BLACK, hollow=keep))
+    legend = (lines, marks, areas)
+    if many:
+        legend = _styles_legend(chart, lines, marks, areas)
     title = f"{chart.title} ({unit})" if unit else chart.title
-    desc = f"{chart.desc} Simulated {YEARS[0]}–{YEARS[1]} against the plan and the record."
+    desc = (f"{chart.desc} The model {YEARS[0]}–{YEARS[1]} against the plan and the record"
+            + (", with the run of your settings." if base is not None else "."))
+    return Parts(f"chart-{showcase}-{chart.key}", title, desc, lines, marks, areas, legend)
+
+
+def _styles_legend(
+    chart: Chart, lines: list[svg.Line], marks: list[svg.Marks], areas: list[svg.Area]
+) -> tuple[list[svg.Line], list[svg.Marks], list[svg.Area]]:
+    """A short legend of a chart of several series: each colour once, then each style."""
+    dot = [(0.0, 0.0)]
+    drawn = {ln.label for ln in lines}
+    out = [svg.Line(label_of(s), dot, svg.COLOURS[k % len(svg.COLOURS)], 5)
+           for k, s in enumerate(chart.series)]
+    for style, dash, width, opacity in (("history as it was", "6 4", 2.0, 0.6),
+                                        ("your settings", "", 3.5, 1.0)):
+        if any(label.endswith(style) for label in drawn):
+            dashed = dash if any("your settings" in label for label in drawn) else ""
+            out.append(svg.Line(f"model, {style}", dot, svg.INK, width, dashed,
+                                opacity=opacity))
+    kinds = {m.label.split(": ")[-1]: m for m in marks}
+    legend_marks = [svg.Marks(label, dot, m.ranges[:1], m.shape, svg.INK, m.hollow)
+                    for label, m in kinds.items()]
+    shaded = [svg.Area(a.label.split(": ")[-1], a.points, a.colour) for a in areas[:1]]
+    return out, legend_marks, shaded
+
+
+def chart_svg(
+    showcase: str, chart: Chart, sim: Simulated, base: Simulated | None,
+    bands: Mapping[str, Sequence[tuple[float, float, float]]] | None = None,
+) -> str:
+    """The chart of a run as a file of its own: 720 pixels wide, with its legend.
+
+    ``base``: the default run, drawn behind the visitor's when they differ; ``bands``: an
+    ensemble's 5-95 % range of each series by year, drawn behind the run.
+    """
+    if chart.kind == "totals":
+        return _totals(showcase, chart, sim, base, 720)[0]
+    p = chart_parts(showcase, chart, sim, base, bands)
+    return svg.line_chart(ident=p.ident, title=p.title, desc=p.desc, x_range=YEARS,
+                          lines=p.lines, marks=p.marks, areas=p.areas, height=360, width=720,
+                          legend_parts=p.legend)
+
+
+def page_chart(
+    showcase: str, chart: Chart, sim: Simulated, base: Simulated | None,
+    bands: Mapping[str, Sequence[tuple[float, float, float]]] | None = None,
+    *, lead: bool = False,
+) -> tuple[str, str]:
+    """A page's chart, as wide as its box, and its legend as HTML (which wraps, unclipped).
+
+    ``lead``: the large chart that leads a showcase; the others are small multiples.
+    """
+    if chart.kind == "totals":
+        drawing, legend = _totals(showcase, chart, sim, base, None)
+        return _heading(f"{chart.title} (mn deaths)") + drawing, legend
+    p = chart_parts(showcase, chart, sim, base, bands)
+    drawing = svg.line_chart(ident=p.ident, title=p.title, desc=p.desc, x_range=YEARS,
+                             lines=p.lines, marks=p.marks, areas=p.areas,
+                             height=340 if lead else 230, legend=False)
+    return _heading(p.title) + drawing, svg.legend_html(*p.legend)
+
+
+def _heading(title: str) -> str:
+    # Not a heading element: the page's outline is its sections, not each chart.
+    return f'<p class="chart-h" aria-hidden="true">{html.escape(title)}</p>'
+
+
+
+#: What each row of a chart's CSV is, by the run's kind.
+_ROW_KINDS = (("record", "record"), ("target", "plan target"),
+              ("quota", "model planner's quota"))
+
+
+def _totals(
+    showcase: str, chart: Chart, sim: Simulated, base: Simulated | None, width: int | None
+) -> tuple[str, str]:
+    """A chart of totals: the record's range of each (with its authors), the model's total."""
+    from gosplan.report.simulation import famine_range_text
+
+    dots = [("model, history as it was", svg.BLUE)]
+    if base is not None:
+        dots.append(("model, your settings", svg.VERMILLION))
+    rows, authors = [], []
+    for series, row in zip(chart.series, totals_rows(chart, sim, base), strict=True):
+        region = row.label.split(", ")[-1]
+        rows.append(replace(row, label=f"{region}: record {row.low:g}–{row.high:g}"))
+        authors.append(f"{region}: {famine_range_text(series)}")
     ident = f"chart-{showcase}-{chart.key}"
-    return svg.line_chart(ident=ident, title=title, desc=desc, x_range=YEARS, lines=lines,
-                          marks=marks, areas=areas)
+    drawing = svg.range_chart(ident=ident, title=chart.title, desc=chart.desc, rows=rows,
+                              unit="mn deaths", width=width)
+    legend = svg.range_legend(dots, "record: published range (bar), its ends marked")
+    cited = "".join(f"<li>{html.escape(a)}</li>" for a in authors)
+    return drawing, f'{legend}<ul class="legend ranges">{cited}</ul>'
 
 
-def chart_csv(chart: Chart, sim: Simulated, state: State) -> str:
-    """The rows behind a chart (the run's tidy table), as CSV with the state's command."""
+def totals_rows(chart: Chart, sim: Simulated, base: Simulated | None) -> list[svg.RangeRow]:
+    """The rows of a chart of totals (for a picture of it)."""
+    rows = []
+    for series in chart.series:
+        low, high = FAMINE_BANDS[series]
+        history, _ = _value((base or sim).run, series, None)
+        nan = float("nan")
+        points = [("model, history as it was", nan if history is None else history, svg.BLUE)]
+        if base is not None:
+            mine, _ = _value(sim.run, series, None)
+            points.append(("model, your settings", nan if mine is None else mine,
+                           svg.VERMILLION))
+        rows.append(svg.RangeRow(label_of(series), low, high, "record: published range",
+                                 points))
+    return rows
+
+
+def chart_csv(chart: Chart, sim: Simulated, base: Simulated | None) -> str:
+    """The numbers behind a chart as a plain CSV: no comment line, values to 4 digits.
+
+    One row per series, year and kind: the record, the plan's targets, the model planner's
+    quotas, the model's run of history and (when the visitor changed something) the
+    visitor's run beside it. How it was made is in the chart's JSON sidecar.
+    """
+    buffer = io.StringIO()
+    out = csv.writer(buffer, lineterminator="\n")
+    out.writerow(("series", "year", "kind", "estimate", "value", "unit", "source"))
+    history = base or sim
+    for series in chart.series:
+        unit = unit_of(series)
+        model = "input: decided policy" if series in INPUTS else "model"
+        groups = [(label, sim.rows.get((series, key), ())) for key, label in _ROW_KINDS]
+        groups.append((f"{model}, history as it was", history.rows.get((series, "simulated"), ())))
+        if base is not None:
+            groups.append((f"{model}, your settings", sim.rows.get((series, "simulated"), ())))
+        for label, rows in groups:
+            for year, value, estimate, source in rows:
+                if math.isfinite(value):
+                    out.writerow((series, year, label, estimate, f"{value:.4g}", unit,
+                                  "" if source in ("nan", "None") else source))
+    return buffer.getvalue()
+
+
+def chart_meta(showcase: str, chart: Chart, sim: Simulated, state: State) -> dict[str, Any]:
+    """The sidecar of a chart's CSV: what it shows, how to make it again, its sources."""
     from gosplan.web.state import cli_command
 
-    frame = sim.run.frame
-    rows = frame[frame["series"].isin(list(chart.series)).to_numpy()]
-    buffer = io.StringIO()
-    buffer.write(f"# {cli_command(state)}\n")
-    rows.to_csv(buffer, index=False, lineterminator="\n", float_format=None)
-    return buffer.getvalue()
+    query = state.query()
+    return {
+        "showcase": showcase,
+        "chart": chart.key,
+        "title": chart.title,
+        "description": chart.desc,
+        "view": f"/showcase/{showcase}" + (f"?{query}" if query else ""),
+        "command": cli_command(state),
+        "scenario": SCENARIO,
+        "years": list(YEARS),
+        "inputs": sorted(s for s in chart.series if s in INPUTS),
+        "columns": {
+            "series": "the series' name in the record and the model",
+            "year": "calendar year",
+            "kind": "record, plan target, model planner's quota, the model's run of history, "
+                    "or the model's run with the visitor's settings ('input' where the series "
+                    "is a policy decided, not simulated)",
+            "estimate": "point, or the low and high ends of a published range",
+            "value": "rounded to 4 significant digits",
+            "unit": "unit of the value",
+            "source": "source id of a record value or target (see sources)",
+        },
+        "sources": sources(SHOWCASES[showcase], sim),
+    }
 
 
 def _value(run: Run, series: str, year: int | None) -> tuple[float | None, int | None]:
@@ -309,6 +563,24 @@ def _value(run: Run, series: str, year: int | None) -> tuple[float | None, int |
         return None, year
     value = float(values[result.years.index(year)])
     return (value if math.isfinite(value) else None), year
+
+
+def trust(series: str, year: int | None) -> str:
+    """A plain word on how far to trust the model's number beside the record.
+
+    From the simulator's catalogue: an input is given, a target is calibrated to the
+    record, and a simulated series is fitted to 1929-32 and tested after.
+    """
+    kind = catalogue.kind(series)
+    if kind == "input":
+        return "an input: given to the model, not a result of it"
+    if kind == "target":
+        return "calibrated to the record: agreement by construction, not a test"
+    if year is not None and year in catalogue.FIT_YEARS:
+        return "fitted to the record of 1929–32: agreement is expected, not a test"
+    if year is not None and year > max(catalogue.FIT_YEARS):
+        return "not fitted after 1932: a test of the model"
+    return "compare it with the record"
 
 
 def monitors(showcase: Showcase, sim: Simulated, base: Simulated) -> list[dict[str, Any]]:
@@ -327,6 +599,7 @@ def monitors(showcase: Showcase, sim: Simulated, base: Simulated) -> list[dict[s
             {
                 "key": m.key,
                 "label": m.label,
+                "trust": trust(m.series, m.year),
                 "series": m.series,
                 "year": year,
                 "value": value,
@@ -351,3 +624,17 @@ def sources(showcase: Showcase, sim: Simulated) -> list[dict[str, str]]:
     fields = (raw for (series, _kind), rows in sorted(sim.rows.items()) if series in names
               for *_, raw in rows)
     return sorted(citations(fields), key=lambda c: (c["short"], c["id"]))
+
+
+def styles_key() -> str:
+    """The key to every chart's styles, as an HTML legend (the teachers' page)."""
+    dot = [(0.0, 0.0)]
+    lines = [svg.Line("model, history as it was", dot, svg.BLUE, 2.5),
+             svg.Line("model, your settings", dot, svg.VERMILLION, 3.5),
+             svg.Line("model planner's yearly quota", dot, svg.PURPLE, 2, "7 4"),
+             svg.Line("input: decided policy", dot, svg.GREEN, 2.5)]
+    marks = [svg.Marks("record", dot),
+             svg.Marks("record, published range", dot, [(0.0, 0.0, 1.0)]),
+             svg.Marks("record, unverified", dot, hollow=True),
+             svg.Marks("plan target, as adopted", dot, shape="diamond", colour=svg.ORANGE)]
+    return svg.legend_html(lines, marks)

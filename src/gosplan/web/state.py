@@ -163,7 +163,8 @@ SLIDERS: dict[str, Slider] = {
         _slider(
             "private_plots", "A cow and a plot for kolkhoz families from the start", "switch",
             ("private_plots",), (1928, 1933, 1934), (0.0, 1.0, 1.0, 0.0), "on/off",
-            "Historically allowed only from 1935; on, peasants keep animals of their own.",
+            "Allowed by the 1930 Model Statute but often not respected until the 1935 "
+            "Statute; on, kolkhoz families keep animals of their own from the start.",
         ),
         _slider(
             "seed_first", "Seed set aside before deliveries, 1930-32", "switch",
