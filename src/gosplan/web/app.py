@@ -23,12 +23,14 @@ from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Res
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from gosplan.web.bands import DEFAULT_LABEL, Bands, read_default_bands
 from gosplan.web.documents import documents, for_showcase
 from gosplan.web.guard import LOOPBACK, BusyError, Gate, HostGuard, host_names
 from gosplan.web.planning_room import MAX_PRODUCTS, PlanningState, plan_view
 from gosplan.web.raster import png_chart, png_ranges
 from gosplan.web.showcases import (
     CHARTS,
+    ENSEMBLE_LABEL,
     SHOWCASES,
     TOUR,
     chart_csv,
@@ -152,10 +154,6 @@ def _assumption_rows(state: State, showcase: str) -> list[dict[str, Any]]:
     return rows
 
 
-#: An ensemble's 5-95 % range of each series by year: ``{series: [(year, q05, q95)]}``.
-Bands = dict[str, list[tuple[float, float, float]]]
-
-
 def ensemble_bands(folder: Path) -> Bands:
     """The quantile bands of an ensemble of the built-in scenario (``gosplan ensemble``).
 
@@ -181,7 +179,9 @@ def ensemble_bands(folder: Path) -> Bands:
     return out
 
 
-def _live_context(key: str, state: State, bands: Bands | None = None) -> dict[str, Any]:
+def _live_context(
+    key: str, state: State, bands: Bands | None = None, band_label: str = ENSEMBLE_LABEL
+) -> dict[str, Any]:
     showcase = SHOWCASES[key]
     run = get_run(state)
     base = get_run(State())
@@ -190,7 +190,8 @@ def _live_context(key: str, state: State, bands: Bands | None = None) -> dict[st
     for k, chart in enumerate(showcase.charts):
         link = f"/showcase/{key}/chart/{chart.key}"
         drawing, legend = page_chart(key, chart, run, None if state.is_default else base,
-                                     bands if state.is_default else None, lead=k == 0)
+                                     bands if state.is_default else None, lead=k == 0,
+                                     band_label=band_label)
         suffix = f"?{query}" if query else ""
         charts.append(
             {
@@ -220,6 +221,7 @@ def _items(request: Request) -> list[tuple[str, str]]:
 def create_app(
     ensemble: Path | None = None,
     *,
+    bands: bool = True,
     hosts: Iterable[str] = LOOPBACK,
     port: int | None = None,
     gate: Gate | None = None,
@@ -230,7 +232,10 @@ def create_app(
     ----------
     ensemble
         A ``gosplan ensemble`` folder of the built-in scenario: the charts of the
-        historical run show the ensemble's 5-95 % band behind it.
+        historical run show the ensemble's 5-95 % band behind it (instead of the bands
+        shipped with the exhibit: :mod:`gosplan.web.bands`).
+    bands
+        Show a band at all (``False``: the historical run alone, as without an ensemble).
     hosts
         Host names the exhibit answers to (``Host`` header; lower case, IPv6 in brackets).
     port
@@ -239,7 +244,13 @@ def create_app(
         How many views are computed at once, and how long a request waits for a turn
         (default: one per processor, 1.5 s).
     """
-    bands = None if ensemble is None else ensemble_bands(ensemble)
+    drawn: Bands | None = None
+    label = ENSEMBLE_LABEL
+    if ensemble is not None:
+        drawn = ensemble_bands(ensemble)
+    elif bands:
+        # Read once here: a visit only looks them up.
+        drawn, label = read_default_bands(), DEFAULT_LABEL
     gate = Gate() if gate is None else gate
     app = FastAPI(title="gosplan exhibit", docs_url=None, redoc_url=None, openapi_url=None)
     templates = Jinja2Templates(directory=str(_HERE / "templates"))
@@ -333,7 +344,7 @@ def create_app(
             "tour_nav": _tour(key, state.query()),
             "carry": state.query(),
             "documents": for_showcase(key),
-            "live": _live_context(key, state, bands),
+            "live": _live_context(key, state, drawn, label),
         }
         return page(request, "showcase.html.j2", context)
 
@@ -344,7 +355,7 @@ def create_app(
         return await computed(live_fragment, request, key, State.from_query(_items(request)))
 
     def live_fragment(request: Request, key: str, state: State) -> Response:
-        context = _live_context(key, state, bands)
+        context = _live_context(key, state, drawn, label)
         response = page(request, "_live.html.j2", {"live": context})
         response.headers["HX-Replace-Url"] = context["url"]
         return response
@@ -361,13 +372,13 @@ def create_app(
         filename = f"gosplan-{key}-{name}.{fmt}"
         disposition = {"Content-Disposition": f'attachment; filename="{filename}"'}
         base = None if state.is_default else get_run(State())
-        shown = bands if state.is_default else None
+        shown = drawn if state.is_default else None
         if fmt == "svg":
-            body: str | bytes = chart_svg(key, spec, run, base, shown)
+            body: str | bytes = chart_svg(key, spec, run, base, shown, band_label=label)
         elif fmt == "png" and spec.kind == "totals":
             body = png_ranges(spec.title, totals_rows(spec, run, base), "mn deaths")
         elif fmt == "png":
-            p = chart_parts(key, spec, run, base, shown)
+            p = chart_parts(key, spec, run, base, shown, band_label=label)
             body = png_chart(p.title, YEARS, p.lines, p.marks, p.areas)
         elif fmt == "json":
             body = json.dumps(chart_meta(key, spec, run, state), indent=2, ensure_ascii=False)

@@ -32,6 +32,7 @@ from gosplan.web.state import SCENARIO, YEARS, State
 
 __all__ = [
     "CHARTS",
+    "ENSEMBLE_LABEL",
     "INPUTS",
     "SHOWCASES",
     "TOUR",
@@ -51,6 +52,9 @@ __all__ = [
     "styles_key",
     "totals_rows",
 ]
+
+#: The legend of an ensemble's band given with ``gosplan exhibit --ensemble``.
+ENSEMBLE_LABEL = "model ensemble, 5–95 %"
 
 Row = tuple[int, float, str, str]
 """``(year, value, estimate, source)`` of one row of a run's tidy table."""
@@ -321,6 +325,7 @@ class Parts:
 def chart_parts(
     showcase: str, chart: Chart, sim: Simulated, base: Simulated | None,
     bands: Mapping[str, Sequence[tuple[float, float, float]]] | None = None,
+    *, band_label: str = ENSEMBLE_LABEL,
 ) -> Parts:
     """The lines, marks and areas of a chart, each in the style of what it is.
 
@@ -339,7 +344,7 @@ def chart_parts(
         name = f"{label_of(series)}: " if many else ""
         is_input = series in INPUTS
         if bands and bands.get(series):
-            areas.append(svg.Area(f"{name}model ensemble, 5–95 %",
+            areas.append(svg.Area(f"{name}{band_label}",
                                   [(x, lo * scale, hi * scale) for x, lo, hi in bands[series]]))
         own = svg.COLOURS[k % len(svg.COLOURS)] if many else svg.BLUE
         model = svg.GREEN if is_input else own
@@ -414,6 +419,7 @@ def _styles_legend(
 def chart_svg(
     showcase: str, chart: Chart, sim: Simulated, base: Simulated | None,
     bands: Mapping[str, Sequence[tuple[float, float, float]]] | None = None,
+    *, band_label: str = ENSEMBLE_LABEL,
 ) -> str:
     """The chart of a run as a file of its own: 720 pixels wide, with its legend.
 
@@ -422,7 +428,7 @@ def chart_svg(
     """
     if chart.kind == "totals":
         return _totals(showcase, chart, sim, base, 720)[0]
-    p = chart_parts(showcase, chart, sim, base, bands)
+    p = chart_parts(showcase, chart, sim, base, bands, band_label=band_label)
     return svg.line_chart(ident=p.ident, title=p.title, desc=p.desc, x_range=YEARS,
                           lines=p.lines, marks=p.marks, areas=p.areas, height=360, width=720,
                           legend_parts=p.legend)
@@ -431,7 +437,7 @@ def chart_svg(
 def page_chart(
     showcase: str, chart: Chart, sim: Simulated, base: Simulated | None,
     bands: Mapping[str, Sequence[tuple[float, float, float]]] | None = None,
-    *, lead: bool = False,
+    *, lead: bool = False, band_label: str = ENSEMBLE_LABEL,
 ) -> tuple[str, str]:
     """A page's chart, as wide as its box, and its legend as HTML (which wraps, unclipped).
 
@@ -440,7 +446,7 @@ def page_chart(
     if chart.kind == "totals":
         drawing, legend = _totals(showcase, chart, sim, base, None)
         return _heading(f"{chart.title} (mn deaths)") + drawing, legend
-    p = chart_parts(showcase, chart, sim, base, bands)
+    p = chart_parts(showcase, chart, sim, base, bands, band_label=band_label)
     drawing = svg.line_chart(ident=p.ident, title=p.title, desc=p.desc, x_range=YEARS,
                              lines=p.lines, marks=p.marks, areas=p.areas,
                              height=340 if lead else 230, legend=False)
