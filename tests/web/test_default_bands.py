@@ -1,7 +1,11 @@
-"""The exhibit shows the bands shipped with it by default; the script rewrites them exactly."""
+"""The exhibit shows the bands shipped with it by default; the script rewrites them exactly.
+
+And a published range drawn as a bar carries its authors beside it, not only in a tooltip.
+"""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import warnings
@@ -16,9 +20,11 @@ with warnings.catch_warnings():
 
 import gosplan
 from gosplan.errors import InputFileError
+from gosplan.web import svg
 from gosplan.web.app import create_app
 from gosplan.web.bands import DEFAULT_BANDS, DEFAULT_LABEL, RUNS, SEED, read_default_bands
-from gosplan.web.showcases import ENSEMBLE_LABEL
+from gosplan.web.showcases import CHARTS, ENSEMBLE_LABEL, chart_svg, get_run
+from gosplan.web.state import State
 from tests.web.conftest import BASE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,3 +98,25 @@ def test_the_script_rewrites_the_packaged_file_byte_for_byte(tmp_path: Path) -> 
     )
     assert done.returncode == 0, done.stderr
     assert out.read_bytes() == DEFAULT_BANDS.read_bytes()
+
+
+def test_a_published_range_is_written_with_its_authors_once() -> None:
+    marks = svg.Marks("record (bar: published range)", [], [(1930.0, 60.0, 67.0),
+                      (1931.0, 51.0, 61.0), (1935.0, 40.0, 45.0)],
+                      authors=["Wheatcroft and Davies (1994)"] * 2 + ["Filtzer (1986)"])
+    assert svg.range_notes(marks) == [(1930.0, 67.0, "Wheatcroft and Davies (1994)"),
+                                      (1935.0, 45.0, "Filtzer (1986)")]
+    drawing = svg.line_chart(ident="c", title="t", desc="d", x_range=(1928, 1937),
+                             marks=[marks])
+    labels = re.findall(r'class="range-authors">([^<]*)</text>', drawing)
+    assert labels == ["Wheatcroft and Davies (1994)", "Filtzer (1986)"]
+    assert "1931: 51–61 (Wheatcroft and Davies (1994))</title>" in drawing  # and its tooltip
+
+
+# Draws a chart of the default run, which runs the simulator.
+@pytest.mark.slow
+def test_the_harvest_chart_names_the_authors_of_its_ranges() -> None:
+    run = get_run(State())
+    drawing = chart_svg("collectivization", CHARTS[("collectivization", "harvest")], run, None)
+    assert re.findall(r'class="range-authors">([^<]*)</text>', drawing) == [
+        "Wheatcroft and Davies (1994)"]

@@ -54,6 +54,9 @@ def png_chart(
             ax.plot([x, x], [lo, hi], color=m.colour, linewidth=2.2, solid_capstyle="butt")
             ax.plot([x - 0.12, x + 0.12], [lo, lo], color=m.colour, linewidth=1.5)
             ax.plot([x - 0.12, x + 0.12], [hi, hi], color=m.colour, linewidth=1.5)
+        for x, hi, who in svg.range_notes(m):
+            ax.annotate(who, (x, hi), xytext=(0, 6), textcoords="offset points",
+                        ha="center", fontsize=8, color=m.colour)
         if m.points:
             face = "white" if m.hollow or m.shape == "diamond" else m.colour
             ax.plot([x for x, _ in m.points], [y for _, y in m.points], linestyle="none",

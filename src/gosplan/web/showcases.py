@@ -11,6 +11,7 @@ import csv
 import html
 import io
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -298,6 +299,19 @@ def _scaled(points: list[tuple[int, float]], scale: float) -> list[tuple[float, 
     return [(float(x), v * scale) for x, v in points]
 
 
+def _authors(series: str, year: int) -> str:
+    """The short citation of the record's value of ``series`` in ``year`` ("" if none).
+
+    Without initials (``Wheatcroft and Davies (1994)``): written beside a bar, it must fit
+    a phone's chart.
+    """
+    shown = record_value(series, year)
+    return "" if shown is None else _INITIALS.sub("", shown.authors)
+
+
+_INITIALS = re.compile(r"\b(?:[A-Z][a-z]?\.[ -]?)+(?=[A-Z])")
+
+
 def _unverified(series: str, year: int, plan: bool = False) -> bool:
     shown = record_value(series, year, plan)
     return shown is not None and shown.unverified
@@ -385,7 +399,8 @@ def chart_parts(
             if shown or spans:
                 label = f"{name}record" + (" (bar: published range)" if spans else "")
                 marks.append(svg.Marks(label + suffix, shown, spans,
-                                       colour=own if many else svg.BLACK, hollow=keep))
+                                       colour=own if many else svg.BLACK, hollow=keep,
+                                       authors=[_authors(series, int(x)) for x, *_ in spans]))
     legend = (lines, marks, areas)
     if many:
         legend = _styles_legend(chart, lines, marks, areas)

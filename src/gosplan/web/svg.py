@@ -29,6 +29,7 @@ __all__ = [
     "line_chart",
     "nice_ticks",
     "range_chart",
+    "range_notes",
 ]
 
 # The Okabe-Ito palette: told apart by readers with every common colour-vision deficiency.
@@ -80,6 +81,8 @@ class Marks:
     colour: str = BLACK
     hollow: bool = False
     """Drawn hollow and dashed: a value not read in its source (unverified)."""
+    authors: Sequence[str] = field(default_factory=tuple)
+    """The short citation of each range (in the order of ``ranges``), written beside it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +170,18 @@ def _head(ident: str, title: str, desc: str, width: int | None, height: int) -> 
         f'<rect width="100%" height="100%" fill="{PAPER}"/>',
         *shown,
     ]
+
+
+def range_notes(marks: Marks) -> list[tuple[float, float, str]]:
+    """``(x, high, authors)``: where to write each range's authors, once per authors.
+
+    Bars of consecutive years by the same authors share one label, above the tallest.
+    """
+    best: dict[str, tuple[float, float]] = {}
+    for (x, _, hi), who in zip(marks.ranges, marks.authors, strict=False):
+        if who and (who not in best or hi > best[who][1]):
+            best[who] = (x, hi)
+    return [(x, hi, who) for who, (x, hi) in best.items()]
 
 
 def _at(x_pct: float, y: float, inner: str) -> str:
@@ -323,13 +338,21 @@ def line_chart(
         )
     out.append("</svg>")
     for m in marks:
-        for x, lo, hi in m.ranges:
+        for k, (x, lo, hi) in enumerate(m.ranges):
             bar = (f'<line x1="0" x2="0" y1="{_f(py(lo))}" y2="{_f(py(hi))}" stroke="{m.colour}" '
                    f'stroke-width="3"/>')
             caps = "".join(f'<line x1="-6" x2="6" y1="{_f(py(v))}" y2="{_f(py(v))}" '
                            f'stroke="{m.colour}" stroke-width="2"/>' for v in (lo, hi))
-            tip = f"<title>{escape(m.label)}, {x:g}: {lo:.4g}–{hi:.4g}</title>"
+            who = f" ({m.authors[k]})" if k < len(m.authors) and m.authors[k] else ""
+            tip = f"<title>{escape(m.label)}, {x:g}: {lo:.4g}–{hi:.4g}{escape(who)}</title>"
             out.append(_at(pct(x), 0, f"<g>{tip}{bar}{caps}</g>"))
+        for x, hi, who in range_notes(m):
+            # Above the bar, kept inside the plot by its anchor (a phone is 360 px wide).
+            at = pct(x)
+            anchor, dx = ("start", -6) if at < 30 else ("end", 6) if at > 70 else ("middle", 0)
+            out.append(_at(at, py(hi) - 8, f'<text x="{dx}" y="0" font-size="{TEXT}" '
+                           f'fill="{m.colour}" text-anchor="{anchor}" class="range-authors">'
+                           f"{escape(who)}</text>"))
         for x, y in m.points:
             out.append(_at(pct(x), py(y), _mark(m.shape, 0, 0, m.colour,
                                                f"{m.label}, {x:g}: {y:.4g}", m.hollow)))
