@@ -172,7 +172,7 @@ def test_exhibit_chart_labels_unverified_record_points() -> None:
     wage = next(c for c in showcase.charts if "real_wage_index_1928_100" in c.series)
     sim = get_run(State())
     svg = chart_svg(showcase.key, wage, sim, None)
-    assert "record (bars: range), unverified" in svg
+    assert "record (bar: published range), unverified" in svg
 
 
 def test_calibration_table_shows_the_ranges_with_their_authors(run: Run) -> None:
