@@ -45,8 +45,13 @@ def test_bands_behind_history_only(ensemble: Path) -> None:
         assert "ensemble, 5–95 %" not in changed.text
         svg = client.get("/showcase/famine/chart/procurement.svg").text
         assert "<polygon" in svg
+    # Without an ensemble folder: the packaged bands under their own label, or none at all.
     with TestClient(create_app(), base_url=BASE) as client:
-        assert "ensemble, 5–95 %" not in client.get("/showcase/famine").text
+        page = client.get("/showcase/famine").text
+        assert "model ensemble, 5–95 %" not in page
+        assert "model uncertainty (100 runs), 5–95 %" in page
+    with TestClient(create_app(bands=False), base_url=BASE) as client:
+        assert "5–95 %" not in client.get("/showcase/famine").text
 
 
 def test_a_folder_without_an_ensemble_is_one_line(
