@@ -17,6 +17,25 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+@pytest.mark.parametrize(
+    ("args", "writes"),
+    [(["--json"], False), (["--no-report"], False), (["--json", "--report"], True)],
+)
+def test_report_only_when_asked(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    writes: bool,
+) -> None:
+    # --json alone is for a program reading the numbers: drawing the report is most of a run.
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(capsys, "run", "--years", "1928:1929", *args)
+    assert code == 0
+    assert (tmp_path / "gosplan-report" / "report.html").is_file() is writes
+    assert ("Report written" in out) is (writes and "--json" not in args)
+
+
 @pytest.mark.slow
 def test_default_run_writes_report(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     out_dir = tmp_path / "report"

@@ -355,10 +355,18 @@ def run(
             help="Draw the weather from this seed (default: the scenario's weather).",
         ),
     ] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Report folder.")] = Path(
-        "gosplan-report"
-    ),
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Report folder [default: gosplan-report]."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    report: Annotated[
+        bool | None,
+        typer.Option(
+            "--report/--no-report",
+            help="Write the report folder (default: yes, except with --json and no --out).",
+        ),
+    ] = None,
     resolution: Annotated[
         str,
         typer.Option(
@@ -374,7 +382,11 @@ def run(
     from gosplan.analysis.run import parse_scale, parse_years, run_scenario
     from gosplan.report.html import REPORT_FILE, write_report
 
-    _check_out(out, marker=REPORT_FILE)
+    # Drawing the report is most of a run's time: --json alone is for a program reading it.
+    writes = report if report is not None else (not as_json or out is not None)
+    folder = out if out is not None else Path("gosplan-report")
+    if writes:
+        _check_out(folder, marker=REPORT_FILE)
     from gosplan.report.simulation import run_summary, run_table
 
     result = _with_progress(
@@ -388,7 +400,8 @@ def run(
             scale=None if scale is None else parse_scale(scale),
         ),
     )
-    folder = write_report(result, out)
+    if writes:
+        folder = write_report(result, folder)
     if as_json:
         typer.echo(json.dumps(run_summary(result), allow_nan=False))
         return
@@ -396,7 +409,8 @@ def run(
 
     console = Console()
     Console(width=max(console.width, 100)).print(run_table(result))
-    typer.echo(f"Report written to {folder / 'report.html'}")
+    if writes:
+        typer.echo(f"Report written to {folder / 'report.html'}")
 
 
 @app.command()
