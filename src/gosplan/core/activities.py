@@ -21,7 +21,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from gosplan.core.arguments import instance, number, shown
+from gosplan.core.arguments import instance, nonnegative, number, shown
 from gosplan.core.economy import Economy
 from gosplan.errors import EconomyError, ParameterTypeError
 
@@ -93,18 +93,9 @@ def _vector(values: Any, size: int, what: str, ids: NDArray[np.str_], *, default
         raise ParameterTypeError(f"{_WHERE}: {what} must be {size} numbers; "
                                  f"got {type(values).__name__} {shown(values)}")
     else:
-        try:
-            v = np.array(values, dtype=np.float64).reshape(-1)
-        except (TypeError, ValueError, OverflowError):
-            raise EconomyError(f"{_WHERE}: {what} must be numbers; got {shown(values)}") from None
-    if v.shape != (size,):
-        raise EconomyError(f"{_WHERE}: {what} must have {size} entries; got {v.shape[0]}")
-    ok = (v >= 0) & (np.isfinite(v) | (allow_inf & (v == np.inf)))
-    if not ok.all():
-        k = int(np.flatnonzero(~ok)[0])
-        kind = "a number >= 0" if allow_inf else "a finite number >= 0"
-        raise EconomyError(f"{_WHERE}: {what}[{str(ids[k])!r}] must be {kind}; "
-                           f"got {float(v[k])!r}")
+        v = nonnegative(values, size, f"{_WHERE}: {what}",
+                        lambda k: f"{_WHERE}: {what}[{str(ids[k])!r}]", EconomyError,
+                        allow_inf=allow_inf)
     v.flags.writeable = False
     return v
 

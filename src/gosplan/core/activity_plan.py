@@ -38,7 +38,16 @@ from numpy.typing import ArrayLike, NDArray
 
 from gosplan.core.activities import ActivityEconomy
 from gosplan.core.activity_result import ActivityPlan
-from gosplan.core.arguments import aligned, choice, instance, is_labelled, number, seconds, shown
+from gosplan.core.arguments import (
+    aligned,
+    choice,
+    instance,
+    is_labelled,
+    nonnegative,
+    number,
+    seconds,
+    shown,
+)
 from gosplan.core.plan_result import PlanStatus
 from gosplan.core.solvers import LPSolution, solve_lp
 from gosplan.errors import ParameterError, ParameterTypeError, TargetsError
@@ -80,19 +89,9 @@ def product_vector(economy: ActivityEconomy, values: Any, what: str = "targets")
         raise ParameterTypeError(f"{what}: must be a mapping of product id to quantity or "
                                  f"{n} numbers; got {type(values).__name__} {shown(values)}")
     else:
-        try:
-            v = np.array(values, dtype=np.float64).reshape(-1)
-        except (TypeError, ValueError, OverflowError):
-            raise TargetsError(f"{what}: must be numbers; got {shown(values)}") from None
-        if v.shape != (n,):
-            raise TargetsError(f"{what}: must have {n} entries (one per product); "
-                               f"got {v.shape[0]}")
-    bad = ~(np.isfinite(v) & (v >= 0))
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise TargetsError(f"{what}[{str(economy.products[i])!r}]: must be a finite number "
-                           f">= 0; got {float(v[i])!r}")
-    return v
+        v = values
+    return nonnegative(v, n, f"{what}:", lambda k: f"{what}[{str(economy.products[k])!r}]:",
+                       TargetsError, per=" (one per product)")
 
 
 def activity_plan(

@@ -16,7 +16,7 @@ product id, because reading it by position is exactly the silent error labels pr
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 import numpy as np
@@ -35,6 +35,7 @@ __all__ = [
     "is_labelled",
     "label_problem",
     "labels_of",
+    "nonnegative",
     "number",
     "positions",
     "seconds",
@@ -252,6 +253,36 @@ def values_of(data: Any, labels: list[Any], what: str, error: type[GosplanError]
             where = f"[{labels[k]!r}]" if raw.ndim == 1 and k < len(labels) else ""
             raise error(f"{what}{where}: must be a number; got {_kind(v)} {shown(v)}") from None
     raise error(f"{what}: must be numbers; got {shown(data)}")  # pragma: no cover
+
+
+def nonnegative(
+    values: Any,
+    n: int,
+    name: str,
+    entry: Callable[[int], str],
+    error: type[GosplanError],
+    *,
+    per: str = "",
+    allow_inf: bool = False,
+) -> FloatArray:
+    """``n`` numbers, each finite (or ``inf`` where allowed) and ``>= 0``, as floats.
+
+    ``name`` starts the messages about the whole (``"targets:"``), ``entry(k)`` names entry
+    ``k`` (``"targets['steel']:"``) and ``per`` says what an entry stands for
+    (``" (one per product)"``); ``error`` is the class raised.
+    """
+    try:
+        v = np.array(values, dtype=np.float64).reshape(-1)
+    except (TypeError, ValueError, OverflowError):
+        raise error(f"{name} must be numbers; got {shown(values)}") from None
+    if v.shape != (n,):
+        raise error(f"{name} must have {n} entries{per}; got {v.shape[0]}")
+    ok = (v >= 0) & (np.isfinite(v) | (allow_inf & (v == np.inf)))
+    if not ok.all():
+        k = int(np.flatnonzero(~ok)[0])
+        kind = "a number >= 0" if allow_inf else "a finite number >= 0"
+        raise error(f"{entry(k)} must be {kind}; got {float(v[k])!r}")
+    return v
 
 
 def aligned(

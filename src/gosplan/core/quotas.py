@@ -42,6 +42,7 @@ from gosplan.core.arguments import (
     is_frame,
     is_labelled,
     labels_of,
+    nonnegative,
     positions,
     shown,
     values_of,
@@ -407,19 +408,9 @@ def _amounts(values: Any, ids: NDArray[np.str_], what: str) -> FloatArray:
         raise ParameterTypeError(f"enterprises: {what} must be {m} numbers; got "
                                  f"{type(values).__name__} {shown(values)}")
     values = _by_enterprise(values, ids, what)
-    try:
-        v = np.array(values, dtype=np.float64).reshape(-1)
-    except (TypeError, ValueError, OverflowError):
-        raise EconomyError(f"enterprises: {what} must be numbers; got {shown(values)}") from None
-    if v.shape[0] != m:
-        raise EconomyError(f"enterprises: {what} must have {m} entries (one per enterprise); "
-                           f"got {v.shape[0]}")
-    bad = ~(np.isfinite(v) & (v >= 0))
-    if bad.any():
-        k = int(np.flatnonzero(bad)[0])
-        raise EconomyError(f"enterprises: {what} of enterprise {str(ids[k])!r} must be a "
-                           f"finite number >= 0; got {float(v[k])!r}")
-    return v
+    return nonnegative(values, m, f"enterprises: {what}",
+                       lambda k: f"enterprises: {what} of enterprise {str(ids[k])!r}",
+                       EconomyError, per=" (one per enterprise)")
 
 
 def _plan(plan_output: ArrayLike | Mapping[str, float], e: Enterprises) -> FloatArray:
