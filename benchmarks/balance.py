@@ -110,7 +110,7 @@ def worker_gosplan(n: int, repeat: int, cache: str, cap: float) -> dict[str, Any
     out = np.empty(n)
     from gosplan.core import balance as internals
 
-    with internals._Solver(A, "gmres", 1e-9, 1000) as solver:
+    with internals.BalanceSolver(A, "gmres", 1e-9, 1000) as solver:
         op, opT, threads = solver.operator(), solver.operator(transpose=True), solver.threads
         pass_s, _ = _best(lambda: op(x, out), 5)
         passT_s, _ = _best(lambda: opT(x, out), 5)

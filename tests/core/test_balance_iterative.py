@@ -93,7 +93,7 @@ def test_operators_and_blocks(medium: GeneratedEconomy, split_small: None) -> No
             assert np.shares_memory(view.indices, A.indices)
         np.testing.assert_array_equal(rows @ x, (A @ x)[r0:r1])
         np.testing.assert_allclose(cols @ x[r0:r1], A[r0:r1].T @ x[r0:r1], rtol=1e-14)
-    with internals._Solver(A, "gmres", 1e-9, 10) as solver:
+    with internals.BalanceSolver(A, "gmres", 1e-9, 10) as solver:
         np.testing.assert_allclose(solver.operator()(x), x - A @ x, rtol=1e-14)
         np.testing.assert_allclose(solver.operator(transpose=True)(x), x - A.T @ x, rtol=1e-12)
 

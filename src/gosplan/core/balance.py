@@ -46,7 +46,7 @@ from gosplan.core.economy import Economy
 from gosplan.core.result import BalanceResult, Status
 from gosplan.errors import ParameterTypeError, TargetsError
 
-__all__ = ["DIRECT_LIMIT", "MAX_PASSES", "Method", "balance", "demand_vector"]
+__all__ = ["DIRECT_LIMIT", "MAX_PASSES", "BalanceSolver", "Method", "balance", "demand_vector"]
 
 FloatArray = NDArray[np.float64]
 Method = Literal["auto", "direct", "gmres", "neumann"]
@@ -193,7 +193,7 @@ def balance(
     labour_values = flag(labour_values, "labour_values", "balance")
     y = demand_vector(economy, final_demand, what="final_demand")
     start = None if x0 is None else demand_vector(economy, x0, what="x0")
-    with _Solver(economy.A, method, tol, maxiter) as solver:
+    with BalanceSolver(economy.A, method, tol, maxiter) as solver:
         x, iterations, residual = solver.solve(y, start)
         solved = residual <= tol
         v = None
@@ -233,7 +233,7 @@ def _gross_output(
     For callers that hold a matrix but no :class:`Economy` yet (the generator); with the
     same arguments the answer is bit for bit the one ``balance`` gives.
     """
-    with _Solver(A, method, tol, maxiter) as solver:
+    with BalanceSolver(A, method, tol, maxiter) as solver:
         x, passes, residual = solver.solve(y, x0)
     return x, solver.method, passes, residual
 
@@ -266,7 +266,7 @@ def _threads() -> int:
     return max(1, min(_MAX_THREADS, cores))
 
 
-class _Solver:
+class BalanceSolver:
     """One balance: picks the method, owns the thread pool and the LU factors."""
 
     def __init__(self, A: sp.csr_array, method: str, tol: float, maxiter: int) -> None:
@@ -280,7 +280,7 @@ class _Solver:
         self.threads = _threads() if method != "direct" and big else 1
         self._pool = ThreadPoolExecutor(self.threads) if self.threads > 1 else None
 
-    def __enter__(self) -> _Solver:
+    def __enter__(self) -> BalanceSolver:
         return self
 
     def __exit__(self, *exc: object) -> None:

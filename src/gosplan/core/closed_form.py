@@ -64,7 +64,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from gosplan.core.balance import _Solver
+from gosplan.core.balance import BalanceSolver
 from gosplan.core.economy import Economy
 from gosplan.core.plan_result import OptimalPlan, PlanStatus
 
@@ -148,7 +148,7 @@ def leontief_bound(
     >>> round(b.fulfilment, 12), b.kind, b.index
     (0.8, 'capacity', 0)
     """
-    with _Solver(economy.A, method, TOL, _MAXITER) as solver:
+    with BalanceSolver(economy.A, method, TOL, _MAXITER) as solver:
         return _bound(solver, economy, y, limits)
 
 
@@ -181,7 +181,7 @@ def closed_form_plan(economy: Economy, y: FloatArray, limits: Limits) -> Optimal
     start = time.perf_counter()
     n = economy.n
     y = np.array(y, dtype=np.float64)  # the plan keeps (and freezes) its own copy
-    with _Solver(economy.A, "auto", TOL, _MAXITER) as solver:
+    with BalanceSolver(economy.A, "auto", TOL, _MAXITER) as solver:
         bound = _bound(solver, economy, y, limits)
         if not bound.converged or bound.kind is None:
             return _no_plan(economy, y, bound, time.perf_counter() - start)
@@ -237,7 +237,7 @@ def closed_form_plan(economy: Economy, y: FloatArray, limits: Limits) -> Optimal
     )
 
 
-def _bound(solver: _Solver, economy: Economy, y: FloatArray, limits: Limits) -> LeontiefBound:
+def _bound(solver: BalanceSolver, economy: Economy, y: FloatArray, limits: Limits) -> LeontiefBound:
     start = time.perf_counter()
     x, passes, residual = solver.solve(y, None)
     x_star = np.maximum(x, 0.0)  # >= 0 in exact arithmetic; below is round-off

@@ -16,7 +16,7 @@ import scipy.sparse.csgraph as csgraph
 import scipy.sparse.linalg as spla
 from numpy.typing import NDArray
 
-from gosplan.core.balance import _dot, _Solver
+from gosplan.core.balance import BalanceSolver, _dot
 from gosplan.core.economy import Economy
 from gosplan.core.harmony_result import S_MAX, HarmonyPlan, HarmonyStatus, harmony, harmony_slope
 from gosplan.errors import ConvergenceError, EconomyError
@@ -57,7 +57,7 @@ class _Leontief:
         self.passes = 0  # mat-vecs with A or Aᵀ
         self.lu = (spla.splu(sp.csc_array(sp.eye_array(k, format="csc") - A))
                    if k <= _LU_LIMIT else None)
-        self.gmres = None if self.lu is not None else _Solver(A, "gmres", _SOLVE_RTOL,
+        self.gmres = None if self.lu is not None else BalanceSolver(A, "gmres", _SOLVE_RTOL,
                                                                _MAXITER)
 
     def __enter__(self) -> _Leontief:

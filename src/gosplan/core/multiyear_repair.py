@@ -43,7 +43,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from gosplan.core.balance import _Solver
+from gosplan.core.balance import BalanceSolver
 
 __all__ = ["Repair"]
 
@@ -108,7 +108,7 @@ class Repair:
                      else self._bound(solver, r, prices, labour_prices))
             return self._plan(solver, r, z), bound
 
-    def _plan(self, solver: _Solver, r: FloatArray, z: FloatArray
+    def _plan(self, solver: BalanceSolver, r: FloatArray, z: FloatArray
               ) -> tuple[FloatArray, FloatArray, FloatArray] | None:
         z = np.where(self.free, np.maximum(z, 0.0), 0.0)
         theta, best = 1.0, self._fit(solver, r, z)
@@ -125,7 +125,7 @@ class Repair:
         x, lam = best
         return x, theta * z, lam
 
-    def _bound(self, solver: _Solver, r: FloatArray, prices: FloatArray,
+    def _bound(self, solver: BalanceSolver, r: FloatArray, prices: FloatArray,
                labour_prices: FloatArray) -> float | None:
         pi = np.maximum(prices, 0.0)
         om = np.where(np.isfinite(self.labour), np.maximum(labour_prices, 0.0), 0.0)
@@ -151,7 +151,7 @@ class Repair:
             return None
         return float((rhs.sum() + (g[pays] * U[pays]).sum()) / a.sum())
 
-    def _fit(self, solver: _Solver, r: FloatArray, z: FloatArray
+    def _fit(self, solver: BalanceSolver, r: FloatArray, z: FloatArray
              ) -> tuple[FloatArray, FloatArray] | None:
         """``(x, λ_t)`` for investment ``z``, or ``None`` if some year falls below the floor."""
         H, m = self.idle.shape
@@ -196,11 +196,11 @@ class Repair:
             K = self.keep * K + np.where(np.isfinite(inflow), inflow, np.inf)
         return np.where(self.free, U, 0.0)
 
-    def _solver(self) -> _Solver:
-        return _Solver(self.A, "auto", _RTOL, _MAXITER)
+    def _solver(self) -> BalanceSolver:
+        return BalanceSolver(self.A, "auto", _RTOL, _MAXITER)
 
     @staticmethod
-    def _solve(solver: _Solver, rhs: FloatArray, transpose: bool = False) -> FloatArray:
+    def _solve(solver: BalanceSolver, rhs: FloatArray, transpose: bool = False) -> FloatArray:
         """Rows of ``R rhs`` (or ``Rᵀ``), one solve per year."""
         return np.vstack([solver.solve(np.ascontiguousarray(b, dtype=np.float64), None,
                                        transpose=transpose)[0] for b in rhs])

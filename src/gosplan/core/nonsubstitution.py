@@ -38,7 +38,7 @@ from gosplan.core.activities import ActivityEconomy
 from gosplan.core.activity_plan import product_vector
 from gosplan.core.activity_result import ActivityPlan
 from gosplan.core.arguments import instance, integer
-from gosplan.core.balance import _Solver
+from gosplan.core.balance import BalanceSolver
 from gosplan.core.plan_result import PlanStatus
 from gosplan.core.productive import check_productive
 from gosplan.errors import ConvergenceError, EconomyError, TargetsError
@@ -97,7 +97,7 @@ def _solve(A_S: sp.csr_array, b: FloatArray, x0: FloatArray | None, *, transpose
 
     Sparse LU when small, GMRES warm-started from ``x0`` when large.
     """
-    with _Solver(A_S, "auto", TOLERANCE, PASSES) as solver:
+    with BalanceSolver(A_S, "auto", TOLERANCE, PASSES) as solver:
         x, passes, residual = solver.solve(b, x0, transpose=transpose)
     if not residual <= TOLERANCE:
         raise ConvergenceError(passes, residual, f"{where}: a balance solve reached a relative "

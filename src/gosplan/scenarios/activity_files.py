@@ -28,8 +28,14 @@ from gosplan.core.activities import ActivityEconomy
 from gosplan.core.economy import Economy
 from gosplan.errors import EconomyError, InputFileError
 from gosplan.scenarios.keys import check_keys, did_you_mean
-from gosplan.scenarios.loader import _products, _table, _unique, read_economy, read_toml
-from gosplan.scenarios.tables import Table, _column, check_values, read_table
+from gosplan.scenarios.loader import (
+    check_unique,
+    read_economy,
+    read_products,
+    read_toml,
+    toml_table,
+)
+from gosplan.scenarios.tables import Table, check_values, read_column, read_table
 
 __all__ = [
     "ACTIVITIES_FILE",
@@ -83,12 +89,12 @@ def read_activity_economy(path: str | Path) -> ActivityEconomy:
         raise InputFileError(f"{folder}: economy folder not found")
     doc = read_toml(toml_path)
     check_keys(doc, _KEYS[""], str(toml_path), what="table")
-    meta = _table(doc, "economy", toml_path, required=False)
+    meta = toml_table(doc, "economy", toml_path, required=False)
     check_keys(meta, _KEYS["economy"], f"{toml_path}: [economy]",
                otherwise="; other facts go in [economy.metadata]")
-    extra = _table(meta, "metadata", toml_path, required=False, name="economy.metadata")
-    products, names, units = _products(doc, meta, folder, toml_path)
-    labour_meta = _table(doc, "labour", toml_path, required=False)
+    extra = toml_table(meta, "metadata", toml_path, required=False, name="economy.metadata")
+    products, names, units = read_products(doc, meta, folder, toml_path)
+    labour_meta = toml_table(doc, "labour", toml_path, required=False)
     check_keys(labour_meta, _KEYS["labour"], f"{toml_path}: [labour]")
     labour_available = _amount(labour_meta.get("available", float("inf")),
                                f"{toml_path}: [labour] available", positive=True)
@@ -159,10 +165,10 @@ def activity_economy_from_dataframes(
             if column not in frame.columns:
                 raise InputFileError(f"{label}: missing column {column}; got columns "
                                      f"{','.join(map(str, frame.columns))}")
-            table[column] = _column(frame[column].reset_index(drop=True), column, kind, label)
+            table[column] = read_column(frame[column].reset_index(drop=True), column, kind, label)
         for column, kind in optional:
             if column in frame.columns:
-                table[column] = _column(frame[column].reset_index(drop=True), column, kind,
+                table[column] = read_column(frame[column].reset_index(drop=True), column, kind,
                                         label)
         tables[name] = table
     if products is None:
@@ -190,7 +196,7 @@ def _amount(value: Any, where: str, *, positive: bool = False) -> float:
 def _resources(doc: Mapping[str, Any], toml_path: Path
                ) -> tuple[NDArray[np.str_], list[float], list[str]]:
     """``[resources]``: ``name = amount`` or ``name = {available = amount, unit = "..."}``."""
-    table = _table(doc, "resources", toml_path, required=False)
+    table = toml_table(doc, "resources", toml_path, required=False)
     ids, amounts, units = [], [], []
     for name, spec in table.items():
         where = f"{toml_path}: [resources] {name}"
@@ -233,7 +239,7 @@ def _build(tables: Mapping[str, Table], labels: Mapping[str, str],
     """The matrices and vectors of :class:`ActivityEconomy` from checked long-form tables."""
     acts = tables["activities"]
     activities = acts["activity"].astype(np.str_)
-    _unique(activities, labels["activities"], "activity")
+    check_unique(activities, labels["activities"], "activity")
     n, m, k = products.shape[0], activities.shape[0], resources.shape[0]
     out: dict[str, Any] = {"activities": activities}
     if "name" in acts:
@@ -287,7 +293,7 @@ def read_activity_targets(path: str | Path, economy: ActivityEconomy) -> NDArray
     if path.suffix.lower() == ".toml":
         doc = read_toml(path)
         check_keys(doc, ("targets",), label, what="table")
-        for product, quantity in _table(doc, "targets", path).items():
+        for product, quantity in toml_table(doc, "targets", path).items():
             at = int(index.get_indexer(pd.Index([product]))[0])
             if at < 0:
                 hint = did_you_mean(product, economy.products.tolist())

@@ -33,7 +33,16 @@ from gosplan.scenarios.tables import (
     read_table,
 )
 
-__all__ = ["ECONOMY_META_KEYS", "read_economy", "read_enterprises", "read_targets", "read_toml"]
+__all__ = [
+    "ECONOMY_META_KEYS",
+    "check_unique",
+    "read_economy",
+    "read_enterprises",
+    "read_products",
+    "read_targets",
+    "read_toml",
+    "toml_table",
+]
 
 ECONOMY_FILE = "economy.toml"
 _PAIR = [[("input", "id"), ("output", "id")], [("input_index", "index"), ("output_index", "index")]]
@@ -128,7 +137,7 @@ def _read_economy(path: Path) -> Economy:
             "gosplan.scenarios.activity_files.read_activity_economy"
         )
     doc = read_toml(toml_path)
-    meta = _table(doc, "economy", toml_path)
+    meta = toml_table(doc, "economy", toml_path)
     check_keys(doc, _ECONOMY_KEYS[""], str(toml_path), what="table")
     check_keys(
         meta,
@@ -136,8 +145,8 @@ def _read_economy(path: Path) -> Economy:
         f"{toml_path}: [economy]",
         otherwise="; other facts go in [economy.metadata]",
     )
-    extra = _table(meta, "metadata", toml_path, required=False, name="economy.metadata")
-    ids, names, units = _products(doc, meta, folder, toml_path)
+    extra = toml_table(meta, "metadata", toml_path, required=False, name="economy.metadata")
+    ids, names, units = read_products(doc, meta, folder, toml_path)
     n = ids.shape[0]
     index = pd.Index(ids)
     what = str(toml_path)
@@ -178,7 +187,7 @@ def _read_economy(path: Path) -> Economy:
             depreciation[pos] = check_values(
                 cols["depreciation"], label=str(capacity_path), column="depreciation", upper=1.0
             )
-    labour_meta = _table(doc, "labour", toml_path, required=False)
+    labour_meta = toml_table(doc, "labour", toml_path, required=False)
     check_keys(labour_meta, _ECONOMY_KEYS["labour"], f"{toml_path}: [labour]")
     available = labour_meta.get("available", float("inf"))
     if isinstance(available, bool) or not isinstance(available, int | float) or not available > 0:
@@ -219,7 +228,7 @@ def read_targets(path: str | Path, economy: Economy) -> NDArray[np.float64]:
     if path.suffix.lower() == ".toml":
         doc = read_toml(path)
         check_keys(doc, ("targets",), label, what="table")
-        table = _table(doc, "targets", path)
+        table = toml_table(doc, "targets", path)
         for product, quantity in table.items():
             if not economy.has(product):
                 hint = did_you_mean(product, economy.products.tolist())
@@ -242,7 +251,7 @@ def read_targets(path: str | Path, economy: Economy) -> NDArray[np.float64]:
     return y
 
 
-def _table(
+def toml_table(
     doc: Mapping[str, Any],
     key: str,
     path: Path,
@@ -250,6 +259,7 @@ def _table(
     required: bool = True,
     name: str | None = None,
 ) -> dict[str, Any]:
+    """The table ``[key]`` of a parsed TOML ``doc`` read from ``path`` (``{}`` if optional)."""
     value = doc.get(key)
     if value is None and not required:
         return {}
@@ -259,9 +269,10 @@ def _table(
     return value
 
 
-def _products(
+def read_products(
     doc: Mapping[str, Any], meta: Mapping[str, Any], folder: Path, toml_path: Path
 ) -> tuple[NDArray[np.str_], tuple[str, ...], tuple[str, ...]]:
+    """Product ids, names and units, from ``[[products]]`` or the products table."""
     listed = doc.get("products")
     table_name = meta.get("products_table")
     if table_name is not None:
@@ -270,7 +281,7 @@ def _products(
         ids = cols["id"]
         names = tuple(cols["name"].tolist()) if "name" in cols else ()
         units = tuple(cols["unit"].tolist()) if "unit" in cols else ()
-        _unique(ids, str(table_path), "id")
+        check_unique(ids, str(table_path), "id")
         return ids.astype(np.str_), names, units
     if not isinstance(listed, list) or not listed:
         raise InputFileError(
@@ -291,11 +302,12 @@ def _products(
         names_l.append(str(entry.get("name", pid)))
         units_l.append(str(entry.get("unit", "")))
     ids = np.asarray(ids_l, dtype=np.str_)
-    _unique(ids, str(toml_path), "[[products]] id")
+    check_unique(ids, str(toml_path), "[[products]] id")
     return ids, tuple(names_l), tuple(units_l)
 
 
-def _unique(ids: NDArray[Any], label: str, field: str) -> None:
+def check_unique(ids: NDArray[Any], label: str, field: str) -> None:
+    """Refuse a repeated id, naming the file (``label``), the field and the id."""
     seen: set[str] = set()
     if ids.size > 100_000:
         uniq, counts = np.unique(ids, return_counts=True)
@@ -365,7 +377,7 @@ def read_enterprises(path: str | Path, economy: Economy) -> Any:
         [("enterprise", "id"), ("product", "id"), ("capacity", "number")],
         optional=[("unit_cost", "number")],
     )
-    _unique(cols["enterprise"], label, "enterprise")
+    check_unique(cols["enterprise"], label, "enterprise")
     index = pd.Index(economy.products)
     product = ids_to_positions(
         cols["product"], index, label=label, column="product", what="the economy"

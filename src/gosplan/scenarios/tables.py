@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 from gosplan.errors import InputFileError
 from gosplan.scenarios.memo import Memo, stamp
 
-__all__ = ["Column", "Table", "ids_to_positions", "read_table"]
+__all__ = ["Column", "Table", "ids_to_positions", "read_column", "read_table"]
 
 #: A column spec: (name, kind) with kind "id" (text), "text" (text, may be empty),
 #: "index" (integer >= 0) or "number".
@@ -73,10 +73,10 @@ def _read(
                 f"{label}: missing column {wanted}; got columns {','.join(map(str, frame.columns))}"
             )
         for name, kind in chosen:
-            out[name] = _column(frame[name], name, kind, label)
+            out[name] = read_column(frame[name], name, kind, label)
     for name, kind in optional:
         if name in frame.columns:
-            out[name] = _column(frame[name], name, kind, label)
+            out[name] = read_column(frame[name], name, kind, label)
     return out
 
 
@@ -126,7 +126,8 @@ def _check_dtype(series: pd.Series, name: str, kind: str, label: str) -> None:
         raise InputFileError(f"{label}: column {name} must hold {wanted}; got dtype {dtype}")
 
 
-def _column(series: pd.Series, name: str, kind: str, label: str) -> NDArray[Any]:
+def read_column(series: pd.Series, name: str, kind: str, label: str) -> NDArray[Any]:
+    """One column of a table as an array of its ``kind``, its type checked first."""
     _check_dtype(series, name, kind, label)
     if kind in ("id", "text"):
         values = series.to_numpy()
