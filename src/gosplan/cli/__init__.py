@@ -487,6 +487,11 @@ from gosplan.cli import ensemble as _ensemble  # noqa: E402
 
 app.command(name="ensemble")(_ensemble.ensemble)
 app.command(name="sensitivity")(_ensemble.sensitivity)
+from gosplan.cli import catalogue as _catalogue  # noqa: E402
+
+app.command(name="levers")(_catalogue.levers)
+app.command(name="params")(_catalogue.params)
+app.command(name="datasets")(_catalogue.datasets)
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return (and exit with) its status.
