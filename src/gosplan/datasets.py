@@ -197,10 +197,11 @@ def record() -> pd.DataFrame:
 
     rec = load_record()
     rows = rec.rows[rec.rows["source"] != UNSOURCED].reset_index(drop=True)
+    used = rows["source"].unique()  # each source's forms once, not once per row
     rows = rows.assign(
-        authors=rows["source"].map(rec.short),
-        citation=rows["source"].map(rec.citation),
-        url=rows["source"].map(lambda s: str(rec.sources.loc[s, "url"])),
+        authors=rows["source"].map({s: rec.short(s) for s in used}),
+        citation=rows["source"].map(rec.sources["citation"]),
+        url=rows["source"].map(rec.sources["url"]),
         verification_note=rows["verification"],
         verification=rows["status"],
         _rank=_rank(rows["note"]),
@@ -230,10 +231,11 @@ def _rank(notes: pd.Series) -> pd.Series:
 
 def _ranges(estimates: pd.DataFrame) -> Iterable[dict[str, Any]]:
     """The published ranges among the record's estimate rows (see :func:`record`)."""
-    for _, group in estimates.groupby(["series", "year"], sort=False):
-        rows: builtins.list[dict[str, Any]] = [
-            {str(k): v for k, v in r.items()} for r in group.to_dict("records")
-        ]
+    groups: dict[tuple[str, int], builtins.list[dict[str, Any]]] = {}
+    for record in estimates.to_dict("records"):
+        row = {str(k): v for k, v in record.items()}
+        groups.setdefault((row["series"], row["year"]), []).append(row)
+    for rows in groups.values():
         lows = [r for r in rows if r["kind"] == "estimate_low"]
         highs = [r for r in rows if r["kind"] == "estimate_high"]
         used: set[int] = set()
