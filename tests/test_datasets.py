@@ -7,6 +7,7 @@ import math
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -280,6 +281,17 @@ def test_lever_values_by_year_are_the_scenarios() -> None:
     nep = datasets.levers("nep-continued").set_index("name")
     assert nep.loc["kolkhoz_market", "1930"] == 1
     assert nep.loc["kolkhoz_market", "source"] == "assumed"
+
+
+def test_levers_of_a_scenario_file(tmp_path: Path) -> None:
+    path = tmp_path / "slow-plan.toml"
+    path.write_text('base = "ussr-1928"\n\n[scenario]\nname = "slow-plan"\n\n'
+                    '[policy.plan_ambition]\nunit = "multiplier"\nvalues = { 1930 = 0.5 }\n'
+                    'source = "assumed"\nwhy = "A slower plan from 1930."\n', encoding="utf-8")
+    row = datasets.levers(path).set_index("name").loc["plan_ambition"]
+    assert (row["1929"], row["1930"], row["1932"]) == (1.0, 0.5, 0.5)
+    assert (row["source"], row["why"]) == ("assumed", "A slower plan from 1930.")
+    assert len(datasets.params(str(path))) == len(datasets.params())  # its base's parameters
 
 
 def test_every_listed_parameter_is_accepted_by_set_and_vice_versa() -> None:

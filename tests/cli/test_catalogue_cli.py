@@ -48,6 +48,16 @@ def test_levers_json_is_the_python_listing(capsys: pytest.CaptureFixture[str]) -
     assert kolkhoz["why"]
 
 
+def test_json_numbers_are_exact(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "params", "--json")
+    assert code == 0
+    rows = {r["name"]: r for r in json.loads(out)["rows"]}
+    expected = datasets.params().set_index("name")
+    # A calibrated value near zero keeps its digits, and an empty span is null.
+    assert rows["planner_realism"]["value"] == expected.loc["planner_realism", "value"] > 0
+    assert rows["planner_realism"]["varied_low"] is None
+
+
 def test_params_prints_and_writes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, out, _ = run(capsys, "params", "--out", str(tmp_path / "params.parquet"))
     assert code == 0

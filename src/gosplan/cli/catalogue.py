@@ -156,9 +156,20 @@ def _show(
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as JSON-ready mappings (NaN and missing values as null)."""
-    rows: list[dict[str, Any]] = json.loads(frame.to_json(orient="records", force_ascii=False))
-    return rows
+    """Rows as JSON-ready mappings: numbers exact, NaN and missing values as null.
+
+    (pandas' own JSON rounds to ten decimals: a calibrated 3.3e-11 would read 0.)
+    """
+    import pandas as pd
+
+    plain = frame.astype(object)
+    plain = plain.where(pd.notna(plain), None)
+    return [{str(k): _plain(v) for k, v in row.items()} for row in plain.to_dict("records")]
+
+
+def _plain(value: Any) -> Any:
+    """A cell as a JSON value (numpy scalars as Python numbers)."""
+    return value.item() if hasattr(value, "item") else value
 
 
 def _check_out(out: Path | None) -> None:
