@@ -150,11 +150,11 @@ _ECONOMIES: dict[str, tuple[str, Callable[[], Economy]]] = {
 
 
 def record() -> pd.DataFrame:
-    """The historical record of the USSR, 1913 and 1928-1932, one row per observation.
+    """The historical record of the USSR, one row per observation.
 
-    Plan targets, outcomes and published ranges (famine deaths of 1932-33 are stored under
-    1933); outcomes from 1933 on are withheld, so the simulator is judged on them out of
-    sample. ``UNSOURCED`` rows (gaps no acceptable source fills) are never returned.
+    Plan targets (to the Second Five-Year Plan's 1937), outcomes for 1913 and 1928-1932, and
+    published ranges (famine deaths of 1932-33 are stored under 1933); outcomes from 1933 on
+    are withheld, so the simulator is judged on them out of sample. ``UNSOURCED`` rows (gaps no acceptable source fills) are never returned.
 
     Returns
     -------

@@ -11,6 +11,7 @@ import pytest
 
 from gosplan import datasets
 from gosplan.cli import main
+from gosplan.cli.catalogue import Table
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -148,3 +149,17 @@ def test_out_into_a_missing_folder_is_refused_before_work(
     assert out == ""
     assert one_line(err).startswith(f"gosplan: error: {target}")
     assert not target.parent.exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("table", [t.value for t in Table])
+def test_every_table_round_trips_through_parquet(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, table: str
+) -> None:
+    target = tmp_path / f"{table}.parquet"
+    code, _, _ = run(capsys, "datasets", table, "--out", str(target))
+    assert code == 0
+    expected = getattr(datasets, table)()
+    if table == "example_targets":
+        expected = expected.reset_index()
+    pd.testing.assert_frame_equal(pd.read_parquet(target), expected)
