@@ -154,7 +154,8 @@ def record() -> pd.DataFrame:
 
     Plan targets (to the Second Five-Year Plan's 1937), outcomes for 1913 and 1928-1932, and
     published ranges (famine deaths of 1932-33 are stored under 1933); outcomes from 1933 on
-    are withheld, so the simulator is judged on them out of sample. ``UNSOURCED`` rows (gaps no acceptable source fills) are never returned.
+    are withheld, so the simulator is judged on them out of sample. ``UNSOURCED`` rows
+    (gaps no acceptable source fills) are never returned.
 
     Returns
     -------
