@@ -38,6 +38,7 @@ __all__ = [
     "Quantity",
     "dataset",
     "html_table",
+    "records",
     "short_repr",
     "tidy",
     "unit_of",
@@ -119,6 +120,13 @@ def tidy(
     frame = pd.DataFrame(data, columns=columns)
     frame["value"] = frame["value"].astype(np.float64)
     return frame
+
+
+def records(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> pd.DataFrame:
+    """A frame of plain records (one row per bottleneck ...), with these columns in order."""
+    import pandas as pd
+
+    return pd.DataFrame(list(rows), columns=list(columns))
 
 
 def dataset(
