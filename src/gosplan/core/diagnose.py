@@ -43,8 +43,7 @@ from gosplan.core.result import deprecated_alias, renamed_keyword
 from gosplan.errors import ParameterError
 
 if TYPE_CHECKING:
-    import pandas as pd
-    import xarray as xr
+    from gosplan.core.frames import DataFrame, Dataset
 
 __all__ = ["Bottleneck", "Diagnosis", "diagnose"]
 
@@ -181,7 +180,7 @@ class Diagnosis:
                 "bottlenecks": len(self.bottlenecks),
                 "binding": sum(b.binding for b in self.bottlenecks)}
 
-    def to_frame(self) -> pd.DataFrame:
+    def to_frame(self) -> DataFrame:
         """Tidy table: one row per product and quantity (see :mod:`gosplan.core.frames`).
 
         Quantities, each in its product's unit: ``targets``, ``required_output`` (what the
@@ -190,7 +189,7 @@ class Diagnosis:
         """
         return frames.tidy(self.products, self._quantities())
 
-    def bottlenecks_frame(self) -> pd.DataFrame:
+    def bottlenecks_frame(self) -> DataFrame:
         """One row per bottleneck, ranked: the fields of :class:`Bottleneck`, ``binding``."""
         return frames.records(
             [{"constraint": b.constraint, "kind": b.kind, "product": b.product,
@@ -200,7 +199,7 @@ class Diagnosis:
             ("constraint", "kind", "product", "label", "valuation", "shortfall", "limit",
              "required", "unit", "binding"))
 
-    def to_xarray(self) -> xr.Dataset:
+    def to_xarray(self) -> Dataset:
         """The per-product quantities as an xarray Dataset over ``product``."""
         return frames.dataset(self.products, self._quantities(), attrs=self._facts())
 

@@ -29,8 +29,10 @@ from numpy.typing import ArrayLike
 from gosplan.errors import MissingDependencyError
 
 if TYPE_CHECKING:
-    import pandas as pd
-    import xarray as xr
+    # The result modules name these types through this module: the core imports pandas and
+    # xarray here only.
+    from pandas import DataFrame as DataFrame
+    from xarray import Dataset as Dataset
 
 __all__ = [
     "COLUMNS",
@@ -68,7 +70,7 @@ def tidy(
     *,
     years: ArrayLike | None = None,
     enterprises: ArrayLike | None = None,
-) -> pd.DataFrame:
+) -> DataFrame:
     """A tidy frame: one row per (year, enterprise, product, quantity), in that nesting.
 
     Parameters
@@ -122,7 +124,7 @@ def tidy(
     return frame
 
 
-def records(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> pd.DataFrame:
+def records(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> DataFrame:
     """A frame of plain records (one row per bottleneck ...), with these columns in order."""
     import pandas as pd
 
@@ -137,7 +139,7 @@ def dataset(
     years: ArrayLike | None = None,
     coords: Mapping[str, ArrayLike] | None = None,
     attrs: Mapping[str, Any] | None = None,
-) -> xr.Dataset:
+) -> Dataset:
     """An xarray Dataset: one data variable per quantity over ``dim`` (and ``year``).
 
     Parameters

@@ -18,8 +18,7 @@ from gosplan.core.result import deprecated_alias
 from gosplan.errors import ConvergenceError
 
 if TYPE_CHECKING:
-    import pandas as pd
-    import xarray as xr
+    from gosplan.core.frames import DataFrame, Dataset
 
 __all__ = ["S_MAX", "HarmonyPlan", "HarmonyStatus", "harmony", "harmony_slope"]
 
@@ -135,7 +134,7 @@ class HarmonyPlan:
                 "labour_required": self.labour_required,
                 "labour_valuation": self.labour_valuation, "iterations": self.iterations}
 
-    def to_frame(self) -> pd.DataFrame:
+    def to_frame(self) -> DataFrame:
         """Tidy table: one row per product and quantity (see :mod:`gosplan.core.frames`).
 
         Quantities: ``targets``, ``gross_output``, ``final_demand`` (each product's unit),
@@ -143,7 +142,7 @@ class HarmonyPlan:
         """
         return frames.tidy(self.products, self._quantities())
 
-    def to_xarray(self) -> xr.Dataset:
+    def to_xarray(self) -> Dataset:
         """The same quantities as an xarray Dataset over ``product``; totals in ``attrs``."""
         return frames.dataset(self.products, self._quantities(), attrs=self._facts())
 

@@ -23,8 +23,7 @@ from gosplan.core.plan_errors import raise_plan_status
 from gosplan.core.result import deprecated_alias
 
 if TYPE_CHECKING:
-    import pandas as pd
-    import xarray as xr
+    from gosplan.core.frames import DataFrame, Dataset
 
 __all__ = ["OptimalPlan", "PlanStatus", "freeze_fields"]
 
@@ -161,7 +160,7 @@ class OptimalPlan:
                 "labour_required": self.labour_required,
                 "labour_valuation": self.labour_valuation}
 
-    def to_frame(self) -> pd.DataFrame:
+    def to_frame(self) -> DataFrame:
         """Tidy table: one row per product and quantity (see :mod:`gosplan.core.frames`).
 
         Quantities: ``targets``, ``gross_output``, ``final_demand`` (each product's unit),
@@ -170,7 +169,7 @@ class OptimalPlan:
         """
         return frames.tidy(self.products, self._quantities())
 
-    def to_xarray(self) -> xr.Dataset:
+    def to_xarray(self) -> Dataset:
         """The same quantities as an xarray Dataset over ``product``; totals in ``attrs``."""
         attrs = {k: v for k, v in self._facts().items() if v is not None}
         return frames.dataset(self.products, self._quantities(), attrs=attrs)

@@ -53,8 +53,7 @@ from gosplan.core.plan_result import freeze_fields
 from gosplan.errors import EconomyError, ParameterTypeError, TargetsError
 
 if TYPE_CHECKING:
-    import pandas as pd
-    import xarray as xr
+    from gosplan.core.frames import DataFrame, Dataset
 
 __all__ = ["Enterprises", "Quotas", "Rule", "quotas"]
 
@@ -178,7 +177,7 @@ class Quotas:
         capacity = np.broadcast_to(np.asarray(self.enterprises.capacity), self.quota.shape)
         return [("quota", self.quota, ""), ("capacity", capacity, "")]
 
-    def to_frame(self) -> pd.DataFrame:
+    def to_frame(self) -> DataFrame:
         """Tidy table: one row per year, enterprise and quantity (``quota``, ``capacity``).
 
         Columns ``year, enterprise, product, quantity, value, unit`` (see
@@ -190,7 +189,7 @@ class Quotas:
         return frames.tidy(np.asarray(e.products)[e.product], self._quantities(),
                            years=self._years(), enterprises=e.ids)
 
-    def to_xarray(self) -> xr.Dataset:
+    def to_xarray(self) -> Dataset:
         """Quotas, capacities and ``over_capacity`` over ``(year, enterprise)``.
 
         The product each enterprise makes is the ``product`` coordinate.

@@ -14,8 +14,7 @@ from gosplan.core import frames
 from gosplan.errors import ConvergenceError, ParameterError
 
 if TYPE_CHECKING:
-    import pandas as pd
-    import xarray as xr
+    from gosplan.core.frames import DataFrame, Dataset
 
 __all__ = ["BalanceResult", "Status", "deprecated_alias", "renamed_keyword"]
 
@@ -143,7 +142,7 @@ class BalanceResult:
                 "labour_available": self.labour_available,
                 "over_capacity": int(self.over_capacity.size)}
 
-    def to_frame(self) -> pd.DataFrame:
+    def to_frame(self) -> DataFrame:
         """Tidy table: one row per product and quantity (see :mod:`gosplan.core.frames`).
 
         Quantities: ``final_demand``, ``gross_output``, ``capacity`` (in each product's
@@ -151,7 +150,7 @@ class BalanceResult:
         """
         return frames.tidy(self.products, self._quantities())
 
-    def to_xarray(self) -> xr.Dataset:
+    def to_xarray(self) -> Dataset:
         """The same quantities as an xarray Dataset over ``product``; totals in ``attrs``."""
         return frames.dataset(self.products, self._quantities(), attrs=self._facts())
 
