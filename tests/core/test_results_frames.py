@@ -175,7 +175,10 @@ def test_diagnosis_frames(coal_steel: Economy) -> None:
     assert b["constraint"].tolist()[0] == "capacity:coal"
     assert b["product"].tolist()[0] == "coal"
     assert bool(b["binding"].iloc[0])
-    assert d.to_xarray()["achievable"].dims == ("product",)
+    ds = d.to_xarray()
+    assert ds["achievable"].dims == ("product",)
+    assert ds.attrs["feasible"] == 0  # a flag as a number: netCDF keeps no booleans
+    assert ds.to_netcdf()[:3] == b"CDF"  # the Dataset can be saved as it is
     assert repr(d).startswith("Diagnosis(status=optimal, feasible=False, products=2, ")
     html = d._repr_html_()
     assert "coal capacity" in html
@@ -213,6 +216,7 @@ def test_quotas_frame_xarray_and_repr() -> None:
     assert ds["year"].values.tolist() == [1928, 1929]
     assert ds["product"].values.tolist() == ["steel", "steel", "coal"]
     assert ds["over_capacity"].values.tolist() == [[False, False, False], [True, True, False]]
+    assert q.over_capacity_ids.tolist() == ["Magnitka", "Kuznetsk"]
     assert repr(q) == "Quotas(rule=capacity, years=2, enterprises=3, products=2, over_capacity=2)"
 
 

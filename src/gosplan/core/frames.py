@@ -157,7 +157,8 @@ def dataset(
     coords
         Further coordinates along ``dim`` (the product each enterprise makes ...).
     attrs
-        Attributes of the Dataset (status, totals): numbers and strings only.
+        Attributes of the Dataset (status, totals): numbers and strings (flags become 0
+        or 1, as netCDF keeps no booleans).
 
     Raises
     ------
@@ -187,7 +188,9 @@ def dataset(
             all_coords["unit"] = (dim, np.asarray(unit, dtype=np.str_).reshape(n))
             units = PRODUCT_UNITS
         variables[name] = (dims, v, {"units": units})
-    return xr.Dataset(variables, coords=all_coords, attrs=dict(attrs or {}))
+    # netCDF keeps numbers and strings only: a flag is stored as 0 or 1.
+    kept = {k: int(v) if isinstance(v, bool | np.bool_) else v for k, v in (attrs or {}).items()}
+    return xr.Dataset(variables, coords=all_coords, attrs=kept)
 
 
 def short_repr(kind: str, facts: Mapping[str, object]) -> str:

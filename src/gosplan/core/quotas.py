@@ -165,6 +165,11 @@ class Quotas:
         """Enterprise ids, shape ``(m,)``."""
         return np.asarray(self.enterprises.ids)
 
+    @property
+    def over_capacity_ids(self) -> NDArray[np.str_]:
+        """Ids of the enterprises asked for more than their capacity in some year."""
+        return self.ids[self.over_capacity.any(axis=0)] if self.years else self.ids[:0]
+
     def totals_by_product(self) -> FloatArray:
         """Sum of the quotas of each product, shape ``(years, n)``: equal to ``plan`` exactly."""
         e = self.enterprises
