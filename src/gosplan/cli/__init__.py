@@ -123,12 +123,24 @@ def plan(
     ] = None,
     lag: Annotated[int, typer.Option(min=1, max=10, help="Construction lag, years.")] = 1,
     revise: Annotated[bool, typer.Option(help="Replan every year (receding horizon).")] = False,
+    economy_name: Annotated[
+        str | None,
+        typer.Option("--economy", help="A built-in economy: ussr-1928, us-2021-15, "
+                     "us-2021-71 or au-114 (docs/supply-use.md)."),
+    ] = None,
 ) -> None:
     """Compute the balanced plan (material balances), or the optimal plan and why targets fail.
 
     With --years T: a T-year plan, investment by branch and fulfilment each year.
     """
     _check_out(out, (".csv", ".parquet", ".json"))
+    if economy_name is not None:
+        from gosplan.cli.economy import plan_named
+
+        economy = plan_named(economy_name, economy, targets, method.value, solver.value, tol,
+                             lp.value, time_limit, out, as_json, years)
+        if economy is None:
+            return
     if economy is not None and (economy / "activities.csv").is_file():
         _activity_plan(economy, targets, method, lp.value, time_limit, out, as_json, years)
         return
