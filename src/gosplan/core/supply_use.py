@@ -267,16 +267,21 @@ class SupplyUse:
 
     @property
     def total_final_demand(self) -> FloatArray:
-        """Domestic final demand plus exports, shape ``(n,)``: what leaves the table's
-        inter-industry part (the default final demand of the square economy)."""
+        """Domestic final demand plus exports, shape ``(n,)``.
+
+        What leaves the table's inter-industry part: the default final demand of the
+        square economy.
+        """
         out: FloatArray = self.final_demand + (0.0 if self.exports is None else self.exports)
         return out
 
     @property
     def activity_targets(self) -> dict[str, float]:
-        """Default targets of an activity plan, by commodity id: domestic final demand when
-        trade is made of activities (exports earn the imports), else
-        :attr:`total_final_demand`."""
+        """Default targets of an activity plan, by commodity id.
+
+        Domestic final demand when trade is made of activities (exports earn the
+        imports), else :attr:`total_final_demand`.
+        """
         y = self.final_demand if self.trade else self.total_final_demand
         return dict(zip(self.commodities.tolist(), y.tolist(), strict=True))
 
@@ -365,7 +370,8 @@ def _credit_row(k: int, width: int) -> FloatArray:
 def _with_trade(table: SupplyUse, make: FloatArray, use: FloatArray, labour: FloatArray,
                 capacity: list[float], activities: list[str]) -> tuple[Any, ...]:
     """Append the foreign-exchange row, the import and export activities, and credit."""
-    assert table.imports is not None and table.exports is not None
+    assert table.imports is not None
+    assert table.exports is not None
     n = table.n
     imp = np.flatnonzero(table.imports > 0)
     exp = np.flatnonzero(table.exports > 0)

@@ -56,7 +56,7 @@ class _Grid:
     cells: list[list[str]]
 
     def where(self, r: int, c: int) -> str:
-        return f"{self.path.name}: row {self.rows[r]!r}, column {self.columns[c]!r}"
+        return f"{self.path}: row {self.rows[r]!r}, column {self.columns[c]!r}"
 
 
 def read_supply_use(folder: str | Path) -> SupplyUse:
