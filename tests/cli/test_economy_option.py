@@ -82,3 +82,12 @@ def test_refusals(capsys: pytest.CaptureFixture[str], tmp_path: Path,
     assert expected in err
     assert err.count("\n") == 1
     assert not (tmp_path / "plan.json").exists()
+
+
+def test_balanced_plan_written(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    out = tmp_path / "plan.csv"
+    code, printed, err = run(capsys, "plan", "--economy", "us-2021-15", "--out", str(out))
+    assert (code, err) == (0, "")
+    assert f"Plan written to {out}" in printed
+    text = out.read_text()
+    assert "Manufacturing" in text

@@ -238,3 +238,15 @@ def test_square_economies_plan_with_own_final_demand() -> None:
     assert plan.gross_output == pytest.approx(np.linalg.solve(
         np.eye(economy.n) - economy.A.toarray(), y))
     assert economy.metadata["square"] == "commodity by commodity, industry technology"
+
+
+@pytest.mark.parametrize("name", ["../make.csv", "/etc/passwd", "", 3])
+def test_table_file_stays_in_the_folder(tmp_path: Path, name: object) -> None:
+    toml = f"[make]\nfile = {name!r}\n".replace("'", '"') if isinstance(name, str) else \
+        f"[make]\nfile = {name}\n"
+    message = _error(tmp_path, toml=toml)
+    assert "[make] file must be a file name in the folder; got" in message
+
+
+def test_title_must_be_text(tmp_path: Path) -> None:
+    assert "name must be a string; got 5" in _error(tmp_path, toml="name = 5\n")

@@ -64,7 +64,8 @@ def _balanced(name: str, targets: Path | None, solver: str, tol: float, out: Pat
     result = balance(economy, y, method=solver, tol=tol)  # type: ignore[arg-type]
     result.raise_for_status()
     folder = economy_folder(name)
-    run = PlanRun(economy, y, result, folder, targets or folder / "supply_use.toml")
+    # Without --targets the final demand is the table's own, in its folder.
+    run = PlanRun(economy, y, result, folder, targets or folder)
     if out is not None:
         write_plan(run, out)
     if as_json:

@@ -84,8 +84,11 @@ def read_supply_use(folder: str | Path) -> SupplyUse:
     if negatives not in ("refuse", "transfer"):
         raise InputFileError(f"{label}: negatives must be 'refuse' or 'transfer'; "
                              f"got {negatives!r}")
+    for key in ("name", "unit"):
+        if not isinstance(spec.get(key, ""), str):
+            raise InputFileError(f"{label}: {key} must be a string; got {spec[key]!r}")
     counts: dict[str, int] = {}
-    make = _grid(folder / str(make_spec.get("file", "make.csv")), make_spec, None, label)
+    make = _grid(_file(folder, make_spec, "make", label), make_spec, None, label)
     by_rows = make_spec.get("rows", "industries")
     if by_rows not in ("industries", "commodities"):
         raise InputFileError(f"{label}: [make] rows must be 'industries' or 'commodities'; "
@@ -98,7 +101,7 @@ def read_supply_use(folder: str | Path) -> SupplyUse:
         industries, commodities, V = make.rows, make.columns, make_values
     else:
         industries, commodities, V = make.columns, make.rows, make_values.T
-    use = _grid(folder / str(use_spec.get("file", "use.csv")), use_spec, commodities, label)
+    use = _grid(_file(folder, use_spec, "use", label), use_spec, commodities, label)
     roles = _use_roles(use, use_spec, label)
     U_all = _numbers(use, suppressed, counts)
     table = _assemble(use, U_all, roles, industries, commodities, V)
@@ -144,6 +147,15 @@ def _table(spec: Mapping[str, Any], key: str, allowed: Sequence[str], label: str
         raise InputFileError(f"{label}: [{key}] must be a table; got {part!r}")
     check_keys(part, allowed, f"{label}: [{key}]")
     return dict(part)
+
+
+def _file(folder: Path, spec: Mapping[str, Any], key: str, label: str) -> Path:
+    """The table's file: a plain name inside the folder (never a path out of it)."""
+    name = spec.get("file", f"{key}.csv")
+    if not isinstance(name, str) or not name or Path(name).name != name or name in (".", ".."):
+        raise InputFileError(f"{label}: [{key}] file must be a file name in the folder; "
+                             f"got {name!r}")
+    return folder / name
 
 
 def _strings(value: Any, what: str, label: str) -> list[str]:
@@ -208,6 +220,8 @@ def _grid(path: Path, spec: Mapping[str, Any], commodities: list[str] | None,
     rename = spec.get("rename_columns", {})
     if not isinstance(rename, Mapping):
         raise InputFileError(f"{label}: rename_columns must be a table; got {rename!r}")
+    if not all(isinstance(v, str) for v in rename.values()):
+        raise InputFileError(f"{label}: rename_columns must map codes to names (strings)")
     columns = [str(rename.get(c, c)) for c in columns]
     ignore_rows = set(_strings(spec.get("ignore_rows", []), "ignore_rows", label))
     ignore_cols = set(_strings(spec.get("ignore_columns", []), "ignore_columns", label))
