@@ -189,3 +189,15 @@ def test_reserved_foreign_exchange_id() -> None:
                   use=U, exports=[1.0, 0.0], imports=[0.0, 1.0])
     with pytest.raises(EconomyError, match="reserved"):
         activity_economy(t)
+
+
+def test_wrong_types_are_type_errors() -> None:
+    from gosplan.errors import ParameterTypeError
+
+    with pytest.raises(ParameterTypeError, match="commodities must be a sequence of ids; "
+                       "got str 'ab'"):
+        _table(commodities="ab")
+    with pytest.raises(ParameterTypeError, match="make must be numbers"):
+        _table(make="90,10")
+    with pytest.raises(ParameterTypeError):
+        convert("table")  # type: ignore[arg-type]

@@ -250,3 +250,29 @@ def test_table_file_stays_in_the_folder(tmp_path: Path, name: object) -> None:
 
 def test_title_must_be_text(tmp_path: Path) -> None:
     assert "name must be a string; got 5" in _error(tmp_path, toml="name = 5\n")
+
+
+def test_make_commodity_or_industry_missing_from_use(tmp_path: Path) -> None:
+    make = "industry,coal,steel,iron\nmines,100,0,1\nmills,5,50,0\n"
+    assert _error(tmp_path, make=make).endswith(
+        "use.csv: commodity 'iron' of the make table has no row")
+    make = "industry,coal,steel\nmines,100,0\nmills,5,50\nforges,0,1\n"
+    assert _error(tmp_path, make=make).endswith(
+        "use.csv: industry 'forges' of the make table has no column")
+
+
+def test_positional_rows_must_match_the_commodities(tmp_path: Path) -> None:
+    use = "mines,mills\n10,40\n"
+    message = _error(tmp_path, use=use, toml="[use]\nrow_labels = 'commodities'\n")
+    assert message.endswith("use.csv: row_labels = 'commodities' needs one row per commodity "
+                            "of the make table (2); got 1")
+    t = read_supply_use(_folder(tmp_path, use="mines,mills\n10,40\n5,5\n",
+                                toml="[use]\nrow_labels = 'commodities'\n"))
+    assert t.use.tolist() == [[10.0, 40.0], [5.0, 5.0]]
+
+
+def test_unlabelled_row(tmp_path: Path) -> None:
+    make = MAKE + ",105,50\n"
+    assert "a row has no label (list \"\" in ignore_rows" in _error(tmp_path, make=make)
+    t = read_supply_use(_folder(tmp_path, make=make, toml='[make]\nignore_rows = [""]\n'))
+    assert t.industries.tolist() == ["mines", "mills"]
