@@ -201,3 +201,10 @@ def test_wrong_types_are_type_errors() -> None:
         _table(make="90,10")
     with pytest.raises(ParameterTypeError):
         convert("table")  # type: ignore[arg-type]
+
+
+def test_transfer_negatives_needs_numbers() -> None:
+    with pytest.raises(EconomyError, match="transfer_negatives: make and use must be numeric"):
+        transfer_negatives([["a"]], [[1.0]])
+    with pytest.raises(EconomyError, match="transposed shape"):
+        transfer_negatives([[1.0, 2.0]], [[1.0, 2.0]])

@@ -276,3 +276,11 @@ def test_unlabelled_row(tmp_path: Path) -> None:
     assert "a row has no label (list \"\" in ignore_rows" in _error(tmp_path, make=make)
     t = read_supply_use(_folder(tmp_path, make=make, toml='[make]\nignore_rows = [""]\n'))
     assert t.industries.tolist() == ["mines", "mills"]
+
+
+def test_folder_must_be_a_path() -> None:
+    from gosplan.errors import ParameterTypeError
+
+    with pytest.raises(ParameterTypeError, match="read_supply_use: folder must be a path; "
+                       "got int 5"):
+        read_supply_use(5)  # type: ignore[arg-type]

@@ -111,8 +111,12 @@ def transfer_negatives(make: Any, use: Any) -> tuple[FloatArray, FloatArray, int
     make, use, moved
         New arrays (make ``(m, n)``, use ``(n, m)``) and the number of cells moved.
     """
-    V = np.array(make, dtype=np.float64)
-    U = np.array(use, dtype=np.float64)
+    try:
+        V = np.array(make, dtype=np.float64)
+        U = np.array(use, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        raise EconomyError(f"transfer_negatives: make and use must be numeric matrices; got "
+                           f"{shown(make)} and {shown(use)}") from None
     if V.ndim != 2 or U.shape != V.T.shape:
         raise EconomyError(f"{_WHERE}: use must have the transposed shape of make {V.shape}; "
                            f"got {U.shape}")

@@ -28,7 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from gosplan.core.supply_use import SupplyUse, transfer_negatives
-from gosplan.errors import EconomyError, InputFileError
+from gosplan.errors import EconomyError, InputFileError, ParameterTypeError
 from gosplan.scenarios.keys import check_keys, did_you_mean
 from gosplan.scenarios.loader import read_toml
 
@@ -70,6 +70,9 @@ def read_supply_use(folder: str | Path) -> SupplyUse:
         industry one table has and the other lacks: one line naming file, row, column
         and value.
     """
+    if not isinstance(folder, str | Path):
+        raise ParameterTypeError(f"read_supply_use: folder must be a path; got "
+                                 f"{type(folder).__name__} {folder!r}"[:200])
     folder = Path(folder)
     if not folder.is_dir():
         raise InputFileError(f"{folder}: not a folder with make.csv and use.csv")
