@@ -54,6 +54,7 @@ _WHERE = "supply-use table"
 FOREIGN_EXCHANGE = "foreign-exchange"
 _CREDIT = "foreign-credit"
 _SHOWN_CELLS = 20  # negative cells a conversion lists, largest first
+_MAX_CONDITION = 1e12  # a product mix worse conditioned than this counts as singular
 
 
 def _ids(values: Any, what: str) -> NDArray[np.str_]:
@@ -431,9 +432,10 @@ class Conversion:
     """Coefficients, ``(k, k)``; may hold negatives under product technology."""
     labour: FloatArray
     """Labour per unit of each product, ``(k,)``; may hold negatives."""
-    transform: FloatArray
-    """Turns commodity final demand into final demand for the square products:
-    identity (commodity × commodity), ``D`` or ``C⁻¹`` (industry × industry)."""
+    market_shares: FloatArray
+    """``D = V q̂⁻¹``, ``(m, n)``: industry ``j``'s share of commodity ``i``'s output."""
+    product_mix: FloatArray
+    """``C = Vᵀ ĝ⁻¹``, ``(n, m)``: commodity ``i``'s share of industry ``j``'s output."""
     table: SupplyUse
     """What it was made from."""
     negatives: tuple[tuple[str, str, float], ...]
@@ -448,12 +450,21 @@ class Conversion:
         return self.negatives[0] if self.negatives else None
 
     def final_demand(self, commodity_final_demand: Any = None) -> FloatArray:
-        """Final demand for the square products; default: the table's total final demand."""
+        """Final demand for the square products; default: the table's total final demand.
+
+        Commodity × commodity: as given. Industry × industry: ``D y`` under industry
+        technology, the ``e`` with ``C e = y`` under product technology.
+        """
         y = (self.table.total_final_demand if commodity_final_demand is None
              else _array(commodity_final_demand, (self.table.n,), "final demand",
                          lambda k: repr(str(self.table.commodities[k[0]]))))
-        out: FloatArray = self.transform @ y
-        return out
+        if self.by == "commodity":
+            return y.copy()
+        if self.technology == "industry":
+            out: FloatArray = self.market_shares @ y
+            return out
+        solved: FloatArray = np.linalg.solve(self.product_mix, y).astype(np.float64)
+        return solved
 
     def economy(self, *, labour_available: float = float("inf")) -> Economy:
         """The square :class:`~gosplan.core.economy.Economy`, units the table's.
@@ -513,24 +524,22 @@ def convert(table: SupplyUse, *, technology: str = "industry", by: str = "commod
     g, q = table.industry_output, table.commodity_output
     B = table.use / g
     w = table.labour / g
+    D = table.make / q
+    C = table.make.T / g
     if technology == "industry":
-        D = table.make / q
-        A, labour, transform = (B @ D, w @ D, np.eye(table.n)) if by == "commodity" else (
-            D @ B, w, D)
+        A, labour = (B @ D, w @ D) if by == "commodity" else (D @ B, w)
     else:
         if table.n != table.m:
             raise EconomyError(
                 f"{_WHERE}: product technology needs as many commodities as industries; got "
                 f"{table.n} commodities and {table.m} industries: use technology='industry'")
-        C = table.make.T / g
-        try:
-            C_inv = np.linalg.inv(C)
-        except np.linalg.LinAlgError:
+        # Solve with C rather than invert it: B C⁻¹ = (C⁻ᵀ Bᵀ)ᵀ, w C⁻¹ = (C⁻ᵀ wᵀ)ᵀ.
+        if np.linalg.cond(C) > _MAX_CONDITION:
             raise EconomyError(f"{_WHERE}: product technology needs an invertible product "
                                "mix C = V' g^-1; this one is singular: use "
-                               "technology='industry'") from None
-        A, labour, transform = (B @ C_inv, w @ C_inv, np.eye(table.n)) if by == "commodity" \
-            else (C_inv @ B, w, C_inv)
+                               "technology='industry'")
+        A, labour = ((np.linalg.solve(C.T, B.T).T, np.linalg.solve(C.T, w)) if by == "commodity"
+                     else (np.linalg.solve(C, B), w))
     ids = table.commodities if by == "commodity" else table.industries
     names = table.commodity_names if by == "commodity" else table.industry_names
     # Round-off of exact zeros is no negative coefficient.
@@ -542,8 +551,8 @@ def convert(table: SupplyUse, *, technology: str = "industry", by: str = "commod
                                                                          strict=True)]
     cells += [("labour", str(ids[j]), float(labour[j])) for j in np.flatnonzero(labour < 0)]
     cells.sort(key=lambda c: c[2])
-    for arr in (A, labour, transform):
+    for arr in (A, labour, D, C):
         arr.flags.writeable = False
     return Conversion(technology=technology, by=by, products=ids, names=tuple(names), A=A,
-                      labour=labour, transform=transform, table=table,
+                      labour=labour, market_shares=D, product_mix=C, table=table,
                       negatives=tuple(cells[:_SHOWN_CELLS]), negative_count=len(cells))
