@@ -284,3 +284,9 @@ def test_folder_must_be_a_path() -> None:
     with pytest.raises(ParameterTypeError, match="read_supply_use: folder must be a path; "
                        "got int 5"):
         read_supply_use(5)  # type: ignore[arg-type]
+
+
+def test_cells_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(reader, "MAX_TABLE_CELLS", 5)
+    assert _error(tmp_path).endswith("make.csv: 3 rows × 3 columns is more than a table may "
+                                     "hold (5 cells)")

@@ -125,8 +125,8 @@ def plan(
     revise: Annotated[bool, typer.Option(help="Replan every year (receding horizon).")] = False,
     economy_name: Annotated[
         str | None,
-        typer.Option("--economy", help="A built-in economy: ussr-1928, us-2021-15, "
-                     "us-2021-71 or au-114 (docs/supply-use.md)."),
+        typer.Option("--economy", help="A built-in economy by name, in place of a folder "
+                     "(docs/supply-use.md; a wrong name lists them)."),
     ] = None,
 ) -> None:
     """Compute the balanced plan (material balances), or the optimal plan and why targets fail.
