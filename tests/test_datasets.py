@@ -161,8 +161,10 @@ def test_economy_by_name() -> None:
     assert datasets.economy("ussr-1928").products.tolist() == (
         datasets.example_economy().products.tolist()
     )
-    with pytest.raises(ParameterError, match=r"^economy: name must be one of ussr-1928; "
-                       r"got 'atlantis'$") as info:
+    assert datasets.economy("us-2021-15").n == 17
+    assert sorted(datasets.ECONOMIES) == ["au-114", "us-2021-15", "us-2021-71", "ussr-1928"]
+    with pytest.raises(ParameterError, match=r"^economy: name must be one of au-114, "
+                       r"us-2021-15, us-2021-71, ussr-1928; got 'atlantis'$") as info:
         datasets.economy("atlantis")
     assert isinstance(info.value, ValueError)
     with pytest.raises(ParameterTypeError, match="name must be a string; got int 3") as bad:

@@ -133,17 +133,38 @@ def economy(name: str) -> Economy:
         raise ParameterTypeError(
             f"economy: name must be a string; got {type(name).__name__} {shown(name)}"
         )
-    if name not in _ECONOMIES:
+    from gosplan.scenarios.economies import ECONOMIES, builtin_economy
+
+    if name not in ECONOMIES:
         raise ParameterError(
-            f"economy: name must be one of {', '.join(sorted(_ECONOMIES))}; got {shown(name)}"
+            f"economy: name must be one of {', '.join(sorted(ECONOMIES))}; got {shown(name)}"
         )
-    return _ECONOMIES[name][1]()
+    return builtin_economy(name)[0]
 
 
-#: The built-in economies: name -> (description, reader). One line adds a name.
-_ECONOMIES: dict[str, tuple[str, Callable[[], Economy]]] = {
-    "ussr-1928": ("the USSR in 1927/28, eight products (the example economy)", example_economy),
-}
+#: Names served from :mod:`gosplan.scenarios.economies` (docs/supply-use.md), loaded on use.
+_FROM_ECONOMIES = (
+    "ECONOMIES",
+    "BuiltinEconomy",
+    "builtin_activity_economy",
+    "builtin_economy",
+    "builtin_supply_use",
+)
+
+
+def __getattr__(name: str) -> object:
+    # The real economies and their supply-use tables, imported only when asked for.
+    if name in _FROM_ECONOMIES:
+        from gosplan.scenarios import economies
+
+        return getattr(economies, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _economy_count() -> int:
+    from gosplan.scenarios.economies import ECONOMIES
+
+    return len(ECONOMIES)
 
 
 # --- The historical record -----------------------------------------------------------------
@@ -607,13 +628,14 @@ _DATASETS: dict[str, tuple[str, str, Callable[[], int]]] = {
     ),
     "example_targets": (
         "Final demand of the First Five-Year Plan's optimal variant for 1932/33",
-        "Derived from the plan's gross-output targets (ISE3, FYP_EL, MEDV ...) as y = (I - A) x",
+        "Derived from the plan's gross-output targets (ISE3, FYP_EL, FYP1929 ...) as y = (I - A) x",
         lambda: len(example_targets()),
     ),
     "economy": (
-        "Built-in economies by name: " + ", ".join(_ECONOMIES),
-        "As each economy's own row",
-        lambda: len(_ECONOMIES),
+        "Built-in economies by name: ussr-1928, us-2021-15, us-2021-71, au-114",
+        "The example economy's sources; the US (BEA) and Australian (ABS) supply-use tables "
+        "as quantecon-book-networks 1.6 ships them (MIT); see docs/supply-use.md",
+        lambda: _economy_count(),
     ),
     "record": (
         "The historical record: plan targets, outcomes 1913 and 1928-1932, published ranges",

@@ -129,6 +129,11 @@ def plan(
     ] = None,
     lag: Annotated[int, typer.Option(min=1, max=10, help="Construction lag, years.")] = 1,
     revise: Annotated[bool, typer.Option(help="Replan every year (receding horizon).")] = False,
+    economy_name: Annotated[
+        str | None,
+        typer.Option("--economy", help="A built-in economy by name, in place of a folder "
+                     "(docs/supply-use.md; a wrong name lists them)."),
+    ] = None,
 ) -> None:
     """Compute the balanced plan (material balances), or the optimal plan and why targets fail.
 
@@ -136,6 +141,13 @@ def plan(
     """
     _check_out(out, (".csv", ".parquet", ".json"))
     lp = _renamed_flag("--lp", "--lp-method", lp_old, lp_method, LPMethod.simplex)
+    if economy_name is not None:
+        from gosplan.cli.economy import plan_named
+
+        economy = plan_named(economy_name, economy, targets, method.value, solver.value, tol,
+                             lp.value, time_limit, out, as_json, years)
+        if economy is None:
+            return
     if economy is not None and (economy / "activities.csv").is_file():
         _activity_plan(economy, targets, method, lp.value, time_limit, out, as_json, years)
         return
