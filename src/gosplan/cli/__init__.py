@@ -487,6 +487,9 @@ from gosplan.cli import ensemble as _ensemble  # noqa: E402
 
 app.command(name="ensemble")(_ensemble.ensemble)
 app.command(name="sensitivity")(_ensemble.sensitivity)
+from gosplan.cli import schema as _schema  # noqa: E402
+
+app.command(name="schema")(_schema.schema)
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return (and exit with) its status.

@@ -15,6 +15,7 @@ span against its parameter's range) stays with the readers.
 
 from __future__ import annotations
 
+import json
 import math
 import types
 from collections.abc import Mapping, Sequence
@@ -48,6 +49,7 @@ __all__ = [
     "ScenarioFile",
     "UncertaintyFile",
     "json_schema",
+    "json_schema_text",
     "validate",
 ]
 
@@ -270,6 +272,7 @@ def _policy_table(name: str) -> type[Table]:
                 min_length=1,
                 description="{ year = value }: a value holds from its year until the next "
                 "year given, never before",
+                json_schema_extra={"propertyNames": {"pattern": "^[0-9]{4}$"}},
             ),
         ),
         source=(Text, Field(description=SOURCE)),
@@ -480,10 +483,17 @@ FILES: dict[str, type[Table]] = {
 def json_schema(kind: str) -> dict[str, Any]:
     """The JSON Schema of a kind of file (a key of :data:`FILES`), for editors."""
     model = FILES[kind]
-    schema = model.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        **model.model_json_schema(),
+    }
     schema["title"] = f"gosplan {kind} file"
     return schema
+
+
+def json_schema_text(kind: str) -> str:
+    """:func:`json_schema` as the text docs/KIND.schema.json holds (stable, one per line)."""
+    return json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n"
 
 
 # --- Validation and its one-line messages ----------------------------------------------------
