@@ -130,7 +130,9 @@ def _policy(
                     f"holds from its year on, never before; give one for {years[0]}"
                 )
             by_year = {years[0]: DEFAULTS[name], **by_year}
-        series, current = [], by_year[min(by_year)]
+        # The value in force in the first year is the last one given on or before it (a
+        # table carried into a continuation may start years earlier).
+        series, current = [], by_year[max(y for y in by_year if y <= years[0])]
         for year in years:
             current = by_year.get(year, current)
             series.append(current)
