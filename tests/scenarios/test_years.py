@@ -83,3 +83,13 @@ def test_worked_example_counterfactual() -> None:
     assert _path(sc, "grain_export_plan", years) == [0.089, 0.178, 2.0, 2.0, 0.0]
     # Levers the file leaves alone are the base's.
     assert _path(sc, "heavy_share", years) == _path(base, "heavy_share", years)
+
+
+def test_docs_show_the_example_and_every_lever() -> None:
+    """docs/scenario-format.md quotes the example file whole and lists every lever."""
+    from gosplan.sim.levers import LEVERS
+
+    text = (ROOT / "docs" / "scenario-format.md").read_text(encoding="utf-8")
+    assert f"```toml\n{EXAMPLE.read_text(encoding='utf-8')}```" in text
+    for name, (lo, hi, _) in LEVERS.items():
+        assert f"| `{name}` | [{lo:g}, {hi:g}] |" in text, name
