@@ -122,3 +122,23 @@ def test_no_toml_written_by_hand(module: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert "import re\n" not in text
     assert _hand_written_toml(path) == []
+
+
+@pytest.mark.parametrize("scenario", ["ussr-1928", "no-dekulakization", "ussr-1933"])
+def test_write_calibrated_starts_from_the_scenarios_parameters(
+    tmp_path: Path, scenario: str
+) -> None:
+    """A counterfactual, or a scenario naming ../ussr_1928/parameters.toml, writes that file."""
+    from types import SimpleNamespace
+
+    from gosplan.analysis.calibrate import write_calibrated
+
+    src = builtin_scenarios()["ussr-1928"].parent / "parameters.toml"
+    out = tmp_path / "fitted.toml"
+    write_calibrated(scenario, SimpleNamespace(fitted={"yield_base": 0.71}), out)
+    doc, original = tomllib.loads(out.read_text()), tomllib.loads(src.read_text())
+    assert doc["yield_base"]["value"] == 0.71
+    assert {k: v for k, v in doc.items() if k != "yield_base"} == {
+        k: v for k, v in original.items() if k != "yield_base"
+    }
+    assert out.read_text().startswith("# Parameters of the simulator")
