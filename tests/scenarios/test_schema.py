@@ -250,3 +250,14 @@ def test_economy_messages() -> None:
         assert str(info.value).startswith(message), str(info.value)
         assert isinstance(info.value, GosplanError)
         assert isinstance(info.value, ValueError)
+
+
+def test_a_file_changed_after_a_good_read_is_checked_again(tmp_path: Path) -> None:
+    """Checks are remembered per file version: an edit that breaks the file is refused."""
+    path = tmp_path / "cf.toml"
+    good = 'base = "ussr-1928"\n[scenario]\nname = "cf"\n'
+    path.write_text(good)
+    assert load_scenario(path).spec.name == "cf"
+    path.write_text(good.replace("name", "nmae") + "# longer, so the file's size changes\n")
+    with pytest.raises(InputFileError, match="did you mean 'name'"):
+        load_scenario(path)

@@ -18,8 +18,13 @@ from typing import Any
 from gosplan.errors import InputFileError
 from gosplan.scenarios.builtin import builtin_path
 from gosplan.scenarios.loader import read_checked, read_toml
-from gosplan.scenarios.schema import CounterfactualFile, ScenarioFile, ScenarioTable
-from gosplan.sim.spec import YEARS
+from gosplan.scenarios.schema import (
+    CounterfactualFile,
+    RefusalError,
+    ScenarioFile,
+    ScenarioTable,
+    check_year,
+)
 
 __all__ = [
     "MAX_CHAIN",
@@ -157,17 +162,11 @@ def merged(parts: list[Layer], table: str) -> tuple[dict[str, Any], dict[str, Pa
 
 
 def whole_year(value: Any, where: str) -> int:
-    """A year: a whole number within :data:`~gosplan.sim.spec.YEARS`."""
-    lo, hi = YEARS
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or value != value  # NaN
-        or not lo <= value <= hi
-        or value != int(value)
-    ):
-        raise InputFileError(f"{where} must be a year from {lo} to {hi}; got {value!r}")
-    return int(value)
+    """A year: a whole number within :data:`~gosplan.sim.spec.YEARS` (the schema's rule)."""
+    try:
+        return check_year(value)
+    except RefusalError as exc:
+        raise InputFileError(f"{where} {exc}") from None
 
 
 def scenario_years(meta: Mapping[str, Any], origin: Mapping[str, Path], path: Path) -> range:

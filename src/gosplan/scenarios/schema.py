@@ -48,6 +48,7 @@ __all__ = [
     "RefusalError",
     "ScenarioFile",
     "UncertaintyFile",
+    "check_year",
     "json_schema",
     "json_schema_text",
     "validate",
@@ -67,7 +68,8 @@ class RefusalError(ValueError):
 # --- Value types ----------------------------------------------------------------------------
 
 
-def _year(value: Any) -> int:
+def check_year(value: Any) -> int:
+    """A year: a whole number within :data:`~gosplan.sim.spec.YEARS` (else RefusalError)."""
     lo, hi = YEARS
     if (
         isinstance(value, bool)
@@ -105,7 +107,7 @@ def _said(value: str) -> str:
 _LO, _HI = YEARS
 Year = Annotated[
     int,
-    BeforeValidator(_year),
+    BeforeValidator(check_year),
     Field(ge=_LO, le=_HI, description=f"a calendar year, {_LO} to {_HI}"),
 ]
 YearKey = Annotated[str, BeforeValidator(_year_key), Field(pattern=r"^[0-9]{4}$")]
