@@ -244,6 +244,9 @@ def test_economy_messages() -> None:
          "e.toml: [economy] technology must not be empty"),
         ({**good, "labour": {"available": 0}}, "e.toml: [labour] available must be a number > 0"),
         ({**good, "products": {"id": "a"}}, "e.toml: [products] must be an array"),
+        ({**good, "economy": {"year": 1928.5}},
+         "e.toml: [economy] year must be a whole number or text; got 1928.5"),
+        ({**good, "policy": {"x": 1}}, "e.toml: 'policy' is not a known table"),
     ]:
         with pytest.raises(InputFileError) as info:
             validate(doc, EconomyFile, "e.toml")

@@ -404,6 +404,20 @@ UncertaintyFile: type[Table] = create_model(  # type: ignore[call-overload]
 FileName = Annotated[str, AfterValidator(_said), Field(description="a file in the folder")]
 
 
+def _year_or_text(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise RefusalError(f"must be a whole number or text; got {_show(value)}")
+    return value
+
+
+# A year or a text such as "1927/28" (economies written from metadata give text).
+YearText = Annotated[
+    Any,
+    BeforeValidator(_year_or_text),
+    Field(json_schema_extra={"type": ["integer", "string"]}),
+]
+
+
 class EconomyTable(Table):
     """``[economy]``: names, the tables to read, and where the numbers come from."""
 
@@ -411,7 +425,7 @@ class EconomyTable(Table):
 
     name: str | None = None
     description: str | None = None
-    year: int | str | None = Field(None, description="the year the numbers describe")
+    year: YearText | None = Field(None, description="the year the numbers describe")
     technology: FileName | None = Field(None, description="default technology.csv")
     labour: FileName | None = None
     capacity: FileName | None = None
