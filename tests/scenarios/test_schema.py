@@ -19,9 +19,9 @@ from gosplan.scenarios.schema import (
     ScenarioFile,
     json_schema,
     json_schema_text,
-    validate,
 )
 from gosplan.scenarios.simfiles import builtin_scenarios, load_scenario
+from gosplan.scenarios.validation import validate
 
 ROOT = Path(__file__).parents[2]
 DATA = ROOT / "src" / "gosplan" / "scenarios" / "data"

@@ -19,7 +19,7 @@ from gosplan.core.economy import Economy
 from gosplan.errors import EconomyError, InputFileError, NotProductiveError
 from gosplan.scenarios.keys import MAX_DEPTH, MAX_TOML_BYTES, check_doc, check_keys, did_you_mean
 from gosplan.scenarios.memo import Memo, copy_doc, stamp
-from gosplan.scenarios.schema import EconomyFile, EconomyTable, ProductEntry, Table, validate
+from gosplan.scenarios.schema import EconomyFile, EconomyTable, ProductEntry
 from gosplan.scenarios.tables import Table as Columns
 from gosplan.scenarios.tables import (
     check_positions,
@@ -27,6 +27,7 @@ from gosplan.scenarios.tables import (
     ids_to_positions,
     read_table,
 )
+from gosplan.scenarios.validation import Table, validate
 
 __all__ = [
     "ECONOMY_META_KEYS",

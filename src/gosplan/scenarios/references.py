@@ -18,13 +18,8 @@ from typing import Any
 from gosplan.errors import InputFileError
 from gosplan.scenarios.builtin import builtin_path
 from gosplan.scenarios.loader import read_checked, read_toml
-from gosplan.scenarios.schema import (
-    CounterfactualFile,
-    RefusalError,
-    ScenarioFile,
-    ScenarioTable,
-    check_year,
-)
+from gosplan.scenarios.schema import CounterfactualFile, ScenarioFile, ScenarioTable
+from gosplan.scenarios.validation import RefusalError, check_year
 
 __all__ = [
     "MAX_CHAIN",
