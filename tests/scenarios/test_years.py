@@ -87,9 +87,11 @@ def test_worked_example_counterfactual() -> None:
 
 def test_docs_show_the_example_and_every_lever() -> None:
     """docs/scenario-format.md quotes the example file whole and lists every lever."""
-    from gosplan.sim.levers import LEVERS
+    from gosplan.sim.levers import DEFAULTS, LEVERS
 
     text = (ROOT / "docs" / "scenario-format.md").read_text(encoding="utf-8")
     assert f"```toml\n{EXAMPLE.read_text(encoding='utf-8')}```" in text
-    for name, (lo, hi, _) in LEVERS.items():
-        assert f"| `{name}` | [{lo:g}, {hi:g}] |" in text, name
+    # The table scripts/regenerate-schema.py writes: every lever, its bounds and default.
+    for name, (lo, hi, what) in LEVERS.items():
+        default = f"{DEFAULTS[name]:g}" if name in DEFAULTS else "required"
+        assert f"| `{name}` | [{lo:g}, {hi:g}] | {default} | {what} |" in text, name
