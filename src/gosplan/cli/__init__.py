@@ -526,6 +526,9 @@ from gosplan.cli import catalogue as _catalogue  # noqa: E402
 app.command(name="levers")(_catalogue.levers)
 app.command(name="params")(_catalogue.params)
 app.command(name="datasets")(_catalogue.datasets)
+from gosplan.cli import schema as _schema  # noqa: E402
+
+app.command(name="schema")(_schema.schema)
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return (and exit with) its status.
