@@ -28,6 +28,10 @@ __all__ = ["FarmLayer", "SimResult", "famine_totals", "initial_state", "simulate
 
 FloatArray = NDArray[np.float64]
 _HERD_SERIES = ("horses_summer", "cattle_summer", "pigs_summer", "sheep_and_goats_summer")
+_JANUARY_SERIES = ("horses_jan", "cattle_jan", "pigs_jan", "sheep_and_goats_jan")
+#: Share of a herd year's births that fall between the summer count and 1 January: foals,
+#: calves and lambs are born in the spring; sows farrow twice a year, spring and autumn.
+_AUTUMN_BIRTHS = np.array([0.0, 0.0, 0.5, 0.0])
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -137,7 +141,6 @@ def initial_state(spec: SimSpec) -> State:
         food_per_head=np.full(len(REGIONS), p["initial_food_per_head"]),
         fodder_sufficiency=np.ones(len(REGIONS)),
         procured_share=np.full(len(REGIONS), p["procurement_share_nep"]),
-        official_harvest=p["initial_official_harvest"],
         employment=ini.employment,
         machinery_imports=p["initial_machinery_imports"],
         recent_entries=np.zeros(len(REGIONS)),
@@ -160,6 +163,9 @@ def simulate(
     """
     p, pol = spec.params, spec.policy
     v = labour_values(spec)
+    # The scenario's tractor park is the record's end of its first year, deliveries of that
+    # year included; a run carried on from another starts from that run's end instead.
+    tractors_given = state is None
     state = state or initial_state(spec)
     if farms is not None:
         state = farms.begin(spec, state)
@@ -182,6 +188,14 @@ def simulate(
         camp = campaign(spec, state, year) if farms is None else farms.campaign(spec, state, year)
         plan = make_plan(spec, state)
         ind = produce(spec, state, plan, v)
+        # Soft budgets hired for the quota, but nobody dismissed half a workforce when a
+        # quota fell (the wage-fund discipline of 1933 stopped hiring: MODEL-NOTES M17):
+        # industrial jobs shrink at most by the separation rate a year.
+        industry_jobs = ind.employment_industry
+        if state.employment_industry > 0:
+            industry_jobs = max(
+                industry_jobs, (1 - p["job_separation"]) * state.employment_industry
+            )
         households = state.households - camp.deported_households
         deported_share = state.deported_share + camp.deported_households / state.households
         joined = camp.entries * (1 - state.kolkhoz_share)
@@ -226,13 +240,13 @@ def simulate(
 
         employment = (
             other_jobs_share * float(state.urban.sum())
-            + ind.employment_industry
+            + industry_jobs
             + ind.employment_construction
         )
         if year == spec.years[0]:
             # The first year defines the level: other jobs make up 1928's total.
             other_jobs_share = (
-                state.employment - ind.employment_industry - ind.employment_construction
+                state.employment - industry_jobs - ind.employment_construction
             ) / float(state.urban.sum())
             employment = state.employment
         urban_food = grain.urban_supply / float(state.urban.sum())
@@ -259,13 +273,23 @@ def simulate(
         tractors = (
             state.tractors * (1 - p["tractor_wreck_rate"]) + ind.tractors_new + imported_tractors
         )
+        if tractors_given and year == spec.years[0]:
+            tractors = state.tractors
 
         # Record, under the record's names.
         for k, pid in enumerate(INDUSTRY):
             put(rec, INDUSTRY_SERIES[pid], ind.output[k])
             put(planned, INDUSTRY_SERIES[pid], plan.quotas[k])
+        # The same coal in energy units, judged against an independent compilation.
+        put(rec, "coal_output_energy", ind.output[INDUSTRY.index("coal")] * p["coal_energy"])
         put(rec, "grain_harvest", crop.sum())
-        put(rec, "grain_harvest_official_1930s", crop.sum() * pol.at("harvest_report_bias", year))
+        # Reports exaggerated the crop: individual farms as in 1928, collective farms by the
+        # policy's bias (barn-yield claims, from 1933 the biological yield).
+        c = state.kolkhoz_share
+        bias = p["report_bias_individual"] * (1 - c) + pol.at("harvest_report_bias", year) * c
+        official = float(crop @ bias)
+        put(rec, "grain_harvest_official_1930s", official)
+        put(rec, "grain_yield_official", 10 * official / float(state.sown_area.sum()))
         put(planned, "grain_harvest", plan.harvest_plan)
         put(planned, "grain_procurement", plan.procurement_quota.sum())
         put(planned, "grain_exports", plan.export_plan)
@@ -288,14 +312,28 @@ def simulate(
         share = float(camp.share @ households / households.sum())
         put(rec, "collectivization_pct", 100 * share)
         put(rec, "households_in_kolkhozes", float(camp.share @ households))
+        # The January count lies between two summers: the animals not to be wintered are
+        # slaughtered in the autumn, the young are born in the spring. January of the next
+        # year is this summer's herd less the share of the herd year's losses that fall before
+        # the New Year, plus the young born in the autumn (pigs farrow twice a year); a run's
+        # first January, with no herd year before it, uses its own.
+        january_next = (
+            state.herds
+            - p["losses_before_january"] * herd.outflows
+            + _AUTUMN_BIRTHS[:, None] * herd.births
+        ).sum(axis=1)
+        january = state.january_herds if state.january_herds.any() else january_next
         for k, name in enumerate(_HERD_SERIES):
             put(rec, name, state.herds[k].sum())
+            put(rec, _JANUARY_SERIES[k], january[k])
         put(rec, "kazakhstan_cattle", state.herds[SPECIES.index("cattle"), 1])
         put(rec, "kazakhstan_sheep", state.herds[SPECIES.index("sheep"), 1])
         put(rec, "tractors_in_agriculture", tractors)
         total_start = float(state.rural.sum() + state.urban.sum()) + state.special_settlers
         total_end = float(pop.rural.sum() + pop.urban.sum()) + pop.special_settlers
         put(rec, "population_total", 0.5 * (total_start + total_end))
+        put(rec, "population_total_january", total_start)
+        put(rec, "urban_net_in_migration", float((pop.migration + pop.flight).sum()))
         put(rec, "population_urban", state.urban.sum())
         put(rec, "population_rural", state.rural.sum())
         put(rec, "employed_national_economy", employment)
@@ -338,7 +376,7 @@ def simulate(
         made = materials(spec, year, steel, ind.tractors_new, sheep, state.capacity, v)
         for name, value in made.items():
             put(rec, name, value)
-        put(rec, "employed_industry", ind.employment_industry)
+        put(rec, "employed_industry", industry_jobs)
         for name, value in trade_totals(spec, year, grain.export_revenue).items():
             put(rec, name, value)
         put(rec, "investment", ind.investment)
@@ -399,13 +437,15 @@ def simulate(
             food_per_head=food_per_head,
             fodder_sufficiency=sufficiency,
             procured_share=grain.procurement / np.maximum(crop, 1e-9),
-            official_harvest=float(crop.sum()) * pol.at("harvest_report_bias", year),
             employment=employment,
+            employment_industry=industry_jobs,
+            tractor_works=ind.tractor_works,
             machinery_imports=grain.machinery_imports,
             recent_entries=joined,
             wage_base=wage_base,
             nominal_wage=state.nominal_wage * (1 + p["nominal_wage_growth"]),
             village_stocks=village_stocks,
+            january_herds=january_next,
         )
         states.append(state)
 

@@ -73,6 +73,8 @@ class IndustryYear:
     employment_construction: float
     tractors_new: float
     """Tractors delivered to agriculture, thousand."""
+    tractor_works: float
+    """Tractors a year the works can make at the end of the year, thousand (ramping up)."""
 
 
 def labour_values(spec: SimSpec) -> FloatArray:
@@ -185,6 +187,11 @@ def produce(spec: SimSpec, state: State, plan: AnnualPlan, v: FloatArray) -> Ind
     )
     labour = np.asarray(e.labour)[idx]
     tractor_scale = min(1.0, y[m] / plan.quotas[m]) if plan.quotas[m] > 0 else 1.0
+    # New tractor works reach their design capacity over a few years (mechanization
+    # pipeline, MODEL-NOTES M7): capacity closes a share of its gap to the design in force.
+    design = pol.at("tractor_programme", year)
+    works = state.tractor_works if state.tractor_works > 0 else design
+    works += p["works_ramp_up"] * (design - works)
     return IndustryYear(
         output=y,
         final_use=final_use,
@@ -196,5 +203,6 @@ def produce(spec: SimSpec, state: State, plan: AnnualPlan, v: FloatArray) -> Ind
         fibre_limit=fibre,
         employment_industry=p["labour_hoarding"] * float(labour @ plan.quotas),
         employment_construction=p["construction_labour"] * float(alloc.sum()),
-        tractors_new=pol.at("tractor_programme", year) * tractor_scale,
+        tractors_new=works * tractor_scale,
+        tractor_works=works,
     )
