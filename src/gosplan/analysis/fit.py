@@ -45,14 +45,14 @@ __all__ = [
     "FIT_COLUMNS",
     "FIT_SERIES",
     "JUDGED_SERIES",
+    "PHYSICAL_UNITS",
     "SCORED_SERIES",
     "FitReport",
-    "PHYSICAL_UNITS",
     "coverage",
     "fit_report",
-    "physical_points",
     "median_abs_log_error",
     "observations",
+    "physical_points",
     "residuals",
 ]
 
@@ -120,7 +120,7 @@ def median_abs_log_error(log_errors: pd.Series | np.ndarray) -> float:
 
 
 def coverage(kinds: pd.Series | np.ndarray) -> float:
-    """Share of record points (given by the kind of the series judging each) that are ``simulated``."""
+    """Share of record points (by the kind of the series judging each) that are simulated."""
     values = np.asarray(kinds, dtype=object)
     return float(np.mean(values == "simulated")) if values.size else float("nan")
 

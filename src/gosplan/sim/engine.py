@@ -8,18 +8,18 @@ state at the start of the year. Randomness (weather, when asked for) comes only 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 
-from gosplan.sim.agriculture import Campaign, HerdYear, campaign, harvest, herd_step
+from gosplan.sim.agriculture import january_count
 from gosplan.sim.catalogue import CATALOGUE, INDUSTRY_SERIES
-from gosplan.sim.grain import GrainYear, distribute
+from gosplan.sim.farms import AggregateFarms, FarmLayer
+from gosplan.sim.grain import grain_fodder_share
 from gosplan.sim.industry import labour_values, produce
 from gosplan.sim.materials import materials
 from gosplan.sim.planner import make_plan
-from gosplan.sim.population import PopulationYear, live, use_stocks
+from gosplan.sim.population import use_stocks
 from gosplan.sim.spec import INDUSTRY, REGIONS, SPECIES, SimSpec
 from gosplan.sim.state import State
 from gosplan.sim.trade import trade_totals
@@ -29,9 +29,6 @@ __all__ = ["FarmLayer", "SimResult", "famine_totals", "initial_state", "simulate
 FloatArray = NDArray[np.float64]
 _HERD_SERIES = ("horses_summer", "cattle_summer", "pigs_summer", "sheep_and_goats_summer")
 _JANUARY_SERIES = ("horses_jan", "cattle_jan", "pigs_jan", "sheep_and_goats_jan")
-#: Share of a herd year's births that fall between the summer count and 1 January: foals,
-#: calves and lambs are born in the spring; sows farrow twice a year, spring and autumn.
-_AUTUMN_BIRTHS = np.array([0.0, 0.0, 0.5, 0.0])
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -53,70 +50,6 @@ class SimResult:
     """The state at the start of each year, and after the last."""
     committed: FloatArray | None = None
     """Excess deaths by region in the year after the last, committed by the last harvest."""
-
-
-class FarmLayer(Protocol):
-    """A finer resolution of the farm steps (e.g. ``gosplan.sim.households``).
-
-    Each hook takes the arguments of the aggregate step it replaces and returns the same
-    aggregate record, so the rest of the year (industry, towns, the state's grain, trade,
-    the record) runs unchanged.
-    """
-
-    def begin(self, spec: SimSpec, state: State) -> State:
-        """Set up (on first call) and return the start state the layer implies."""
-        ...
-
-    def campaign(self, spec: SimSpec, state: State, year: int) -> Campaign:
-        """Replaces ``agriculture.campaign`` for the year's own campaign."""
-        ...
-
-    def harvest(
-        self, spec: SimSpec, state: State, camp: Campaign, weather: FloatArray
-    ) -> FloatArray:
-        """Replaces ``agriculture.harvest``."""
-        ...
-
-    def distribute(
-        self,
-        spec: SimSpec,
-        year: int,
-        harvest: FloatArray,
-        quota: FloatArray,
-        kolkhoz_share: FloatArray,
-        next_area: FloatArray,
-        rural: FloatArray,
-        urban: float,
-        herds: FloatArray,
-        reserve: float,
-        export_plan: float,
-    ) -> GrainYear:
-        """Replaces ``grain.distribute``."""
-        ...
-
-    def herd_step(self, spec: SimSpec, state: State, year: int) -> HerdYear:
-        """Replaces ``agriculture.herd_step`` (the layer decides the next campaign itself)."""
-        ...
-
-    def live(
-        self,
-        spec: SimSpec,
-        state: State,
-        deported: FloatArray,
-        entries: FloatArray,
-        new_jobs: float,
-        urban_food: float,
-    ) -> PopulationYear:
-        """Replaces ``population.live``."""
-        ...
-
-    def committed(self, spec: SimSpec, state: State, urban_food: float) -> FloatArray:
-        """Excess deaths by region committed by the last harvest (``live`` without drawing)."""
-        ...
-
-    def ledgers(self) -> dict[str, float]:
-        """The layer's own conservation residuals for the year just simulated."""
-        ...
 
 
 def initial_state(spec: SimSpec) -> State:
@@ -167,8 +100,9 @@ def simulate(
     # year included; a run carried on from another starts from that run's end instead.
     tractors_given = state is None
     state = state or initial_state(spec)
-    if farms is not None:
-        state = farms.begin(spec, state)
+    # One path: the aggregate farms and the household layer implement the same steps.
+    farms = farms if farms is not None else AggregateFarms()
+    state = farms.begin(spec, state)
     rec: dict[str, list[float]] = {}
     planned: dict[str, list[float]] = {}
     ledgers: dict[str, list[float]] = {
@@ -185,7 +119,7 @@ def simulate(
         store.setdefault(name, []).append(float(value))
 
     for year in spec.years:
-        camp = campaign(spec, state, year) if farms is None else farms.campaign(spec, state, year)
+        camp = farms.campaign(spec, state, year)
         plan = make_plan(spec, state)
         ind = produce(spec, state, plan, v)
         # Soft budgets hired for the quota, but nobody dismissed half a workforce when a
@@ -208,13 +142,10 @@ def simulate(
         weather = np.array([pol.at(f"weather_{r}", year) for r in REGIONS])
         if rng is not None and p["weather_sd"] > 0:
             weather = weather * np.exp(rng.normal(0.0, p["weather_sd"], len(REGIONS)))
-        if farms is None:
-            crop = harvest(spec, farm_state, camp, weather)
-        else:
-            crop = farms.harvest(spec, farm_state, camp, weather)
+        crop = farms.harvest(spec, farm_state, camp, weather)
         base_area = spec.initial.sown_area
         next_area = pol.at("sown_area_plan", year + 1) * base_area / base_area.sum()
-        grain = (distribute if farms is None else farms.distribute)(
+        grain = farms.distribute(
             spec,
             year,
             crop,
@@ -227,16 +158,14 @@ def simulate(
             state.grain_reserve,
             plan.export_plan,
         )
-        sufficiency = np.where(
+        # Grain feeds its share of the herds' norm, pasture and hay the rest (Kazakhstan).
+        grain_share = grain_fodder_share(spec, year, camp.share)
+        sufficiency = (1.0 - grain_share) + grain_share * np.where(
             grain.fodder_need > 0,
             grain.fodder / np.where(grain.fodder_need > 0, grain.fodder_need, 1.0),
             1.0,
         )
-        if farms is None:
-            nxt = campaign(spec, farm_state, year + 1)
-            herd = herd_step(spec, farm_state.evolve(fodder_sufficiency=sufficiency), nxt, year)
-        else:
-            herd = farms.herd_step(spec, farm_state.evolve(fodder_sufficiency=sufficiency), year)
+        herd = farms.herd_step(spec, farm_state.evolve(fodder_sufficiency=sufficiency), year)
 
         employment = (
             other_jobs_share * float(state.urban.sum())
@@ -250,7 +179,7 @@ def simulate(
             ) / float(state.urban.sum())
             employment = state.employment
         urban_food = grain.urban_supply / float(state.urban.sum())
-        pop = (live if farms is None else farms.live)(
+        pop = farms.live(
             spec,
             state,
             camp.deported_persons,
@@ -317,11 +246,7 @@ def simulate(
         # year is this summer's herd less the share of the herd year's losses that fall before
         # the New Year, plus the young born in the autumn (pigs farrow twice a year); a run's
         # first January, with no herd year before it, uses its own.
-        january_next = (
-            state.herds
-            - p["losses_before_january"] * herd.outflows
-            + _AUTUMN_BIRTHS[:, None] * herd.births
-        ).sum(axis=1)
+        january_next = january_count(state.herds, herd, p["losses_before_january"])
         january = state.january_herds if state.january_herds.any() else january_next
         for k, name in enumerate(_HERD_SERIES):
             put(rec, name, state.herds[k].sum())
@@ -416,9 +341,8 @@ def simulate(
                 + np.abs(ind.capacity - (1 - delta) * state.capacity - ind.completed).max()
             )
         )
-        if farms is not None:
-            for name, residual in farms.ledgers().items():
-                ledgers.setdefault(name, []).append(residual)
+        for name, residual in farms.ledgers().items():
+            ledgers.setdefault(name, []).append(residual)
 
         state = State(
             year=year + 1,
@@ -453,12 +377,7 @@ def simulate(
     # The hunger a harvest causes falls in the following year: a run that ends with a
     # harvest still reckons the deaths it has committed (with next year's policies).
     last_food = grain.urban_supply / float(state.urban.sum())
-    if farms is None:
-        committed_deaths = live(
-            spec, state, np.zeros(len(REGIONS)), np.zeros(len(REGIONS)), 0.0, last_food
-        ).excess_deaths
-    else:
-        committed_deaths = farms.committed(spec, state, last_food)
+    committed_deaths = farms.committed(spec, state, last_food)
     return SimResult(
         name=spec.name,
         years=spec.years,

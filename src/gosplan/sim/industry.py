@@ -13,8 +13,10 @@ Equations (docs/model.md §2):
 * construction: of the investment ``R_i / (κ v_i)`` a share ``s`` (the new-starts lever)
   starts new projects, ``ΔU_i = s R_i / (κ v_i)``; the rest finishes projects already
   under way (the January 1933 plenum's turn to completing what was started).
-  Completions ``C_i = min(U_i, c·U_i + (1 - s) R_i / (κ v_i))`` with
-  ``c = c₀ / (1 + φ · vU / vK)`` (starting too much spreads investment thin);
+  Completions ``C_i = min(U_i, c_i·U_i + (1 - s) R_i / (κ v_i))`` with
+  ``c_i = min(1, (2 c₀ / T_i) / (1 + φ · vU / vK))``: ``T_i`` the years a project of the
+  branch takes to build, ``c₀`` the rate of a two-year project (starting too much spreads
+  investment thin);
   ``K' = (1 - δ) K + C`` and ``U' = U - C + ΔU``;
 * raw materials of light industry: cotton fabric needs lint, from the year's raw-cotton
   harvest ``R_c`` ginned at out-turn ``g`` plus imported lint ``M_c``:
@@ -131,7 +133,7 @@ def construction(
     unfinished: FloatArray,
     funded: FloatArray,
     load: float,
-    completion_rate: float,
+    completion_rate: float | FloatArray,
     spread_penalty: float,
     new_starts: float,
 ) -> tuple[FloatArray, FloatArray]:
@@ -143,7 +145,7 @@ def construction(
     exceed what is under way, so ``U' = U - C + ΔU`` stays non-negative.
     """
     starts = new_starts * funded
-    rate = completion_rate / (1.0 + spread_penalty * load)
+    rate = np.minimum(1.0, completion_rate / (1.0 + spread_penalty * load))
     completed = np.minimum(unfinished, rate * unfinished + (1.0 - new_starts) * funded)
     return starts, completed
 
@@ -181,7 +183,11 @@ def produce(spec: SimSpec, state: State, plan: AnnualPlan, v: FloatArray) -> Ind
         state.unfinished,
         funded,
         float(v @ state.unfinished) / float(v @ state.capacity),
-        p["completion_rate"],
+        # Projects take their branch's time to build: a blast-furnace combine or a power
+        # station three years, a mine two, a machine works or an oil field less.
+        p["completion_rate"]
+        * 2.0
+        / np.array([p[f"construction_years_{pid}"] for pid in INDUSTRY]),
         p["spread_penalty"],
         pol.at("new_starts", year),
     )

@@ -6,7 +6,7 @@ silently ignored number.
 
 from __future__ import annotations
 
-from gosplan.sim.spec import SPECIES
+from gosplan.sim.spec import INDUSTRY, SPECIES
 
 __all__ = ["DEFAULTS", "LEVERS", "PARAMETERS"]
 
@@ -57,7 +57,6 @@ PARAMETERS: frozenset[str] = frozenset(
         "yield_factor_ukraine",
         "yield_factor_kazakhstan",
         "procurement_share_nep",
-        "campaign_disruption",
         "kolkhoz_output_loss",
         "procurement_disincentive",
         "kulak_skill_loss",
@@ -102,6 +101,8 @@ PARAMETERS: frozenset[str] = frozenset(
         "losses_before_january",
         "coal_energy",
         "works_ramp_up",
+        "pasture_kazakhstan",
+        "kazakh_herd_seizure",
         "tractor_wreck_rate",
         "tractor_import_share",
         "tractor_price",
@@ -114,6 +115,7 @@ PARAMETERS: frozenset[str] = frozenset(
         "real_wage_food_weight",
     ]
     + [f"{name}_{s}" for name in _PER_SPECIES for s in SPECIES]
+    + [f"construction_years_{pid}" for pid in INDUSTRY]
 )
 
 #: Policy levers: name -> (lowest, highest, what it is).
@@ -122,7 +124,7 @@ LEVERS: dict[str, tuple[float, float, str]] = {
     "plan_ambition": (0.3, 3.0, "multiplier on the plan's targets"),
     "heavy_priority": (0, 1, "1 = scarce inputs go to heavy industry first"),
     "heavy_share": (0.0, 1.0, "share of industrial investment to producer goods"),
-    "tractor_programme": (0.0, 500.0, "design capacity of the tractor works in force, thousand a year"),
+    "tractor_programme": (0.0, 500.0, "design capacity of the tractor works, thousand a year"),
     "new_starts": (0.0, 1.0, "share of industrial investment that starts new projects"),
     "raw_cotton_harvest": (0.0, 10.0, "raw (seed) cotton harvest, mt"),
     "cotton_imports": (0.0, 2.0, "cotton lint imported, mt"),
@@ -140,6 +142,7 @@ LEVERS: dict[str, tuple[float, float, str]] = {
     "livestock_procurement_ukraine": (0.0, 0.6, "share of herds procured a year"),
     "livestock_procurement_kazakhstan": (0.0, 0.6, "share of herds procured a year"),
     "livestock_procurement_rest": (0.0, 0.6, "share of herds procured a year"),
+    "kazakh_decree": (0, 1, "1 = forced socialization of Kazakh herds stopped (September 1932)"),
     "seed_before_deliveries": (0, 1, "1 = seed is set aside before deliveries"),
     "flight_ban": (0, 1, "1 = peasants may not leave the village"),
     "famine_relief": (0.0, 1.0, "share of the state's grain stock returned to hungry villages"),
@@ -167,4 +170,5 @@ DEFAULTS: dict[str, float] = {
     "private_plots": 0.0,
     "kolkhoz_market": 0.0,
     "abortion_ban": 0.0,
+    "kazakh_decree": 0.0,
 }
