@@ -30,11 +30,11 @@ from gosplan.sim.engine import SimResult, simulate
 #: Known values (inside each range, away from the bundled fitted values) and where the
 #: fit starts. Each moves record series that the others leave alone: industrial output
 #: (completion_rate), the harvest's level (yield_base), the herds of 1930 (slaughter_scale).
-TRUTH = {"completion_rate": 0.6, "yield_base": 0.72, "slaughter_scale": 1.5}
+TRUTH = {"completion_rate": 0.45, "yield_base": 0.66, "slaughter_scale": 1.0}
 #: From a start far off (yield_base 0.65 with slaughter_scale 0.6) the fit stops in another
 #: minimum, slaughter_scale at its low bound and yield_base low: a smaller harvest and less
 #: slaughter leave similar herds. The start is a moderate distance from the truth.
-START = {"completion_rate": 0.7, "yield_base": 0.68, "slaughter_scale": 1.25}
+START = {"completion_rate": 0.55, "yield_base": 0.68, "slaughter_scale": 1.15}
 #: Relative error allowed on each recovered value (the solver stops on its own default
 #: tolerances, a few 1e-4 from the truth).
 TOLERANCE = {"completion_rate": 1e-3, "yield_base": 1e-3,
@@ -79,7 +79,9 @@ def synthetic_record(truth: SimResult) -> Callable[..., FitReport]:
         rows = real.rows.assign(
             record=target,
             source="synthetic",
-            log_error=np.log(np.maximum(simulated, 1e-9) / target),
+            # A true value of zero (no famine deaths in 1932 under other parameters) is
+            # floored as the simulated values are.
+            log_error=np.log(np.maximum(simulated, 1e-9) / np.maximum(target, 1e-9)),
         )
         tolls = np.array([truth.totals[s][1] for s in real.famine["series"]], dtype=np.float64)
         famine = real.famine.assign(

@@ -15,6 +15,7 @@ from gosplan.analysis.fit import (
     FIT_COLUMNS,
     FitReport,
     coverage,
+    physical_points,
     fit_report,
     median_abs_log_error,
     observations,
@@ -107,12 +108,12 @@ def test_the_fit_never_counts_the_first_year(result: SimResult) -> None:
 
 def test_the_score_counts_simulated_series_and_not_targets(result: SimResult) -> None:
     base = fit_report(result)
-    assert set(base.rows["kind"]) == {"simulated", "target"}
+    assert set(base.rows["kind"]) <= {"simulated", "target"}
     assert set(base.scored["kind"]) == {"simulated"}
-    # Procurement (a target) is in the loss, not in the score.
+    # Procurement is made by a documented rule now, so it is scored and moves the score.
     moved = fit_report(_scaled(result, ("grain_procurement",), 2.0, slice(None)))
     assert moved.loss > base.loss
-    assert moved.median_abs_log_error == base.median_abs_log_error
+    assert (moved.scored["series"] == "grain_procurement").any()
     # A simulated series moves the score.
     steel = fit_report(_scaled(result, ("steel_output", "coal_output"), 2.0, slice(None)))
     assert steel.median_abs_log_error > base.median_abs_log_error
@@ -153,7 +154,9 @@ def test_coverage_of_the_historical_run(result: SimResult) -> None:
     report = fit_report(result)
     assert 0 < report.coverage < 1
     assert report.points > len(report.scored)
-    assert report.coverage == pytest.approx(len(report.scored) / report.points)
+    points = physical_points(range(1929, 1933), frozenset(result.series))
+    assert report.points == len(points)
+    assert report.coverage == pytest.approx(float(np.mean(points["kind"] == "simulated")))
 
 
 def test_parameters_at_a_bound() -> None:

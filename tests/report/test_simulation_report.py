@@ -242,7 +242,8 @@ def test_run_table_says_input_and_start(run: Run) -> None:
     for label in ("Grain exports (mt)", "Collectivized (% households)"):
         assert lines[label].rstrip(" │").endswith("input"), lines[label]
     assert "start 1928" in text
-    assert "cal." in lines["Grain procurement (mt)"]
+    # Procurement is a documented rule's result now, not a calibration target.
+    assert "cal." not in lines["Grain procurement (mt)"]
     flat = " ".join(text.split())
     assert "simulated series only: median |log error|" in flat
     assert "The tolls are calibrated to these ranges: a target of the fit, not a result." in flat
@@ -256,7 +257,7 @@ def test_inputs_have_no_error_and_targets_are_no_goal(run: Run) -> None:
     checks = goal_checks(run)
     calibrated = {c["series"] for c in checks if c["calibrated"]}
     assert "famine_excess_deaths_ussr" in calibrated
-    assert "grain_procurement" in calibrated
+    assert "grain_procurement" not in calibrated
     counted = [c for c in checks if not c["calibrated"]]
     assert goal_verdict(checks).startswith(
         f"Goals: {sum(c['met'] for c in counted)} of {len(counted)} met"
@@ -270,4 +271,4 @@ def test_report_page_marks_inputs_and_targets(run: Run) -> None:
     page = render_report(run)
     assert ">input</td>" in page
     assert "calibrated to</td>" in page
-    assert "(calibration target)" in page
+    assert "(calibration target)" not in page.split("Famine")[0]

@@ -8,9 +8,11 @@ harvest) are set from the record and never scored.
 
 * The **score** (:attr:`FitReport.median_abs_log_error`) is the median absolute log error
   over the ``simulated`` series alone: targets are fitted, so their errors are not evidence.
-* The **coverage** (:attr:`FitReport.coverage`) is the share of the record's points
-  1929-1932, over every series the catalogue compares with the record, that are scored:
-  what the inputs and targets leave to judge the model by.
+* The **coverage** (:attr:`FitReport.coverage`) is the share of the record's *physical*
+  points 1929-1932 (every series in a physical unit, :data:`PHYSICAL_UNITS`: tons, heads,
+  persons, hectares, kWh ..., whether or not the model knows it) that a simulated series
+  is judged against: what is left to judge the model by once inputs, targets, starting
+  values and everything the model does not simulate are set aside.
 * The **loss** the calibration minimizes is the sum of squared log errors of ``simulated``
   and ``target`` series, each observation weighted by its row's weight in the record and
   each series scaled to count once, plus squared log distances of the famine tolls to their
@@ -43,14 +45,26 @@ __all__ = [
     "FIT_COLUMNS",
     "FIT_SERIES",
     "JUDGED_SERIES",
+    "PHYSICAL_UNITS",
     "SCORED_SERIES",
     "FitReport",
     "coverage",
     "fit_report",
     "median_abs_log_error",
     "observations",
+    "physical_points",
     "residuals",
 ]
+
+#: Units of the record's physical series (not money, shares, indices, growth rates or flags).
+PHYSICAL_UNITS = frozenset(
+    {
+        "TWh", "bn kWh", "bn m", "mn m", "mn pairs", "centners per ha", "families", "persons",
+        "thousand persons", "mn persons", "mn deaths", "mn", "mn ha", "mn head", "mt", "kt",
+        "t", "mt coal-equivalent", "number", "thousand", "thousand physical units",
+        "thousand units",
+    }
+)  # fmt: skip
 
 #: The famine tolls, calibration targets judged against their published ranges.
 FAMINE_TOLLS = tuple(n for n in names("target") if n.startswith("famine_"))
@@ -106,9 +120,33 @@ def median_abs_log_error(log_errors: pd.Series | np.ndarray) -> float:
 
 
 def coverage(kinds: pd.Series | np.ndarray) -> float:
-    """Share of record points (given by their series' kinds) that are ``simulated``."""
+    """Share of record points (by the kind of the series judging each) that are simulated."""
     values = np.asarray(kinds, dtype=object)
     return float(np.mean(values == "simulated")) if values.size else float("nan")
+
+
+def physical_points(years: range | list[int], simulated: set[str] | frozenset[str]) -> pd.DataFrame:
+    """The record's physical points in ``years``, each with the kind of the series judging it.
+
+    One row per record series and year (``UNSOURCED`` rows are not in the record); ``kind``
+    is the catalogue's kind of the series compared with it where one of ``simulated`` (the
+    run's series) is, else ``"not simulated"``.
+    """
+    rows = load_record().rows
+    rows = rows[
+        (rows["kind"] == "actual")
+        & rows["year"].isin(list(years))
+        & (rows["weight"] > 0)
+        & rows["unit"].isin(PHYSICAL_UNITS)
+    ].drop_duplicates(["series", "year"])
+    judge = {comparator(n): n for n in CATALOGUE if n in simulated and comparator(n)}
+    kinds = [
+        kind_in(judge[s], int(y)) if s in judge else "not simulated"
+        for s, y in zip(rows["series"], rows["year"], strict=True)
+    ]
+    return pd.DataFrame(
+        {"series": rows["series"].to_numpy(), "year": rows["year"].to_numpy(), "kind": kinds}
+    )
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -222,8 +260,7 @@ def fit_report(
         log_error=np.log(np.maximum(simulated, 1e-9) / obs["record"].to_numpy(dtype=np.float64)),
     )
     frame = frame[list(FIT_COLUMNS)].reset_index(drop=True)
-    judged = observations(JUDGED_SERIES, first, last)
-    judged = judged[judged["year"].isin(kept) & judged["series"].isin(result.series)]
+    judged = physical_points(kept, frozenset(result.series))
     famine = []
     for name, (lo, hi) in FAMINE_BANDS.items():
         if name in result.totals:

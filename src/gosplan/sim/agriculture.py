@@ -32,7 +32,17 @@ from numpy.typing import NDArray
 from gosplan.sim.spec import REGIONS, SPECIES, SimSpec
 from gosplan.sim.state import State
 
-__all__ = ["Campaign", "HerdYear", "campaign", "harvest", "herd_step", "regional_shares"]
+__all__ = [
+    "AUTUMN_BIRTHS",
+    "Campaign",
+    "HerdYear",
+    "campaign",
+    "harvest",
+    "herd_step",
+    "january_count",
+    "livestock_procurement",
+    "regional_shares",
+]
 
 FloatArray = NDArray[np.float64]
 
@@ -116,7 +126,6 @@ def harvest(spec: SimSpec, state: State, camp: Campaign, weather: FloatArray) ->
         * yield_base
         * weather
         * D ** p["draught_elasticity"]
-        * (1 - p["campaign_disruption"] * camp.entries)
         * (1 - p["kolkhoz_output_loss"] * camp.share)
         * np.maximum(0.0, 1 - p["procurement_disincentive"] * pressure)
         * (1 - p["kulak_skill_loss"] * state.deported_share)
@@ -149,6 +158,41 @@ class HerdYear:
         )
 
 
+def livestock_procurement(spec: SimSpec, state: State, year: int) -> FloatArray:
+    """Share of each region's herds the state takes in the herd year, shape (3,).
+
+    The meat plans of each region (policy), plus in Kazakhstan the seizure that came with
+    the forced socialization of the nomads' herds: a share ``k · c_K`` rising with the share
+    collectivized, until the decree of 17 September 1932 (lever ``kazakh_decree``) stopped
+    forced socialization and cut the meat quotas (MODEL-NOTES M12).
+    """
+    pol = spec.policy
+    rate = np.array([pol.at(f"livestock_procurement_{r}", year) for r in REGIONS])
+    forced = 1.0 - pol.at("kazakh_decree", year)
+    rate[REGIONS.index("kazakhstan")] += (
+        spec.params["kazakh_herd_seizure"] * state.kolkhoz_share[REGIONS.index("kazakhstan")]
+    ) * forced
+    return rate
+
+
+#: Share of a herd year's births that fall between the summer count and 1 January, by
+#: species: foals, calves and lambs are born in the spring; sows farrow twice a year.
+AUTUMN_BIRTHS = np.array([0.0, 0.0, 0.5, 0.0])
+
+
+def january_count(summer: FloatArray, year: HerdYear, losses_before: float) -> FloatArray:
+    """Livestock on the next 1 January by species, mn head, shape (4,).
+
+    ``N_jan = N_summer - λ O + α B``: this summer's herd, less the share ``λ`` of the herd
+    year's outflows that fall before the New Year (autumn slaughter of what cannot be
+    wintered), plus the young born in the autumn (``α``, :data:`AUTUMN_BIRTHS`).
+    """
+    counts: FloatArray = (
+        summer - losses_before * year.outflows + AUTUMN_BIRTHS[:, None] * year.births
+    ).sum(axis=1)
+    return counts
+
+
 def herd_step(spec: SimSpec, state: State, nxt: Campaign, year: int) -> HerdYear:
     """Herds from the summer of ``year`` to the next, through the winter campaign ``nxt``."""
     p, pol = spec.params, spec.policy
@@ -170,13 +214,7 @@ def herd_step(spec: SimSpec, state: State, nxt: Campaign, year: int) -> HerdYear
     neglect = p["kolkhoz_neglect"] * (1 - p["plot_care"] * plots) * joined * N
     kulak_share = nxt.deported_households / state.households
     confiscated = p["confiscation_loss"] * p["kulak_herd_multiple"] * kulak_share * N
-    rate = np.array(
-        [
-            pol.at("livestock_procurement_ukraine", year),
-            pol.at("livestock_procurement_kazakhstan", year),
-            pol.at("livestock_procurement_rest", year),
-        ]
-    )
+    rate = livestock_procurement(spec, state, year)
     procured = _species_param(spec, "procured") * rate * N
     out = deaths + slaughter + fodder + neglect + confiscated + procured
     # Flows are rates on the starting herd; when they add up to more than there is, every

@@ -121,6 +121,10 @@ _IND = "produced by the industry model from capacity, inputs and the planner's q
 _HERD = "births, deaths, slaughter, fodder and neglect of the livestock model"
 _DEATHS = "excess deaths of the population model; their famine sums are calibration targets"
 _TOLL = "fitted into the published range by the calibration (a target, not an outcome)"
+_JANUARY = (
+    "the summer herd less the share of the herd year's losses that fall before the New Year "
+    "(parameter losses_before_january): the count the statistical office took each 1 January"
+)
 
 _ENTRIES = (
     _e("pig_iron_output", "mt", "Pig iron", "simulated", _IND),
@@ -143,17 +147,25 @@ _ENTRIES = (
         "grain_harvest_official_1930s",
         "mt",
         "Grain harvest, official",
-        "input",
-        "the simulated harvest times the policy harvest_report_bias, which is the record's "
-        "own ratio of the official to the physical harvest year by year",
+        "simulated",
+        "the simulated harvest as reported: individual farms exaggerate it as in 1928, "
+        "collective farms by the policy harvest_report_bias (barn-yield claims 20-30% high)",
+    ),
+    _e(
+        "grain_yield_official",
+        "centners per ha",
+        "Grain yield, official",
+        "simulated",
+        "the official harvest over the area sown, centners a hectare",
+        record="grain_yield",
     ),
     _e(
         "grain_procurement",
         "mt",
         "Grain procurement",
-        "target",
-        "the policy's procurement shares, calibrated year by year to procurement 1928-1932, "
-        "times the harvest the planner expects",
+        "simulated",
+        "the smaller of the plan's quota (its share of the harvest it expects, after decreed "
+        "revisions) and what the state can reach, which rises with collectivization",
     ),
     _e(
         "grain_exports",
@@ -225,6 +237,34 @@ _ENTRIES = (
     _e("pigs_summer", "mn head", "Pigs", "simulated", _HERD),
     _e("sheep_and_goats_summer", "mn head", "Sheep and goats", "simulated", _HERD),
     _e(
+        "urban_net_in_migration",
+        "mn persons",
+        "Net migration to towns",
+        "simulated",
+        "villagers drawn to the towns by new jobs and the campaign's push, and those fleeing "
+        "hunger where they may (population model)",
+    ),
+    _e(
+        "population_total_january",
+        "mn persons",
+        "Population, 1 January",
+        "simulated",
+        "towns, villages and special settlements at the start of the year",
+        record="population_total_official",
+    ),
+    _e(
+        "coal_output_energy",
+        "TWh",
+        "Coal, energy content",
+        "simulated",
+        "simulated coal output times its energy content in 1928 (parameter coal_energy)",
+        record="coal_output_energy_etemad",
+    ),
+    _e("horses_jan", "mn head", "Horses, 1 January", "simulated", _JANUARY),
+    _e("cattle_jan", "mn head", "Cattle, 1 January", "simulated", _JANUARY),
+    _e("pigs_jan", "mn head", "Pigs, 1 January", "simulated", _JANUARY),
+    _e("sheep_and_goats_jan", "mn head", "Sheep and goats, 1 January", "simulated", _JANUARY),
+    _e(
         "kazakhstan_cattle",
         "mn head",
         "Cattle, Kazakhstan",
@@ -244,9 +284,9 @@ _ENTRIES = (
         "tractors_in_agriculture",
         "thousand physical units",
         "Tractors in agriculture",
-        "input",
-        "the stock accumulates the policy tractor_programme (the official output series) "
-        "and imports, less wrecks",
+        "simulated",
+        "the stock accumulates the tractor works' output (design capacities ramping up, "
+        "short when machinery misses its quota) and imports, less wrecks",
         short="thousand",
     ),
     _e(
@@ -315,9 +355,10 @@ _ENTRIES = (
         "excess_deaths_ukraine",
         "mn deaths",
         "Excess deaths, Ukraine",
-        "target",
-        _DEATHS,
-        record=None,
+        "simulated",
+        "excess deaths of the population model in the calendar year they happened; the "
+        "record's deaths by year (Kulchytsky) judge their timing: 1932 small next to 1933",
+        record="famine_excess_deaths_ukraine_by_year",
     ),
     _e(
         "excess_deaths_kazakhstan",
@@ -395,26 +436,76 @@ _ENTRIES = (
         record=None,
     ),
     # Products outside the input-output table (sim/materials.py), each tied to its input.
-    _e("cement_output", "mt", "Cement", "simulated",
-       "cement per ton of simulated steel (the 1928 ratio)"),
-    _e("sugar_output", "kt", "Sugar", "simulated",
-       "the 1913 extraction rate times the sugar-beet harvest (a policy input)"),
-    _e("tractor_output", "thousand units", "Tractors made", "simulated",
-       "the tractor programme (policy) times machinery's simulated plan fulfilment"),
-    _e("wool_fabric_output", "mn m", "Wool fabric", "simulated",
-       "the mills' capacity, or less where the simulated sheep give too little wool"),
-    _e("superphosphate_output", "mt", "Superphosphate", "simulated",
-       "1928 output grown with heavy industry's simulated capacity"),
-    _e("paper_output", "kt", "Paper", "simulated",
-       "1928 output grown with light industry's simulated capacity"),
-    _e("leather_footwear_output", "mn pairs", "Leather footwear", "simulated",
-       "1928 output grown with light industry's simulated capacity"),
-    _e("employed_industry", "mn persons", "Employed in industry", "simulated",
-       "labour for the quota, with the hoarding of soft budgets"),
-    _e("exports_total", "mn rubles (pre-1936 rubles)", "Exports, all goods", "input",
-       "the scenario's export revenue (policy) converted to pre-1936 rubles"),
-    _e("imports_total", "mn rubles (pre-1936 rubles)", "Imports, all goods", "input",
-       "the scenario's export revenue and credit (policy) converted to pre-1936 rubles"),
+    _e(
+        "cement_output",
+        "mt",
+        "Cement",
+        "simulated",
+        "cement per ton of simulated steel (the 1928 ratio)",
+    ),
+    _e(
+        "sugar_output",
+        "kt",
+        "Sugar",
+        "simulated",
+        "the 1913 extraction rate times the sugar-beet harvest (a policy input)",
+    ),
+    _e(
+        "tractor_output",
+        "thousand units",
+        "Tractors made",
+        "simulated",
+        "the tractor programme (policy) times machinery's simulated plan fulfilment",
+    ),
+    _e(
+        "wool_fabric_output",
+        "mn m",
+        "Wool fabric",
+        "simulated",
+        "the mills' capacity, or less where the simulated sheep give too little wool",
+    ),
+    _e(
+        "superphosphate_output",
+        "mt",
+        "Superphosphate",
+        "simulated",
+        "1928 output grown with heavy industry's simulated capacity",
+    ),
+    _e(
+        "paper_output",
+        "kt",
+        "Paper",
+        "simulated",
+        "1928 output grown with light industry's simulated capacity",
+    ),
+    _e(
+        "leather_footwear_output",
+        "mn pairs",
+        "Leather footwear",
+        "simulated",
+        "1928 output grown with light industry's simulated capacity",
+    ),
+    _e(
+        "employed_industry",
+        "mn persons",
+        "Employed in industry",
+        "simulated",
+        "labour for the quota, with the hoarding of soft budgets",
+    ),
+    _e(
+        "exports_total",
+        "mn rubles (pre-1936 rubles)",
+        "Exports, all goods",
+        "input",
+        "the scenario's export revenue (policy) converted to pre-1936 rubles",
+    ),
+    _e(
+        "imports_total",
+        "mn rubles (pre-1936 rubles)",
+        "Imports, all goods",
+        "input",
+        "the scenario's export revenue and credit (policy) converted to pre-1936 rubles",
+    ),
 )
 
 #: Every series the simulator records (and the famine tolls it sums), by name. Read-only.

@@ -8,18 +8,18 @@ state at the start of the year. Randomness (weather, when asked for) comes only 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 
-from gosplan.sim.agriculture import Campaign, HerdYear, campaign, harvest, herd_step
+from gosplan.sim.agriculture import january_count
 from gosplan.sim.catalogue import CATALOGUE, INDUSTRY_SERIES
-from gosplan.sim.grain import GrainYear, distribute
+from gosplan.sim.farms import AggregateFarms, FarmLayer
+from gosplan.sim.grain import grain_fodder_share
 from gosplan.sim.industry import labour_values, produce
 from gosplan.sim.materials import materials
 from gosplan.sim.planner import make_plan
-from gosplan.sim.population import PopulationYear, live, use_stocks
+from gosplan.sim.population import use_stocks
 from gosplan.sim.spec import INDUSTRY, REGIONS, SPECIES, SimSpec
 from gosplan.sim.state import State
 from gosplan.sim.trade import trade_totals
@@ -28,6 +28,7 @@ __all__ = ["FarmLayer", "SimResult", "famine_totals", "initial_state", "simulate
 
 FloatArray = NDArray[np.float64]
 _HERD_SERIES = ("horses_summer", "cattle_summer", "pigs_summer", "sheep_and_goats_summer")
+_JANUARY_SERIES = ("horses_jan", "cattle_jan", "pigs_jan", "sheep_and_goats_jan")
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -49,70 +50,6 @@ class SimResult:
     """The state at the start of each year, and after the last."""
     committed: FloatArray | None = None
     """Excess deaths by region in the year after the last, committed by the last harvest."""
-
-
-class FarmLayer(Protocol):
-    """A finer resolution of the farm steps (e.g. ``gosplan.sim.households``).
-
-    Each hook takes the arguments of the aggregate step it replaces and returns the same
-    aggregate record, so the rest of the year (industry, towns, the state's grain, trade,
-    the record) runs unchanged.
-    """
-
-    def begin(self, spec: SimSpec, state: State) -> State:
-        """Set up (on first call) and return the start state the layer implies."""
-        ...
-
-    def campaign(self, spec: SimSpec, state: State, year: int) -> Campaign:
-        """Replaces ``agriculture.campaign`` for the year's own campaign."""
-        ...
-
-    def harvest(
-        self, spec: SimSpec, state: State, camp: Campaign, weather: FloatArray
-    ) -> FloatArray:
-        """Replaces ``agriculture.harvest``."""
-        ...
-
-    def distribute(
-        self,
-        spec: SimSpec,
-        year: int,
-        harvest: FloatArray,
-        quota: FloatArray,
-        kolkhoz_share: FloatArray,
-        next_area: FloatArray,
-        rural: FloatArray,
-        urban: float,
-        herds: FloatArray,
-        reserve: float,
-        export_plan: float,
-    ) -> GrainYear:
-        """Replaces ``grain.distribute``."""
-        ...
-
-    def herd_step(self, spec: SimSpec, state: State, year: int) -> HerdYear:
-        """Replaces ``agriculture.herd_step`` (the layer decides the next campaign itself)."""
-        ...
-
-    def live(
-        self,
-        spec: SimSpec,
-        state: State,
-        deported: FloatArray,
-        entries: FloatArray,
-        new_jobs: float,
-        urban_food: float,
-    ) -> PopulationYear:
-        """Replaces ``population.live``."""
-        ...
-
-    def committed(self, spec: SimSpec, state: State, urban_food: float) -> FloatArray:
-        """Excess deaths by region committed by the last harvest (``live`` without drawing)."""
-        ...
-
-    def ledgers(self) -> dict[str, float]:
-        """The layer's own conservation residuals for the year just simulated."""
-        ...
 
 
 def initial_state(spec: SimSpec) -> State:
@@ -137,7 +74,6 @@ def initial_state(spec: SimSpec) -> State:
         food_per_head=np.full(len(REGIONS), p["initial_food_per_head"]),
         fodder_sufficiency=np.ones(len(REGIONS)),
         procured_share=np.full(len(REGIONS), p["procurement_share_nep"]),
-        official_harvest=p["initial_official_harvest"],
         employment=ini.employment,
         machinery_imports=p["initial_machinery_imports"],
         recent_entries=np.zeros(len(REGIONS)),
@@ -160,9 +96,13 @@ def simulate(
     """
     p, pol = spec.params, spec.policy
     v = labour_values(spec)
+    # The scenario's tractor park is the record's end of its first year, deliveries of that
+    # year included; a run carried on from another starts from that run's end instead.
+    tractors_given = state is None
     state = state or initial_state(spec)
-    if farms is not None:
-        state = farms.begin(spec, state)
+    # One path: the aggregate farms and the household layer implement the same steps.
+    farms = farms if farms is not None else AggregateFarms()
+    state = farms.begin(spec, state)
     rec: dict[str, list[float]] = {}
     planned: dict[str, list[float]] = {}
     ledgers: dict[str, list[float]] = {
@@ -179,9 +119,17 @@ def simulate(
         store.setdefault(name, []).append(float(value))
 
     for year in spec.years:
-        camp = campaign(spec, state, year) if farms is None else farms.campaign(spec, state, year)
+        camp = farms.campaign(spec, state, year)
         plan = make_plan(spec, state)
         ind = produce(spec, state, plan, v)
+        # Soft budgets hired for the quota, but nobody dismissed half a workforce when a
+        # quota fell (the wage-fund discipline of 1933 stopped hiring: MODEL-NOTES M17):
+        # industrial jobs shrink at most by the separation rate a year.
+        industry_jobs = ind.employment_industry
+        if state.employment_industry > 0:
+            industry_jobs = max(
+                industry_jobs, (1 - p["job_separation"]) * state.employment_industry
+            )
         households = state.households - camp.deported_households
         deported_share = state.deported_share + camp.deported_households / state.households
         joined = camp.entries * (1 - state.kolkhoz_share)
@@ -194,13 +142,10 @@ def simulate(
         weather = np.array([pol.at(f"weather_{r}", year) for r in REGIONS])
         if rng is not None and p["weather_sd"] > 0:
             weather = weather * np.exp(rng.normal(0.0, p["weather_sd"], len(REGIONS)))
-        if farms is None:
-            crop = harvest(spec, farm_state, camp, weather)
-        else:
-            crop = farms.harvest(spec, farm_state, camp, weather)
+        crop = farms.harvest(spec, farm_state, camp, weather)
         base_area = spec.initial.sown_area
         next_area = pol.at("sown_area_plan", year + 1) * base_area / base_area.sum()
-        grain = (distribute if farms is None else farms.distribute)(
+        grain = farms.distribute(
             spec,
             year,
             crop,
@@ -213,30 +158,28 @@ def simulate(
             state.grain_reserve,
             plan.export_plan,
         )
-        sufficiency = np.where(
+        # Grain feeds its share of the herds' norm, pasture and hay the rest (Kazakhstan).
+        grain_share = grain_fodder_share(spec, year, camp.share)
+        sufficiency = (1.0 - grain_share) + grain_share * np.where(
             grain.fodder_need > 0,
             grain.fodder / np.where(grain.fodder_need > 0, grain.fodder_need, 1.0),
             1.0,
         )
-        if farms is None:
-            nxt = campaign(spec, farm_state, year + 1)
-            herd = herd_step(spec, farm_state.evolve(fodder_sufficiency=sufficiency), nxt, year)
-        else:
-            herd = farms.herd_step(spec, farm_state.evolve(fodder_sufficiency=sufficiency), year)
+        herd = farms.herd_step(spec, farm_state.evolve(fodder_sufficiency=sufficiency), year)
 
         employment = (
             other_jobs_share * float(state.urban.sum())
-            + ind.employment_industry
+            + industry_jobs
             + ind.employment_construction
         )
         if year == spec.years[0]:
             # The first year defines the level: other jobs make up 1928's total.
             other_jobs_share = (
-                state.employment - ind.employment_industry - ind.employment_construction
+                state.employment - industry_jobs - ind.employment_construction
             ) / float(state.urban.sum())
             employment = state.employment
         urban_food = grain.urban_supply / float(state.urban.sum())
-        pop = (live if farms is None else farms.live)(
+        pop = farms.live(
             spec,
             state,
             camp.deported_persons,
@@ -259,13 +202,23 @@ def simulate(
         tractors = (
             state.tractors * (1 - p["tractor_wreck_rate"]) + ind.tractors_new + imported_tractors
         )
+        if tractors_given and year == spec.years[0]:
+            tractors = state.tractors
 
         # Record, under the record's names.
         for k, pid in enumerate(INDUSTRY):
             put(rec, INDUSTRY_SERIES[pid], ind.output[k])
             put(planned, INDUSTRY_SERIES[pid], plan.quotas[k])
+        # The same coal in energy units, judged against an independent compilation.
+        put(rec, "coal_output_energy", ind.output[INDUSTRY.index("coal")] * p["coal_energy"])
         put(rec, "grain_harvest", crop.sum())
-        put(rec, "grain_harvest_official_1930s", crop.sum() * pol.at("harvest_report_bias", year))
+        # Reports exaggerated the crop: individual farms as in 1928, collective farms by the
+        # policy's bias (barn-yield claims, from 1933 the biological yield).
+        c = state.kolkhoz_share
+        bias = p["report_bias_individual"] * (1 - c) + pol.at("harvest_report_bias", year) * c
+        official = float(crop @ bias)
+        put(rec, "grain_harvest_official_1930s", official)
+        put(rec, "grain_yield_official", 10 * official / float(state.sown_area.sum()))
         put(planned, "grain_harvest", plan.harvest_plan)
         put(planned, "grain_procurement", plan.procurement_quota.sum())
         put(planned, "grain_exports", plan.export_plan)
@@ -288,14 +241,24 @@ def simulate(
         share = float(camp.share @ households / households.sum())
         put(rec, "collectivization_pct", 100 * share)
         put(rec, "households_in_kolkhozes", float(camp.share @ households))
+        # The January count lies between two summers: the animals not to be wintered are
+        # slaughtered in the autumn, the young are born in the spring. January of the next
+        # year is this summer's herd less the share of the herd year's losses that fall before
+        # the New Year, plus the young born in the autumn (pigs farrow twice a year); a run's
+        # first January, with no herd year before it, uses its own.
+        january_next = january_count(state.herds, herd, p["losses_before_january"])
+        january = state.january_herds if state.january_herds.any() else january_next
         for k, name in enumerate(_HERD_SERIES):
             put(rec, name, state.herds[k].sum())
+            put(rec, _JANUARY_SERIES[k], january[k])
         put(rec, "kazakhstan_cattle", state.herds[SPECIES.index("cattle"), 1])
         put(rec, "kazakhstan_sheep", state.herds[SPECIES.index("sheep"), 1])
         put(rec, "tractors_in_agriculture", tractors)
         total_start = float(state.rural.sum() + state.urban.sum()) + state.special_settlers
         total_end = float(pop.rural.sum() + pop.urban.sum()) + pop.special_settlers
         put(rec, "population_total", 0.5 * (total_start + total_end))
+        put(rec, "population_total_january", total_start)
+        put(rec, "urban_net_in_migration", float((pop.migration + pop.flight).sum()))
         put(rec, "population_urban", state.urban.sum())
         put(rec, "population_rural", state.rural.sum())
         put(rec, "employed_national_economy", employment)
@@ -338,7 +301,7 @@ def simulate(
         made = materials(spec, year, steel, ind.tractors_new, sheep, state.capacity, v)
         for name, value in made.items():
             put(rec, name, value)
-        put(rec, "employed_industry", ind.employment_industry)
+        put(rec, "employed_industry", industry_jobs)
         for name, value in trade_totals(spec, year, grain.export_revenue).items():
             put(rec, name, value)
         put(rec, "investment", ind.investment)
@@ -378,9 +341,8 @@ def simulate(
                 + np.abs(ind.capacity - (1 - delta) * state.capacity - ind.completed).max()
             )
         )
-        if farms is not None:
-            for name, residual in farms.ledgers().items():
-                ledgers.setdefault(name, []).append(residual)
+        for name, residual in farms.ledgers().items():
+            ledgers.setdefault(name, []).append(residual)
 
         state = State(
             year=year + 1,
@@ -399,13 +361,15 @@ def simulate(
             food_per_head=food_per_head,
             fodder_sufficiency=sufficiency,
             procured_share=grain.procurement / np.maximum(crop, 1e-9),
-            official_harvest=float(crop.sum()) * pol.at("harvest_report_bias", year),
             employment=employment,
+            employment_industry=industry_jobs,
+            tractor_works=ind.tractor_works,
             machinery_imports=grain.machinery_imports,
             recent_entries=joined,
             wage_base=wage_base,
             nominal_wage=state.nominal_wage * (1 + p["nominal_wage_growth"]),
             village_stocks=village_stocks,
+            january_herds=january_next,
         )
         states.append(state)
 
@@ -413,12 +377,7 @@ def simulate(
     # The hunger a harvest causes falls in the following year: a run that ends with a
     # harvest still reckons the deaths it has committed (with next year's policies).
     last_food = grain.urban_supply / float(state.urban.sum())
-    if farms is None:
-        committed_deaths = live(
-            spec, state, np.zeros(len(REGIONS)), np.zeros(len(REGIONS)), 0.0, last_food
-        ).excess_deaths
-    else:
-        committed_deaths = farms.committed(spec, state, last_food)
+    committed_deaths = farms.committed(spec, state, last_food)
     return SimResult(
         name=spec.name,
         years=spec.years,

@@ -27,9 +27,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from gosplan.sim.spec import SPECIES, SimSpec
+from gosplan.sim.spec import REGIONS, SPECIES, SimSpec
 
-__all__ = ["GrainYear", "distribute"]
+__all__ = ["GrainYear", "distribute", "grain_fodder_share"]
 
 FloatArray = NDArray[np.float64]
 
@@ -56,6 +56,23 @@ class GrainYear:
     """Export earnings, mn gold rubles."""
     machinery_imports: float
     """Machinery the revenue buys for next year, in the machinery unit."""
+
+
+def grain_fodder_share(spec: SimSpec, year: int, kolkhoz_share: FloatArray) -> FloatArray:
+    """Share of the grain-fodder norm a region's herds need from grain, by region.
+
+    The sedentary regions' norms (``fodder_*``) are already net of hay and pasture. Kazakh
+    nomads' herds lived on steppe pasture the year round: a share ``π`` of the norm. Herds
+    socialized by force were driven to collection points without pasture or hay, so until
+    the decree of 17 September 1932 let families keep their animals again (lever
+    ``kazakh_decree``) pasture feeds only the share ``π (1 - c_K)`` still in private hands.
+    """
+    k = REGIONS.index("kazakhstan")
+    forced = 1.0 - spec.policy.at("kazakh_decree", year)
+    pasture = spec.params["pasture_kazakhstan"] * (1.0 - kolkhoz_share[k] * forced)
+    share = np.ones(len(REGIONS))
+    share[k] = 1.0 - pasture
+    return share
 
 
 def distribute(
@@ -85,7 +102,8 @@ def distribute(
     # The individual peasant feeds his family before his animals; the kolkhoz sets its fodder
     # fund aside before members are paid (Model Statute of 1930, Charter of 1935: M5).
     food_floor = p["rural_food_floor"] * rural * (1 - kolkhoz_share)
-    fodder_need = np.array([p[f"fodder_{s}"] for s in SPECIES]) @ herds
+    fodder_norm = np.array([p[f"fodder_{s}"] for s in SPECIES]) @ herds
+    fodder_need = fodder_norm * grain_fodder_share(spec, year, kolkhoz_share)
     fodder = np.minimum(fodder_need, np.maximum(0.0, left - food_floor))
     food = left - fodder
 

@@ -13,8 +13,10 @@ Equations (docs/model.md §2):
 * construction: of the investment ``R_i / (κ v_i)`` a share ``s`` (the new-starts lever)
   starts new projects, ``ΔU_i = s R_i / (κ v_i)``; the rest finishes projects already
   under way (the January 1933 plenum's turn to completing what was started).
-  Completions ``C_i = min(U_i, c·U_i + (1 - s) R_i / (κ v_i))`` with
-  ``c = c₀ / (1 + φ · vU / vK)`` (starting too much spreads investment thin);
+  Completions ``C_i = min(U_i, c_i·U_i + (1 - s) R_i / (κ v_i))`` with
+  ``c_i = min(1, (2 c₀ / T_i) / (1 + φ · vU / vK))``: ``T_i`` the years a project of the
+  branch takes to build, ``c₀`` the rate of a two-year project (starting too much spreads
+  investment thin);
   ``K' = (1 - δ) K + C`` and ``U' = U - C + ΔU``;
 * raw materials of light industry: cotton fabric needs lint, from the year's raw-cotton
   harvest ``R_c`` ginned at out-turn ``g`` plus imported lint ``M_c``:
@@ -73,6 +75,8 @@ class IndustryYear:
     employment_construction: float
     tractors_new: float
     """Tractors delivered to agriculture, thousand."""
+    tractor_works: float
+    """Tractors a year the works can make at the end of the year, thousand (ramping up)."""
 
 
 def labour_values(spec: SimSpec) -> FloatArray:
@@ -129,7 +133,7 @@ def construction(
     unfinished: FloatArray,
     funded: FloatArray,
     load: float,
-    completion_rate: float,
+    completion_rate: float | FloatArray,
     spread_penalty: float,
     new_starts: float,
 ) -> tuple[FloatArray, FloatArray]:
@@ -141,7 +145,7 @@ def construction(
     exceed what is under way, so ``U' = U - C + ΔU`` stays non-negative.
     """
     starts = new_starts * funded
-    rate = completion_rate / (1.0 + spread_penalty * load)
+    rate = np.minimum(1.0, completion_rate / (1.0 + spread_penalty * load))
     completed = np.minimum(unfinished, rate * unfinished + (1.0 - new_starts) * funded)
     return starts, completed
 
@@ -179,12 +183,21 @@ def produce(spec: SimSpec, state: State, plan: AnnualPlan, v: FloatArray) -> Ind
         state.unfinished,
         funded,
         float(v @ state.unfinished) / float(v @ state.capacity),
-        p["completion_rate"],
+        # Projects take their branch's time to build: a blast-furnace combine or a power
+        # station three years, a mine two, a machine works or an oil field less.
+        p["completion_rate"]
+        * 2.0
+        / np.array([p[f"construction_years_{pid}"] for pid in INDUSTRY]),
         p["spread_penalty"],
         pol.at("new_starts", year),
     )
     labour = np.asarray(e.labour)[idx]
     tractor_scale = min(1.0, y[m] / plan.quotas[m]) if plan.quotas[m] > 0 else 1.0
+    # New tractor works reach their design capacity over a few years (mechanization
+    # pipeline, MODEL-NOTES M7): capacity closes a share of its gap to the design in force.
+    design = pol.at("tractor_programme", year)
+    works = state.tractor_works if state.tractor_works > 0 else design
+    works += p["works_ramp_up"] * (design - works)
     return IndustryYear(
         output=y,
         final_use=final_use,
@@ -196,5 +209,6 @@ def produce(spec: SimSpec, state: State, plan: AnnualPlan, v: FloatArray) -> Ind
         fibre_limit=fibre,
         employment_industry=p["labour_hoarding"] * float(labour @ plan.quotas),
         employment_construction=p["construction_labour"] * float(alloc.sum()),
-        tractors_new=pol.at("tractor_programme", year) * tractor_scale,
+        tractors_new=works * tractor_scale,
+        tractor_works=works,
     )

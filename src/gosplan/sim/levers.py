@@ -6,7 +6,7 @@ silently ignored number.
 
 from __future__ import annotations
 
-from gosplan.sim.spec import SPECIES
+from gosplan.sim.spec import INDUSTRY, SPECIES
 
 __all__ = ["DEFAULTS", "LEVERS", "PARAMETERS"]
 
@@ -24,7 +24,6 @@ _PER_SPECIES = (
 #: Every parameter the model uses.
 PARAMETERS: frozenset[str] = frozenset(
     [
-        "planner_realism",
         "procurement_weight_ukraine",
         "utilisation_max",
         "steel_to_construction",
@@ -32,6 +31,7 @@ PARAMETERS: frozenset[str] = frozenset(
         "completion_rate",
         "spread_penalty",
         "labour_hoarding",
+        "job_separation",
         "construction_labour",
         "lint_out_turn",
         "lint_per_metre",
@@ -57,7 +57,6 @@ PARAMETERS: frozenset[str] = frozenset(
         "yield_factor_ukraine",
         "yield_factor_kazakhstan",
         "procurement_share_nep",
-        "campaign_disruption",
         "kolkhoz_output_loss",
         "procurement_disincentive",
         "kulak_skill_loss",
@@ -98,7 +97,12 @@ PARAMETERS: frozenset[str] = frozenset(
         "settler_mortality",
         "settler_mortality_normal",
         "initial_food_per_head",
-        "initial_official_harvest",
+        "report_bias_individual",
+        "losses_before_january",
+        "coal_energy",
+        "works_ramp_up",
+        "pasture_kazakhstan",
+        "kazakh_herd_seizure",
         "tractor_wreck_rate",
         "tractor_import_share",
         "tractor_price",
@@ -111,6 +115,7 @@ PARAMETERS: frozenset[str] = frozenset(
         "real_wage_food_weight",
     ]
     + [f"{name}_{s}" for name in _PER_SPECIES for s in SPECIES]
+    + [f"construction_years_{pid}" for pid in INDUSTRY]
 )
 
 #: Policy levers: name -> (lowest, highest, what it is).
@@ -119,12 +124,13 @@ LEVERS: dict[str, tuple[float, float, str]] = {
     "plan_ambition": (0.3, 3.0, "multiplier on the plan's targets"),
     "heavy_priority": (0, 1, "1 = scarce inputs go to heavy industry first"),
     "heavy_share": (0.0, 1.0, "share of industrial investment to producer goods"),
-    "tractor_programme": (0.0, 500.0, "tractors a year, thousand"),
+    "tractor_programme": (0.0, 500.0, "design capacity of the tractor works, thousand a year"),
     "new_starts": (0.0, 1.0, "share of industrial investment that starts new projects"),
     "raw_cotton_harvest": (0.0, 10.0, "raw (seed) cotton harvest, mt"),
     "cotton_imports": (0.0, 2.0, "cotton lint imported, mt"),
     "sugar_beet_harvest": (0.0, 60.0, "sugar-beet harvest, mt"),
     "procurement_share": (0.0, 0.8, "procurement quota over the expected harvest"),
+    "procurement_revision": (0.0, 2.0, "the year's procurement plan after revisions over the plan"),
     "procurement_per_ha": (0.0, 1.0, "compulsory deliveries, t per ha sown"),
     "deliveries_by_area": (0, 1, "1 = quotas by sown area instead of by expected harvest"),
     "grain_export_plan": (0.0, 15.0, "grain exports planned, mt"),
@@ -136,11 +142,12 @@ LEVERS: dict[str, tuple[float, float, str]] = {
     "livestock_procurement_ukraine": (0.0, 0.6, "share of herds procured a year"),
     "livestock_procurement_kazakhstan": (0.0, 0.6, "share of herds procured a year"),
     "livestock_procurement_rest": (0.0, 0.6, "share of herds procured a year"),
+    "kazakh_decree": (0, 1, "1 = forced socialization of Kazakh herds stopped (September 1932)"),
     "seed_before_deliveries": (0, 1, "1 = seed is set aside before deliveries"),
     "flight_ban": (0, 1, "1 = peasants may not leave the village"),
     "famine_relief": (0.0, 1.0, "share of the state's grain stock returned to hungry villages"),
     "sown_area_plan": (50.0, 150.0, "grain area to sow, mn ha"),
-    "harvest_report_bias": (0.8, 2.0, "reported over physical harvest"),
+    "harvest_report_bias": (0.8, 2.0, "reported over physical harvest, collective farms"),
     "weather_ukraine": (0.3, 1.5, "weather index"),
     "weather_kazakhstan": (0.3, 1.5, "weather index"),
     "weather_rest": (0.3, 1.5, "weather index"),
@@ -157,9 +164,11 @@ LEVERS: dict[str, tuple[float, float, str]] = {
 #: Levers a scenario may leave out: they are off (the policies of the second plan).
 DEFAULTS: dict[str, float] = {
     "new_starts": 1.0,
+    "procurement_revision": 1.0,
     "procurement_per_ha": 0.0,
     "deliveries_by_area": 0.0,
     "private_plots": 0.0,
     "kolkhoz_market": 0.0,
     "abortion_ban": 0.0,
+    "kazakh_decree": 0.0,
 }

@@ -7,10 +7,9 @@ Equations (docs/model.md §1):
   is the plan's ambition lever and ``y_T`` switches to the raised variant when the
   revision lever is on;
 * gross-output quotas from the engine's material balance: ``(I - A) Q_t = y_t``;
-* the harvest the planner expects blends the plan's harvest with last year's *reported*
-  harvest (reports exaggerate, so the planner's hopes survive contact with facts):
-  ``E_t = Q_grain,t^(1-ρ) · H_official,t-1^ρ``;
-* procurement quota ``P*_t = π_t · E_t``, split across regions in proportion to their
+* procurement quota ``P*_t = π_t · v_t · Q_grain,t``: the plan's share of the harvest *it
+  plans* (the 1931 plan asked 26.6 mt of a planned 97.9), times the year's decreed revision
+  ``v_t`` (1931: cut to 22.7), split across regions in proportion to their
   sown areas weighted by ``w_r`` (the documented bias against Ukraine); from 1933 the
   compulsory deliveries ``P*_r = q · w_r · S_r`` per hectare sown replace it.
 """
@@ -42,8 +41,6 @@ class AnnualPlan:
     """Quotas for the plan's final year: what capacity is being built towards."""
     harvest_plan: float
     """Grain harvest the plan calls for, mt."""
-    harvest_expected: float
-    """Grain harvest the planner expects, mt (sets the procurement quota)."""
     procurement_quota: FloatArray
     """Grain procurement quota by region, mt, shape (3,)."""
     export_plan: float
@@ -84,20 +81,19 @@ def make_plan(spec: SimSpec, state: State) -> AnnualPlan:
     q_T = balance(e, y_T, valuations=False).raise_for_status().gross_output
     idx = [e.index(pid) for pid in INDUSTRY]
     harvest_plan = float(q_t[e.index("grain")])
-    rho = p["planner_realism"]
-    expected = harvest_plan ** (1 - rho) * state.official_harvest**rho
     weight = np.array([p["procurement_weight_ukraine"], 1.0, 1.0])
     share = weight * state.sown_area
     if pol.at("deliveries_by_area", year) > 0.5:
         # From 1933 deliveries were fixed per hectare of planned sowing, not per expected crop.
         quota = pol.at("procurement_per_ha", year) * float(share.sum())
     else:
-        quota = pol.at("procurement_share", year) * expected
+        # The plan's share of the harvest it plans, after the year's decreed revisions.
+        demanded = pol.at("procurement_share", year) * pol.at("procurement_revision", year)
+        quota = demanded * harvest_plan
     return AnnualPlan(
         quotas=q_t[idx],
         horizon_quotas=q_T[idx],
         harvest_plan=harvest_plan,
-        harvest_expected=expected,
         procurement_quota=quota * share / share.sum(),
         export_plan=pol.at("grain_export_plan", year),
     )

@@ -52,19 +52,24 @@ class State:
     """Grain fodder available over fodder need, from last harvest, shape (3,)."""
     procured_share: FloatArray
     """Share of last harvest procured by the state, shape (3,)."""
-    official_harvest: float
-    """Last harvest as the statistical office reported it, mt."""
     employment: float
     """Workers and employees in the national economy, mn."""
     machinery_imports: float
     """Machinery imported for this year's investment, in the machinery unit."""
     recent_entries: FloatArray
     """Share of households that joined kolkhozes in the last two campaigns, shape (3,)."""
+    tractor_works: float = 0.0
+    """Tractors a year the tractor works could make last year, thousand (0 before the first)."""
+    employment_industry: float = 0.0
+    """Workers and employees in industry last year, mn (0 before the first year)."""
     nominal_wage: float = 1.0
     """Money wage per worker over the first simulated year's."""
     wage_base: tuple[float, float] = (0.0, 0.0)
     """Urban food and cloth per worker in the first simulated year (the real wage's base)."""
     village_stocks: FloatArray = field(default_factory=lambda: np.zeros(3))
+    """Grain villagers carry over from earlier harvests, t a head, shape (3,)."""
+    january_herds: FloatArray = field(default_factory=lambda: np.zeros(4))
+    """Livestock on 1 January of this year, mn head by species, shape (4,) (zeros: unknown)."""
     """Grain villagers carry over from earlier harvests, t a head, shape (3,)."""
 
     def evolve(self, **changes: object) -> State:

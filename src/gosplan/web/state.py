@@ -190,7 +190,7 @@ ASSUMPTIONS: dict[str, tuple[str, ...]] = {
         "capital_output_ratio", "spread_penalty", "completion_rate", "utilisation_max",
     ),
     "collectivization": (
-        "kolkhoz_output_loss", "campaign_disruption", "procurement_disincentive",
+        "kolkhoz_output_loss", "procurement_disincentive",
         "kulak_skill_loss",
     ),
     "livestock": ("slaughter_scale", "fodder_loss_scale", "kolkhoz_neglect", "draught_elasticity"),

@@ -18,8 +18,8 @@ import hashlib
 import numpy as np
 from numpy.typing import NDArray
 
-from gosplan.sim.agriculture import Campaign, HerdYear, campaign
-from gosplan.sim.grain import GrainYear
+from gosplan.sim.agriculture import Campaign, HerdYear, campaign, livestock_procurement
+from gosplan.sim.grain import GrainYear, grain_fodder_share
 from gosplan.sim.households.chunks import (
     Chunk,
     Runner,
@@ -341,7 +341,6 @@ class HouseholdLayer:
         factor = (
             yields
             * weather
-            * (1 - p["campaign_disruption"] * camp.entries)
             * (1 - p["kulak_skill_loss"] * state.deported_share)
         )
         market = spec.policy.at("kolkhoz_market", state.year)
@@ -375,7 +374,7 @@ class HouseholdLayer:
         export_plan: float,
     ) -> GrainYear:
         """The grain balance: the village's part per producer, the state's as in ``grain``."""
-        del kolkhoz_share, herds, harvest
+        del herds, harvest
         p, pol = spec.params, spec.policy
         hh, v = self.households, self.villages
         seed_rule = pol.at("seed_before_deliveries", year) > 0.5
@@ -393,6 +392,7 @@ class HouseholdLayer:
             next_area,
             seed_rule,
             self._grain_food,
+            grain_fodder_share(spec, year, kolkhoz_share),
         )
         self._members = (self._fields.member_households, self._fields.persons)
         self._fields = None
@@ -469,7 +469,7 @@ class HouseholdLayer:
         self._set_pending(decision)
         if decision.census is None:
             raise RuntimeError("a decision carries its census")
-        rates = np.array([pol.at(f"livestock_procurement_{r}", year) for r in REGIONS])
+        rates = livestock_procurement(spec, state, year)
         flows = herd_year(
             hh,
             v,

@@ -289,6 +289,7 @@ def levy(
     next_area: F64,
     seed_rule: bool,
     food: F32,
+    grain_share: F64,
 ) -> GrainTotals:
     """Deliveries, seed, fodder and food of individual households and kolkhozes.
 
@@ -392,7 +393,7 @@ def levy(
     harvest_r = by(own_v) + by(k_crop)
     procured_r = by(taken_v) + by(k_taken)
     seed_need_r = by(seed_need_v) + by(k_seed_need)
-    fodder_need_r = by(need_v) + by(k_need)
+    fodder_need_r = (by(need_v) + by(k_need)) * grain_share
     persons_r = by(persons_v) + by(f.persons.astype(np.float64))
     # The food floor protects individual peasants only: a kolkhoz sets its fodder fund aside
     # before its members are paid (the 1930 Model Statute's order; grain.distribute).
@@ -404,8 +405,9 @@ def levy(
         fed = np.where(fodder_need_r > 0, fodder_r / fodder_need_r, 1.0)
     # Each producer's residual after its seed and fodder; the region's food shared out in
     # proportion to the non-negative residuals of producers with someone to eat them.
-    raw_v = left_v - seed_share[region] * seed_need_v - fed[region] * need_v
-    raw_k = k_left - seed_share[region] * k_seed_need - fed[region] * k_need
+    given = fed * grain_share  # grain fodder per unit of the norm
+    raw_v = left_v - seed_share[region] * seed_need_v - given[region] * need_v
+    raw_k = k_left - seed_share[region] * k_seed_need - given[region] * k_need
     eat_v = np.where(persons_v > 0, np.maximum(raw_v, 0.0), 0.0)
     eat_k = np.where(f.persons > 0, np.maximum(raw_k, 0.0), 0.0)
     claims = by(eat_v) + by(eat_k)
@@ -417,7 +419,8 @@ def levy(
         )
         k_share = np.where(k_crop > 0, k_taken / k_crop, villages.procured).astype(np.float32)
     villages.procured = k_share
-    fed32 = fed.astype(np.float32)
+    # Pasture and hay feed the share of the norm that grain need not (Kazakh herds).
+    fed32 = (1.0 - grain_share + grain_share * fed).astype(np.float32)
     villages.fodder_sufficiency = fed32[region]
     villages.village_fodder[...] = fed32[region]
     threshold = np.float32(p["famine_threshold"])
