@@ -85,7 +85,7 @@ def _asked_years(years: object) -> tuple[int, ...] | None:
     if isinstance(years, str):
         return parse_year_list(years, "compare: years")
     if isinstance(years, tuple | list) and len(years) == 2:
-        first, last = check_years(tuple(years), "compare: years")  # type: ignore[arg-type]
+        first, last = check_years(tuple(years), "compare: years")
         return tuple(range(first, last + 1))
     raise ParameterTypeError(
         "compare: years must be None, a pair (first, last) or a text like "

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -90,7 +90,7 @@ def to_data_array(
     *,
     name: str = "value",
     attrs: dict[str, Any] | None = None,
-    labels: dict[str, Sequence[Any]] | None = None,
+    labels: Mapping[str, Sequence[Any]] | None = None,
 ) -> Any:
     """The ``value`` column of a tidy ``frame`` as an ``xarray.DataArray`` on ``dims``.
 

@@ -7,6 +7,7 @@ are transient: they vanish when the work ends, leaving the command's own output.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, TypeVar
@@ -20,13 +21,24 @@ T = TypeVar("T")
 
 
 def _console(enabled: bool) -> Console | None:
-    """The stderr console when bars may be drawn, else ``None``."""
-    if not enabled:
+    """The stderr console when bars may be drawn, else ``None``.
+
+    Only when stderr itself is a terminal: rich alone would also draw where ``FORCE_COLOR``
+    is set, into a pipe or a test's captured output.
+    """
+    if not enabled or not _stderr_is_tty():
         return None
     from rich.console import Console
 
     console = Console(stderr=True)
     return console if console.is_terminal else None
+
+
+def _stderr_is_tty() -> bool:
+    try:
+        return bool(sys.stderr.isatty())
+    except (AttributeError, ValueError):  # replaced by an object without it, or closed
+        return False
 
 
 def with_progress(label: str, work: Callable[[], T], *, enabled: bool = True) -> T:
@@ -37,8 +49,10 @@ def with_progress(label: str, work: Callable[[], T], *, enabled: bool = True) ->
     from rich.progress import Progress, SpinnerColumn, TimeElapsedColumn
 
     with Progress(
-        SpinnerColumn(), f"{label}…", TimeElapsedColumn(), console=console, transient=True
-    ):
+        SpinnerColumn(), "{task.description}…", TimeElapsedColumn(), console=console,
+        transient=True,
+    ) as progress:
+        progress.add_task(label, total=None)
         return work()
 
 
