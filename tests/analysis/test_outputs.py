@@ -75,10 +75,12 @@ def test_run_to_xarray_holds_the_frame_values(run: Run) -> None:
 def test_run_repr_is_one_short_line_and_html_is_escaped(run: Run) -> None:
     text = repr(run)
     assert text.startswith("Run('ussr-1928', years=1928-1933, seed=none")
-    assert "\n" not in text and len(text) < 200
+    assert "\n" not in text
+    assert len(text) < 200
     assert "famine deaths 1932-33" in text
     page = run._repr_html_()
-    assert page.startswith("<table>") and "ussr-1928" in page
+    assert page.startswith("<table>")
+    assert "ussr-1928" in page
 
 
 # --- A comparison ------------------------------------------------------------------------------
@@ -148,7 +150,8 @@ def test_comparison_is_tidy_in_the_years_asked(comparison: Comparison) -> None:
     assert toll.loc["gradual-collectivization", "value"] < toll.loc["ussr-1928", "value"]
     # The same values as each run's own table.
     for run in comparison:
-        own = run.frame[(run.frame["kind"] == "simulated") & (run.frame["series"] == "steel_output")]
+        f = run.frame
+        own = f[(f["kind"] == "simulated") & (f["series"] == "steel_output")]
         mine = frame[(frame["scenario"] == run.result.name) & (frame["series"] == "steel_output")]
         assert mine["value"].tolist() == own[own["year"].isin(comparison.years)]["value"].tolist()
 
@@ -168,7 +171,8 @@ def test_comparison_xarray_and_wide_view_agree(comparison: Comparison) -> None:
     assert repr(comparison) == (
         "Comparison(ussr-1928, gradual-collectivization; years 1928, 1929, 1932, 1933)"
     )
-    assert len(comparison) == 2 and comparison[0].result.name == "ussr-1928"
+    assert len(comparison) == 2
+    assert comparison[0].result.name == "ussr-1928"
 
 
 @pytest.mark.slow

@@ -151,7 +151,8 @@ def test_compare_bad_out_or_years_is_one_line_before_any_run(
     code, out, err = run(capsys, "compare", "ussr-1928", "nep-continued", *filled)
     assert code == 2
     assert out == ""
-    assert err.count("\n") == 1 and message in err
+    assert err.count("\n") == 1
+    assert message in err
     assert list(tmp_path.iterdir()) == []
 
 

@@ -752,9 +752,10 @@ def run_ensemble(
     with atomic_file(folder / "bands.csv") as tmp:
         bands.to_csv(tmp, index=False, float_format="%.6g")
     _write_parquet(parameters, folder / "parameters.parquet")
-    # Exact values (repr) in the CSV: a member reruns from them bit for bit.
+    # Every digit (pandas writes the shortest text that reads back exactly): a member reruns
+    # from the file bit for bit.
     with atomic_file(folder / "parameters.csv") as tmp:
-        parameters.to_csv(tmp, index=False, float_format="%r")
+        parameters.to_csv(tmp, index=False)
     with atomic_file(folder / "draws.csv") as tmp:
         draws.to_csv(tmp, index=False)
     return EnsembleResult(
