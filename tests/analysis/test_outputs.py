@@ -42,13 +42,18 @@ def test_run_to_frame_is_tidy_with_units_and_calendar_years(run: Run) -> None:
     assert list(frame.columns) == [
         "scenario", "series", "unit", "year", "value", "kind", "estimate", "source",
     ]
-    assert set(frame["kind"]) == {"simulated", "plan_target", "record"}
+    assert set(frame["kind"]) == {"simulated", "input", "plan_target", "record"}
     assert set(frame["year"]) == {1928, 1929, 1930, 1931, 1932, 1933}
     steel = frame[(frame["series"] == "steel_output") & (frame["kind"] == "simulated")]
     assert set(steel["unit"]) == {"mt"}
-    # A copy: changing it leaves the run alone; .frame stays the same table.
+    # What the scenario sets is an input, not a result of the model.
+    exports = frame[(frame["series"] == "grain_exports") & (frame["source"] == "gosplan")]
+    assert set(exports["kind"]) == {"input"}
+    # .frame stays as it was (the model's rows all "simulated"); the values are the same.
+    assert set(run.frame["kind"]) == {"simulated", "plan_target", "record"}
+    pd.testing.assert_frame_equal(frame.drop(columns="kind"), run.frame.drop(columns="kind"))
+    # A new table: changing it leaves the run alone.
     frame.loc[:, "value"] = 0.0
-    pd.testing.assert_frame_equal(run.to_frame(), run.frame)
     assert (run.frame["value"] != 0).any()
 
 

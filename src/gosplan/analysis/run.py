@@ -90,7 +90,8 @@ class Run:
     years: tuple[int, ...]
     """The years asked for (the run may have started earlier to reach them)."""
     frame: pd.DataFrame
-    """Tidy: scenario, series, unit, year, value, kind, estimate, source."""
+    """Tidy: scenario, series, unit, year, value, kind, estimate, source (the model's rows,
+    inputs too, of kind ``simulated``); :meth:`to_frame` is the documented form."""
     fit: FitReport
     """Errors against the record, 1929-1932 (the first year is the start)."""
     seed: int | None = None
@@ -102,16 +103,26 @@ class Run:
     """The household layer of a household-resolution run (its arrays, ledgers, digest)."""
 
     def to_frame(self) -> pd.DataFrame:
-        """The run as one tidy table (a copy): one row per value.
+        """The run as one tidy table (a new one): one row per value.
 
         Columns: ``scenario``, ``series``, ``unit``, ``year`` (calendar years), ``value``,
-        ``kind`` (``simulated``; ``plan_target``: the simulated planner's targets, source
-        ``gosplan planner``, and the historical plan's, with their source; ``record``: the
-        historical record), ``estimate`` (``point``, or the record's ``low`` and ``high``
-        estimates) and ``source``. The famine tolls are ``simulated`` rows under the year
-        the record files them under (1933). The same table as :attr:`frame`.
+        ``kind``, ``estimate`` (``point``, or the record's ``low`` and ``high`` estimates)
+        and ``source``. ``kind`` says what a row is:
+
+        - ``simulated``: produced by the model's mechanisms (the famine tolls under the
+          year the record files them under, 1933);
+        - ``input``: a series the scenario's policies set rather than the model produces
+          (grain exports, the share collectivized ...: ``gosplan.sim.catalogue``);
+        - ``plan_target``: the simulated planner's targets (source ``gosplan planner``) and
+          the historical plan's (with their source);
+        - ``record``: the historical record.
+
+        :attr:`frame` is the same table with ``input`` rows still called ``simulated``.
         """
-        return self.frame.copy()
+        frame = self.frame.copy()
+        inputs = set(catalogue.names("input"))
+        frame.loc[(frame["kind"] == "simulated") & frame["series"].isin(inputs), "kind"] = "input"
+        return frame
 
     def to_xarray(self) -> Any:
         """The run as an ``xarray.Dataset`` on (series, year), each series' unit a coordinate.
