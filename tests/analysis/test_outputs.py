@@ -20,8 +20,6 @@ from gosplan.analysis.outputs import check_table_path, write_table
 from gosplan.analysis.run import Run, run_scenario
 from gosplan.errors import GosplanError, InputFileError, OutputError, ParameterTypeError
 
-pytest.importorskip("xarray")
-
 
 @pytest.fixture(scope="module")
 def run() -> Run:
@@ -59,6 +57,7 @@ def test_run_to_frame_is_tidy_with_units_and_calendar_years(run: Run) -> None:
 
 @pytest.mark.slow
 def test_run_to_xarray_holds_the_frame_values(run: Run) -> None:
+    pytest.importorskip("xarray")
     data = run.to_xarray()
     assert data["simulated"].dims == ("series", "year")
     assert data["year"].values.tolist() == [1928, 1929, 1930, 1931, 1932, 1933]
@@ -163,6 +162,7 @@ def test_comparison_is_tidy_in_the_years_asked(comparison: Comparison) -> None:
 
 @pytest.mark.slow
 def test_comparison_xarray_and_wide_view_agree(comparison: Comparison) -> None:
+    pytest.importorskip("xarray")
     data = comparison.to_xarray()
     assert data.dims == ("scenario", "series", "year")
     assert data["scenario"].values.tolist() == ["ussr-1928", "gradual-collectivization"]

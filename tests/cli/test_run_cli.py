@@ -124,6 +124,20 @@ def test_compare_json_is_the_tidy_rows(capsys: pytest.CaptureFixture[str]) -> No
     ]
 
 
+@pytest.mark.slow
+def test_compare_of_scenarios_without_a_shared_year_is_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    target = tmp_path / "c.csv"
+    code, _, err = run(capsys, "compare", "ussr-1928", "ussr-1933", "--out", str(target))
+    assert code == 2
+    assert err.strip() == (
+        "gosplan: error: compare: the scenarios share no year (ussr-1928 1928-1932, "
+        "ussr-1933 1933-1937); give years they all reach"
+    )
+    assert not target.exists()
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

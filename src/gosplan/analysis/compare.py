@@ -216,7 +216,9 @@ def compare(
     Raises
     ------
     InputFileError
-        Fewer than two scenarios, or one named twice: there would be nothing to compare.
+        Fewer than two scenarios, or one named twice: there would be nothing to compare;
+        or, by default years, scenarios whose years do not meet (``ussr-1928`` and
+        ``ussr-1933``).
     """
     if isinstance(scenarios, str) or not all(isinstance(s, str) for s in scenarios):
         raise ParameterTypeError(
@@ -244,6 +246,11 @@ def compare(
             "rename one (its [scenario] name) to tell them apart"
         )
     shared = sorted(set.intersection(*(set(r.years) for r in runs)))
+    if not shared:
+        spans = ", ".join(f"{r.result.name} {r.years[0]}-{r.years[-1]}" for r in runs)
+        raise InputFileError(
+            f"compare: the scenarios share no year ({spans}); give years they all reach"
+        )
     if asked is None:
         asked = tuple(shared)
     return Comparison(tuple(runs), tuple(y for y in asked if y in shared))

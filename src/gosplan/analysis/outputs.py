@@ -21,7 +21,15 @@ import pandas as pd
 from gosplan.errors import OutputError
 from gosplan.scenarios.atomic import atomic_file
 
-__all__ = ["TABLE_SUFFIXES", "check_table_path", "html_summary", "to_data_array", "write_table"]
+__all__ = [
+    "TABLE_SUFFIXES",
+    "check_table_path",
+    "html_summary",
+    "records",
+    "to_data_array",
+    "write_table",
+    "xarray",
+]
 
 #: The file formats of a tidy table, by suffix.
 TABLE_SUFFIXES = (".csv", ".parquet", ".json")
@@ -84,6 +92,17 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+def xarray() -> Any:
+    """The xarray module, imported on first use: an optional dependency."""
+    try:
+        import xarray as xr
+    except ImportError:  # pragma: no cover - depends on the installation
+        raise ImportError(
+            "to_xarray needs the optional package xarray (pip install xarray)"
+        ) from None
+    return xr
+
+
 def to_data_array(
     frame: pd.DataFrame,
     dims: Sequence[str],
@@ -99,13 +118,7 @@ def to_data_array(
     selection keeps its unit. ``frame`` must hold at most one row per combination.
     ``labels`` gives a dimension's labels (default: those found in ``frame``, sorted).
     """
-    try:
-        import xarray as xr
-    except ImportError:  # pragma: no cover - depends on the installation
-        raise ImportError(
-            "to_xarray needs the optional package xarray: pip install 'gosplan[xarray]' "
-            "or pip install xarray"
-        ) from None
+    xr = xarray()
     indexed = frame.set_index(list(dims))["value"]
     if not indexed.index.is_unique:
         raise ValueError(f"to_xarray: more than one value for some {', '.join(dims)}")

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from gosplan.analysis.fit import FitReport, fit_report
-from gosplan.analysis.outputs import html_summary, to_data_array
+from gosplan.analysis.outputs import html_summary, to_data_array, xarray
 from gosplan.errors import InputFileError, ResolutionError
 from gosplan.scenarios.record import load_record
 from gosplan.scenarios.references import MAX_CHAIN
@@ -132,8 +132,7 @@ class Run:
         ``record_plan_target`` (the historical plan); NaN where there is no value. Needs the
         optional package xarray.
         """
-        import xarray as xr
-
+        xr = xarray()
         frame = self.frame
         planner = frame["source"] == _PLANNER
         # One unit per series: the simulator's, else the record's.
