@@ -9,7 +9,6 @@ small HTML table for notebooks.
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -18,7 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from gosplan.errors import OutputError
+from gosplan.core.frames import html_table
+from gosplan.errors import MissingDependencyError, OutputError
 from gosplan.scenarios.atomic import atomic_file
 
 __all__ = [
@@ -93,12 +93,19 @@ def _plain(value: Any) -> Any:
 
 
 def xarray() -> Any:
-    """The xarray module, imported on first use: an optional dependency."""
+    """The xarray module, imported on first use: an optional dependency.
+
+    Raises
+    ------
+    MissingDependencyError
+        xarray is not installed (an ``ImportError``; the message says how to add it).
+    """
     try:
         import xarray as xr
     except ImportError:  # pragma: no cover - depends on the installation
-        raise ImportError(
-            "to_xarray needs the optional package xarray (pip install xarray)"
+        raise MissingDependencyError(
+            "to_xarray needs xarray, which is not installed; install it with "
+            "pip install gosplan[xarray]"
         ) from None
     return xr
 
@@ -134,11 +141,9 @@ def to_data_array(
 
 
 def html_summary(title: str, rows: Sequence[tuple[str, str]]) -> str:
-    """A small two-column HTML table (for ``_repr_html_``), every text escaped."""
-    body = "".join(
-        f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
-        f"<td style='text-align:left'>{html.escape(v)}</td></tr>"
-        for k, v in rows
-    )
-    caption = f"<caption style='text-align:left'><b>{html.escape(title)}</b></caption>"
-    return f"<table>{caption}{body}</table>"
+    """A small two-column HTML table (for ``_repr_html_``), every text escaped.
+
+    The core's results' table (:func:`gosplan.core.frames.html_table`), so that all
+    results look alike in a notebook.
+    """
+    return html_table(title, rows)

@@ -110,9 +110,15 @@ def plan(
         typer.Option("--out", "-o", help="Write the plan to a .csv, .parquet or .json file."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
-    lp: Annotated[LPMethod, typer.Option(help="HiGHS algorithm (optimal plans).")] = (
-        LPMethod.simplex
-    ),
+    lp_method: Annotated[
+        LPMethod, typer.Option("--lp-method", help="LP algorithm (optimal plans).")
+    ] = LPMethod.simplex,
+    lp_old: Annotated[
+        LPMethod | None, typer.Option("--lp", hidden=True, help="Old name of --lp-method.")
+    ] = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", help="Show the solver's log on stderr.")
+    ] = False,
     time_limit: Annotated[
         float | None,
         typer.Option(min=0.0, help="Seconds the LP solver (and the harmony search) may take."),
@@ -129,6 +135,7 @@ def plan(
     With --years T: a T-year plan, investment by branch and fulfilment each year.
     """
     _check_out(out, (".csv", ".parquet", ".json"))
+    lp = _renamed_flag("--lp", "--lp-method", lp_old, lp_method, LPMethod.simplex)
     if economy is not None and (economy / "activities.csv").is_file():
         _activity_plan(economy, targets, method, lp.value, time_limit, out, as_json, years)
         return
@@ -136,12 +143,12 @@ def plan(
         _multiyear(economy, targets, years, lag, revise, lp.value, time_limit, out, as_json)
         return
     if method is not PlanMethod.balance:
-        _best_plan(economy, targets, method.value, lp.value, time_limit, out, as_json)
+        _best_plan(economy, targets, method.value, lp.value, time_limit, out, as_json, verbose)
         return
     from gosplan.analysis.plan import balanced_plan, plan_summary
     from gosplan.report.plan import plan_renderable, write_plan
 
-    run = balanced_plan(economy, targets, method=solver.value, tol=tol)
+    run = balanced_plan(economy, targets, solver=solver.value, tol=tol, verbose=verbose)
     run.result.raise_for_status()
     if out is not None:
         write_plan(run, out)
@@ -190,11 +197,13 @@ def _best_plan(
     time_limit: float | None,
     out: Path | None,
     as_json: bool,
+    verbose: bool,
 ) -> None:
     from gosplan.analysis.plan import optimal_or_harmony, optimal_summary
     from gosplan.report.plan import optimal_renderable, write_optimal
 
-    run = optimal_or_harmony(economy, targets, method=method, lp_method=lp, time_limit=time_limit)
+    run = optimal_or_harmony(economy, targets, method=method, lp_method=lp, time_limit=time_limit,
+                             verbose=verbose)
     if out is not None:
         write_optimal(run, out)
     if as_json:
@@ -224,7 +233,7 @@ def _activity_plan(
             "use --method optimal, without --years and --out"
         )
     if lp == "closed_form":
-        raise ParameterError("--lp: closed_form solves square economies only; an activity "
+        raise ParameterError("--lp-method: closed_form solves square economies only; an activity "
                              "economy needs simplex, ipm or pdlp")
     from gosplan.core.activity_diagnosis import explain_activity_plan
     from gosplan.core.activity_plan import activity_plan
@@ -238,6 +247,19 @@ def _activity_plan(
         return
     for line in explain_activity_plan(economy, result):
         typer.echo(line)
+
+
+def _renamed_flag(old: str, new: str, old_value: LPMethod | None, value: LPMethod,
+                  default: LPMethod) -> LPMethod:
+    """The value of flag ``new``, read from its deprecated name ``old`` (with a warning)."""
+    if old_value is None:
+        return value
+    from gosplan.errors import ParameterError
+
+    if value is not default:
+        raise ParameterError(f"{old}: give {new} or its old name {old}, not both")
+    typer.echo(f"warning: {old} is deprecated; use {new}", err=True)
+    return old_value
 
 
 def _check_out(
@@ -508,6 +530,11 @@ from gosplan.cli import ensemble as _ensemble  # noqa: E402
 
 app.command(name="ensemble")(_ensemble.ensemble)
 app.command(name="sensitivity")(_ensemble.sensitivity)
+from gosplan.cli import catalogue as _catalogue  # noqa: E402
+
+app.command(name="levers")(_catalogue.levers)
+app.command(name="params")(_catalogue.params)
+app.command(name="datasets")(_catalogue.datasets)
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return (and exit with) its status.

@@ -66,7 +66,7 @@ def crash_basis(
     T, n = y.shape
     m, k = F.shape[0], shared.shape[0]
     try:
-        need = np.vstack([balance(economy, y[t], labour_values=False).gross_output[F]
+        need = np.vstack([balance(economy, y[t], valuations=False).gross_output[F]
                           for t in range(T)])
     except GosplanError:
         return None
