@@ -327,3 +327,30 @@ def test_an_unreachable_scheduler_is_a_scheduler_error() -> None:
         "tcp://127.0.0.1:9", timeout=1
     ):
         pass
+
+
+@pytest.mark.slow
+def test_a_weather_only_ensemble_draws_no_parameters(tmp_path: Path) -> None:
+    """Without --vary parameters: no parameter rows, and the weather's seed per member."""
+    from gosplan.analysis.ensemble import parameters_of, quantile_bands
+
+    jobs = member_jobs("ussr-1928", range(2), seed=1, vary=("weather",), years=YEARS)
+    parameters, draws = parameters_of(jobs, {})
+    assert list(parameters.columns) == ["member", "parameter", "value", "unit"]
+    assert parameters.empty
+    assert draws["weather_seed"].tolist() == [member_seed(1, 0), member_seed(1, 1)]
+    members = pd.concat([member_frame(run_member(j)) for j in jobs], ignore_index=True)
+    result = EnsembleResult(
+        folder=tmp_path, settings={"scenario": "ussr-1928", "runs": 2, "seed": 1,
+                                   "vary": ["weather"], "years": list(YEARS)},
+        members=members, bands=quantile_bands(members), computed=2, skipped=0,
+        parameters=parameters, draws=draws,
+    )
+    pytest.importorskip("xarray")
+    data = result.to_xarray()
+    assert data.dims == ("member", "series", "year")
+    assert set(data.coords) == {"member", "series", "year", "unit", "seed"}
+    # Parameters only: the scenario's weather, no weather seed.
+    only = member_jobs("ussr-1928", range(2), seed=1, vary=("parameters",), years=YEARS,
+                       uncertainty=load_uncertainty("ussr-1928"))
+    assert parameters_of(only, {})[1]["weather_seed"].isna().all()
