@@ -30,12 +30,15 @@ def test_public_names_are_exactly_these() -> None:
         "__version__",
         "activity_plan",
         "balance",
+        "compare",
         "diagnose",
         "generate_economy",
         "harmony_plan",
         "multiyear_plan",
         "optimal_plan",
         "quotas",
+        "run_ensemble",
+        "sensitivity",
         "simulate",
     ]
     assert sorted(gosplan.__all__) == sorted(expected)

@@ -12,7 +12,9 @@ The planners' engine::
 The simulator of the First Five-Year Plan::
 
     run = gosplan.simulate("ussr-1928", years=(1928, 1937))
-    run.frame  # tidy: simulated, plan_target and record rows
+    run.to_frame()  # tidy: simulated, plan_target and record rows, with units
+    both = gosplan.compare(["ussr-1928", "nep-continued"], years="1928:1932")
+    ens = gosplan.run_ensemble("ussr-1928", 100, out="ens")  # members, bands, draws
 """
 
 from __future__ import annotations
@@ -33,7 +35,10 @@ from gosplan.errors import (
 )
 
 if TYPE_CHECKING:
+    from gosplan.analysis.compare import compare
+    from gosplan.analysis.ensemble import run_ensemble
     from gosplan.analysis.run import Run
+    from gosplan.analysis.sensitivity import sensitivity
     from gosplan.core.activities import ActivityEconomy
     from gosplan.core.activity_plan import activity_plan
     from gosplan.core.activity_result import ActivityPlan
@@ -74,12 +79,15 @@ __all__ = [
     "__version__",
     "activity_plan",
     "balance",
+    "compare",
     "diagnose",
     "generate_economy",
     "harmony_plan",
     "multiyear_plan",
     "optimal_plan",
     "quotas",
+    "run_ensemble",
+    "sensitivity",
     "simulate",
 ]
 
@@ -106,6 +114,10 @@ _LAZY = {
     "multiyear_plan": "gosplan.core.multiyear",
     "optimal_plan": "gosplan.core.optimal",
     "quotas": "gosplan.core.quotas",
+    # The simulator's workflows, with the defaults of their commands.
+    "compare": "gosplan.analysis.compare",
+    "run_ensemble": "gosplan.analysis.ensemble",
+    "sensitivity": "gosplan.analysis.sensitivity",
 }
 
 
@@ -133,24 +145,39 @@ def simulate(
     years: tuple[int, int] | None = None,
     sets: Sequence[str] = (),
     seed: int | None = None,
+    resolution: str = "aggregate",
+    scale: int | None = None,
 ) -> Run:
     """Simulate a built-in scenario (or a scenario file) against the historical record.
 
-    ``sets`` are ``--set`` changes (``"policy.dekulakization=0"``); ``seed`` draws the
-    weather. Returns a run whose ``frame`` is the tidy table of simulated, planned and
-    recorded series.
+    The defaults are ``gosplan run``'s. ``sets`` are ``--set`` changes
+    (``"policy.dekulakization=0"``); ``seed`` draws the weather. ``resolution="households"``
+    runs the farm steps over individual households, every ``scale``-th one (default 1:
+    all; ``gosplan run --scale 1:N``). Returns a run whose ``to_frame()`` is the tidy table
+    of simulated, planned and recorded series.
     """
     from gosplan.analysis.run import run_scenario
 
-    _check_simulate(scenario, years, sets, seed)
-    return run_scenario(scenario, years=years, sets=sets, seed=seed)
+    _check_simulate(scenario, years, sets, seed, resolution, scale)
+    return run_scenario(
+        scenario, years=years, sets=sets, seed=seed, resolution=resolution, scale=scale
+    )
 
 
-def _check_simulate(scenario: object, years: object, sets: object, seed: object) -> None:
+def _check_simulate(
+    scenario: object,
+    years: object,
+    sets: object,
+    seed: object,
+    resolution: object = "aggregate",
+    scale: object = None,
+) -> None:
     """The types of :func:`simulate`'s arguments; what they mean the run itself checks."""
     import os
 
-    from gosplan.core.arguments import integer, shown
+    from gosplan.analysis.run import RESOLUTIONS
+    from gosplan.core.arguments import choice, integer, shown
+    from gosplan.sim.households import MAX_SCALE
 
     def refuse(name: str, expected: str, value: object) -> ParameterTypeError:
         return ParameterTypeError(f"simulate: {name} must be {expected}; got "
@@ -170,3 +197,9 @@ def _check_simulate(scenario: object, years: object, sets: object, seed: object)
         raise refuse("sets", "a list of strings like 'policy.dekulakization=0'", sets)
     if seed is not None:
         integer(seed, "seed", "simulate", low=0, high=2**64 - 1)
+    choice(resolution, "resolution", "simulate", RESOLUTIONS)
+    if scale is not None:
+        integer(scale, "scale", "simulate", low=1, high=MAX_SCALE)
+        if resolution != "households":
+            raise ParameterError(f"simulate: scale applies only to resolution='households'; "
+                                 f"got resolution={resolution!r}")

@@ -14,11 +14,14 @@ import pytest
 
 from gosplan.analysis.ensemble import (
     MANIFEST,
+    EnsembleResult,
     member_frame,
     member_jobs,
     member_seed,
     read_bands,
+    read_draws,
     read_members,
+    read_parameters,
     run_ensemble,
     run_member,
 )
@@ -101,6 +104,11 @@ def test_same_members_on_one_and_two_workers(
         k: v[1] for k, v in member_files(reference).items()
     }
     pd.testing.assert_frame_equal(read_bands(one), read_bands(reference), check_exact=True)
+    # The draws too: the same seed, the same parameters, bit for bit.
+    pd.testing.assert_frame_equal(result.parameters_frame(), read_parameters(reference),
+                                  check_exact=True)
+    assert (one / "parameters.csv").read_bytes() == (reference / "parameters.csv").read_bytes()
+    assert (one / "draws.csv").read_bytes() == (reference / "draws.csv").read_bytes()
     # ... and the same as the members run here, one after another, without Dask.
     unc = load_uncertainty("ussr-1928")
     jobs = member_jobs("ussr-1928", range(RUNS), seed=3, vary=BOTH, years=YEARS,
@@ -111,7 +119,7 @@ def test_same_members_on_one_and_two_workers(
 
 def test_members_differ_and_bands_are_ordered(reference: Path) -> None:
     members = read_members(reference)
-    assert list(members.columns) == ["member", "seed", "series", "year", "value"]
+    assert list(members.columns) == ["member", "seed", "series", "unit", "year", "value"]
     assert sorted(members["member"].unique().tolist()) == list(range(RUNS))
     toll = members[members["series"] == "famine_excess_deaths_ussr"]["value"]
     assert toll.nunique() == RUNS
@@ -123,6 +131,84 @@ def test_members_differ_and_bands_are_ordered(reference: Path) -> None:
     manifest = json.loads((reference / MANIFEST).read_text())
     assert manifest["runs"] == RUNS
     assert manifest["vary"] == list(BOTH)
+
+
+@pytest.fixture(scope="module")
+def finished(reference: Path) -> EnsembleResult:
+    """The reference ensemble as Python sees it (all members on disk: no cluster starts)."""
+    result = run_ensemble("ussr-1928", RUNS, out=reference, seed=3, vary=BOTH, years=YEARS)
+    assert (result.computed, result.skipped) == (0, RUNS)
+    return result
+
+
+def test_each_member_records_what_it_drew_with_units(finished: EnsembleResult) -> None:
+    drawn = finished.parameters_frame()
+    unc = load_uncertainty("ussr-1928")
+    assert list(drawn.columns) == ["member", "parameter", "value", "unit"]
+    assert len(drawn) == RUNS * len(unc.names)
+    threshold = drawn[drawn["parameter"] == "famine_threshold"]
+    assert set(threshold["unit"]) == {
+        "t grain-equivalent per rural head per year below which excess deaths begin"
+    }
+    jobs = member_jobs("ussr-1928", range(RUNS), seed=3, vary=BOTH, years=YEARS,
+                       uncertainty=unc)
+    for job in jobs:
+        mine = drawn[drawn["member"] == job.index]
+        assert tuple(mine["parameter"]) == job.names
+        assert tuple(mine["value"]) == job.values
+    draws = finished.draws_frame()
+    assert draws["member"].tolist() == list(range(RUNS))
+    assert draws["weather_seed"].tolist() == [j.seed for j in jobs]
+    pd.testing.assert_frame_equal(read_draws(finished.folder), draws)
+    # The CSV keeps every digit: a member reruns from the file alone.
+    csv = pd.read_csv(finished.folder / "parameters.csv")
+    assert np.array_equal(csv["value"].to_numpy(), drawn["value"].to_numpy())
+
+
+@pytest.mark.slow
+def test_a_member_reruns_bit_for_bit_from_its_recorded_draws(finished: EnsembleResult) -> None:
+    member = 4
+    drawn = finished.parameters_frame()
+    mine = drawn[drawn["member"] == member]
+    seed = finished.draws_frame().set_index("member").loc[member, "weather_seed"]
+    sets = [f"param.{n}={v!r}" for n, v in zip(mine["parameter"], mine["value"], strict=True)]
+    run = run_scenario("ussr-1928", years=YEARS, seed=int(seed), sets=sets)
+    ref = run.frame[run.frame["kind"] == "simulated"]
+    ref = ref.sort_values(["series", "year"], kind="stable", ignore_index=True)
+    ours = finished.to_frame()
+    ours = ours[ours["member"] == member].reset_index(drop=True)
+    assert ours["series"].tolist() == ref["series"].tolist()
+    assert ours["unit"].tolist() == ref["unit"].tolist()
+    assert np.array_equal(ours["value"].to_numpy(), ref["value"].to_numpy())
+
+
+def test_ensemble_frames_and_xarray_agree(finished: EnsembleResult) -> None:
+    pytest.importorskip("xarray")
+    frame = finished.to_frame()
+    assert list(frame.columns) == ["member", "series", "unit", "year", "value"]
+    data = finished.to_xarray()
+    assert data.dims == ("member", "series", "year")
+    assert data["member"].values.tolist() == list(range(RUNS))
+    assert data["unit"].sel(series="grain_harvest").item() == "mt"
+    row = frame[(frame["member"] == 2) & (frame["series"] == "grain_harvest")
+                & (frame["year"] == 1932)]
+    assert data.sel(member=2, series="grain_harvest", year=1932).item() == row["value"].item()
+    drawn = finished.parameters_frame()
+    value = drawn[(drawn["member"] == 2) & (drawn["parameter"] == "yield_base")]["value"].item()
+    assert data["yield_base"].sel(member=2).item() == value
+    assert data["seed"].sel(member=2).item() == member_seed(3, 2)
+    bands = finished.bands
+    assert bands.columns.tolist()[:3] == ["series", "unit", "year"]
+    assert set(bands.loc[bands["series"] == "grain_harvest", "unit"]) == {"mt"}
+    assert repr(finished).startswith("EnsembleResult('ussr-1928', members=10, seed=3")
+    assert "famine deaths 1932-33" in finished._repr_html_()
+
+
+def test_the_old_name_still_works_with_a_warning() -> None:
+    import gosplan.analysis.ensemble as module
+
+    with pytest.warns(DeprecationWarning, match="now EnsembleResult"):
+        assert module.Ensemble is EnsembleResult
 
 
 # A SIGKILLed worker makes the nanny and the scheduler log and, at times, a worker's
@@ -241,3 +327,30 @@ def test_an_unreachable_scheduler_is_a_scheduler_error() -> None:
         "tcp://127.0.0.1:9", timeout=1
     ):
         pass
+
+
+@pytest.mark.slow
+def test_a_weather_only_ensemble_draws_no_parameters(tmp_path: Path) -> None:
+    """Without --vary parameters: no parameter rows, and the weather's seed per member."""
+    from gosplan.analysis.ensemble import parameters_of, quantile_bands
+
+    jobs = member_jobs("ussr-1928", range(2), seed=1, vary=("weather",), years=YEARS)
+    parameters, draws = parameters_of(jobs, {})
+    assert list(parameters.columns) == ["member", "parameter", "value", "unit"]
+    assert parameters.empty
+    assert draws["weather_seed"].tolist() == [member_seed(1, 0), member_seed(1, 1)]
+    members = pd.concat([member_frame(run_member(j)) for j in jobs], ignore_index=True)
+    result = EnsembleResult(
+        folder=tmp_path, settings={"scenario": "ussr-1928", "runs": 2, "seed": 1,
+                                   "vary": ["weather"], "years": list(YEARS)},
+        members=members, bands=quantile_bands(members), computed=2, skipped=0,
+        parameters=parameters, draws=draws,
+    )
+    pytest.importorskip("xarray")
+    data = result.to_xarray()
+    assert data.dims == ("member", "series", "year")
+    assert set(data.coords) == {"member", "series", "year", "unit", "seed"}
+    # Parameters only: the scenario's weather, no weather seed.
+    only = member_jobs("ussr-1928", range(2), seed=1, vary=("parameters",), years=YEARS,
+                       uncertainty=load_uncertainty("ussr-1928"))
+    assert parameters_of(only, {})[1]["weather_seed"].isna().all()

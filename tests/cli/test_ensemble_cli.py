@@ -29,11 +29,21 @@ def test_ensemble_writes_members_bands_and_page(
     assert code == 0
     assert "4 computed, 0 already finished" in out
     for name in ("manifest.json", "members.parquet", "bands.parquet", "bands.csv",
-                 "bands.svg", "ensemble.html"):
+                 "bands.svg", "ensemble.html", "parameters.parquet", "parameters.csv",
+                 "draws.csv"):
         assert (folder / name).is_file()
     assert len(list((folder / "members").glob("member-*.parquet"))) == 4
     bands = pd.read_csv(folder / "bands.csv")
-    assert list(bands.columns) == ["series", "year", "q05", "q25", "q50", "q75", "q95", "mean"]
+    assert list(bands.columns) == [
+        "series", "unit", "year", "q05", "q25", "q50", "q75", "q95", "mean"
+    ]
+    assert set(bands.loc[bands["series"] == "steel_output", "unit"]) == {"mt"}
+    # Both are drawn by default, as from Python.
+    drawn = pd.read_csv(folder / "parameters.csv")
+    assert list(drawn.columns) == ["member", "parameter", "value", "unit"]
+    assert sorted(set(drawn["member"])) == [0, 1, 2, 3]
+    draws = pd.read_csv(folder / "draws.csv")
+    assert (draws["weather_seed"] == draws["seed"]).all()
     assert "famine_excess_deaths_ussr" in set(bands["series"])
     assert "famine_threshold" in (folder / "ensemble.html").read_text()
     # The same command again resumes: nothing to compute.
@@ -46,7 +56,7 @@ def make_manifest(folder: Path) -> None:
     folder.mkdir()
     (folder / "members").mkdir()
     settings = {
-        "format": 1, "scenario": "ussr-1928", "runs": 8, "seed": 0,
+        "format": 2, "scenario": "ussr-1928", "runs": 8, "seed": 0,
         "vary": ["weather", "parameters"], "years": [1928, 1933], "sets": [],
         "uncertainty": None,
     }
@@ -124,8 +134,11 @@ DAMAGED_MANIFESTS = [
     ("", "manifest.json: not valid JSON (Expecting value, line 1 column 1)"),
     ("[1, 2]", "manifest.json: must hold a JSON object of settings; got a list"),
     ("null", "manifest.json: must hold a JSON object of settings; got a NoneType"),
-    ('{"runs": 2}', "manifest.json: format must be 1; got null"),
-    ('{"format": "1"}', 'manifest.json: format must be 1; got "1"'),
+    ('{"runs": 2}', "manifest.json: format must be 2; got null"),
+    ('{"format": "2"}', 'manifest.json: format must be 2; got "2"'),
+    # A folder of the version before units and draws: refused, never mixed.
+    ('{"format": 1, "runs": 2}', "manifest.json: format must be 2; got 1 (not an ensemble "
+                                 "manifest of this version"),
     ("[" * 100_000, "manifest.json: not valid JSON (RecursionError)"),
 ]
 
@@ -162,7 +175,7 @@ def test_a_damaged_member_file_is_named(capsys: pytest.CaptureFixture[str], tmp_
     folder = tmp_path / "e"
     (folder / "members").mkdir(parents=True)
     settings = {
-        "format": 1, "scenario": "ussr-1928", "runs": 2, "seed": 0, "vary": ["weather"],
+        "format": 2, "scenario": "ussr-1928", "runs": 2, "seed": 0, "vary": ["weather"],
         "years": [1928, 1933], "sets": [], "uncertainty": None,
     }
     (folder / "manifest.json").write_text(json.dumps(settings))

@@ -19,8 +19,11 @@ One Dask task is one member (or a chunk of members, ``batch``), and returns a sm
 array of aggregate series. The client writes each finished member at once to
 ``OUT/members/member-NNNNNN.parquet`` (atomically), so an interrupted ensemble keeps what
 it finished and a rerun with the same settings (``OUT/manifest.json``) computes only what is
-missing. At the end ``members.parquet`` (tidy: member, seed, series, year, value) and
-``bands.parquet``/``bands.csv`` (series, year, q05, q25, q50, q75, q95, mean) are written.
+missing. At the end ``members.parquet`` (tidy: member, seed, series, unit, year, value),
+``bands.parquet``/``bands.csv`` (series, unit, year, q05, q25, q50, q75, q95, mean),
+``parameters.parquet``/``parameters.csv`` (member, parameter, value, unit: what each member
+drew) and ``draws.csv`` (member, seed, weather_seed: the seed its weather was drawn from)
+are written.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ import logging
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from os import PathLike
 from pathlib import Path
@@ -41,6 +44,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from gosplan.analysis.limits import MAX_BATCH, MAX_RUNS, MAX_SEED, MAX_TIMEOUT, MAX_WORKERS
+from gosplan.analysis.outputs import html_summary, to_data_array
 from gosplan.analysis.run import merge_results, scenario_chain, simulate_chain
 from gosplan.core.arguments import instance, integer, number, shown
 from gosplan.errors import (
@@ -53,14 +57,17 @@ from gosplan.errors import (
 from gosplan.scenarios.atomic import atomic_file, write_text
 from gosplan.scenarios.simfiles import Scenario, check_set_years, load_scenario, parse_set
 from gosplan.scenarios.uncertainty import Uncertainty, load_uncertainty
+from gosplan.sim import catalogue
 from gosplan.sim.spec import SimSpec
 
 __all__ = [
     "BAND_COLUMNS",
+    "DRAW_COLUMNS",
     "MANIFEST",
     "MEMBER_COLUMNS",
+    "PARAMETER_COLUMNS",
     "VARY",
-    "Ensemble",
+    "EnsembleResult",
     "MemberJob",
     "MemberResult",
     "check_common",
@@ -72,7 +79,9 @@ __all__ = [
     "member_seed",
     "quantile_bands",
     "read_bands",
+    "read_draws",
     "read_members",
+    "read_parameters",
     "run_ensemble",
     "run_member",
     "run_members",
@@ -83,10 +92,16 @@ __all__ = [
 VARY = ("weather", "parameters")
 MANIFEST = "manifest.json"
 MEMBERS = "members"
-MEMBER_COLUMNS = ("member", "seed", "series", "year", "value")
-BAND_COLUMNS = ("series", "year", "q05", "q25", "q50", "q75", "q95", "mean")
+MEMBER_COLUMNS = ("member", "seed", "series", "unit", "year", "value")
+BAND_COLUMNS = ("series", "unit", "year", "q05", "q25", "q50", "q75", "q95", "mean")
+#: What each member drew: one row per member and uncertain parameter.
+PARAMETER_COLUMNS = ("member", "parameter", "value", "unit")
+#: Each member's seeds: ``weather_seed`` is the seed its weather was drawn from (none: the
+#: scenario's own weather).
+DRAW_COLUMNS = ("member", "seed", "weather_seed")
 _QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
-_FORMAT = 1
+#: 2: members and bands carry units; the folder records each member's draws.
+_FORMAT = 2
 
 FloatArray = NDArray[np.float64]
 T = TypeVar("T")
@@ -121,6 +136,11 @@ class MemberJob:
     """Parameters set to ``values`` (drawn, or a sensitivity sample)."""
     values: tuple[float, ...] = ()
 
+    @property
+    def weather_seed(self) -> int | None:
+        """The seed the member's weather is drawn from (``None``: the scenario's weather)."""
+        return self.seed if self.weather else None
+
 
 @dataclass(frozen=True, slots=True, eq=False)
 class MemberResult:
@@ -136,6 +156,12 @@ class MemberResult:
     """Famine tolls: (name, year stored under, mn deaths)."""
     parquet: bytes = b""
     """The member's tidy frame as Parquet, encoded by the worker (spares the client)."""
+    units: tuple[str, ...] = ()
+    """The unit of each of ``series`` (empty: unknown)."""
+    weather_seed: int | None = None
+    """The seed its weather was drawn from (``None``: the scenario's own weather)."""
+    drawn: tuple[tuple[str, float], ...] = ()
+    """The parameter values it ran with that its job set: (name, value)."""
 
     def at(self, series: str, year: int) -> float:
         """The value of ``series`` in ``year``."""
@@ -172,6 +198,9 @@ def run_member(job: MemberJob) -> MemberResult:
         years=tuple(years_all[k] for k in keep),
         values=values,
         totals=tuple((k, y, float(v)) for k, (y, v) in sorted(totals.items())),
+        units=tuple(whole.units.get(k, "") or catalogue.unit(k) for k in names),
+        weather_seed=job.weather_seed,
+        drawn=tuple(zip(job.names, job.values, strict=True)),
     )
 
 
@@ -195,7 +224,7 @@ def _parquet_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def member_frame(result: MemberResult) -> pd.DataFrame:
-    """One member as tidy rows (member, seed, series, year, value), by series then year."""
+    """One member as tidy rows (member, seed, series, unit, year, value), by series, year."""
     n_years = len(result.years)
     values = result.values.reshape(-1)
     finite = np.flatnonzero(np.isfinite(values))
@@ -205,12 +234,16 @@ def member_frame(result: MemberResult) -> pd.DataFrame:
     rows += [(name, year, -1 - j) for j, (name, year, _) in enumerate(result.totals)]
     rows.sort()
     picked = [values[k] if k >= 0 else result.totals[-1 - k][2] for _, _, k in rows]
+    units = dict(zip(result.series, result.units, strict=False))
     n = len(rows)
     return pd.DataFrame(
         {
             "member": np.full(n, result.index, dtype=np.int64),
             "seed": np.full(n, result.seed, dtype=np.int64),
             "series": pd.array([r[0] for r in rows], dtype="str"),
+            "unit": pd.array(
+                [units.get(r[0]) or catalogue.unit(r[0]) for r in rows], dtype="str"
+            ),
             "year": np.array([r[1] for r in rows], dtype=np.int64),
             "value": np.array(picked, dtype=np.float64),
         }
@@ -377,21 +410,147 @@ def map_completed(
 # --- The ensemble ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class Ensemble:
-    """A finished ensemble and where it lies."""
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class EnsembleResult:
+    """A finished ensemble and where it lies.
+
+    ``to_frame()`` is every member's series, tidy; ``to_xarray()`` the same on (member,
+    series, year); ``parameters_frame()`` what each member drew and ``draws_frame()`` the
+    seed of its weather. Together they make any member reproducible alone.
+    """
 
     folder: Path
     settings: dict[str, Any]
     """What the manifest records: scenario, runs, seed, vary, years, sets, uncertainty."""
     members: pd.DataFrame
-    """Tidy: member, seed, series, year, value."""
+    """Tidy: member, seed, series, unit, year, value (as ``members.parquet``)."""
     bands: pd.DataFrame
-    """series, year, q05, q25, q50, q75, q95, mean."""
+    """series, unit, year, q05, q25, q50, q75, q95, mean."""
     computed: int
     """Members computed by this call."""
     skipped: int
     """Members found finished on disk and not computed again."""
+    parameters: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(PARAMETER_COLUMNS))
+    )
+    """What each member drew: member, parameter, value, unit (empty: none drawn)."""
+    draws: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(DRAW_COLUMNS)))
+    """Each member's seeds: member, seed, weather_seed (``<NA>``: the scenario's weather)."""
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy: ``member``, ``series``, ``unit``, ``year``, ``value``, one row per value.
+
+        The famine tolls (``famine_*``) are filed under the year of the record, 1933.
+        """
+        return self.members.loc[:, ["member", "series", "unit", "year", "value"]].copy()
+
+    def parameters_frame(self) -> pd.DataFrame:
+        """What each member drew: ``member``, ``parameter``, ``value``, ``unit``.
+
+        Empty when the parameters are not varied. ``gosplan run --seed WEATHER_SEED --set
+        param.NAME=VALUE ...`` with a member's draws repeats it (see :meth:`draws_frame`).
+        """
+        return self.parameters.copy()
+
+    def draws_frame(self) -> pd.DataFrame:
+        """Each member's seeds: ``member``, ``seed``, ``weather_seed`` (``<NA>``: not drawn)."""
+        return self.draws.copy()
+
+    def to_xarray(self) -> Any:
+        """An ``xarray.DataArray`` on (member, series, year).
+
+        Coordinates: each series' ``unit``; each member's ``seed``, and each drawn
+        parameter's value by member (named as the parameter, its unit in the array's
+        ``attrs["parameter_units"]``). Needs the optional package xarray.
+        """
+        frame = self.to_frame()
+        array = to_data_array(
+            frame,
+            ("member", "series", "year"),
+            name="value",
+            attrs={
+                "scenario": str(self.settings["scenario"]),
+                "seed": int(self.settings["seed"]),
+                "vary": ",".join(self.settings["vary"]),
+            },
+        )
+        members = array["member"].to_numpy()
+        seeds = self.draws.set_index("member")["seed"]
+        coords: dict[str, Any] = {"seed": ("member", seeds.reindex(members).to_numpy())}
+        drawn = self.parameters.pivot(index="member", columns="parameter", values="value")
+        for name in drawn.columns:
+            coords[str(name)] = ("member", drawn[name].reindex(members).to_numpy(np.float64))
+        units = self.parameters.drop_duplicates("parameter").set_index("parameter")["unit"]
+        array.attrs["parameter_units"] = "; ".join(f"{k}: {v}" for k, v in units.items())
+        return array.assign_coords(coords)
+
+    def _headline(self) -> list[tuple[str, str]]:
+        s = self.settings
+        return [
+            ("members", f"{s['runs']:,}"),
+            ("seed", str(s["seed"])),
+            ("vary", ", ".join(s["vary"]) or "nothing"),
+            ("years", f"{s['years'][0]}-{s['years'][1]}"),
+            ("folder", str(self.folder)),
+        ]
+
+    def __repr__(self) -> str:
+        """One line: the scenario, members, seed, what varies and the folder."""
+        parts = ", ".join(f"{k}={v}" for k, v in self._headline())
+        return f"EnsembleResult({self.settings['scenario']!r}, {parts})"
+
+    def _repr_html_(self) -> str:
+        """A small summary for notebooks: the settings and the famine toll's band."""
+        rows = self._headline()
+        toll = self.bands[self.bands["series"] == "famine_excess_deaths_ussr"]
+        if not toll.empty:
+            q = toll.iloc[0]
+            rows.append(
+                ("famine deaths 1932-33",
+                 f"{q['q50']:.2f} mn (5-95%: {q['q05']:.2f}-{q['q95']:.2f})")
+            )
+        return html_summary(f"Ensemble of {self.settings['scenario']}", rows)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Ensemble":
+        import warnings
+
+        warnings.warn(
+            "gosplan.analysis.ensemble.Ensemble is now EnsembleResult; the old name goes in "
+            "the next release",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return EnsembleResult
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def parameters_of(
+    jobs: Sequence[MemberJob], units: dict[str, str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What the members of ``jobs`` draw (member, parameter, value, unit) and their seeds."""
+    rows = [
+        (job.index, name, value, units.get(name, ""))
+        for job in jobs
+        for name, value in zip(job.names, job.values, strict=True)
+    ]
+    parameters = pd.DataFrame(
+        {
+            "member": np.array([r[0] for r in rows], dtype=np.int64),
+            "parameter": pd.array([r[1] for r in rows], dtype="str"),
+            "value": np.array([r[2] for r in rows], dtype=np.float64),
+            "unit": pd.array([r[3] for r in rows], dtype="str"),
+        }
+    )
+    draws = pd.DataFrame(
+        {
+            "member": np.array([j.index for j in jobs], dtype=np.int64),
+            "seed": np.array([j.seed for j in jobs], dtype=np.int64),
+            "weather_seed": pd.array([j.weather_seed for j in jobs], dtype="Int64"),
+        }
+    )
+    return parameters, draws
 
 
 def _member_path(folder: Path, index: int) -> Path:
@@ -501,9 +660,9 @@ def run_ensemble(
     scenario: str = "ussr-1928",
     runs: int = 100,
     *,
-    out: str | Path,
+    out: str | Path = "gosplan-ensemble",
     seed: int = 0,
-    vary: str | Sequence[str] = ("weather",),
+    vary: str | Sequence[str] = ("weather", "parameters"),
     years: tuple[int, int] | None = None,
     sets: Sequence[str] = (),
     scheduler: str | None = None,
@@ -512,9 +671,11 @@ def run_ensemble(
     batch: int = 1,
     client: Any = None,
     progress: Callable[[int, int], None] | None = None,
-) -> Ensemble:
+) -> EnsembleResult:
     """Run (or resume) an ensemble of ``runs`` seeded members of ``scenario`` into ``out``.
 
+    The defaults are ``gosplan ensemble``'s: 100 members drawing both the weather and the
+    uncertain parameters, into ``gosplan-ensemble``.
     Everything is checked before anything is written: a bad input leaves no folder behind.
     ``client`` (a ``distributed.Client``) overrides ``scheduler``/``workers``;
     ``progress(done, total)`` is called as members finish (finished ones count as done).
@@ -548,9 +709,14 @@ def run_ensemble(
     settings = _settings(scenario, runs, seed, what, span, sets, uncertainty)
     _check_folder(folder, settings)
     missing = [i for i in range(runs) if not _member_path(folder, i).is_file()]
-    jobs = member_jobs(
-        scenario, missing, seed=seed, vary=what, years=span, sets=sets, uncertainty=uncertainty
+    # Every member's draws (cheap: a few numbers each), those found finished included.
+    every = member_jobs(
+        scenario, range(runs), seed=seed, vary=what, years=span, sets=sets,
+        uncertainty=uncertainty,
     )
+    jobs = [every[i] for i in missing]
+    units = {n: str(sc.parameters.get(n, {}).get("unit", "")) for n in every[0].names}
+    parameters, draws = parameters_of(every, units)
     # Nothing left to compute needs no cluster (a scheduler address is still checked).
     idle = not jobs and client is None and scheduler is None
     with _serial() if idle else use_client(client, scheduler, workers, timeout) as active:
@@ -585,13 +751,22 @@ def run_ensemble(
     _write_parquet(bands, folder / "bands.parquet")
     with atomic_file(folder / "bands.csv") as tmp:
         bands.to_csv(tmp, index=False, float_format="%.6g")
-    return Ensemble(
+    _write_parquet(parameters, folder / "parameters.parquet")
+    # Every digit (pandas writes the shortest text that reads back exactly): a member reruns
+    # from the file bit for bit.
+    with atomic_file(folder / "parameters.csv") as tmp:
+        parameters.to_csv(tmp, index=False)
+    with atomic_file(folder / "draws.csv") as tmp:
+        draws.to_csv(tmp, index=False)
+    return EnsembleResult(
         folder=folder,
         settings=settings,
         members=members,
         bands=bands,
         computed=len(missing),
         skipped=runs - len(missing),
+        parameters=parameters,
+        draws=draws,
     )
 
 
@@ -648,18 +823,26 @@ def _serial() -> Iterator[Any]:
 def quantile_bands(members: pd.DataFrame) -> pd.DataFrame:
     """Quantiles (5, 25, 50, 75, 95%) and mean over members, by series and year."""
     ordered = members.sort_values(["series", "year", "member"], kind="stable")
+    units = (
+        ordered.drop_duplicates("series").set_index("series")["unit"].to_dict()
+        if "unit" in ordered.columns
+        else {}
+    )
     rows = []
     for key, group in ordered.groupby(["series", "year"], sort=True):
         name, year = cast("tuple[str, int]", key)
         values = group["value"].to_numpy(dtype=np.float64)
         qs = np.quantile(values, _QUANTILES)
-        rows.append((str(name), int(year), *(float(q) for q in qs), float(values.mean())))
+        rows.append(
+            (str(name), str(units.get(name, "")), int(year), *(float(q) for q in qs),
+             float(values.mean()))
+        )
     frame = pd.DataFrame(rows, columns=list(BAND_COLUMNS))
-    return frame.astype({"series": str, "year": "int64"})
+    return frame.astype({"series": str, "unit": str, "year": "int64"})
 
 
 def read_bands(folder: str | Path) -> pd.DataFrame:
-    """The quantile bands of a finished ensemble folder (series, year, q05 ... q95, mean)."""
+    """The quantile bands of a finished ensemble folder (series, unit, year, q05 ... mean)."""
     path = Path(folder) / "bands.parquet"
     if not path.is_file():
         raise InputFileError(f"{path}: file not found (not a finished ensemble folder)")
@@ -667,11 +850,27 @@ def read_bands(folder: str | Path) -> pd.DataFrame:
 
 
 def read_members(folder: str | Path) -> pd.DataFrame:
-    """The members of a finished ensemble folder (member, seed, series, year, value)."""
+    """The members of a finished ensemble folder (member, seed, series, unit, year, value)."""
     path = Path(folder) / "members.parquet"
     if not path.is_file():
         raise InputFileError(f"{path}: file not found (not a finished ensemble folder)")
     return pd.read_parquet(path)
+
+
+def read_parameters(folder: str | Path) -> pd.DataFrame:
+    """What each member of a finished ensemble folder drew (member, parameter, value, unit)."""
+    path = Path(folder) / "parameters.parquet"
+    if not path.is_file():
+        raise InputFileError(f"{path}: file not found (not a finished ensemble folder)")
+    return pd.read_parquet(path)
+
+
+def read_draws(folder: str | Path) -> pd.DataFrame:
+    """Each member's seeds in a finished ensemble folder (member, seed, weather_seed)."""
+    path = Path(folder) / "draws.csv"
+    if not path.is_file():
+        raise InputFileError(f"{path}: file not found (not a finished ensemble folder)")
+    return pd.read_csv(path, dtype={"member": "int64", "seed": "int64", "weather_seed": "Int64"})
 
 
 def read_manifest(folder: str | Path) -> dict[str, Any]:

@@ -8,11 +8,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from gosplan.analysis.fit import FitReport, fit_report
+from gosplan.analysis.outputs import html_summary, to_data_array, xarray
 from gosplan.errors import InputFileError, ResolutionError
 from gosplan.scenarios.record import load_record
 from gosplan.scenarios.references import MAX_CHAIN
@@ -60,9 +62,25 @@ KEY_SERIES = (
 )
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+#: The variables of :meth:`Run.to_xarray`: name -> (kind, estimate, source test).
+_XARRAY_VARIABLES: dict[str, tuple[str, str, bool | None]] = {
+    "simulated": ("simulated", "point", None),
+    "plan_target": ("plan_target", "point", True),
+    "record": ("record", "point", None),
+    "record_low": ("record", "low", None),
+    "record_high": ("record", "high", None),
+    "record_plan_target": ("plan_target", "point", False),
+}
+_PLANNER = "gosplan planner"
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Run:
-    """One simulation run, possibly across several chained scenarios."""
+    """One simulation run, possibly across several chained scenarios.
+
+    ``to_frame()`` is the run as one tidy table; ``to_xarray()`` the same values on
+    (series, year).
+    """
 
     scenario: Scenario
     """The scenario asked for."""
@@ -72,7 +90,8 @@ class Run:
     years: tuple[int, ...]
     """The years asked for (the run may have started earlier to reach them)."""
     frame: pd.DataFrame
-    """Tidy: scenario, series, unit, year, value, kind, estimate, source."""
+    """Tidy: scenario, series, unit, year, value, kind, estimate, source (the model's rows,
+    inputs too, of kind ``simulated``); :meth:`to_frame` is the documented form."""
     fit: FitReport
     """Errors against the record, 1929-1932 (the first year is the start)."""
     seed: int | None = None
@@ -82,6 +101,88 @@ class Run:
     """With households: each simulated household stands for ``scale`` households."""
     farms: HouseholdLayer | None = None
     """The household layer of a household-resolution run (its arrays, ledgers, digest)."""
+
+    def to_frame(self) -> pd.DataFrame:
+        """The run as one tidy table (a new one): one row per value.
+
+        Columns: ``scenario``, ``series``, ``unit``, ``year`` (calendar years), ``value``,
+        ``kind``, ``estimate`` (``point``, or the record's ``low`` and ``high`` estimates)
+        and ``source``. ``kind`` says what a row is:
+
+        - ``simulated``: produced by the model's mechanisms (the famine tolls under the
+          year the record files them under, 1933);
+        - ``input``: a series the scenario's policies set rather than the model produces
+          (grain exports, the share collectivized ...: ``gosplan.sim.catalogue``);
+        - ``plan_target``: the simulated planner's targets (source ``gosplan planner``) and
+          the historical plan's (with their source);
+        - ``record``: the historical record.
+
+        :attr:`frame` is the same table with ``input`` rows still called ``simulated``.
+        """
+        frame = self.frame.copy()
+        inputs = set(catalogue.names("input"))
+        frame.loc[(frame["kind"] == "simulated") & frame["series"].isin(inputs), "kind"] = "input"
+        return frame
+
+    def to_xarray(self) -> Any:
+        """The run as an ``xarray.Dataset`` on (series, year), each series' unit a coordinate.
+
+        Variables: ``simulated``, ``plan_target`` (the simulated planner's targets),
+        ``record``, ``record_low``, ``record_high`` (the record's estimates) and
+        ``record_plan_target`` (the historical plan); NaN where there is no value. Needs the
+        optional package xarray.
+        """
+        xr = xarray()
+        frame = self.frame
+        planner = frame["source"] == _PLANNER
+        # One unit per series: the simulator's, else the record's.
+        simulated = frame[frame["kind"] == "simulated"]
+        units = pd.concat([simulated, frame]).drop_duplicates("series")
+        labels = {
+            "series": sorted(frame["series"].unique().tolist()),
+            "year": sorted(frame["year"].unique().tolist()),
+        }
+        arrays = {}
+        for name, (kind, estimate, by_planner) in _XARRAY_VARIABLES.items():
+            keep = (frame["kind"] == kind) & (frame["estimate"] == estimate)
+            if by_planner is not None:
+                keep &= planner if by_planner else ~planner
+            part = frame.loc[keep, ["series", "year", "value"]]
+            arrays[name] = to_data_array(part, ("series", "year"), name=name, labels=labels)
+        dataset = xr.Dataset(arrays).assign_coords(
+            unit=("series", units.set_index("series").loc[labels["series"], "unit"].tolist())
+        )
+        dataset.attrs.update(self._attrs())
+        return dataset
+
+    def _attrs(self) -> dict[str, Any]:
+        return {
+            "scenario": self.result.name,
+            "years": f"{self.years[0]}-{self.years[-1]}" if self.years else "",
+            "seed": "none" if self.seed is None else str(self.seed),
+            "resolution": self.resolution
+            + (f" 1:{self.scale}" if self.resolution == "households" else ""),
+        }
+
+    def _headline(self) -> list[tuple[str, str]]:
+        toll = self.result.totals.get("famine_excess_deaths_ussr")
+        median = self.fit.median_abs_log_error
+        rows = list(self._attrs().items())
+        rows.append(("series", f"{self.frame['series'].nunique():,}"))
+        if toll is not None:
+            rows.append((f"famine deaths {toll[0] - 1}-{str(toll[0])[2:]}", f"{toll[1]:.2f} mn"))
+        if isinstance(median, float) and np.isfinite(median):
+            rows.append(("fit, median error", f"{median:.0%}"))
+        return rows
+
+    def __repr__(self) -> str:
+        """One line: the scenario, years, seed, resolution and the famine toll."""
+        parts = ", ".join(f"{k}={v}" for k, v in self._headline() if k != "scenario")
+        return f"Run({self.result.name!r}, {parts})"
+
+    def _repr_html_(self) -> str:
+        """A small summary table for notebooks."""
+        return html_summary(f"Run of {self.result.name}", self._headline()[1:])
 
 
 def parse_scale(text: str | None) -> int:

@@ -365,8 +365,11 @@ def generate(
     """Write a synthetic, productive, realistically sparse economy with feasible targets."""
     from gosplan.analysis.generate import generate_files
 
-    folder = generate_files(
-        products, inputs, seed=seed, out=out, fmt=fmt.value, capital=capital
+    folder = _with_progress(
+        f"Generating a {products:,}-product economy",
+        lambda: generate_files(
+            products, inputs, seed=seed, out=out, fmt=fmt.value, capital=capital
+        ),
     )
     typer.echo(f"Wrote a {products:,}-product economy to {folder}")
 
@@ -423,6 +426,7 @@ def run(
         _check_out(folder, marker=REPORT_FILE)
     from gosplan.report.simulation import run_summary, run_table
 
+    # Bars go to stderr on a terminal only, and never with --json.
     result = _with_progress(
         "Simulating",
         lambda: run_scenario(
@@ -433,9 +437,12 @@ def run(
             resolution=resolution,
             scale=None if scale is None else parse_scale(scale),
         ),
+        enabled=not as_json,
     )
     if writes:
-        folder = write_report(result, folder)
+        folder = _with_progress(
+            "Drawing the report", lambda: write_report(result, folder), enabled=not as_json
+        )
     if as_json:
         typer.echo(json.dumps(run_summary(result), allow_nan=False))
         return
@@ -450,30 +457,44 @@ def run(
 @app.command()
 def compare(
     scenarios: Annotated[list[str], typer.Argument(help="Two or more scenarios.")],
-    years: Annotated[str | None, typer.Option(help="FIRST:LAST.")] = None,
+    years: Annotated[
+        str | None,
+        typer.Option(help="Years: FIRST:LAST, a list, or both, e.g. 1928:1937 or 1928:1930,1935."),
+    ] = None,
     sets: Annotated[list[str] | None, typer.Option("--set", help="As for run.")] = None,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the table (.csv).")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o",
+            help="Write the tidy table (scenario, series, unit, year, value): .csv, .parquet "
+            "or .json.",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Scenarios side by side: the same series, the same years."""
-    _check_out(out, (".csv",))
+    _check_out(out, (".csv", ".parquet", ".json"))
     from gosplan.analysis.compare import compare as compare_runs
-    from gosplan.analysis.compare import comparison_table
-    from gosplan.analysis.run import parse_years
+    from gosplan.analysis.compare import comparison_table, parse_year_list
+    from gosplan.cli.progress import progress_bar
     from gosplan.report.compare import comparison_renderable, write_comparison
 
-    runs = _with_progress(
-        "Simulating", lambda: compare_runs(scenarios, years=parse_years(years), sets=sets or ())
-    )
-    table = comparison_table(runs)
+    if years is not None:
+        parse_year_list(years)  # checked here, to name the flag
+    with progress_bar("Scenarios", enabled=not as_json) as update:
+        comparison = compare_runs(scenarios, years=years, sets=sets or (), progress=update)
     if out is not None:
-        write_comparison(table, out)
+        write_comparison(comparison, out)
     if as_json:
-        typer.echo(json.dumps({"series": json.loads(table.to_json(orient="index"))}))
+        typer.echo(json.dumps(comparison.to_dict(), allow_nan=False))
         return
     from rich.console import Console
 
-    Console().print(comparison_renderable(table))
+    Console(width=max(Console().width, 100)).print(
+        comparison_renderable(comparison_table(comparison))
+    )
+    if out is not None:
+        typer.echo(f"Comparison written to {out}")
 
 
 @app.command()

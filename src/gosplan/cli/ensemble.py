@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -18,6 +16,7 @@ from gosplan.analysis.limits import (
     MAX_TIMEOUT,
     MAX_WORKERS,
 )
+from gosplan.cli.progress import progress_bar, with_progress
 
 __all__ = ["ensemble", "sensitivity"]
 
@@ -27,29 +26,6 @@ class Method(StrEnum):
 
     morris = "morris"
     sobol = "sobol"
-
-
-@contextmanager
-def _bar(label: str) -> Iterator[Callable[[int, int], None]]:
-    """A progress bar on a terminal (nothing is drawn when piped): yields ``update(done, n)``."""
-    from rich.console import Console
-
-    console = Console(stderr=True)
-    if not console.is_terminal:
-        yield lambda done, total: None
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-    with Progress(
-        f"[bold]{label}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        console=console, transient=True,
-    ) as progress:
-        task = progress.add_task(label, total=None)
-
-        def update(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
-
-        yield update
 
 
 _Scheduler = Annotated[
@@ -106,13 +82,13 @@ def ensemble(
     from gosplan.analysis.run import parse_years
     from gosplan.report.ensemble import ensemble_renderable, write_ensemble_report
 
-    with _bar("Members") as update:
+    with progress_bar("Members") as update:
         result = run_ensemble(
             scenario, runs, out=out, seed=seed, vary=vary, years=parse_years(years),
             sets=sets or (), scheduler=scheduler, workers=workers, timeout=timeout,
             batch=batch, progress=update,
         )
-    page = write_ensemble_report(result)
+    page = with_progress("Drawing the page", lambda: write_ensemble_report(result))
     from rich.console import Console
 
     Console(width=max(Console().width, 110)).print(ensemble_renderable(result))
@@ -135,6 +111,7 @@ def sensitivity(
     scheduler: _Scheduler = None,
     workers: _Workers = None,
     timeout: _Timeout = 10.0,
+    batch: Annotated[int, typer.Option(min=1, max=MAX_BATCH, help="Runs per Dask task.")] = 8,
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write.")] = Path(
         "gosplan-sensitivity"
     ),
@@ -150,12 +127,12 @@ def sensitivity(
 
     check_writable(out, marker=SENSITIVITY_MARKER)
 
-    with _bar("Runs") as update:
+    with progress_bar("Runs") as update:
         result = analyse(
             scenario, method=method.value, n=n, seed=seed, scheduler=scheduler,
-            workers=workers, timeout=timeout, progress=update,
+            workers=workers, timeout=timeout, batch=batch, progress=update,
         )
-    folder = write_sensitivity(result, out)
+    folder = with_progress("Drawing the figures", lambda: write_sensitivity(result, out))
     from rich.console import Console
 
     Console(width=max(Console().width, 100)).print(sensitivity_renderable(result))

@@ -29,7 +29,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from gosplan.analysis.ensemble import Ensemble
+from gosplan.analysis.ensemble import EnsembleResult
 from gosplan.analysis.fit import FAMINE_BANDS
 from gosplan.analysis.sensitivity import OUTPUTS, Sensitivity
 from gosplan.report.plots import (
@@ -238,7 +238,7 @@ def _key_years(years: Sequence[int]) -> list[int]:
     return wanted or list(years)[:: max(1, len(years) // 5)]
 
 
-def ensemble_renderable(ensemble: Ensemble) -> RenderableType:
+def ensemble_renderable(ensemble: EnsembleResult) -> RenderableType:
     """The key series' median and 5-95% band by year, and the famine toll."""
     bands = ensemble.bands
     years = _key_years(sorted(set(bands["year"].astype(int).tolist())))
@@ -320,7 +320,8 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; }
 {{ vary }}{% if s.sets %}; with {{ s.sets | join(", ") }}{% endif %}.
 Each member's seed comes from the base seed and its number only; a member can be rerun
 alone with <code>gosplan run --seed SEED</code> and its drawn parameters as
-<code>--set param.NAME=VALUE</code> (see <code>members.parquet</code>).</p>
+<code>--set param.NAME=VALUE</code> (see <code>draws.csv</code> and
+<code>parameters.csv</code>).</p>
 <h2>Bands</h2>
 {{ svg | safe }}
 <table><tr><th>series</th><th>year</th><th>5%</th><th>25%</th><th>median</th><th>75%</th>
@@ -336,13 +337,15 @@ alone with <code>gosplan run --seed SEED</code> and its drawn parameters as
 <td>{{ p.distribution }}</td><td>{{ p.why }}</td></tr>
 {% endfor %}</table>
 {% endif %}
-<p class="dim">Files: members.parquet (member, seed, series, year, value), bands.parquet and
-bands.csv (series, year, q05, q25, q50, q75, q95, mean), manifest.json, bands.svg.</p>
+<p class="dim">Files: members.parquet (member, seed, series, unit, year, value),
+bands.parquet and bands.csv (series, unit, year, q05, q25, q50, q75, q95, mean),
+parameters.parquet and parameters.csv (member, parameter, value, unit: what each member
+drew), draws.csv (member, seed, weather_seed), manifest.json, bands.svg.</p>
 </body></html>
 """
 
 
-def render_ensemble(ensemble: Ensemble, svg: str) -> str:
+def render_ensemble(ensemble: EnsembleResult, svg: str) -> str:
     """The ensemble's page (self-contained HTML)."""
     from jinja2 import Environment, StrictUndefined
 
@@ -373,7 +376,7 @@ def render_ensemble(ensemble: Ensemble, svg: str) -> str:
     )
 
 
-def write_ensemble_report(ensemble: Ensemble) -> Path:
+def write_ensemble_report(ensemble: EnsembleResult) -> Path:
     """Write ``bands.svg`` and ``ensemble.html`` into the ensemble's folder (atomically)."""
     svg = bands_svg(ensemble.bands, ensemble.members)
     write_text(ensemble.folder / "bands.svg", _standalone(svg))
