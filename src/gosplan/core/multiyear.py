@@ -348,7 +348,7 @@ def _labour(economy: Economy, path: ArrayLike | None, growth: float, T: int,
     if bad.any():
         k = int(np.flatnonzero(bad)[0])
         raise TargetsError(f"labour_path[{years[k]}]: must be a finite number >= 0; "
-                           f"got {v[k]!r}")
+                           f"got {float(v[k])!r}")
     return v
 
 
@@ -367,16 +367,16 @@ def stock_problem(economy: Economy, lag: int, stock: Any, depreciation: Any
     K = _square(economy, stock, "capital_stock", EconomyError)
     if not (np.isfinite(K.data) & (K.data >= 0)).all():
         i, j, v = _first(K, ~(np.isfinite(K.data) & (K.data >= 0)))
-        raise EconomyError(f"capital_stock[{economy.products[i]!r}, {economy.products[j]!r}]"
-                           f": must be a finite number >= 0; got {v!r}")
+        raise EconomyError(f"capital_stock[{_id(economy, i)}, {_id(economy, j)}]: must be a "
+                           f"finite number >= 0; got {v!r}")
     held = sp.csc_array((np.ones(goods.shape[0]), (goods, branches)), shape=K.shape)
     stray = sp.csc_array(K - K.multiply(held))
     stray.eliminate_zeros()
     if stray.nnz:
         i, j, v = _first(stray, np.ones(stray.nnz, dtype=bool))
-        raise EconomyError(f"capital_stock[{economy.products[i]!r}, {economy.products[j]!r}]"
-                           f": branch {economy.products[j]!r} needs none of good "
-                           f"{economy.products[i]!r} (its capital coefficient B is 0); got {v!r}")
+        raise EconomyError(f"capital_stock[{_id(economy, i)}, {_id(economy, j)}]: branch "
+                           f"{_id(economy, j)} needs none of good {_id(economy, i)} (its capital "
+                           f"coefficient B is 0); got {v!r}")
     K0 = np.asarray(sp.csr_array(K)[goods, branches]).ravel()
     if depreciation is None:
         delta = np.asarray(economy.depreciation, dtype=np.float64)[branches]
@@ -434,18 +434,23 @@ def _depreciation(economy: Economy, value: Any, goods: NDArray[np.intp],
             bad = ~((by_good >= 0) & (by_good <= 1))
             if bad.any():
                 k = int(np.flatnonzero(bad)[0])
-                raise EconomyError(f"capital_depreciation[{economy.products[k]!r}]: must be "
-                                   f"a number in [0, 1]; got {by_good[k]!r}")
+                raise EconomyError(f"capital_depreciation[{_id(economy, k)}]: must be "
+                                   f"a number in [0, 1]; got {float(by_good[k])!r}")
             return np.asarray(by_good[goods], dtype=np.float64)
     M = sp.csr_array(_square(economy, value, "capital_depreciation", EconomyError))
     delta = np.asarray(M[goods, branches], dtype=np.float64).ravel()
     bad = ~((delta >= 0) & (delta <= 1))
     if bad.any():
         k = int(np.flatnonzero(bad)[0])
-        raise EconomyError(f"capital_depreciation[{economy.products[goods[k]]!r}, "
-                           f"{economy.products[branches[k]]!r}]: must be a number in [0, 1]; "
-                           f"got {delta[k]!r}")
+        raise EconomyError(f"capital_depreciation[{_id(economy, goods[k])}, "
+                           f"{_id(economy, branches[k])}]: must be a number in [0, 1]; "
+                           f"got {float(delta[k])!r}")
     return delta
+
+
+def _id(economy: Economy, k: Any) -> str:
+    """A product id, quoted, for messages."""
+    return repr(str(economy.products[int(k)]))
 
 
 def _branch_list(at_capacity: object) -> bool | Sequence[str]:
