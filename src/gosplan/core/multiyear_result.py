@@ -205,7 +205,7 @@ class MultiYearPlan:
         ``capital_stock`` and ``capital_investment``, with the good in a column ``good``),
         ``value`` and ``unit``. Quantities the plan does not have are left out.
         """
-        from gosplan.core.multiyear_frames import tidy_frame
+        from gosplan.scenarios.multiyear_frames import tidy_frame
 
         return tidy_frame(self)
 
@@ -217,7 +217,7 @@ class MultiYearPlan:
         ``fulfilment``, ``labour_available``, ``labour_required``, ``labour_valuation``.
         Each variable's ``attrs["unit"]`` holds its unit (by product where products differ).
         """
-        from gosplan.core.multiyear_frames import dataset
+        from gosplan.scenarios.multiyear_frames import dataset
 
         return dataset(self)
 

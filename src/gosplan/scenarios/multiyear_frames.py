@@ -1,7 +1,7 @@
 """Multi-year plans as tables: tidy ``pandas`` rows with units, and ``xarray`` datasets.
 
-Kept apart from :mod:`gosplan.core.multiyear_result` so that the plan record stays small
-and pandas and xarray are imported only when a table is asked for.
+The core holds no pandas (pyproject's contracts); the plan's ``to_frame`` and ``to_xarray``
+import this module when a table is asked for, and only then pandas or xarray.
 """
 
 from __future__ import annotations
