@@ -359,7 +359,7 @@ def stock_problem(economy: Economy, lag: int, stock: Any, depreciation: Any
     One stock for each good ``i`` and branch ``j`` with ``B[i, j] > 0``, in the order of
     ``B``'s non-zeros by branch, then good.
     """
-    B = sp.csc_array(economy.capital)
+    B = sp.csc_array(economy.capital, copy=True)  # the economy's own arrays stay as they are
     B.eliminate_zeros()
     B.sort_indices()
     branches = np.repeat(np.arange(economy.n), np.diff(B.indptr)).astype(np.intp)

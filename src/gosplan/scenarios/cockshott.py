@@ -138,6 +138,9 @@ def read_cockshott(
 def _paths(flows: str | Path, capital: str | Path | None, depreciation: str | Path | None,
            targets: str | Path | None) -> list[Path]:
     given = [capital, depreciation, targets]
+    if not Path(flows).exists() and all(p is None for p in given):
+        raise InputFileError(f"{flows}: folder not found (Cockshott's format: a folder "
+                             f"holding {', '.join(COCKSHOTT_FILES)})")
     if Path(flows).is_dir():
         if any(p is not None for p in given):
             raise InputFileError(f"{flows}: give a folder holding {', '.join(COCKSHOTT_FILES)}"

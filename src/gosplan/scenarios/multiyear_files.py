@@ -184,7 +184,8 @@ def _stock(path: Path, economy: Economy) -> sp.csc_array:
 
 def _depreciation(path: Path, economy: Economy) -> sp.csc_array:
     """δ[i, j] on the capital pattern: the branch's rate unless the file says otherwise."""
-    B = sp.coo_array(economy.capital)
+    # A copy: the economy's arrays are read-only, which scipy's conversion refuses.
+    B = sp.csr_array(economy.capital, copy=True).tocoo()
     branch_rate = np.asarray(economy.depreciation, dtype=np.float64)
     rate = {(int(a), int(b)): float(branch_rate[b]) for a, b in zip(B.row, B.col, strict=True)}
     if path.is_file():
