@@ -12,7 +12,6 @@ import pytest
 from gosplan.cli import main
 from gosplan.core.multiyear import multiyear_plan
 from gosplan.scenarios.loader import read_economy
-
 from tests.scenarios.test_cockshott import FILES as COCKSHOTT_FILES
 from tests.scenarios.test_cockshott import his_lp
 from tests.scenarios.test_cockshott import write as write_cockshott
@@ -97,7 +96,8 @@ def test_csv_output_is_by_calendar_year(capsys: pytest.CaptureFixture[str],
                         str(out))
     assert code == 0
     words = " ".join(text.split())  # the table's title wraps with the terminal's width
-    assert "3-year plan 1929–1931" in words and "maximising the worst year" in words
+    assert "3-year plan 1929–1931" in words
+    assert "maximising the worst year" in words
     assert sorted(set(pd.read_csv(out)["year"])) == [1929, 1930, 1931]
 
 
@@ -119,10 +119,12 @@ def test_cockshott_folder(capsys: pytest.CaptureFixture[str], tmp_path: Path) ->
     code, out, _ = run(capsys, "plan", "--cockshott", str(f), "--json")
     assert code == 0
     doc = json.loads(out)
-    assert doc["objective"] == "sum" and doc["calendar_years"] == [1, 2, 3]
+    assert doc["objective"] == "sum"
+    assert doc["calendar_years"] == [1, 2, 3]
     assert doc["objective_value"] == pytest.approx(his_lp(f), rel=1e-8)
     code, out, _ = run(capsys, "plan", "--cockshott", str(f), "--objective", "min", "--json")
-    assert code == 0 and json.loads(out)["objective"] == "min"
+    assert code == 0
+    assert json.loads(out)["objective"] == "min"
 
 
 @pytest.mark.parametrize(
@@ -156,9 +158,11 @@ def test_bad_files_are_one_line_exit_2(capsys: pytest.CaptureFixture[str], tmp_p
     f = folder(tmp_path, **changes)
     argv = ["plan", str(f), *(args if "--years" in args else ("--years", "3", *args))]
     code, out, err = run(capsys, *argv)
-    assert code == 2 and out == ""
+    assert code == 2
+    assert out == ""
     assert message in err
-    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
 
 
 @pytest.mark.parametrize(
@@ -178,7 +182,8 @@ def test_bad_flags_are_one_line_exit_2(capsys: pytest.CaptureFixture[str], tmp_p
     names = {"economy": str(folder(tmp_path)), "his": str(write_cockshott(tmp_path / "his")),
              "nowhere": str(tmp_path / "nowhere")}
     code, out, err = run(capsys, "plan", *(a.format(**names) for a in args))
-    assert code == 2 and out == ""
+    assert code == 2
+    assert out == ""
     assert message in err
     assert len(err.strip().splitlines()) == 1
 

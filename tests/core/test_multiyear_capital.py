@@ -158,7 +158,8 @@ def test_calendar_years_from_the_targets_and_the_economy() -> None:
     e = Economy(products=["g"], A=[[0.0]], capacity=[100.0], capital=[[2.0]],
                 metadata={"year": "1928"})
     plan = multiyear_plan(e, [[90.0], [100.0]])
-    assert plan.first_year == 1928 and plan.calendar_years == [1928, 1929]
+    assert plan.first_year == 1928
+    assert plan.calendar_years == [1928, 1929]
     frame = pd.DataFrame({"g": [90.0, 100.0]}, index=[1933, 1934])
     assert multiyear_plan(e, frame).first_year == 1933
     assert multiyear_plan(e, frame, first_year=1).calendar_years == [1, 2]
@@ -179,7 +180,8 @@ def test_tables_and_reprs() -> None:
     assert row.value.item() == pytest.approx(plan.output[1, 0])
     assert row.unit.item() == "t"
     labour = frame[(frame.quantity == "labour_available")]
-    assert labour.unit.tolist() == ["hours", "hours"] and labour["product"].isna().all()
+    assert labour.unit.tolist() == ["hours", "hours"]
+    assert labour["product"].isna().all()
     ds = plan.to_xarray()
     assert ds.output.dims == ("year", "product")
     assert ds.year.values.tolist() == [1928, 1929]

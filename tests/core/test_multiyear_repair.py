@@ -210,6 +210,6 @@ def test_a_receding_horizon_carries_out_the_plans_cut_short(
     assert plan.fulfilment is not None
     assert np.isfinite(plan.fulfilment).all()  # every year was carried out
     assert len(plan.revisions) == 4
-    assert plan.message.startswith("revision in year 0: ")  # the first plan was cut short
+    assert plan.message.startswith("revision in year 1: ")  # the first plan (calendar year 1)
     assert plan.valuations is None
     assert plan.fulfilment_bound is None

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -33,8 +34,14 @@ from gosplan.core.economy import Economy
 from gosplan.errors import InputFileError
 from gosplan.scenarios.tables import check_values, ids_to_positions, read_table
 
-__all__ = ["LABOUR_FILE", "MultiYearFiles", "STOCK_FILE", "DEPRECIATION_FILE",
-           "read_multiyear_files", "has_year_column"]
+__all__ = [
+    "DEPRECIATION_FILE",
+    "LABOUR_FILE",
+    "STOCK_FILE",
+    "MultiYearFiles",
+    "has_year_column",
+    "read_multiyear_files",
+]
 
 FloatArray = NDArray[np.float64]
 LABOUR_FILE = "labour_path.csv"
@@ -107,7 +114,7 @@ def _economy_year(economy: Economy) -> int:
     return int(year) if year.lstrip("-").isdigit() else 1
 
 
-def _positions(cols: dict[str, NDArray[object]], name: str, economy: Economy,
+def _positions(cols: dict[str, NDArray[Any]], name: str, economy: Economy,
                label: str) -> NDArray[np.int64]:
     return ids_to_positions(cols[name], pd.Index(economy.products), label=label, column=name,
                             what="the economy")
