@@ -7,8 +7,10 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.optimize import linprog
 
 from gosplan import Economy
+from gosplan.core.activities import ActivityEconomy
 from gosplan.core.multiyear import multiyear_plan
 from gosplan.core.plan_result import PlanStatus
 from gosplan.errors import EconomyError, ParameterError, ParameterTypeError, TargetsError
@@ -254,3 +256,97 @@ def test_no_stock_and_no_capital_means_no_output() -> None:
     plan = multiyear_plan(stock_economy(), [[1.0, 0.0]], capital_stock=np.zeros((2, 2)))
     assert plan.status is PlanStatus.OPTIMAL
     assert plan.fulfilment[0] == 0.0
+
+
+# --- Activities as the technology of each year ----------------------------------------------
+
+
+def test_a_square_economy_as_activities_gives_the_same_plan() -> None:
+    # One activity per product, make = I, use = A (ActivityEconomy.from_economy, less the
+    # capacities, which activities keep fixed: here capital alone limits them). Its
+    # multi-year plan, with the same capital by good and activity, is the economy's.
+    e = single_good_capital(4)
+    y = growing(e, 4, 4)
+    stock = proportional_stock(e)
+    delta = np.repeat(np.asarray(e.depreciation)[None, :], e.n, axis=0)
+    square = multiyear_plan(e, y, objective="sum", capital_stock=stock,
+                            capital_depreciation=delta).raise_for_status()
+    acts = ActivityEconomy(products=e.products, activities=e.products,
+                           make=np.eye(e.n), use=e.A, labour=e.labour,
+                           labour_available=e.labour_available)
+    as_acts = multiyear_plan(acts, y, objective="sum", capital=e.capital, capital_stock=stock,
+                             capital_depreciation=delta).raise_for_status()
+    assert as_acts.objective_value == pytest.approx(square.objective_value, rel=1e-9)
+    np.testing.assert_allclose(as_acts.fulfilment, square.fulfilment, atol=1e-8)
+    np.testing.assert_allclose(as_acts.output, as_acts.activity_levels, atol=1e-12)  # make = I
+    assert as_acts.activities.tolist() == e.products.tolist()
+
+
+def tractors() -> ActivityEconomy:
+    """Grain by hand (2 hours) or on a tractor farm (0.5 hours and a tenth of a tractor)."""
+    return ActivityEconomy(products=["grain", "tractor"],
+                           activities=["hand", "farm", "works"],
+                           make=[[1, 1, 0], [0, 0, 1]], use=[[0.1, 0.1, 0], [0, 0, 0]],
+                           labour=[2.0, 0.5, 3.0], labour_available=100.0,
+                           resources=["land"], resource_use=[[1.0, 1.0, 0.0]],
+                           available=[150.0])
+
+
+def test_activities_choose_technique_and_investment_as_an_lp_written_out_does() -> None:
+    # The LP by hand, year t = 0, 1, 2: levels h, f, k (hand, farm, tractor works),
+    # tractors w_t bought for farms, stock K_0 = 2, K_t+1 = K_t + w_t (no depreciation):
+    #   0.9 (h + f) >= 60 λ_t;  k >= w_t;  2h + 0.5f + 3k <= 100;  h + f <= 150 (land);
+    #   f <= 10 K_t.  Maximise Σ λ_t.
+    T = 3
+    nv = 5 * T  # per year: h, f, k, w, λ
+    c = np.zeros(nv)
+    c[4::5] = -1.0
+    A_ub, b_ub = [], []
+    for t in range(T):
+        h, f, k, w, lam = (5 * t + i for i in range(5))
+        rows = [({lam: 60.0, h: -0.9, f: -0.9}, 0.0), ({w: 1.0, k: -1.0}, 0.0),
+                ({h: 2.0, f: 0.5, k: 3.0}, 100.0), ({h: 1.0, f: 1.0}, 150.0),
+                ({f: 1.0, **{5 * s + 3: -10.0 for s in range(t)}}, 20.0)]
+        for coef, b in rows:
+            row = np.zeros(nv)
+            for i, a in coef.items():
+                row[i] = a
+            A_ub.append(row)
+            b_ub.append(b)
+    bounds = [(0, None)] * nv
+    bounds[5 * (T - 1) + 3] = (0, 0)  # a tractor bought in the last year serves no year
+    ref = linprog(c, A_ub=np.array(A_ub), b_ub=b_ub, bounds=bounds, method="highs")
+    cap = np.zeros((2, 3))
+    cap[1, 1] = 0.1
+    stock = np.zeros((2, 3))
+    stock[1, 1] = 2.0
+    plan = multiyear_plan(tractors(), [[60.0, 0.0]] * T, objective="sum", capital=cap,
+                          capital_stock=stock, first_year=1929).raise_for_status()
+    assert plan.objective_value == pytest.approx(-ref.fun, rel=1e-9)
+    levels = plan.activity_levels
+    assert (levels[:, :2].sum(axis=1) <= 150 + 1e-9).all()  # the land
+    assert (levels @ [2.0, 0.5, 3.0] <= 100 + 1e-9).all()  # the labour
+    np.testing.assert_allclose(plan.capacity[:T, 1], 10 * plan.capital_stock[:T, 0])
+    frame = plan.to_frame()
+    assert set(frame.loc[frame.quantity == "activity_level", "activity"]) == {
+        "hand", "farm", "works"}
+    assert plan.to_xarray().activity_level.dims == ("year", "activity")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"capital_stock": np.zeros((2, 3))}, "capital: a multi-year plan of an activity "
+                                              "economy needs capital"),
+        ({"capital": np.zeros((2, 3))}, "capital_stock: a multi-year plan of an activity"),
+        ({"capital": np.zeros((3, 3)), "capital_stock": np.zeros((2, 3))},
+         r"capital: must have shape \(2, 3\)"),
+        ({"capital": [[0, -1, 0], [0, 0, 0]], "capital_stock": np.zeros((2, 3))},
+         r"capital\['grain', 'farm'\]: must be a finite number >= 0; got -1.0"),
+        ({"capital": [[0, 0, 0], [0, 1, 0]], "capital_stock": [[0, 0, 0], [0, 0, 2]]},
+         r"capital_stock\['tractor', 'works'\]: branch 'works' needs none of good"),
+    ],
+)
+def test_bad_activity_capital_is_one_clear_error(kwargs: dict[str, object], match: str) -> None:
+    with pytest.raises(EconomyError, match=match):
+        multiyear_plan(tractors(), [[60.0, 0.0]], **kwargs)  # type: ignore[arg-type]

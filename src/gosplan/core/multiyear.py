@@ -58,6 +58,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
+from gosplan.core.activities import ActivityEconomy
 from gosplan.core.arguments import (
     choice,
     economy_of,
@@ -107,7 +108,7 @@ YEAR_RANGE = (-9999, 9999)
 
 
 def multiyear_plan(
-    economy: Economy,
+    economy: Economy | ActivityEconomy,
     targets_by_year: Targets,
     *,
     years: int | None = None,
@@ -137,7 +138,12 @@ def multiyear_plan(
     economy
         A productive economy with ``n`` products: capacities of year 0, depreciation
         (share of capacity lost a year), labour available in year 0, and the capital
-        coefficients ``B`` of new capacity (``capital=`` overrides them).
+        coefficients ``B`` of new capacity (``capital=`` overrides them). Or an
+        :class:`~gosplan.core.activities.ActivityEconomy` as each year's technology: its
+        activities are the branches, and it needs ``capital`` and ``capital_stock`` by
+        good and activity (``(n, m)``); its activities' capacities, resources and labour
+        limit every year as they stand, and its stocks depreciate only by
+        ``capital_depreciation``.
     targets_by_year
         The assortment of each year: an array ``(T, n)``, a list of ``T`` mappings
         ``{product id: quantity}`` or pandas Series indexed by product id, or a DataFrame
@@ -151,7 +157,8 @@ def multiyear_plan(
         Construction lag ``1 <= L <=`` :data:`MAX_YEARS`: capacity started in year ``t``
         is paid for in equal parts over years ``t … t+L-1`` and is in use from year ``t + L``.
     capital : sparse matrix or array of shape (n, n), optional
-        Capital coefficients ``B`` (``B[i, j]``: units of ``i`` per unit capacity of ``j``).
+        Capital coefficients ``B`` (``B[i, j]``: units of ``i`` per unit capacity of ``j``);
+        for an activity economy ``(n, m)``, per unit of each activity's level.
     objective
         ``"min"`` (the worst year), ``"weighted"`` (``Σ_t weights_t λ_t``), ``"sum"``
         (``Σ_t λ_t``, the sum of fulfilments, Cockshott's objective) or ``"final"`` (the
@@ -246,7 +253,8 @@ def multiyear_plan(
     ([1.034483, 1.034483], [3.448276, 0.0])
     """
     where = "multiyear_plan"
-    economy_of(economy, where)
+    if not isinstance(economy, ActivityEconomy):
+        economy_of(economy, where)
     choice(objective, "objective", where, ("min", "weighted", "final", "sum"))
     lag = integer(lag, "lag", where, low=1, high=MAX_YEARS)
     labour_growth = number(labour_growth, "labour_growth", where, low=-1.0, low_open=True)
@@ -264,13 +272,20 @@ def multiyear_plan(
                                  f"got {type(investment_good).__name__} {shown(investment_good)}")
     at_capacity = _branch_list(at_capacity)
     investment_shares = _share_map(investment_shares)
-    if capital is not None:
+    if isinstance(economy, ActivityEconomy):
+        if capital is None or capital_stock is None:
+            raise EconomyError(f"{'capital' if capital is None else 'capital_stock'}: a "
+                               "multi-year plan of an activity economy needs capital (goods "
+                               "per unit of each activity's level) and capital_stock (goods "
+                               "held by each activity), both of shape (products, activities)")
+    elif capital is not None:
         economy = dataclasses.replace(economy, capital=capital, check=False)
-    if economy.capital is None:
+    if isinstance(economy, Economy) and economy.capital is None:
         raise EconomyError("capital: the economy has no capital coefficients B, which a "
                            "multi-year plan needs to plan investment (a capital table in "
                            "economy.toml, or capital= in Python)")
-    y, year_labels, first_year = _targets(economy, targets_by_year, years, first_year)
+    y, year_labels, first_year = _targets(_Catalogue.of(economy), targets_by_year, years,
+                                          first_year)
     T = y.shape[0]
     empty = ~(y > 0).any(axis=1)
     if empty.any():
@@ -281,6 +296,7 @@ def multiyear_plan(
         if capital_depreciation is not None:
             raise ParameterError(f"{where}: capital_depreciation applies only with "
                                  "capital_stock (capital held by good and branch)")
+        assert isinstance(economy, Economy)  # an activity economy has a capital stock
         problem = Problem.of(economy, lag, investment_shares, investment_good, at_capacity)
         q = _pipeline(problem, pipeline)
         K0 = np.asarray(economy.capacity)[problem.F]
@@ -292,7 +308,8 @@ def multiyear_plan(
         if used:
             raise ParameterError(f"{where}: {used[0]} applies only to capital held by branch "
                                  "(capacity), not with capital_stock")
-        problem, K0 = stock_problem(economy, lag, capital_stock, capital_depreciation)
+        problem, K0 = stock_problem(economy, lag, capital_stock, capital_depreciation,
+                                    capital)
         q = np.zeros((lag - 1, K0.shape[0]))
     labour = _labour(economy, labour_path, labour_growth, T, first_year)
     plan = problem.solve(y, labour, K0, q, objective, w, min_fulfilment, method, time_limit,
@@ -303,7 +320,8 @@ def multiyear_plan(
                    method, time_limit)
 
 
-def _first_year(economy: Economy, first_year: object, labels: list[Any] | None) -> int:
+def _first_year(economy: Economy | ActivityEconomy | _Catalogue, first_year: object,
+                labels: list[Any] | None) -> int:
     """The calendar year of the first row: given, from the targets' labels, or the economy's."""
     if first_year is not None:
         return integer(first_year, "first_year", "multiyear_plan", low=YEAR_RANGE[0],
@@ -320,7 +338,7 @@ def _first_year(economy: Economy, first_year: object, labels: list[Any] | None) 
     return 1
 
 
-def _labour(economy: Economy, path: ArrayLike | None, growth: float, T: int,
+def _labour(economy: Economy | ActivityEconomy, path: ArrayLike | None, growth: float, T: int,
             first_year: int) -> FloatArray:
     """Labour available each year: the path given, or ``L_0 (1 + g)^t``."""
     if path is None:
@@ -352,34 +370,44 @@ def _labour(economy: Economy, path: ArrayLike | None, growth: float, T: int,
     return v
 
 
-def stock_problem(economy: Economy, lag: int, stock: Any, depreciation: Any
-                  ) -> tuple[Problem, FloatArray]:
+def stock_problem(economy: Economy | ActivityEconomy, lag: int, stock: Any, depreciation: Any,
+                  capital: Any = None) -> tuple[Problem, FloatArray]:
     """The LP of capital held by good and branch, and the stocks at the start.
 
     One stock for each good ``i`` and branch ``j`` with ``B[i, j] > 0``, in the order of
-    ``B``'s non-zeros by branch, then good.
+    ``B``'s non-zeros by branch, then good. The branches are an activity economy's
+    activities, whose ``capital`` is given here (an economy's is ``economy.capital``).
     """
-    B = sp.csc_array(economy.capital, copy=True)  # the economy's own arrays stay as they are
+    if isinstance(economy, ActivityEconomy):
+        B = _square(economy, capital, "capital", EconomyError)
+        if not (np.isfinite(B.data) & (B.data >= 0)).all():
+            i, j, v = _first(B, ~(np.isfinite(B.data) & (B.data >= 0)))
+            raise EconomyError(f"capital[{_id(economy, i)}, {_col(economy, j)}]: must be a "
+                               f"finite number >= 0; got {v!r}")
+    else:
+        # A copy: the economy's own arrays stay as they are.
+        B = sp.csc_array(economy.capital, copy=True)
     B.eliminate_zeros()
     B.sort_indices()
-    branches = np.repeat(np.arange(economy.n), np.diff(B.indptr)).astype(np.intp)
+    branches = np.repeat(np.arange(B.shape[1]), np.diff(B.indptr)).astype(np.intp)
     goods = B.indices.astype(np.intp)
     K = _square(economy, stock, "capital_stock", EconomyError)
     if not (np.isfinite(K.data) & (K.data >= 0)).all():
         i, j, v = _first(K, ~(np.isfinite(K.data) & (K.data >= 0)))
-        raise EconomyError(f"capital_stock[{_id(economy, i)}, {_id(economy, j)}]: must be a "
+        raise EconomyError(f"capital_stock[{_id(economy, i)}, {_col(economy, j)}]: must be a "
                            f"finite number >= 0; got {v!r}")
     held = sp.csc_array((np.ones(goods.shape[0]), (goods, branches)), shape=K.shape)
     stray = sp.csc_array(K - K.multiply(held))
     stray.eliminate_zeros()
     if stray.nnz:
         i, j, v = _first(stray, np.ones(stray.nnz, dtype=bool))
-        raise EconomyError(f"capital_stock[{_id(economy, i)}, {_id(economy, j)}]: branch "
-                           f"{_id(economy, j)} needs none of good {_id(economy, i)} (its capital "
-                           f"coefficient B is 0); got {v!r}")
+        raise EconomyError(f"capital_stock[{_id(economy, i)}, {_col(economy, j)}]: branch "
+                           f"{_col(economy, j)} needs none of good {_id(economy, i)} (its "
+                           f"capital coefficient B is 0); got {v!r}")
     K0 = np.asarray(sp.csr_array(K)[goods, branches]).ravel()
-    if depreciation is None:
-        delta = np.asarray(economy.depreciation, dtype=np.float64)[branches]
+    if depreciation is None:  # the branch's rate; activities have none of their own
+        delta = (np.zeros(branches.shape[0]) if isinstance(economy, ActivityEconomy) else
+                 np.asarray(economy.depreciation, dtype=np.float64)[branches])
     else:
         delta = _depreciation(economy, depreciation, goods, branches)
     problem = Problem.by_good(economy, lag, goods, branches, B.data.astype(np.float64), delta)
@@ -393,35 +421,42 @@ def _first(M: sp.csc_array, bad: NDArray[np.bool_]) -> tuple[int, int, float]:
     return int(M.indices[k]), j, float(M.data[k])
 
 
-def _square(economy: Economy, value: Any, what: str,
+def _square(economy: Economy | ActivityEconomy, value: Any, what: str,
             error: type[EconomyError]) -> sp.csc_array:
-    """An ``(n, n)`` matrix by good (rows) and branch (columns); a DataFrame by product id."""
-    n = economy.n
+    """A matrix by good (rows) and branch or activity (columns); a DataFrame by id."""
+    n, c = economy.n, _branch_ids(economy).shape[0]
     if is_frame(value):
         rows = positions(economy.products, labels_of(value.index), what, error, axis="row")
-        cols = positions(economy.products, labels_of(value.columns), what, error,
+        cols = positions(_branch_ids(economy), labels_of(value.columns), what, error,
                          axis="column")
         data = values_of(value, labels_of(value.columns), what, error)
-        full = np.zeros((n, n))
+        full = np.zeros((n, c))
         full[np.ix_(rows, cols)] = data
         value = full
     if sp.issparse(value):
         M = sp.csc_array(value, dtype=np.float64)
     else:
         if isinstance(value, str | bytes):
-            raise ParameterTypeError(f"{what}: must be numbers of shape ({n}, {n}); got str "
+            raise ParameterTypeError(f"{what}: must be numbers of shape ({n}, {c}); got str "
                                      f"{shown(value)}")
         try:
             M = sp.csc_array(np.asarray(value, dtype=np.float64))
         except (TypeError, ValueError, OverflowError):
-            raise error(f"{what}: must be numbers of shape ({n}, {n}) (goods by branches); "
+            raise error(f"{what}: must be numbers of shape ({n}, {c}) (goods by branches); "
                         f"got {shown(value)}") from None
-    if M.shape != (n, n):
-        raise error(f"{what}: must have shape ({n}, {n}) (goods by branches); got {M.shape}")
+    if M.shape != (n, c):
+        raise error(f"{what}: must have shape ({n}, {c}) (goods by branches); got {M.shape}")
     return M
 
 
-def _depreciation(economy: Economy, value: Any, goods: NDArray[np.intp],
+def _branch_ids(economy: Economy | ActivityEconomy) -> NDArray[np.str_]:
+    """What holds capital: the products (branches), or an activity economy's activities."""
+    ids: NDArray[np.str_] = (economy.activities if isinstance(economy, ActivityEconomy)
+                             else economy.products)
+    return ids
+
+
+def _depreciation(economy: Economy | ActivityEconomy, value: Any, goods: NDArray[np.intp],
                   branches: NDArray[np.intp]) -> FloatArray:
     """Depreciation of each stock from ``δ[i]`` (by good) or ``δ[i, j]``."""
     n = economy.n
@@ -443,14 +478,47 @@ def _depreciation(economy: Economy, value: Any, goods: NDArray[np.intp],
     if bad.any():
         k = int(np.flatnonzero(bad)[0])
         raise EconomyError(f"capital_depreciation[{_id(economy, goods[k])}, "
-                           f"{_id(economy, branches[k])}]: must be a number in [0, 1]; "
+                           f"{_col(economy, branches[k])}]: must be a number in [0, 1]; "
                            f"got {float(delta[k])!r}")
     return delta
 
 
-def _id(economy: Economy, k: Any) -> str:
+def _id(economy: Economy | ActivityEconomy, k: Any) -> str:
     """A product id, quoted, for messages."""
     return repr(str(economy.products[int(k)]))
+
+
+def _col(economy: Economy | ActivityEconomy, k: Any) -> str:
+    """A branch's (or activity's) id, quoted, for messages."""
+    return repr(str(_branch_ids(economy)[int(k)]))
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Catalogue:
+    """The products of an economy or activity economy, as the targets' validation reads them."""
+
+    products: NDArray[np.str_]
+    metadata: Mapping[str, str]
+
+    @staticmethod
+    def of(economy: Economy | ActivityEconomy) -> Any:
+        """The economy itself, or a catalogue of an activity economy's products."""
+        if isinstance(economy, Economy):
+            return economy
+        return _Catalogue(economy.products, economy.metadata)
+
+    @property
+    def n(self) -> int:
+        """Number of products."""
+        return int(self.products.shape[0])
+
+    def has(self, product: str) -> bool:
+        """Whether ``product`` is a product id."""
+        return bool((self.products == product).any())
+
+    def index(self, product: str) -> int:
+        """Position of ``product``."""
+        return int(np.flatnonzero(self.products == product)[0])
 
 
 def _branch_list(at_capacity: object) -> bool | Sequence[str]:
@@ -486,7 +554,7 @@ def _share_map(shares: object) -> Mapping[str, float] | None:
                              f"{shown(shares)}")
 
 
-def _targets(economy: Economy, targets: Targets, years: int | None, first_year: object
+def _targets(economy: Any, targets: Targets, years: int | None, first_year: object
              ) -> tuple[FloatArray, list[Any] | None, int]:
     """Targets as an array ``(T, n)``, validated as :func:`demand_vector` does.
 
@@ -536,7 +604,7 @@ def _targets(economy: Economy, targets: Targets, years: int | None, first_year: 
     return y, labels, first
 
 
-def _frame_rows(economy: Economy, frame: Any) -> list[Any]:
+def _frame_rows(economy: Any, frame: Any) -> list[Any]:
     """A DataFrame's rows, one a year: its columns must be product ids, its rows years."""
     columns = labels_of(frame.columns)
     index = labels_of(frame.index)

@@ -15,6 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
+from gosplan.core.activities import ActivityEconomy
 from gosplan.core.economy import Economy
 from gosplan.core.multiyear_basis import crash_basis
 from gosplan.core.multiyear_repair import Repair
@@ -37,7 +38,7 @@ SECONDARY = 1e-3
 class Problem:
     """What every horizon solved shares: technology, capital, lag, fixed shares."""
 
-    economy: Economy
+    economy: Economy | ActivityEconomy
     lag: int
     # One capacity row per capital stock, m of them: by branch (F: the branches of finite
     # capacity), or by good and branch (F: the branch, goods: the good of each stock).
@@ -51,6 +52,27 @@ class Problem:
     C: sp.csr_array  # (m, n) capacity rows: C x_t <= K_t
     keep: FloatArray  # (m,) share of each stock left after a year, 1 - δ
     goods: NDArray[np.intp] | None = None  # by good and branch: the good of each stock
+
+    @property
+    def activities(self) -> bool:
+        """Whether the columns of output are activities (an :class:`ActivityEconomy`)."""
+        return isinstance(self.economy, ActivityEconomy)
+
+    @property
+    def columns(self) -> int:
+        """Columns of output a year: products, or activities."""
+        return int(self.IA.shape[1])
+
+    @property
+    def column_ids(self) -> NDArray[np.str_]:
+        """Ids of the output columns: the products, or the activities."""
+        e = self.economy
+        return e.activities if isinstance(e, ActivityEconomy) else e.products
+
+    @property
+    def labour(self) -> FloatArray:
+        """Labour per unit of each output column."""
+        return np.asarray(self.economy.labour, dtype=np.float64)
 
     @staticmethod
     def of(economy: Economy, lag: int, shares: Mapping[str, float] | None,
@@ -68,18 +90,22 @@ class Problem:
                        C, keep)
 
     @staticmethod
-    def by_good(economy: Economy, lag: int, goods: NDArray[np.intp],
+    def by_good(economy: Economy | ActivityEconomy, lag: int, goods: NDArray[np.intp],
                 branches: NDArray[np.intp], coefficients: FloatArray,
                 depreciation: FloatArray) -> Problem:
         """A stock of each capital good in each branch (see :mod:`gosplan.core.multiyear`).
 
-        Stock ``p`` is good ``goods[p]`` held by branch ``branches[p]``, which needs
-        ``coefficients[p] > 0`` of it per unit of output and loses ``depreciation[p]`` of
-        it a year. A unit of investment in stock ``p`` is a unit of its good.
+        Stock ``p`` is good ``goods[p]`` held by branch ``branches[p]`` (an activity, for
+        an :class:`ActivityEconomy`), which needs ``coefficients[p] > 0`` of it per unit of
+        output (of level) and loses ``depreciation[p]`` of it a year. A unit of investment
+        in stock ``p`` is a unit of its good.
         """
         m, n = goods.shape[0], economy.n
-        IA = sp.csr_array(sp.eye_array(n, format="csr") - economy.A)
-        C = sp.csr_array((coefficients, (np.arange(m), branches)), shape=(m, n))
+        if isinstance(economy, ActivityEconomy):
+            IA = sp.csr_array(economy.net)
+        else:
+            IA = sp.csr_array(sp.eye_array(n, format="csr") - economy.A)
+        C = sp.csr_array((coefficients, (np.arange(m), branches)), shape=(m, IA.shape[1]))
         G = sp.csc_array((np.ones(m), (goods, np.arange(m))), shape=(n, m))
         none = np.zeros(0, dtype=np.intp)
         return Problem(economy, int(lag), branches, IA, G, np.zeros(0), none, -1,
@@ -97,14 +123,16 @@ class Problem:
 
         ``first_year`` is the calendar year of ``y[0]``.
         """
-        H, n, m, L = y.shape[0], self.economy.n, self.F.shape[0], self.lag
+        H, n, m, L = y.shape[0], self.columns, self.F.shape[0], self.lag
+        n_p = y.shape[1]
         S, spent = _schedule(H, L), committed(q, H)
         idle = self._capacity(K0, np.zeros((H, m)), q)[:H]  # capacity if nothing is built
         model = self._model(y, labour, idle, S, spent, objective, w, floor)
         basis = None
         # HiGHS reads its clock between iterations, not while it factorises (see
         # gosplan.core.multiyear_basis): with a limit, warm-start only small economies.
-        if method == "simplex" and (time_limit is None or n <= WARM_START_LIMIT):
+        if method == "simplex" and (time_limit is None or n <= WARM_START_LIMIT) and (
+                isinstance(self.economy, Economy)):
             basis = crash_basis(self.economy, self.C, y, idle,
                                 worst_year=objective == "min",
                                 labour_rows=bool(np.isfinite(labour).all()),
@@ -142,7 +170,10 @@ class Problem:
             delivered = (self.IA @ x.T - self.BF @ (S @ z + spent).T / L).T
             parts = {"output": x, "delivered": delivered,
                      "fulfilment": fulfilment_of(delivered, y),
-                     "labour_required": x @ self.economy.labour}
+                     "labour_required": x @ self.labour}
+            if isinstance(self.economy, ActivityEconomy):  # the products made, and levels
+                parts |= {"output": (sp.csr_array(self.economy.make) @ x.T).T,
+                          "activity_levels": x}
             if self.goods is None:
                 parts |= {"investment": self._widen(z, 0.0), "capacity": self._widen(K, np.inf)}
             else:
@@ -150,24 +181,27 @@ class Problem:
                           "capacity": self._stock_capacity(K)}
         if sol.row_duals is not None and sol.col_duals is not None:
             # Duals of ">=" rows are <= 0 when maximising: flip them into gains per unit.
-            parts["valuations"] = np.maximum(-sol.row_duals[:oz], 0.0).reshape(H, n)
+            rows_b = H * n_p  # the balances come first, one per product and year
+            parts["valuations"] = np.maximum(-sol.row_duals[:rows_b], 0.0).reshape(H, n_p)
             # Capacity at the start is worth what it adds to every year's capacity row:
             # (1 - δ)^t of it is left in year t.
-            held = np.maximum(sol.row_duals[oz:oz + H * m], 0.0).reshape(H, m)
+            held = np.maximum(sol.row_duals[rows_b:rows_b + H * m], 0.0).reshape(H, m)
             kept = self.keep[None, :] ** np.arange(H)[:, None]
             worth = (held * kept).sum(axis=0)
             if self.goods is None:
                 parts["capacity_valuations"] = self._widen(worth[None, :], 0.0)[0]
             else:
                 parts["capital_valuations"] = worth
-            row = H * (n + m)  # the labour rows follow the balances and capacity rows
+            row = H * (n_p + m)  # the labour rows follow the balances and capacity rows
             parts["labour_valuations"] = (np.maximum(sol.row_duals[row:row + H], 0.0)
                                           if np.isfinite(labour).all() else np.zeros(H))
         fields: dict[str, Any] = dict.fromkeys(PLAN_ARRAYS[2:])
         fields.update(parts)
         if self.goods is not None:
             fields["capital_goods"] = self.economy.products[self.goods]
-            fields["capital_branches"] = self.economy.products[self.F]
+            fields["capital_branches"] = self.column_ids[self.F]
+        if self.activities:
+            fields["activities"] = self.column_ids
         return MultiYearPlan(
             status=PlanStatus(sol.status.value), objective=objective, method=sol.method,
             revised=False, years=H, lag=L, products=self.economy.products, targets=y,
@@ -179,6 +213,7 @@ class Problem:
     def _repair(self, y: FloatArray, labour: FloatArray, K0: FloatArray, q: FloatArray,
                 idle: FloatArray, S: sp.csr_array, spent: FloatArray, floor: float) -> Repair:
         H, m = y.shape[0], self.F.shape[0]
+        assert isinstance(self.economy, Economy)  # repaired only with capacity by branch
         free = np.zeros((H, m), dtype=bool)
         free[:max(H - self.lag, 0)] = True  # the rest would be in use after the horizon
         return Repair(A=self.economy.A, BF=self.BF, F=self.F,
@@ -241,13 +276,13 @@ class Problem:
     def _stock_capacity(self, K: FloatArray) -> FloatArray:
         """Capacity of each branch from its stocks, ``min_p K_p / b_p``; ``inf`` without any."""
         C = sp.coo_array(self.C)
-        out = np.full((self.economy.n, K.shape[0]), np.inf)
+        out = np.full((self.columns, K.shape[0]), np.inf)
         np.minimum.at(out, C.col, (K[:, C.row] / C.data).T)
         return np.ascontiguousarray(out.T)
 
     def _widen(self, a: FloatArray, fill: float) -> FloatArray:
         """Columns of the ``F`` branches to all ``n`` products, ``fill`` elsewhere."""
-        out = np.full((a.shape[0], self.economy.n), fill)
+        out = np.full((a.shape[0], self.columns), fill)
         out[:, self.F] = a
         return out
 
@@ -268,21 +303,28 @@ class Problem:
         Kronecker product of a small pattern over years and a matrix over products, so
         nothing loops over products.
         """
-        H, n, m, L, k = y.shape[0], self.economy.n, self.F.shape[0], self.lag, len(self.shares)
+        H, n, m, L, k = y.shape[0], self.columns, self.F.shape[0], self.lag, len(self.shares)
+        n_p = y.shape[1]
         IH, nfl = sp.eye_array(H), int(objective == "min")
         widths = [H * n, H * m, H, nfl]
         built = self._built(H)
-        Y = sp.csr_array((y.ravel(), (np.arange(H * n), np.repeat(np.arange(H), n))),
-                         shape=(H * n, H))
+        Y = sp.csr_array((y.ravel(), (np.arange(H * n_p), np.repeat(np.arange(H), n_p))),
+                         shape=(H * n_p, H))
         rows: list[tuple[list[Any], FloatArray, FloatArray]] = [
             ([sp.kron(IH, self.IA), -sp.kron(S, self.BF) / L, -Y, None],
-             np.ravel(self.BF @ spent.T / L, order="F"), np.full(H * n, np.inf)),
+             np.ravel(self.BF @ spent.T / L, order="F"), np.full(H * n_p, np.inf)),
             ([sp.kron(IH, self.C), -built, None, None],
              np.where(np.tile(self.full, H), idle.ravel(), -np.inf), idle.ravel()),
         ]
         if np.isfinite(labour).all():
-            rows.append(([sp.kron(IH, sp.csr_array(self.economy.labour[None, :])), None,
+            rows.append(([sp.kron(IH, sp.csr_array(self.labour[None, :])), None,
                           None, None], np.full(H, -np.inf), labour))
+        if isinstance(self.economy, ActivityEconomy) and self.economy.resources.shape[0]:
+            # Other primary resources (land, machines outside the plan's capital): the
+            # same amounts every year.
+            R, avail = sp.csr_array(self.economy.resource_use), self.economy.available
+            rows.append(([sp.kron(IH, R), None, None, None],
+                         np.full(H * R.shape[0], -np.inf), np.tile(avail, H)))
         if nfl:
             rows.append(([None, None, IH, sp.csr_array(-np.ones((H, 1)))],
                          np.zeros(H), np.full(H, np.inf)))
@@ -304,6 +346,8 @@ class Problem:
         if not k:  # fixed shares set every year's investment, useful or not
             chi[H * n + max(H - L, 0) * m:ol] = 0.0  # in use only after the horizon
         clo[ol:ol + H] = floor
+        if isinstance(self.economy, ActivityEconomy):  # each activity's highest level
+            chi[:H * n] = np.tile(self.economy.capacity, H)
         return (c, sp.csr_array(sp.block_array(grid, format="csr")),
                 np.concatenate([r[1] for r in rows]), np.concatenate([r[2] for r in rows]),
                 clo, chi)

@@ -21,7 +21,7 @@ FloatArray = NDArray[np.float64]
 PLAN_ARRAYS = ("targets", "labour_available", "output", "investment", "capacity", "delivered",
                "fulfilment", "labour_required", "valuations", "capacity_valuations",
                "labour_valuations", "capital_stock", "capital_investment",
-               "capital_valuations")
+               "capital_valuations", "activity_levels")
 #: Label arrays, frozen like the plan arrays.
 _LABELS = ("units", "capital_goods", "capital_branches")
 
@@ -107,6 +107,12 @@ class MultiYearPlan:
     ``(T, P)``."""
     capital_valuations: FloatArray | None = None
     """Gain in the objective per extra unit of each stock at the start, ``(P,)``."""
+    activities: NDArray[np.str_] | None = None
+    """Where the technology is an activity economy: its activity ids, ``(m,)``; capacity
+    (and the stocks' branches) are then by activity, and ``output`` is the products made,
+    ``make @ activity_levels``."""
+    activity_levels: FloatArray | None = None
+    """Where the technology is an activity economy: each activity's level, ``(T, m)``."""
 
     def __post_init__(self) -> None:
         freeze_fields(self, PLAN_ARRAYS + _LABELS)
@@ -161,6 +167,8 @@ class MultiYearPlan:
         if self.capital_goods is not None and self.capital_branches is not None:
             out["capital_goods"] = self.capital_goods.tolist()
             out["capital_branches"] = self.capital_branches.tolist()
+        if self.activities is not None:
+            out["activities"] = self.activities.tolist()
         for name in PLAN_ARRAYS:
             out[name] = _json(getattr(self, name))
         out["objective_value"] = _json(self.objective_value)
@@ -184,7 +192,8 @@ class MultiYearPlan:
         T, n = self.targets.shape
         first_year = self.first_year if first_year is None else first_year
         per_product = {"output": self.output, "investment": self.investment,
-                       "capacity": None if self.capacity is None else self.capacity[:T],
+                       "capacity": None if self.capacity is None or self.activities is not None
+                       else self.capacity[:T],
                        "delivered": self.delivered, "valuation": self.valuations,
                        "fulfilment": None if self.fulfilment is None
                        else np.repeat(self.fulfilment[:, None], n, axis=1)}

@@ -39,8 +39,19 @@ def _by_product(plan: MultiYearPlan) -> dict[str, FloatArray | None]:
     T = plan.years
     return {"target": plan.targets, "output": plan.output, "delivered": plan.delivered,
             "investment": plan.investment,
-            "capacity": None if plan.capacity is None else plan.capacity[:T],
+            # An activity economy's capacity is by activity (see _by_activity).
+            "capacity": None if plan.capacity is None or plan.activities is not None
+            else plan.capacity[:T],
             "valuation": plan.valuations}
+
+
+def _by_activity(plan: MultiYearPlan) -> dict[str, FloatArray | None]:
+    """The ``(T, m)`` arrays of an activity economy's plan (none for other plans)."""
+    if plan.activities is None:
+        return {}
+    T = plan.years
+    return {"activity_level": plan.activity_levels,
+            "activity_capacity": None if plan.capacity is None else plan.capacity[:T]}
 
 
 def _by_year(plan: MultiYearPlan) -> dict[str, FloatArray | None]:
@@ -75,7 +86,15 @@ def tidy_frame(plan: MultiYearPlan) -> Any:
             parts.append(pd.DataFrame({"year": years, "product": None, "quantity": name,
                                        "value": np.asarray(v, dtype=np.float64),
                                        "unit": _year_unit(plan, name)}))
+    for name, a in _by_activity(plan).items():
+        if a is not None and plan.activities is not None:
+            m = plan.activities.shape[0]
+            parts.append(pd.DataFrame({"year": np.repeat(years, m), "product": None,
+                                       "activity": np.tile(plan.activities.astype(object), T),
+                                       "quantity": name, "value": np.asarray(a).ravel(),
+                                       "unit": "level"}))
     goods, branches = plan.capital_goods, plan.capital_branches
+    owner = "product" if plan.activities is None else "activity"
     if goods is not None and branches is not None:
         index = {p: k for k, p in enumerate(plan.products.tolist())}
         good_units = units[[index[g] for g in goods.tolist()]]
@@ -84,12 +103,12 @@ def tidy_frame(plan: MultiYearPlan) -> Any:
                         ("capital_investment", plan.capital_investment)):
             if a is not None:
                 parts.append(pd.DataFrame({
-                    "year": np.repeat(years, P), "product": np.tile(branches.astype(object), T),
+                    "year": np.repeat(years, P), owner: np.tile(branches.astype(object), T),
                     "good": np.tile(goods.astype(object), T), "quantity": name,
                     "value": np.asarray(a)[:T].ravel(), "unit": np.tile(good_units, T)}))
     frame = pd.concat(parts, ignore_index=True)
-    columns = ["year", "product"] + (["good"] if "good" in frame else []) + [
-        "quantity", "value", "unit"]
+    extra = [c for c in ("activity", "good") if c in frame]
+    columns = ["year", "product", *extra, "quantity", "value", "unit"]
     return frame[columns]
 
 
@@ -112,7 +131,12 @@ def dataset(plan: MultiYearPlan) -> Any:
     for name, v in _by_year(plan).items():
         if v is not None:
             data[name] = (("year",), np.asarray(v), {"unit": _year_unit(plan, name)})
+    coords: dict[str, Any] = {"year": plan.calendar_years, "product": plan.products.tolist()}
+    for name, a in _by_activity(plan).items():
+        if a is not None and plan.activities is not None:
+            data[name] = (("year", "activity"), np.asarray(a), {"unit": "level"})
+            coords["activity"] = plan.activities.tolist()
     return xr.Dataset(
-        data, coords={"year": plan.calendar_years, "product": plan.products.tolist()},
+        data, coords=coords,
         attrs={"status": plan.status.value, "objective": plan.objective, "lag": plan.lag,
                "first_year": plan.first_year})
