@@ -302,6 +302,7 @@ def enterprise_quotas(
     from gosplan.scenarios.loader import read_enterprises
 
     path = builtin_path() if economy_path is None else Path(economy_path)
+    first = 1
     if years is None:
         run = balanced_plan(path, targets_path)
         run.result.raise_for_status()
@@ -309,5 +310,6 @@ def enterprise_quotas(
     else:
         multi = five_year_plan(path, targets_path, years=years, lag=lag)
         economy, output = multi.economy, np.asarray(multi.plan.output)
+        first = multi.plan.first_year  # calendar years, as the plan numbers them
     enterprises = read_enterprises(enterprises_path, economy)
-    return quotas(output, enterprises, rule=rule), 1  # type: ignore[arg-type]
+    return quotas(output, enterprises, rule=rule), first  # type: ignore[arg-type]
