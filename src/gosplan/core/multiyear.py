@@ -1,6 +1,7 @@
 """Five-year (T-year) plans: output, investment by branch and capacity, year by year.
 
-Years are ``t = 0 … T-1``; ``F`` holds the ``m`` branches of finite capacity (a branch
+Years are indexed ``t = 0 … T-1`` here; results, tables and messages number them as
+calendar years, ``first_year + t``. ``F`` holds the ``m`` branches of finite capacity (a branch
 of unlimited capacity needs no investment and gets none). One LP covers the horizon;
 its variables are gross output ``x_t`` (n), capacity started ``z_t`` (m, in units of
 capacity), capacity ``K_t`` (m, ``t = 0 … T``) and fulfilment ``λ_t``::
@@ -22,7 +23,8 @@ their instalments ``b_t = (1/L) B_F Σ_{r > t} q_r``. New capacity is not deprec
 the year it arrives; branches named in ``at_capacity`` have ``x_t,F = K_t``.
 
 The objective ``φ``: ``"min"`` (default), the worst year, ``λ + (ε/T) Σ_t λ_t`` with
-``λ_t >= λ``; ``"weighted"``, ``Σ_t w_t λ_t``; ``"final"``, ``λ_T-1 + (ε/T) Σ_{t<T-1} λ_t``.
+``λ_t >= λ``; ``"weighted"``, ``Σ_t w_t λ_t``; ``"sum"``, ``Σ_t λ_t`` (Cockshott's sum of
+fulfilments); ``"final"``, ``λ_T-1 + (ε/T) Σ_{t<T-1} λ_t``.
 The small term (``ε = 10^-3``) spends what the objective leaves over on the other years
 instead of leaving it idle. It is a weight, not a lexicographic order: the plan would
 give up a little of the worst year for ``T/ε`` times as much elsewhere (one solve, where
@@ -42,6 +44,14 @@ substituted into the capacity rows, so ``K`` is no variable there), and the simp
 from :mod:`gosplan.core.multiyear_basis`: every output basic, the bottleneck binding.
 Where PDLP stops short, :mod:`gosplan.core.multiyear_repair` makes its last point a
 feasible plan and bounds the optimum from its prices.
+
+Capital by good and branch (``capital_stock``, Cockshott's model): one capacity row per
+stock instead of per branch, ``B_ij x_t,j <= K_t,ij`` for every good ``i`` branch ``j``
+needs, each stock accumulating its own investment ``w_t,ij`` (units of good ``i``) after
+its own depreciation ``δ_ij``; the balances pay ``Σ_j u_t,ij`` of each good ``i``. Today's
+model is its case of one capital good per branch (see :func:`stock_problem` and
+``docs/multiyear.md``). An :class:`~gosplan.core.activities.ActivityEconomy` may be the
+technology: its activities are then the branches, ``(make - use) z_t`` the net output.
 
 Receding horizon (``revise=True``): plan the horizon, carry out its first year, plan the
 years left from what resulted, and so on (see :func:`multiyear_plan`). The equations,
