@@ -195,3 +195,14 @@ def test_a_bad_cockshott_file_names_it(capsys: pytest.CaptureFixture[str],
     code, _, err = run(capsys, "plan", "--cockshott", str(f))
     assert code == 2
     assert f"{f / 'cap.csv'}: row 'grain', column 4 must be a number; got 'three'" in err
+
+
+def test_depreciation_by_good_alone(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    by_good = folder(tmp_path, **{"depreciation.csv": "good,rate\nmachine,0.5\n"})
+    code, out, _ = run(capsys, "plan", str(by_good), "--years", "3", "--json")
+    assert code == 0
+    (tmp_path / "b").mkdir()
+    same = folder(tmp_path / "b")  # good,branch,rate with the same rates
+    code, out2, _ = run(capsys, "plan", str(same), "--years", "3", "--json")
+    np.testing.assert_allclose(json.loads(out)["capital_stock"],
+                               json.loads(out2)["capital_stock"], rtol=1e-9)

@@ -350,3 +350,17 @@ def test_activities_choose_technique_and_investment_as_an_lp_written_out_does() 
 def test_bad_activity_capital_is_one_clear_error(kwargs: dict[str, object], match: str) -> None:
     with pytest.raises(EconomyError, match=match):
         multiyear_plan(tractors(), [[60.0, 0.0]], **kwargs)  # type: ignore[arg-type]
+
+
+def test_to_xarray_without_xarray_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from gosplan.errors import GosplanError
+
+    plan = multiyear_plan(Economy(products=["g"], A=[[0.0]], capacity=[100.0],
+                                  capital=[[2.0]]), [[90.0]])
+    monkeypatch.setitem(sys.modules, "xarray", None)  # import xarray now fails
+    with pytest.raises(ImportError, match="to_xarray: needs the xarray package") as info:
+        plan.to_xarray()
+    assert isinstance(info.value, GosplanError)
+    assert len(plan.to_frame()) > 0  # pandas alone serves the tidy table

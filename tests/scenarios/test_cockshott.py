@@ -190,3 +190,13 @@ def test_a_missing_file_or_a_partial_list_is_an_error(tmp_path: Path) -> None:
         read_cockshott(folder)
     with pytest.raises(InputFileError, match="needs four files"):
         read_cockshott(folder / "flows.csv", folder / "cap.csv")
+
+
+def test_a_file_too_large_is_refused_before_it_is_read(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import gosplan.scenarios.cockshott as cockshott
+
+    monkeypatch.setattr(cockshott, "MAX_COCKSHOTT_BYTES", 100)
+    with pytest.raises(InputFileError, match=r"flows.csv: 131 bytes is more than a table "
+                                             r"may hold \(100\)"):
+        read_cockshott(write(tmp_path / "e"))
