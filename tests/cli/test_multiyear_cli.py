@@ -206,3 +206,12 @@ def test_depreciation_by_good_alone(capsys: pytest.CaptureFixture[str], tmp_path
     code, out2, _ = run(capsys, "plan", str(same), "--years", "3", "--json")
     np.testing.assert_allclose(json.loads(out)["capital_stock"],
                                json.loads(out2)["capital_stock"], rtol=1e-9)
+
+
+def test_targets_by_year_need_years(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    f = folder(tmp_path)
+    code, out, err = run(capsys, "plan", str(f))
+    assert code == 2
+    assert out == ""
+    assert (f"{f / 'targets.csv'}: holds targets by year (a year column), for a multi-year "
+            "plan: add --years T") in err

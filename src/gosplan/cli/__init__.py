@@ -170,6 +170,7 @@ def plan(
         _multiyear(economy, targets, years, lag, revise, lp.value, time_limit, out, as_json,
                    goal, first_year, cockshott)
         return
+    _no_years(economy, targets)
     if economy is not None and (economy / "activities.csv").is_file():
         _activity_plan(economy, targets, method, lp.value, time_limit, out, as_json, years)
         return
@@ -212,6 +213,22 @@ def _check_multiyear(
     if cockshott is None and years is None:
         flag = "--objective" if objective is not None else "--first-year"
         raise ParameterError(f"{flag}: applies to multi-year plans only; add --years T")
+
+
+def _no_years(economy: Path | None, targets: Path | None) -> None:
+    """A one-year plan of targets by year would read their rows as repeats: say why."""
+    given = targets or (None if economy is None else economy / "targets.csv")
+    if given is None or not given.is_file():
+        return
+    from gosplan.scenarios.multiyear_files import has_year_column
+
+    if has_year_column(given):
+        from gosplan.errors import ParameterError
+
+        raise ParameterError(
+            f"{given}: holds targets by year (a year column), for a multi-year plan: "
+            "add --years T"
+        )
 
 
 def _multiyear(
