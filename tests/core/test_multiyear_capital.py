@@ -364,3 +364,12 @@ def test_to_xarray_without_xarray_says_what_to_install(monkeypatch: pytest.Monke
         plan.to_xarray()
     assert isinstance(info.value, GosplanError)
     assert len(plan.to_frame()) > 0  # pandas alone serves the tidy table
+
+
+def test_no_capital_anywhere_leaves_labour_the_only_limit() -> None:
+    e = Economy(products=["a", "b"], A=np.zeros((2, 2)), capacity=[10.0, 5.0],
+                capital=np.zeros((2, 2)), labour=[1.0, 1.0], labour_available=20.0)
+    plan = multiyear_plan(e, [[1.0, 1.0], [1.0, 2.0]], capital_stock=np.zeros((2, 2)))
+    assert plan.capital_stock.shape == (3, 0)
+    np.testing.assert_allclose(plan.fulfilment, [10.0, 20.0 / 3.0])
+    assert np.isinf(plan.capacity).all()  # capacity.csv is not used with stocks

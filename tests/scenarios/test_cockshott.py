@@ -174,6 +174,8 @@ def test_four_files_by_name_and_calendar_years(tmp_path: Path) -> None:
          r"labtarg.csv: years must follow one another from year1; row 4 is 'year4'"),
         ("labtarg.csv", FILES["labtarg.csv"].replace(",labour", ",hours"),
          r"labtarg.csv: no column 'labour'"),
+        ("labtarg.csv", FILES["labtarg.csv"].replace("4.2,41", "4.2,lots"),
+         r"labtarg.csv: row 'year2', column 6 must be a number; got 'lots'"),
     ],
 )
 def test_bad_files_are_one_line_naming_file_row_and_value(tmp_path: Path, file: str,

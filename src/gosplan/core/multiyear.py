@@ -414,7 +414,7 @@ def stock_problem(economy: Economy | ActivityEconomy, lag: int, stock: Any, depr
         raise EconomyError(f"capital_stock[{_id(economy, i)}, {_col(economy, j)}]: branch "
                            f"{_col(economy, j)} needs none of good {_id(economy, i)} (its "
                            f"capital coefficient B is 0); got {v!r}")
-    K0 = np.asarray(sp.csr_array(K)[goods, branches]).ravel()
+    K0 = _at(K, goods, branches)
     if depreciation is None:  # the branch's rate; activities have none of their own
         delta = (np.zeros(branches.shape[0]) if isinstance(economy, ActivityEconomy) else
                  np.asarray(economy.depreciation, dtype=np.float64)[branches])
@@ -422,6 +422,13 @@ def stock_problem(economy: Economy | ActivityEconomy, lag: int, stock: Any, depr
         delta = _depreciation(economy, depreciation, goods, branches)
     problem = Problem.by_good(economy, lag, goods, branches, B.data.astype(np.float64), delta)
     return problem, K0
+
+
+def _at(M: Any, rows: NDArray[np.intp], cols: NDArray[np.intp]) -> FloatArray:
+    """Entries ``M[rows[p], cols[p]]`` as a dense vector (empty for no entries)."""
+    if rows.shape[0] == 0:
+        return np.zeros(0)
+    return np.asarray(sp.csr_array(M)[rows, cols], dtype=np.float64).ravel()
 
 
 def _first(M: sp.csc_array, bad: NDArray[np.bool_]) -> tuple[int, int, float]:
@@ -483,7 +490,7 @@ def _depreciation(economy: Economy | ActivityEconomy, value: Any, goods: NDArray
                                    f"a number in [0, 1]; got {float(by_good[k])!r}")
             return np.asarray(by_good[goods], dtype=np.float64)
     M = sp.csr_array(_square(economy, value, "capital_depreciation", EconomyError))
-    delta = np.asarray(M[goods, branches], dtype=np.float64).ravel()
+    delta = _at(M, goods, branches)
     bad = ~((delta >= 0) & (delta <= 1))
     if bad.any():
         k = int(np.flatnonzero(bad)[0])

@@ -188,22 +188,23 @@ def _same_products(path: Path, products: list[str], got: list[str]) -> None:
 
 
 def _numbers(path: Path, row: list[str], n: int) -> FloatArray:
-    name = row[0]
     cells = row[1:n + 1] + [""] * max(0, n + 1 - len(row))
-    out = np.zeros(n)
-    for k, cell in enumerate(cells):
-        if not cell:
-            continue  # an empty cell is 0, as in his reader
-        try:
-            v = float(cell)
-        except ValueError:
-            raise InputFileError(f"{path}: row {name!r}, column {k + 2} must be a number; "
-                                 f"got {cell!r}") from None
-        if not (np.isfinite(v) and v >= 0):
-            raise InputFileError(f"{path}: row {name!r}, column {k + 2} must be a finite "
-                                 f"number >= 0; got {cell!r}")
-        out[k] = v
-    return out
+    return np.array([_number(path, row[0], k + 2, cell) for k, cell in enumerate(cells)])
+
+
+def _number(path: Path, name: str, column: int, cell: str) -> float:
+    """One cell: empty is 0 (as in his reader); otherwise a finite number >= 0."""
+    if not cell:
+        return 0.0
+    try:
+        v = float(cell)
+    except ValueError:
+        raise InputFileError(f"{path}: row {name!r}, column {column} must be a number; "
+                             f"got {cell!r}") from None
+    if not (np.isfinite(v) and v >= 0):
+        raise InputFileError(f"{path}: row {name!r}, column {column} must be a finite "
+                             f"number >= 0; got {cell!r}")
+    return v
 
 
 def _square(path: Path, rows: list[list[str]], products: list[str],
@@ -255,6 +256,6 @@ def _targets(path: Path, products: list[str]) -> tuple[FloatArray, FloatArray, i
         raise InputFileError(f"{path}: years must follow one another from "
                              f"year{numbers[0]}; row {bad + 2} is {rows[bad][0]!r}")
     y = np.vstack([_numbers(path, row, n) for row in rows])
-    hours = np.array([_numbers(path, [row[0], *(row[at + 1:at + 2] or [""])], 1)[0]
+    hours = np.array([_number(path, row[0], at + 2, row[at + 1] if at + 1 < len(row) else "")
                       for row in rows])
     return y, hours, numbers[0]
