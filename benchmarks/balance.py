@@ -123,7 +123,7 @@ def worker_gosplan(n: int, repeat: int, cache: str, cap: float) -> dict[str, Any
         rss = status_bytes("VmRSS")
         ok = reset_peak()
         cpu = time.process_time()
-        secs, r = _best(lambda labour=labour: balance(e, y, labour_values=labour), repeat)
+        secs, r = _best(lambda labour=labour: balance(e, y, valuations=labour), repeat)
         cpu = (time.process_time() - cpu) / repeat  # all threads, mean over the repeats
         peak = status_bytes("VmHWM") if ok else 0
         rows |= {f"{key}_s": secs, f"{key}_cpu": cpu, f"{key}_passes": r.iterations,
@@ -199,7 +199,7 @@ def worker_iterative(n: int, repeat: int, cache: str, cap: float) -> dict[str, A
     residual = float(np.linalg.norm(x - A @ x - y) / np.linalg.norm(y))
     out |= {"gmres_s": secs, "gmres_passes": passes, "gmres_residual": residual}
     e = Economy(products=np.arange(n).astype(str), A=A, labour=labour, check=False)
-    secs, r = _best(lambda: balance(e, y, method="neumann"), repeat)
+    secs, r = _best(lambda: balance(e, y, solver="neumann"), repeat)
     out |= {"neumann_s": secs, "neumann_passes": r.iterations, "neumann_residual": r.residual}
     return out
 

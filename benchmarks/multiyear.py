@@ -52,7 +52,7 @@ def worker(method: str, n: int, inputs: int, cap: float) -> dict[str, Any]:
     targets = g.targets[None, :] * (1 + GROWTH) ** np.arange(YEARS)[:, None]
     t0 = time.perf_counter()
     if method == "closed_form":
-        plan = optimal_plan(g.economy, g.targets, method="closed_form")
+        plan = optimal_plan(g.economy, g.targets, lp_method="closed_form")
         seconds = time.perf_counter() - t0
         return {"status": plan.status.value, "seconds": seconds,
                 "fulfilment": plan.fulfilment, "iterations": plan.iterations,

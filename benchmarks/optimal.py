@@ -10,12 +10,12 @@ Every (size, method) runs in a fresh subprocess on the same generated economy
 (``generate_economy(n, inputs=20, seed=0)``: capacities and labour sized to the targets,
 so every limit binds at once, the most degenerate case there is). The methods:
 
-* ``closed_form``: ``optimal_plan(method="closed_form")``, two linear solves, no LP;
-* ``simplex_warm``: ``optimal_plan(method="simplex")``, HiGHS's dual simplex started from
+* ``closed_form``: ``optimal_plan(lp_method="closed_form")``, two linear solves, no LP;
+* ``simplex_warm``: ``optimal_plan(lp_method="simplex")``, HiGHS's dual simplex started from
   the closed-form basis;
 * ``simplex_cold``: HiGHS's dual simplex from scratch on the same LP (how gosplan solved
   it before the closed form);
-* ``ipm``, ``pdlp``: ``optimal_plan(method=...)``, HiGHS's interior point (with
+* ``ipm``, ``pdlp``: ``optimal_plan(lp_method=...)``, HiGHS's interior point (with
   crossover) and first-order PDLP;
 * ``harmony``: ``gosplan.core.harmony.harmony_plan`` with its defaults and ``--cap`` as
   its time limit (it keeps every target within 0.5 % of λ* and spends the rest on
@@ -92,7 +92,7 @@ def worker(method: str, n: int, cap: float) -> dict[str, Any]:
         # With a time limit optimal_plan warm-starts only small economies (HiGHS cannot be
         # stopped while it factorises): here the subprocess's wall clock is the cap.
         limit = None if method == "simplex_warm" else cap
-        plan = optimal_plan(e, y, method=lp_method, time_limit=limit)  # type: ignore[arg-type]
+        plan = optimal_plan(e, y, lp_method=lp_method, time_limit=limit)  # type: ignore[arg-type]
         seconds = time.perf_counter() - t
         row |= {
             "status": str(plan.status),

@@ -12,6 +12,6 @@ economy = gosplan.Economy(
     units=("$ bn", "$ bn"),
 )
 plan = gosplan.balance(economy, {"agriculture": 350, "manufacturing": 1700}).raise_for_status()
-for product, x, v in zip(economy.products, plan.gross_output, plan.labour_values, strict=True):
+for product, x, v in zip(economy.products, plan.gross_output, plan.valuations, strict=True):
     print(f"{product:>14}: gross output {x:8.2f}, labour value {v:.4f}")
 print(f"labour required: {plan.labour_required:.1f}; residual {plan.residual:.1e}")

@@ -16,5 +16,5 @@ print(f"{economy.n} products ({economy.name}); residual {plan.residual:.1e}")
 for i in top:
     print(
         f"{economy.products[i]:>28}: x = {plan.gross_output[i]:14,.0f} {economy.units[i]}, "
-        f"value-added multiplier {plan.labour_values[i]:.3f}"
+        f"value-added multiplier {plan.valuations[i]:.3f}"
     )

@@ -80,8 +80,8 @@ CASES: list[tuple[str, Call, type[Exception], str]] = [
     ("balance Series repeated", lambda: balance(
         E, pd.Series([1.0, 2.0], index=["agriculture", "agriculture"])), ValueError,
      "final_demand"),
-    ("balance method", lambda: balance(E, Y, method="lu"), ValueError, "method"),  # type: ignore[arg-type]
-    ("balance method type", lambda: balance(E, Y, method=3), TypeError, "method"),  # type: ignore[arg-type]
+    ("balance solver", lambda: balance(E, Y, solver="lu"), ValueError, "solver"),  # type: ignore[arg-type]
+    ("balance solver type", lambda: balance(E, Y, solver=3), TypeError, "solver"),  # type: ignore[arg-type]
     ("balance tol 0", lambda: balance(E, Y, tol=0.0), ValueError, "tol"),
     ("balance tol nan", lambda: balance(E, Y, tol=NAN), ValueError, "tol"),
     ("balance tol str", lambda: balance(E, Y, tol="1e-9"), TypeError, "tol"),  # type: ignore[arg-type]
@@ -90,14 +90,14 @@ CASES: list[tuple[str, Call, type[Exception], str]] = [
     ("balance maxiter bool", lambda: balance(E, Y, maxiter=True), TypeError, "maxiter"),
     ("balance maxiter 0", lambda: balance(E, Y, maxiter=0), ValueError, "maxiter"),
     ("balance x0", lambda: balance(E, Y, x0=[1.0]), ValueError, "x0"),
-    ("balance labour_values", lambda: balance(E, Y, labour_values="yes"), TypeError,  # type: ignore[arg-type]
-     "labour_values"),
+    ("balance valuations", lambda: balance(E, Y, valuations="yes"), TypeError,  # type: ignore[arg-type]
+     "valuations"),
     # optimal_plan
     ("optimal economy", lambda: optimal_plan("economy", Y), TypeError, "economy"),  # type: ignore[arg-type]
     ("optimal objective", lambda: optimal_plan(E, Y, objective="profit"), ValueError,  # type: ignore[arg-type]
      "objective"),
-    ("optimal method", lambda: optimal_plan(E, Y, method="barrier"), ValueError, "method"),  # type: ignore[arg-type]
-    ("optimal method None", lambda: optimal_plan(E, Y, method=None), TypeError, "method"),  # type: ignore[arg-type]
+    ("optimal lp_method", lambda: optimal_plan(E, Y, lp_method="barrier"), ValueError, "lp_method"),  # type: ignore[arg-type]
+    ("optimal lp_method None", lambda: optimal_plan(E, Y, lp_method=None), TypeError, "lp_method"),  # type: ignore[arg-type]
     ("optimal time_limit -1", lambda: optimal_plan(E, Y, time_limit=-1.0), ValueError,
      "time_limit"),
     ("optimal time_limit nan", lambda: optimal_plan(E, Y, time_limit=NAN), ValueError,
@@ -127,7 +127,7 @@ CASES: list[tuple[str, Call, type[Exception], str]] = [
     ("optimal resources Series unknown", lambda: optimal_plan(
         E, Y, resources={"land": (pd.Series({"steel": 1.0}), 5.0)}), ValueError, "resources"),
     ("optimal closed_form weighted", lambda: optimal_plan(
-        E, Y, objective="weighted", weights=Y, method="closed_form"), ValueError, "method"),
+        E, Y, objective="weighted", weights=Y, lp_method="closed_form"), ValueError, "lp_method"),
     # harmony_plan, max_fulfilment
     ("harmony economy", lambda: harmony_plan(None, Y), TypeError, "economy"),  # type: ignore[arg-type]
     ("harmony floor 1", lambda: harmony_plan(E, Y, floor=1.0), ValueError, "floor"),
@@ -150,7 +150,7 @@ CASES: list[tuple[str, Call, type[Exception], str]] = [
     # diagnose
     ("diagnose economy", lambda: diagnose([], Y), TypeError, "economy"),  # type: ignore[arg-type]
     ("diagnose plan", lambda: diagnose(E, Y, plan="plan"), TypeError, "plan"),  # type: ignore[arg-type]
-    ("diagnose method", lambda: diagnose(E, Y, method="magic"), ValueError, "method"),  # type: ignore[arg-type]
+    ("diagnose lp_method", lambda: diagnose(E, Y, lp_method="magic"), ValueError, "lp_method"),  # type: ignore[arg-type]
     ("diagnose tol", lambda: diagnose(E, Y, tol=2.0), ValueError, "tol"),
     ("diagnose time_limit", lambda: diagnose(E, Y, time_limit=-5), ValueError, "time_limit"),
     ("diagnose Series by position", lambda: diagnose(E, pd.Series([1.0, 2.0])), ValueError,
@@ -338,7 +338,7 @@ def test_every_public_error_class_is_also_a_builtin() -> None:
         cls = getattr(errors, name)
         assert issubclass(cls, GosplanError)
         if cls is not GosplanError:
-            assert any(issubclass(cls, b) for b in (ValueError, TypeError, OSError,
+            assert any(issubclass(cls, b) for b in (ValueError, TypeError, OSError, ImportError,
                                                     ArithmeticError, ConnectionError)), name
 
 
@@ -381,7 +381,7 @@ def test_weighted_plans_read_weights_and_resources_by_label() -> None:
     by_series = optimal_plan(E, None, objective="weighted",
                              weights=pd.Series(weights).iloc[::-1],
                              resources={"land": (pd.Series(land).iloc[::-1], 100.0)})
-    np.testing.assert_array_equal(by_series.final_use, by_dict.final_use)
+    np.testing.assert_array_equal(by_series.final_demand, by_dict.final_demand)
     assert by_series.objective_value == by_dict.objective_value
 
 

@@ -110,6 +110,10 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
+    if name == "datasets":  # the built-in data as tables: a module, loaded on first use
+        import importlib
+
+        return importlib.import_module("gosplan.datasets")
     if name in _LAZY:
         import importlib
 

@@ -12,6 +12,7 @@ __all__ = [
     "EconomyError",
     "GosplanError",
     "InputFileError",
+    "MissingDependencyError",
     "NotProductiveError",
     "OutputError",
     "ParameterError",
@@ -71,6 +72,10 @@ class ConvergenceError(GosplanError, ArithmeticError):
 
 class InputFileError(GosplanError, ValueError):
     """A user file is missing, unreadable or malformed; the message names file and field."""
+
+
+class MissingDependencyError(GosplanError, ImportError):
+    """An optional package a function needs is not installed; the message says how to add it."""
 
 
 class OutputError(GosplanError, OSError):

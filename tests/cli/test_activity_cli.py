@@ -32,7 +32,8 @@ def test_words(capsys: pytest.CaptureFixture[str], shop: Path) -> None:
 
 
 def test_json(capsys: pytest.CaptureFixture[str], shop: Path) -> None:
-    code, out, _ = run(capsys, "plan", str(shop), "--method", "optimal", "--json", "--lp", "ipm")
+    code, out, _ = run(capsys, "plan", str(shop), "--method", "optimal", "--json",
+                       "--lp-method", "ipm")
     assert code == 0
     doc = json.loads(out)
     assert doc["status"] == "optimal"
@@ -56,8 +57,8 @@ def test_toml_targets(capsys: pytest.CaptureFixture[str], shop: Path, tmp_path: 
         ((), "product,quantity\nset,1\n",
          r"shop: an activity economy \(activities.csv\) has optimal one-year plans only: use "
          r"--method optimal, without --years and --out$"),
-        (("--method", "optimal", "--lp", "closed_form"), "product,quantity\nset,1\n",
-         r"--lp: closed_form solves square economies only"),
+        (("--method", "optimal", "--lp-method", "closed_form"), "product,quantity\nset,1\n",
+         r"--lp-method: closed_form solves square economies only"),
         (("--method", "optimal"), "product,quantity\nsets,1\n",
          r"targets.csv: row 1, product 'sets' is not a product of the economy \(did you mean "
          r"'set'\?\)$"),

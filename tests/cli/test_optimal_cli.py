@@ -42,7 +42,7 @@ def test_words_name_the_bottleneck(capsys: pytest.CaptureFixture[str]) -> None:
 
 @pytest.mark.parametrize("lp", ["simplex", "ipm"])
 def test_lp_methods_agree(capsys: pytest.CaptureFixture[str], lp: str) -> None:
-    code, out, _ = run(capsys, "plan", "--method", "optimal", "--lp", lp, "--json")
+    code, out, _ = run(capsys, "plan", "--method", "optimal", "--lp-method", lp, "--json")
     assert code == 0
     assert json.loads(out)["fulfilment"] == pytest.approx(0.2295454, rel=1e-5)
 
@@ -88,7 +88,8 @@ def test_unbounded_objective_is_one_line(
 
 
 def test_closed_form_matches_simplex(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "plan", "--method", "optimal", "--lp", "closed_form", "--json")
+    code, out, _ = run(capsys, "plan", "--method", "optimal", "--lp-method", "closed_form",
+                       "--json")
     assert code == 0
     doc = json.loads(out)
     assert doc["fulfilment"] == pytest.approx(0.2295454, rel=1e-6)
@@ -138,7 +139,7 @@ def test_five_year_plan_cut_short_reports_the_best_plan_found(
     assert main(args) == 0
     capsys.readouterr()
     out = tmp_path / "plan.csv"
-    code, _, err = run(capsys, "plan", str(economy), "--years", "5", "--lp", "pdlp",
+    code, _, err = run(capsys, "plan", str(economy), "--years", "5", "--lp-method", "pdlp",
                        "--time-limit", "0.5", "--out", str(out))
     assert code == 2
     assert err.count("\n") == 1

@@ -43,18 +43,18 @@ def test_plan_json(capsys: pytest.CaptureFixture[str], mb_folder: Path) -> None:
     doc = json.loads(out)
     for key in (
         "status",
-        "method",
+        "solver",
         "iterations",
         "residual",
         "gross_output",
-        "labour_values",
+        "valuations",
         "labour_required",
         "over_capacity",
     ):
         assert key in doc
     assert doc["status"] == "solved"
     assert doc["gross_output"]["agriculture"] == pytest.approx(1000.0, rel=1e-12)
-    assert doc["labour_values"]["manufacturing"] == pytest.approx(0.32343234, rel=1e-6)
+    assert doc["valuations"]["manufacturing"] == pytest.approx(0.32343234, rel=1e-6)
     assert doc["over_capacity"] == [
         {
             "product": "agriculture",

@@ -119,7 +119,7 @@ def test_square_economy_as_activities_gives_the_same_optimum(targets: dict[str, 
     theirs = optimal_plan(square, targets).raise_for_status()
     assert ours.fulfilment == pytest.approx(theirs.fulfilment, rel=1e-9)
     assert ours.levels == pytest.approx(theirs.gross_output, rel=1e-9)
-    assert ours.product_valuations == pytest.approx(theirs.product_prices, abs=1e-12)
+    assert ours.product_valuations == pytest.approx(theirs.valuations, abs=1e-12)
     assert ours.labour_valuation == pytest.approx(theirs.labour_valuation, abs=1e-12)
     assert ours.capacity_valuations == pytest.approx(theirs.capacity_valuations, abs=1e-12)
 
@@ -131,7 +131,7 @@ def test_square_weighted_plan_agrees() -> None:
     ours = activity_plan(e, None, objective="weighted", weights=weights).raise_for_status()
     theirs = optimal_plan(square, None, objective="weighted", weights=weights)
     assert ours.objective_value == pytest.approx(theirs.objective_value, rel=1e-9)
-    assert ours.product_valuations == pytest.approx(theirs.product_prices, abs=1e-12)
+    assert ours.product_valuations == pytest.approx(theirs.valuations, abs=1e-12)
 
 
 def test_choice_of_technique_and_joint_production() -> None:

@@ -12,7 +12,7 @@ MB_L = np.array([[1.25413, 0.33003], [0.26403, 1.12211]])
 
 @pytest.mark.parametrize("method", ["direct", "gmres", "neumann"])
 def test_miller_blair_gross_output(miller_blair: Economy, method: str) -> None:
-    r = balance(miller_blair, [350.0, 1700.0], method=method, tol=1e-13)  # type: ignore[arg-type]
+    r = balance(miller_blair, [350.0, 1700.0], solver=method, tol=1e-13)  # type: ignore[arg-type]
     assert r.status is Status.SOLVED
     np.testing.assert_allclose(r.gross_output, MB_X, rtol=1e-9)
     assert r.residual <= 1e-13
@@ -28,13 +28,13 @@ def test_miller_blair_leontief_inverse_columns(miller_blair: Economy) -> None:
 def test_labour_values_are_labour_times_leontief_inverse(miller_blair: Economy) -> None:
     r = balance(miller_blair, [350.0, 1700.0])
     L = np.linalg.inv(np.eye(2) - miller_blair.A.toarray())
-    np.testing.assert_allclose(r.labour_values, miller_blair.labour @ L, rtol=1e-12)
+    np.testing.assert_allclose(r.valuations, miller_blair.labour @ L, rtol=1e-12)
     assert r.labour_required == pytest.approx(0.3 * 1000 + 0.2 * 2000)
 
 
 def test_feasibility_against_capacity_and_labour(miller_blair: Economy) -> None:
     r = balance(miller_blair, [350.0, 1700.0])
-    assert r.over_capacity.tolist() == [0]  # agriculture needs 1000 of 900
+    assert r.over_capacity.tolist() == ["agriculture"]  # needs 1000 of 900: an id, not a position
     assert not r.feasible
     assert r.labour_shortfall == 0.0
     small = balance(miller_blair, [35.0, 170.0])
@@ -62,7 +62,7 @@ def test_bad_targets(miller_blair: Economy, targets: object, message: str) -> No
 
 
 def test_non_convergence_is_a_status_then_an_error(miller_blair: Economy) -> None:
-    r = balance(miller_blair, [350.0, 1700.0], method="neumann", maxiter=3, labour_values=False)
+    r = balance(miller_blair, [350.0, 1700.0], solver="neumann", maxiter=3, valuations=False)
     assert r.status is Status.NOT_CONVERGED
     with pytest.raises(ConvergenceError, match=r"residual .* after 3 iterations") as info:
         r.raise_for_status()
@@ -71,15 +71,15 @@ def test_non_convergence_is_a_status_then_an_error(miller_blair: Economy) -> Non
 
 
 def test_warm_start_saves_iterations(miller_blair: Economy) -> None:
-    cold = balance(miller_blair, [350.0, 1700.0], method="neumann", labour_values=False)
+    cold = balance(miller_blair, [350.0, 1700.0], solver="neumann", valuations=False)
     warm = balance(
-        miller_blair, [350.0, 1700.0], method="neumann", labour_values=False, x0=[999.0, 1999.0]
+        miller_blair, [350.0, 1700.0], solver="neumann", valuations=False, x0=[999.0, 1999.0]
     )
     assert warm.iterations < cold.iterations
 
 
 def test_zero_demand_gives_zero_output(miller_blair: Economy) -> None:
     for method in ("direct", "gmres", "neumann"):
-        r = balance(miller_blair, [0.0, 0.0], method=method)  # type: ignore[arg-type]
+        r = balance(miller_blair, [0.0, 0.0], solver=method)  # type: ignore[arg-type]
         assert r.status is Status.SOLVED
         assert not r.gross_output.any()

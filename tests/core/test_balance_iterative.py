@@ -29,21 +29,21 @@ def split_small(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize("method", ["gmres", "neumann"])
 def test_iterative_agrees_with_sparse_lu(small: GeneratedEconomy, method: str) -> None:
     e, y = small.economy, small.targets
-    exact = balance(e, y, method="direct")
-    r = balance(e, y, method=method)  # type: ignore[arg-type]
+    exact = balance(e, y, solver="direct")
+    r = balance(e, y, solver=method)  # type: ignore[arg-type]
     assert r.status is Status.SOLVED
-    assert r.method == method
+    assert r.solver == method
     assert r.residual <= 1e-9
     np.testing.assert_allclose(r.gross_output, exact.gross_output, rtol=1e-8)
-    np.testing.assert_allclose(r.labour_values, exact.labour_values, rtol=1e-8)  # type: ignore[arg-type]
+    np.testing.assert_allclose(r.valuations, exact.valuations, rtol=1e-8)  # type: ignore[arg-type]
 
 
 def test_reported_residual_is_that_of_the_answer(medium: GeneratedEconomy) -> None:
     e, y = medium.economy, medium.targets
     r = balance(e, y)
-    assert r.method == "gmres"
+    assert r.solver == "gmres"
     assert r.residual == pytest.approx(relative_residual(e.A, r.gross_output, y), rel=1e-6)
-    v = r.labour_values
+    v = r.valuations
     assert v is not None
     assert relative_residual(e.A.T, v, e.labour) <= 1e-9
 
@@ -66,8 +66,8 @@ def test_same_bits_whatever_the_thread_count(
     for threads in (1, 2, 3, 1):
         monkeypatch.setattr(internals, "_threads", lambda threads=threads: threads)
         r = balance(medium.economy, medium.targets)
-        assert r.labour_values is not None
-        answers.append((r.gross_output.tobytes(), r.labour_values.tobytes(), r.iterations,
+        assert r.valuations is not None
+        answers.append((r.gross_output.tobytes(), r.valuations.tobytes(), r.iterations,
                         r.labour_required))
     assert all(a == answers[0] for a in answers)
 
@@ -111,8 +111,8 @@ def test_vector_reductions(split_small: None) -> None:
 
 @pytest.mark.parametrize("maxiter", [1, 2, 3, 5, 8, 13])
 def test_gmres_respects_maxiter(small: GeneratedEconomy, maxiter: int) -> None:
-    r = balance(small.economy, small.targets, method="gmres", maxiter=maxiter,
-                labour_values=False)
+    r = balance(small.economy, small.targets, solver="gmres", maxiter=maxiter,
+                valuations=False)
     assert r.iterations <= maxiter
     assert r.status is Status.NOT_CONVERGED
     assert r.residual == pytest.approx(
@@ -121,36 +121,36 @@ def test_gmres_respects_maxiter(small: GeneratedEconomy, maxiter: int) -> None:
 
 def test_warm_start_from_the_answer_costs_one_pass(small: GeneratedEconomy) -> None:
     e, y = small.economy, small.targets
-    exact = balance(e, y, method="direct", labour_values=False)
-    r = balance(e, y, method="gmres", x0=exact.gross_output, labour_values=False)
+    exact = balance(e, y, solver="direct", valuations=False)
+    r = balance(e, y, solver="gmres", x0=exact.gross_output, valuations=False)
     assert r.status is Status.SOLVED
     assert r.iterations == 1
 
 
 def test_no_labour_gives_zero_values() -> None:
     e = Economy(products=["a", "b"], A=[[0.1, 0.2], [0.3, 0.1]])
-    r = balance(e, [1.0, 1.0], method="gmres")
-    assert r.labour_values is not None
-    assert not r.labour_values.any()
+    r = balance(e, [1.0, 1.0], solver="gmres")
+    assert r.valuations is not None
+    assert not r.valuations.any()
     assert r.status is Status.SOLVED
 
 
 @pytest.mark.slow
 def test_auto_factorises_small_and_iterates_large() -> None:
-    assert balance(generate_economy(DIRECT_LIMIT, 5).economy, np.ones(DIRECT_LIMIT)).method \
+    assert balance(generate_economy(DIRECT_LIMIT, 5).economy, np.ones(DIRECT_LIMIT)).solver \
         == "direct"
     n = DIRECT_LIMIT + 1
-    assert balance(generate_economy(n, 5).economy, np.ones(n)).method == "gmres"
+    assert balance(generate_economy(n, 5).economy, np.ones(n)).solver == "gmres"
 
 
 def test_gross_output_helper_matches_balance(medium: GeneratedEconomy) -> None:
     x, method, _, residual = internals._gross_output(medium.economy.A, medium.targets)
     r = balance(medium.economy, medium.targets)
-    assert method == r.method
+    assert method == r.solver
     assert x.tobytes() == r.gross_output.tobytes()
     assert residual == r.residual
 
 
-def test_bad_method(small: GeneratedEconomy) -> None:
-    with pytest.raises(ValueError, match="method must be one of auto, direct, gmres, neumann"):
-        balance(small.economy, small.targets, method="cg")  # type: ignore[arg-type]
+def test_bad_solver(small: GeneratedEconomy) -> None:
+    with pytest.raises(ValueError, match="solver must be one of auto, direct, gmres, neumann"):
+        balance(small.economy, small.targets, solver="cg")  # type: ignore[arg-type]

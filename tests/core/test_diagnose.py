@@ -189,7 +189,7 @@ def test_a_given_plan_is_used_and_checked(miller_blair: Economy) -> None:
     plan = optimal_plan(miller_blair, [350.0, 1700.0])
     d = diagnose(miller_blair, [350.0, 1700.0], plan)
     assert d.plan is plan
-    np.testing.assert_array_equal(d.delivered, plan.final_use)
+    np.testing.assert_array_equal(d.final_demand, plan.final_demand)
     with pytest.raises(ValueError, match="assortment plan"):
         diagnose(miller_blair, [350.0, 1000.0], plan)
     weighted = optimal_plan(miller_blair, None, objective="weighted", weights=[1.0, 1.0])

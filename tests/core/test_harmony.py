@@ -36,7 +36,7 @@ def random_economy(n: int, seed: int, *, share: float = 0.7, inputs: int = 4) ->
         from gosplan import balance
 
         x1 = balance(Economy(products=[f"p{i}" for i in range(n)], A=A, check=False),
-                     y, labour_values=False).gross_output
+                     y, valuations=False).gross_output
     e = Economy(products=[f"p{i}" for i in range(n)], A=A, labour=labour,
                 capacity=x1 * rng.uniform(0.7, 3.0, n), labour_available=float(0.8 * labour @ x1))
     return e, y
@@ -125,7 +125,7 @@ def labour_only(labour: list[float], available: float) -> Economy:
 def test_spare_labour_goes_where_it_adds_most_harmony() -> None:
     # max ln(f1/2) + ln(f2/2) with f1 + 2 f2 = 10 (both above target): half the labour each.
     plan = harmony_plan(labour_only([1.0, 2.0], 10.0), [2.0, 2.0], floor=0.0).raise_for_status()
-    np.testing.assert_allclose(plan.final_use, [5.0, 2.5], rtol=1e-4)
+    np.testing.assert_allclose(plan.final_demand, [5.0, 2.5], rtol=1e-4)
     assert plan.labour_valuation == pytest.approx(0.2, rel=1e-3)  # dH/df1 = 1/f1 = μ l1
 
 
@@ -135,7 +135,7 @@ def test_unconstrained_harmony_trades_the_scarce_target_away() -> None:
     plan = harmony_plan(labour_only([1.0, 2.0], 10.0), [4.0, 4.0], floor=0.0,
                         tol=1e-10).raise_for_status()
     a = (-3 + np.sqrt(73)) / 4
-    np.testing.assert_allclose(plan.final_use, [4 * a, 4 * (2 - 2 / a)], rtol=1e-4)
+    np.testing.assert_allclose(plan.final_demand, [4 * a, 4 * (2 - 2 / a)], rtol=1e-4)
     assert plan.max_fulfilment == pytest.approx(10 / 12)
     assert plan.fulfilment == pytest.approx(2 - 2 / a, rel=1e-4)  # 0.557: far below λ*
 
@@ -143,7 +143,7 @@ def test_unconstrained_harmony_trades_the_scarce_target_away() -> None:
 def test_the_floor_holds_every_target_near_the_lp_optimum() -> None:
     plan = harmony_plan(labour_only([1.0, 2.0], 10.0), [4.0, 4.0]).raise_for_status()
     f2 = 4 * 0.995 * 10 / 12
-    np.testing.assert_allclose(plan.final_use, [10 - 2 * f2, f2], rtol=1e-5)
+    np.testing.assert_allclose(plan.final_demand, [10 - 2 * f2, f2], rtol=1e-5)
     assert plan.fulfilment == pytest.approx(0.995 * plan.max_fulfilment, rel=1e-6)
 
 
@@ -187,7 +187,7 @@ def test_large_economies_use_iterative_solves_and_stay_feasible() -> None:
 def test_valuations_price_products_at_their_full_cost() -> None:
     e, y = random_economy(30, 4)
     plan = harmony_plan(e, y).raise_for_status()
-    p, w = plan.product_prices, plan.capacity_valuations
+    p, w = plan.valuations, plan.capacity_valuations
     # (I - A)ᵀ p = w + μ l: every branch just covers its rents and wages.
     np.testing.assert_allclose(p - e.A.T @ p, w + plan.labour_valuation * e.labour,
                                atol=1e-9 * max(float(p.max()), 1.0))

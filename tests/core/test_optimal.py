@@ -54,14 +54,14 @@ def test_one_capacity_binding_by_hand(method: str) -> None:
     #   coal:    0.9 p_c           = w_coal   (capacity valuation)
     #   λ:      20 p_c + 40 p_s    = 1        => p_c = 9/380, p_s = 1/76
     #   so w_coal = 0.9 * 9/380 = 81/3800, and λ = w_coal * 40 = 81/95 (strong duality).
-    plan = optimal_plan(coal_steel(capacity=[40.0, INF]), TARGETS, method=method)  # type: ignore[arg-type]
+    plan = optimal_plan(coal_steel(capacity=[40.0, INF]), TARGETS, lp_method=method)  # type: ignore[arg-type]
     assert plan.status is PlanStatus.OPTIMAL
     rel = 1e-5 if method == "pdlp" else 1e-9
     assert plan.fulfilment == pytest.approx(81 / 95, rel=rel)
     assert plan.objective_value == pytest.approx(81 / 95, rel=rel)
     np.testing.assert_allclose(plan.gross_output, [40.0, 81 / 95 * 400 / 9], rtol=rel)
-    np.testing.assert_allclose(plan.final_use, [81 / 95 * 20, 81 / 95 * 40], rtol=rel)
-    np.testing.assert_allclose(plan.product_prices, [9 / 380, 1 / 76], rtol=1e-4)
+    np.testing.assert_allclose(plan.final_demand, [81 / 95 * 20, 81 / 95 * 40], rtol=rel)
+    np.testing.assert_allclose(plan.valuations, [9 / 380, 1 / 76], rtol=1e-4)
     np.testing.assert_allclose(plan.capacity_valuations, [81 / 3800, 0.0], atol=1e-7)
     assert plan.labour_valuation == 0.0
     assert plan.resource_valuations == {}
@@ -77,10 +77,10 @@ def test_only_labour_binding_prices_are_proportional_to_labour_values() -> None:
     assert plan.fulfilment == pytest.approx(81 / 110, rel=1e-9)
     assert plan.labour_valuation == pytest.approx(81 / 11000, rel=1e-9)
     assert plan.labour_required == pytest.approx(100.0, rel=1e-9)
-    values = balance(e, [20.0, 40.0]).labour_values
+    values = balance(e, [20.0, 40.0]).valuations
     assert values is not None
-    np.testing.assert_allclose(plan.product_prices, 81 / 11000 * values, rtol=1e-9)
-    np.testing.assert_allclose(plan.product_prices, [9 / 1100, 23 / 1100], rtol=1e-9)
+    np.testing.assert_allclose(plan.valuations, 81 / 11000 * values, rtol=1e-9)
+    np.testing.assert_allclose(plan.valuations, [9 / 1100, 23 / 1100], rtol=1e-9)
 
 
 def test_miller_blair_textbook_economy(miller_blair: Economy) -> None:
@@ -92,9 +92,9 @@ def test_miller_blair_textbook_economy(miller_blair: Economy) -> None:
     assert plan.fulfilment == pytest.approx(0.9, rel=1e-12)
     np.testing.assert_allclose(plan.gross_output, [900.0, 1800.0], rtol=1e-12)
     np.testing.assert_allclose(plan.capacity_valuations, [1e-3, 0.0], atol=1e-15)
-    np.testing.assert_allclose(plan.product_prices, [0.95 / 757.5, 0.25 / 757.5], rtol=1e-12)
+    np.testing.assert_allclose(plan.valuations, [0.95 / 757.5, 0.25 / 757.5], rtol=1e-12)
     assert plan.labour_valuation == 0.0
-    assert float(plan.product_prices @ plan.targets) == pytest.approx(1.0)
+    assert float(plan.valuations @ plan.targets) == pytest.approx(1.0)
 
 
 def test_resource_binding_with_its_valuation() -> None:
@@ -119,8 +119,8 @@ def test_weighted_final_use_by_hand() -> None:
     plan = optimal_plan(e, None, objective="weighted", weights=[0.0, 1.0]).raise_for_status()
     assert plan.objective_value == pytest.approx(64.8)
     np.testing.assert_allclose(plan.gross_output, [40.0, 72.0])
-    np.testing.assert_allclose(plan.final_use, [0.0, 64.8], atol=1e-9)
-    np.testing.assert_allclose(plan.product_prices, [1.8, 1.0])
+    np.testing.assert_allclose(plan.final_demand, [0.0, 64.8], atol=1e-9)
+    np.testing.assert_allclose(plan.valuations, [1.8, 1.0])
     np.testing.assert_allclose(plan.capacity_valuations, [1.62, 0.0])
     assert plan.fulfilment is None  # no targets, no fulfilment
 
@@ -140,7 +140,7 @@ def test_weighted_with_minimum_fulfilment() -> None:
     )
     assert infeasible.status is PlanStatus.INFEASIBLE
     assert infeasible.gross_output is None
-    assert infeasible.product_prices is None
+    assert infeasible.valuations is None
     with pytest.raises(InfeasiblePlanError) as raised:
         infeasible.raise_for_status()
     assert isinstance(raised.value, ValueError)
@@ -186,13 +186,13 @@ def test_time_limit_gives_a_status_and_the_best_plan(
     if method == "simplex":
         # The closed form behind the warm start takes some time, and a limit of zero is
         # spent before the simplex can start: so on any machine.
-        plan = optimal_plan(e, y, method="simplex", time_limit=0.0)
+        plan = optimal_plan(e, y, lp_method="simplex", time_limit=0.0)
         assert plan.message == "time limit reached before the simplex started"
     else:  # cut short by iterations, not by the clock: the same on any machine
         iteration_limit("ipm", 1)
-        plan = optimal_plan(e, y, method="ipm")
+        plan = optimal_plan(e, y, lp_method="ipm")
     assert plan.status is PlanStatus.TIME_LIMIT
-    assert plan.product_prices is None
+    assert plan.valuations is None
     if plan.gross_output is not None:  # the best plan found must respect the limits
         assert (plan.gross_output <= e.capacity + 1e-9).all()
     with pytest.raises(SolverTimeLimitError) as raised:
@@ -206,13 +206,13 @@ def test_methods_agree_and_solves_are_deterministic() -> None:
     e = _random_economy(60, seed=4)
     y = np.random.default_rng(5).uniform(0, 10, e.n)
     plans = {
-        m: optimal_plan(e, y, method=m).raise_for_status()  # type: ignore[arg-type]
+        m: optimal_plan(e, y, lp_method=m).raise_for_status()  # type: ignore[arg-type]
         for m in ("simplex", "ipm", "pdlp")
     }
     assert plans["ipm"].fulfilment == pytest.approx(plans["simplex"].fulfilment, rel=1e-8)
     assert plans["pdlp"].fulfilment == pytest.approx(plans["simplex"].fulfilment, rel=1e-4)
     again = optimal_plan(e, y)
-    for name in ("gross_output", "product_prices", "capacity_valuations"):
+    for name in ("gross_output", "valuations", "capacity_valuations"):
         assert np.array_equal(getattr(again, name), getattr(plans["simplex"], name))
 
 
@@ -230,7 +230,7 @@ def test_plan_record_is_read_only_and_reports_its_inputs() -> None:
     assert isinstance(plan, OptimalPlan)
     assert plan.optimal
     assert plan.objective == "assortment"
-    assert plan.method == "simplex"
+    assert plan.lp_method == "simplex"
     assert plan.products.tolist() == ["coal", "steel"]
     np.testing.assert_array_equal(plan.targets, [20.0, 40.0])
     assert plan.gross_output is not None
@@ -271,7 +271,7 @@ def test_other_bad_input() -> None:
     with pytest.raises(ValueError, match="weighted"):
         optimal_plan(e, TARGETS, weights=[1.0, 1.0])
     with pytest.raises(ValueError, match="method"):
-        optimal_plan(e, TARGETS, method="barrier")  # type: ignore[arg-type]
+        optimal_plan(e, TARGETS, lp_method="barrier")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="time_limit"):
         optimal_plan(e, TARGETS, time_limit=-1.0)
     for bad in (
@@ -307,13 +307,13 @@ def test_closed_form_matches_the_lp_by_hand(
     kwargs: dict[str, object], resources: object, expected: float
 ) -> None:
     e = coal_steel(**kwargs)
-    ours = optimal_plan(e, TARGETS, resources=resources, method="closed_form")  # type: ignore[arg-type]
-    lp = optimal_plan(e, TARGETS, resources=resources, method="ipm")  # type: ignore[arg-type]
+    ours = optimal_plan(e, TARGETS, resources=resources, lp_method="closed_form")  # type: ignore[arg-type]
+    lp = optimal_plan(e, TARGETS, resources=resources, lp_method="ipm")  # type: ignore[arg-type]
     assert ours.status is PlanStatus.OPTIMAL
-    assert ours.method == "closed_form"
+    assert ours.lp_method == "closed_form"
     assert ours.fulfilment == pytest.approx(expected, rel=1e-12)
     assert ours.objective_value == ours.fulfilment
-    for name in ("gross_output", "final_use", "product_prices", "capacity_valuations"):
+    for name in ("gross_output", "final_demand", "valuations", "capacity_valuations"):
         np.testing.assert_allclose(
             getattr(ours, name), getattr(lp, name), rtol=1e-9, atol=1e-12, err_msg=name
         )
@@ -330,14 +330,14 @@ def test_closed_form_equals_highs_duals_on_a_sparse_economy() -> None:
     # interior point + crossover, which knows nothing of the closed form.
     e = _random_economy(150, seed=11)
     y = np.random.default_rng(12).uniform(1, 10, e.n)
-    ours = optimal_plan(e, y, method="closed_form").raise_for_status()
-    lp = optimal_plan(e, y, method="ipm").raise_for_status()
+    ours = optimal_plan(e, y, lp_method="closed_form").raise_for_status()
+    lp = optimal_plan(e, y, lp_method="ipm").raise_for_status()
     assert ours.fulfilment == pytest.approx(lp.fulfilment, rel=1e-10)
     assert np.count_nonzero(ours.capacity_valuations) == 1
-    np.testing.assert_allclose(ours.product_prices, lp.product_prices, rtol=1e-8)
+    np.testing.assert_allclose(ours.valuations, lp.valuations, rtol=1e-8)
     np.testing.assert_allclose(ours.capacity_valuations, lp.capacity_valuations, atol=1e-12)
     np.testing.assert_allclose(ours.gross_output, lp.gross_output, rtol=1e-8)
-    assert float(ours.product_prices @ y) == pytest.approx(1.0, rel=1e-12)
+    assert float(ours.valuations @ y) == pytest.approx(1.0, rel=1e-12)
 
 
 def test_unneeded_products_are_valued_at_their_cost() -> None:
@@ -352,19 +352,19 @@ def test_unneeded_products_are_valued_at_their_cost() -> None:
         labour=[1.0, 1.0, 1.0],
         labour_available=100.0,
     )
-    ours = optimal_plan(e, {"a": 20.0}, method="closed_form").raise_for_status()
+    ours = optimal_plan(e, {"a": 20.0}, lp_method="closed_form").raise_for_status()
     lp = optimal_plan(e, {"a": 20.0}).raise_for_status()
     assert ours.fulfilment == pytest.approx(1.8)
     assert lp.fulfilment == pytest.approx(1.8)
     np.testing.assert_allclose(ours.gross_output, [40.0, 0.0, 0.0])
-    p = ours.product_prices
-    np.testing.assert_allclose(p[:2], lp.product_prices[:2], atol=1e-15)
+    p = ours.valuations
+    np.testing.assert_allclose(p[:2], lp.valuations[:2], atol=1e-15)
     assert p[2] == pytest.approx(0.2 * p[0] + 0.3 * p[1])
     assert p[2] > 0
 
 
 def test_closed_form_statuses_and_misuse() -> None:
-    unbounded = optimal_plan(coal_steel(), TARGETS, method="closed_form")
+    unbounded = optimal_plan(coal_steel(), TARGETS, lp_method="closed_form")
     assert unbounded.status is PlanStatus.UNBOUNDED
     assert unbounded.gross_output is None
     with pytest.raises(UnboundedPlanError):
@@ -375,13 +375,13 @@ def test_closed_form_statuses_and_misuse() -> None:
             None,
             objective="weighted",
             weights=[1.0, 1.0],
-            method="closed_form",
+            lp_method="closed_form",
         )
     # A limit of zero that the targets need: nothing can be delivered, λ = 0.
-    zero = optimal_plan(coal_steel(capacity=[0.0, INF]), TARGETS, method="closed_form")
+    zero = optimal_plan(coal_steel(capacity=[0.0, INF]), TARGETS, lp_method="closed_form")
     assert zero.fulfilment == 0.0
     np.testing.assert_array_equal(zero.gross_output, [0.0, 0.0])
-    assert float(zero.product_prices @ zero.targets) == pytest.approx(1.0)
+    assert float(zero.valuations @ zero.targets) == pytest.approx(1.0)
 
 
 def test_a_solve_that_does_not_converge_is_an_error_and_the_simplex_starts_cold(
@@ -391,7 +391,7 @@ def test_a_solve_that_does_not_converge_is_an_error_and_the_simplex_starts_cold(
     y = np.random.default_rng(3).uniform(1, 10, e.n)
     warm = optimal_plan(e, y).raise_for_status()
     monkeypatch.setattr(closed_form, "ACCEPT", -1.0)  # no residual is good enough
-    failed = optimal_plan(e, y, method="closed_form")
+    failed = optimal_plan(e, y, lp_method="closed_form")
     assert failed.status is PlanStatus.ERROR
     assert "residual" in failed.message
     with pytest.raises(SolverError, match="residual"):
@@ -406,12 +406,12 @@ def test_simplex_is_warm_started_from_the_closed_form() -> None:
     # From the closed-form basis the dual simplex has nothing left to do but to confirm.
     e = _random_economy(300, seed=5)
     y = np.random.default_rng(6).uniform(1, 10, e.n)
-    warm = optimal_plan(e, y, method="simplex").raise_for_status()
-    closed = optimal_plan(e, y, method="closed_form").raise_for_status()
+    warm = optimal_plan(e, y, lp_method="simplex").raise_for_status()
+    closed = optimal_plan(e, y, lp_method="closed_form").raise_for_status()
     assert warm.iterations == 0
-    assert warm.method == "simplex"
+    assert warm.lp_method == "simplex"
     assert warm.fulfilment == pytest.approx(closed.fulfilment, rel=1e-10)
-    np.testing.assert_allclose(warm.product_prices, closed.product_prices, rtol=1e-8)
+    np.testing.assert_allclose(warm.valuations, closed.valuations, rtol=1e-8)
     # The weighted objective has no closed form: its simplex starts cold.
     weighted = optimal_plan(e, None, objective="weighted", weights=np.ones(e.n))
     assert weighted.iterations > 0
@@ -425,8 +425,8 @@ def test_closed_form_at_scale_is_fast_and_exact() -> None:
 
     g = generate_economy(20_000, inputs=8, seed=3)
     e, y = g.economy, g.targets
-    plan = optimal_plan(e, y, method="closed_form").raise_for_status()
-    x, p = plan.gross_output, plan.product_prices
+    plan = optimal_plan(e, y, lp_method="closed_form").raise_for_status()
+    x, p = plan.gross_output, plan.valuations
     assert plan.fulfilment == pytest.approx(1.0, abs=2e-6)
     assert (x <= e.capacity).all()
     assert float(e.labour @ x) <= e.labour_available * (1 + 1e-12)
@@ -450,10 +450,10 @@ def test_a_limit_met_only_at_round_off_level_does_not_bind() -> None:
         labour=[1.0, 1.0],
         labour_available=20.0,
     )
-    plan = optimal_plan(e, [1e-320, 10.0], method="closed_form").raise_for_status()
+    plan = optimal_plan(e, [1e-320, 10.0], lp_method="closed_form").raise_for_status()
     assert plan.fulfilment == pytest.approx(2.0)
     assert plan.labour_valuation == pytest.approx(0.1)
-    assert np.isfinite(plan.product_prices).all()
+    assert np.isfinite(plan.valuations).all()
     np.testing.assert_array_equal(plan.capacity_valuations, [0.0, 0.0])
     assert optimal_plan(e, [1e-320, 10.0]).fulfilment == pytest.approx(2.0)
 
@@ -493,5 +493,5 @@ def test_a_warm_start_that_cannot_be_certified_is_solved_again_cold(
     plan = optimal_plan(e, y).raise_for_status()
     assert calls == [True, False]
     assert plan.iterations > 0
-    closed = optimal_plan(e, y, method="closed_form")
+    closed = optimal_plan(e, y, lp_method="closed_form")
     assert plan.fulfilment == pytest.approx(closed.fulfilment, rel=1e-9)

@@ -29,11 +29,11 @@ def test_gross_output_and_value_added_multipliers(test_system, method: str) -> N
     # The iterative solve is asked for a smaller residual: outputs span four orders of
     # magnitude, and 1e-9 relative on each needs more than 1e-9 on the whole.
     tol = 1e-9 if method == "direct" else 1e-14
-    result = balance(economy, pymrio_final_demand(io), method=method, tol=tol)
+    result = balance(economy, pymrio_final_demand(io), solver=method, tol=tol)
     x = reference.x.iloc[:, 0].to_numpy()
     np.testing.assert_allclose(result.gross_output, x, rtol=1e-9)
     M = reference.factor_inputs.M.loc["Value Added"].to_numpy()
-    np.testing.assert_allclose(result.labour_values, M, rtol=1e-9)
+    np.testing.assert_allclose(result.valuations, M, rtol=1e-9)
 
 
 def test_from_dataframes_matches(test_system) -> None:  # type: ignore[no-untyped-def]

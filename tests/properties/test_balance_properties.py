@@ -27,7 +27,7 @@ def economies(draw: st.DrawFn) -> tuple[Economy, np.ndarray]:
 @given(economies(), st.sampled_from(["direct", "gmres", "neumann"]))
 def test_balance_solves_and_x_ge_y_ge_0(case: tuple[Economy, np.ndarray], method: str) -> None:
     e, y = case
-    r = balance(e, y, method=method)  # type: ignore[arg-type]
+    r = balance(e, y, solver=method)  # type: ignore[arg-type]
     r.raise_for_status()
     resid = r.gross_output - e.A @ r.gross_output - y
     assert np.linalg.norm(resid) <= 1e-9 * max(np.linalg.norm(y), 1.0)
@@ -47,4 +47,4 @@ def test_permuting_products_permutes_results(case: tuple[Economy, np.ndarray], s
     np.testing.assert_allclose(
         rp.gross_output, r.gross_output[p], rtol=1e-9, atol=1e-9 * max(float(y.max(initial=0)), 1.0)
     )
-    np.testing.assert_allclose(rp.labour_values, r.labour_values[p], rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(rp.valuations, r.valuations[p], rtol=1e-9, atol=1e-12)

@@ -275,8 +275,8 @@ VALUES = [
     "csv", "parquet", "households", "aggregate", "--", "-", "--help",
 ]
 OPTIONS = {
-    "plan": ["--targets", "--method", "--solver", "--tol", "--out", "--json", "--lp",
-             "--time-limit", "--years", "--lag", "--revise", "--no-revise"],
+    "plan": ["--targets", "--method", "--solver", "--tol", "--out", "--json", "--lp-method",
+             "--verbose", "--time-limit", "--years", "--lag", "--revise", "--no-revise"],
     "quotas": ["--enterprises", "--targets", "--rule", "--years", "--out"],
     "generate": ["--products", "--inputs", "--seed", "--out", "--format", "--capital"],
     "run": ["--years", "--set", "--seed", "--out", "--json", "--resolution", "--scale"],

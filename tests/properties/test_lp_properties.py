@@ -67,7 +67,7 @@ def cases(draw: st.DrawFn) -> Case:
 @PROPERTY
 @given(case=cases())
 def test_kkt_conditions_hold(case: Case, method: Method) -> None:
-    plan = optimal_plan(case.economy, case.targets, resources=case.resources, method=method)
+    plan = optimal_plan(case.economy, case.targets, resources=case.resources, lp_method=method)
     assert plan.status is PlanStatus.OPTIMAL
     assert_kkt(case, plan)
 
@@ -76,7 +76,7 @@ def assert_kkt(case: Case, plan: OptimalPlan) -> None:
     """Feasibility, dual feasibility, complementary slackness and strong duality."""
     e, y = case.economy, case.targets
     x, lam = plan.gross_output, plan.fulfilment
-    p, w, v = plan.product_prices, plan.capacity_valuations, plan.labour_valuation
+    p, w, v = plan.valuations, plan.capacity_valuations, plan.labour_valuation
     u = plan.resource_valuations
     assert x is not None
     assert lam is not None
@@ -172,7 +172,7 @@ def test_fulfilment_is_the_smallest_ratio_of_limit_to_need(case: Case) -> None:
     # Every plan for λ y produces at least λ x* (the Leontief inverse is >= 0), and λ x*
     # itself is such a plan, so λ = min over limits of limit / need at x*.
     e, y = case.economy, case.targets
-    x_star = balance(e, y, labour_values=False).gross_output
+    x_star = balance(e, y, valuations=False).gross_output
     limit = np.r_[e.capacity, e.labour_available, [a for _, a in case.resources.values()]]
     need = np.r_[x_star, e.labour @ x_star, [r @ x_star for r, _ in case.resources.values()]]
     used = np.isfinite(limit) & (need > 0)
@@ -198,7 +198,7 @@ def _unique_duals(case: Case) -> bool:
     and the targets need every product (every column is then basic, so the reduced
     costs pin the prices down)."""
     e, y = case.economy, case.targets
-    x_star = balance(e, y, labour_values=False).gross_output
+    x_star = balance(e, y, valuations=False).gross_output
     limit = np.r_[e.capacity, e.labour_available, [a for _, a in case.resources.values()]]
     need = np.r_[x_star, e.labour @ x_star, [r @ x_star for r, _ in case.resources.values()]]
     used = np.isfinite(limit) & (need > 0)
@@ -211,15 +211,15 @@ def _unique_duals(case: Case) -> bool:
 @given(cases())
 def test_closed_form_valuations_are_highs_duals(case: Case) -> None:
     e, y = case.economy, case.targets
-    ours = optimal_plan(e, y, resources=case.resources, method="closed_form")
+    ours = optimal_plan(e, y, resources=case.resources, lp_method="closed_form")
     # Interior point then crossover: a vertex reached without the closed form's help.
-    theirs = optimal_plan(e, y, resources=case.resources, method="ipm")
+    theirs = optimal_plan(e, y, resources=case.resources, lp_method="ipm")
     assert ours.fulfilment is not None
     assert theirs.fulfilment is not None
     assert abs(ours.fulfilment - theirs.fulfilment) <= 1e-8 * max(1.0, theirs.fulfilment)
     if not _unique_duals(case):
         return  # then only the KKT conditions can be asked of both (tests above and below)
-    for name in ("product_prices", "capacity_valuations"):
+    for name in ("valuations", "capacity_valuations"):
         np.testing.assert_allclose(
             getattr(ours, name), getattr(theirs, name), rtol=1e-7, atol=1e-10, err_msg=name
         )
@@ -235,7 +235,7 @@ def tied_cases(draw: st.DrawFn) -> Case:
     """Degenerate cases: several limits sized so that they bind at the same fulfilment."""
     case = draw(cases())
     e, y = case.economy, case.targets
-    x_star = balance(e, y, labour_values=False).gross_output
+    x_star = balance(e, y, valuations=False).gross_output
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     level = float(rng.uniform(0.2, 2.0))
     capacity = np.where(rng.random(e.n) < 0.6, level * x_star, e.capacity)
@@ -262,10 +262,10 @@ def test_ties_give_valuations_that_satisfy_kkt(case: Case, method: Method) -> No
     # With ties the valuations are not unique (any split between the tied limits is
     # optimal): each method may pick another, and each must still satisfy the KKT
     # conditions, with the same fulfilment.
-    plan = optimal_plan(case.economy, case.targets, resources=case.resources, method=method)
+    plan = optimal_plan(case.economy, case.targets, resources=case.resources, lp_method=method)
     assert plan.status is PlanStatus.OPTIMAL
     assert_kkt(case, plan)
     reference = optimal_plan(
-        case.economy, case.targets, resources=case.resources, method="closed_form"
+        case.economy, case.targets, resources=case.resources, lp_method="closed_form"
     )
     assert plan.fulfilment == pytest.approx(reference.fulfilment, rel=1e-8)

@@ -116,13 +116,20 @@ def test_writer_replaces_its_own_folder(tmp_path: Path, miller_blair: Economy) -
 BAD = [
     # (overrides, expected message fragment)
     ({"economy__toml": "[economy\nname = 1"}, "economy.toml: not valid TOML"),
-    ({"economy__toml": "name = 'x'\n"}, "economy.toml: [economy] must be a table; got nothing"),
+    ({"economy__toml": "name = 'x'\n"}, "economy.toml: 'name' is not a known table (known: "),
+    ({"economy__toml": "[labour]\nunit = 'x'\n"}, "economy.toml: [economy] is missing"),
+    ({"economy__toml": "economy = 3\n"}, "economy.toml: [economy] must be a table; got 3"),
     ({"economy__toml": "[economy]\n"}, "[[products]] must list at least one product"),
     (
         {"economy__toml": TOML + '\n[[products]]\nid = "agriculture"\n'},
         "[[products]] id 'agriculture' appears twice",
     ),
-    ({"economy__toml": TOML + "\n[[products]]\nname = 'x'\n"}, "#3 id must be a non-empty string"),
+    ({"economy__toml": TOML + "\n[[products]]\nname = 'x'\n"}, "[[products]] #3 id is missing"),
+    (
+        {"economy__toml": TOML + "\n[[products]]\nid = ' '\n"},
+        "[[products]] #3 id must not be empty",
+    ),
+    ({"economy__toml": TOML + "\n[[products]]\nid = 3\n"}, "[[products]] #3 id must be text"),
     (
         {
             "economy__toml": TOML.replace(

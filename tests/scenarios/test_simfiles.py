@@ -41,7 +41,7 @@ def _copy(tmp_path: Path, edit: str | None = None, old: str = "", new: str = "")
             "scenario",
             "values = { 1928 = 0.017, 1929 = 0.039",
             "values = { 1928 = -0.2, 1929 = 0.039",
-            "[policy.collectivization] 1928 must be in [0, 1]",
+            "[policy.collectivization] values.1928 must be in [0, 1]",
         ),
         (
             "scenario",

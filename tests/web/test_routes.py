@@ -214,7 +214,7 @@ def test_planning_room_builtin_matches_the_cli(
     (tmp_path / "targets.toml").write_text(body.group(1).replace("\\n", "\n"))
     capsys.readouterr()
     code = main(["plan", "--targets", str(tmp_path / "targets.toml"), "--method", "optimal",
-                 "--lp", "closed_form",
+                 "--lp-method", "closed_form",
                  "--json"])
     assert code == 0
     doc = json.loads(capsys.readouterr().out)

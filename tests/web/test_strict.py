@@ -72,7 +72,7 @@ def test_some_target_left_is_a_plan(client: TestClient) -> None:
 def test_the_heaviest_planning_request_is_answered(client: TestClient) -> None:
     r = client.get(f"/planning?economy=generated&n={MAX_PRODUCTS}&inputs=20&seed=9999&scale=3")
     assert r.status_code == 200
-    assert "--method optimal --lp closed_form" in r.text
+    assert "--method optimal --lp-method closed_form" in r.text
 
 
 def test_a_query_too_long_is_refused_before_it_is_read(client: TestClient) -> None:

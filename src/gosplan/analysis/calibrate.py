@@ -13,16 +13,17 @@ mechanism is wrong or missing: the data ask for more than the mechanism can give
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import tomlkit
 from scipy.optimize import least_squares
 
 from gosplan.analysis.fit import FitReport, fit_report, residuals
+from gosplan.errors import InputFileError
 from gosplan.scenarios.atomic import write_text
 from gosplan.scenarios.simfiles import Scenario, load_scenario
 from gosplan.sim.catalogue import FIT_YEARS
@@ -151,15 +152,25 @@ def at_bounds(
 
 
 def write_parameters(path: str | Path, fitted: dict[str, float]) -> Path:
-    """Rewrite ``value = ...`` of each fitted parameter in a parameters file, keeping the rest."""
+    """Set ``value`` of each fitted parameter in a parameters file, keeping the rest.
+
+    tomlkit edits the parsed document, so the file's comments (what each kind of number
+    means, the sections) and layout stay as they were; only the values change.
+
+    Raises
+    ------
+    InputFileError
+        The file has no table for a fitted parameter (nothing is written).
+    """
     target = Path(path)
-    text = target.read_text(encoding="utf-8")
+    doc = tomlkit.parse(target.read_text(encoding="utf-8"))
     for name, value in fitted.items():
-        pattern = re.compile(rf"(^\[{re.escape(name)}\]\s*\nvalue = )([^\n]+)", re.MULTILINE)
-        text, count = pattern.subn(rf"\g<1>{value:.6g}", text)
-        if count != 1:
-            raise KeyError(f"{target}: cannot find the value line of [{name}]")
-    write_text(target, text)
+        table = doc.get(name)
+        if not isinstance(table, MutableMapping) or "value" not in table:
+            raise InputFileError(f"{target}: [{name}] value is missing (cannot write the fit)")
+        # Six significant digits, as the fit is read: more would be noise.
+        table["value"] = float(f"{value:.6g}")
+    write_text(target, tomlkit.dumps(doc))
     return target
 
 
@@ -168,9 +179,8 @@ def write_calibrated(scenario: str | Scenario, calibration: Calibration, out: st
     from gosplan.scenarios.atomic import atomic_file
 
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-    doc = sc.path.read_text(encoding="utf-8")
-    match = re.search(r'^parameters\s*=\s*"([^"]+)"', doc, flags=re.MULTILINE)
-    params_path = (sc.path.parent / (match.group(1) if match else "parameters.toml")).resolve()
+    # The file the scenario read (a counterfactual reads its base's).
+    params_path = sc.parameters_path or (sc.path.parent / "parameters.toml").resolve()
     target = Path(out)
     with atomic_file(target) as tmp:
         tmp.write_text(params_path.read_text(encoding="utf-8"), encoding="utf-8")

@@ -9,9 +9,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from gosplan.core.balance import Method, balance
+from gosplan.core.balance import Solver, balance
 from gosplan.core.economy import Economy
-from gosplan.core.result import BalanceResult
+from gosplan.core.result import BalanceResult, renamed_keyword
 from gosplan.errors import InputFileError
 from gosplan.scenarios.builtin import builtin_path
 from gosplan.scenarios.loader import read_economy, read_targets
@@ -55,19 +55,24 @@ def balanced_plan(
     economy_path: str | Path | None = None,
     targets_path: str | Path | None = None,
     *,
-    method: Method = "auto",
+    solver: Solver = "auto",
     tol: float = 1e-9,
+    verbose: bool = False,
+    method: Solver | None = None,
 ) -> PlanRun:
     """Read an economy folder and its targets and compute the balanced plan.
 
     With no ``economy_path`` the built-in example economy is used (the USSR in 1928, with
-    the First Five-Year Plan's targets for 1932/33 as final demand).
+    the First Five-Year Plan's targets for 1932/33 as final demand). ``solver``, ``tol``
+    and ``verbose`` are :func:`~gosplan.core.balance.balance`'s; ``method`` is the
+    deprecated name of ``solver``.
     """
+    solver = renamed_keyword("balanced_plan", "method", "solver", method, solver, "auto")
     path = builtin_path() if economy_path is None else Path(economy_path)
     economy = read_economy(path)
     tpath = find_targets(path, targets_path)
     targets = read_targets(tpath, economy)
-    result = balance(economy, targets, method=method, tol=tol)
+    result = balance(economy, targets, solver=solver, tol=tol, verbose=verbose)
     return PlanRun(economy, targets, result, path, tpath)
 
 
@@ -75,21 +80,21 @@ def plan_summary(run: PlanRun) -> dict[str, Any]:
     """The plan as one JSON-ready object (``gosplan plan --json``)."""
     r, e = run.result, run.economy
     ids = e.products.tolist()
-    labour_values = r.labour_values
+    valuations = r.valuations
     return {
         "economy": e.name,
         "products": e.n,
         "status": str(r.status),
-        "method": r.method,
+        "solver": r.solver,
         "iterations": r.iterations,
         "residual": r.residual,
         "tolerance": r.tolerance,
         "feasible": r.feasible,
         "gross_output": dict(zip(ids, r.gross_output.tolist(), strict=True)),
         "final_demand": dict(zip(ids, r.final_demand.tolist(), strict=True)),
-        "labour_values": None
-        if labour_values is None
-        else dict(zip(ids, labour_values.tolist(), strict=True)),
+        "valuations": None
+        if valuations is None
+        else dict(zip(ids, valuations.tolist(), strict=True)),
         "labour_required": r.labour_required,
         "labour_available": r.labour_available if np.isfinite(r.labour_available) else None,
         "labour_shortfall": r.labour_shortfall,
@@ -103,7 +108,7 @@ def plan_summary(run: PlanRun) -> dict[str, Any]:
                 "excess": float(r.gross_output[i] - r.capacity[i]),
                 "unit": e.units[i],
             }
-            for i in r.over_capacity.tolist()
+            for i in np.flatnonzero(np.isin(e.products, r.over_capacity)).tolist()
         ],
     }
 
@@ -129,11 +134,12 @@ def optimal_or_harmony(
     method: str = "optimal",
     lp_method: str = "simplex",
     time_limit: float | None = None,
+    verbose: bool = False,
 ) -> OptimalRun:
     """The best plan the economy can carry: Kantorovich's LP, or Cockshott's harmony method.
 
     The diagnosis (how far the targets can be met, what binds, how much each limit must
-    grow) comes with it either way.
+    grow) comes with it either way. ``verbose`` writes the solvers' logs to standard error.
     """
     from gosplan.core.diagnose import diagnose
     from gosplan.core.harmony import harmony_plan
@@ -143,19 +149,21 @@ def optimal_or_harmony(
     economy = read_economy(path)
     targets = read_targets(find_targets(path, targets_path), economy)
     if method == "harmony":
-        plan: Any = harmony_plan(economy, targets, time_limit=time_limit)
+        plan: Any = harmony_plan(economy, targets, time_limit=time_limit, verbose=verbose)
         diagnosis = diagnose(
             economy,
             targets,
-            method=lp_method,  # type: ignore[arg-type]
+            lp_method=lp_method,  # type: ignore[arg-type]
             time_limit=time_limit,
+            verbose=verbose,
         )
     else:
         plan = optimal_plan(
             economy,
             targets,
-            method=lp_method,  # type: ignore[arg-type]
+            lp_method=lp_method,  # type: ignore[arg-type]
             time_limit=time_limit,
+            verbose=verbose,
         )
         plan.raise_for_status()
         diagnosis = diagnose(economy, targets, plan)
@@ -177,12 +185,13 @@ def optimal_summary(run: OptimalRun) -> dict[str, Any]:
         {
             "economy": e.name,
             "method": run.method,
+            "lp_method": getattr(p, "lp_method", None),
             "status": str(p.status),
             "fulfilment": float(p.fulfilment) if p.fulfilment is not None else None,
             "gross_output": by_product(p.gross_output),
-            "final_use": by_product(p.final_use),
+            "final_demand": by_product(p.final_demand),
             "valuations": {
-                "products": by_product(p.product_prices),
+                "products": by_product(p.valuations),
                 "capacities": by_product(p.capacity_valuations),
                 "labour": None if p.labour_valuation is None else float(p.labour_valuation),
             },

@@ -118,9 +118,15 @@ def plan(
         typer.Option("--out", "-o", help="Write the plan to a .csv, .parquet or .json file."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
-    lp: Annotated[LPMethod, typer.Option(help="HiGHS algorithm (optimal plans).")] = (
-        LPMethod.simplex
-    ),
+    lp_method: Annotated[
+        LPMethod, typer.Option("--lp-method", help="LP algorithm (optimal plans).")
+    ] = LPMethod.simplex,
+    lp_old: Annotated[
+        LPMethod | None, typer.Option("--lp", hidden=True, help="Old name of --lp-method.")
+    ] = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", help="Show the solver's log on stderr.")
+    ] = False,
     time_limit: Annotated[
         float | None,
         typer.Option(min=0.0, help="Seconds the LP solver (and the harmony search) may take."),
@@ -155,12 +161,25 @@ def plan(
             "dep.csv, labtarg.csv) over its years."
         ),
     ] = None,
+    economy_name: Annotated[
+        str | None,
+        typer.Option("--economy", help="A built-in economy by name, in place of a folder "
+                     "(docs/supply-use.md; a wrong name lists them)."),
+    ] = None,
 ) -> None:
     """Compute the balanced plan (material balances), or the optimal plan and why targets fail.
 
     With --years T: a T-year plan, investment by branch and fulfilment each year.
     """
     _check_out(out, (".csv", ".parquet", ".json"))
+    lp = _renamed_flag("--lp", "--lp-method", lp_old, lp_method, LPMethod.simplex)
+    if economy_name is not None:
+        from gosplan.cli.economy import plan_named
+
+        economy = plan_named(economy_name, economy, targets, method.value, solver.value, tol,
+                             lp.value, time_limit, out, as_json, years)
+        if economy is None:
+            return
     if cockshott is not None or objective is not None or first_year is not None:
         _check_multiyear(economy, targets, years, cockshott, objective, first_year)
     if cockshott is not None or (years is not None and not (
@@ -175,12 +194,12 @@ def plan(
         _activity_plan(economy, targets, method, lp.value, time_limit, out, as_json, years)
         return
     if method is not PlanMethod.balance:
-        _best_plan(economy, targets, method.value, lp.value, time_limit, out, as_json)
+        _best_plan(economy, targets, method.value, lp.value, time_limit, out, as_json, verbose)
         return
     from gosplan.analysis.plan import balanced_plan, plan_summary
     from gosplan.report.plan import plan_renderable, write_plan
 
-    run = balanced_plan(economy, targets, method=solver.value, tol=tol)
+    run = balanced_plan(economy, targets, solver=solver.value, tol=tol, verbose=verbose)
     run.result.raise_for_status()
     if out is not None:
         write_plan(run, out)
@@ -270,11 +289,13 @@ def _best_plan(
     time_limit: float | None,
     out: Path | None,
     as_json: bool,
+    verbose: bool,
 ) -> None:
     from gosplan.analysis.plan import optimal_or_harmony, optimal_summary
     from gosplan.report.plan import optimal_renderable, write_optimal
 
-    run = optimal_or_harmony(economy, targets, method=method, lp_method=lp, time_limit=time_limit)
+    run = optimal_or_harmony(economy, targets, method=method, lp_method=lp, time_limit=time_limit,
+                             verbose=verbose)
     if out is not None:
         write_optimal(run, out)
     if as_json:
@@ -304,7 +325,7 @@ def _activity_plan(
             "use --method optimal, without --years and --out"
         )
     if lp == "closed_form":
-        raise ParameterError("--lp: closed_form solves square economies only; an activity "
+        raise ParameterError("--lp-method: closed_form solves square economies only; an activity "
                              "economy needs simplex, ipm or pdlp")
     from gosplan.core.activity_diagnosis import explain_activity_plan
     from gosplan.core.activity_plan import activity_plan
@@ -318,6 +339,19 @@ def _activity_plan(
         return
     for line in explain_activity_plan(economy, result):
         typer.echo(line)
+
+
+def _renamed_flag(old: str, new: str, old_value: LPMethod | None, value: LPMethod,
+                  default: LPMethod) -> LPMethod:
+    """The value of flag ``new``, read from its deprecated name ``old`` (with a warning)."""
+    if old_value is None:
+        return value
+    from gosplan.errors import ParameterError
+
+    if value is not default:
+        raise ParameterError(f"{old}: give {new} or its old name {old}, not both")
+    typer.echo(f"warning: {old} is deprecated; use {new}", err=True)
+    return old_value
 
 
 def _check_out(
@@ -567,6 +601,14 @@ from gosplan.cli import ensemble as _ensemble  # noqa: E402
 
 app.command(name="ensemble")(_ensemble.ensemble)
 app.command(name="sensitivity")(_ensemble.sensitivity)
+from gosplan.cli import catalogue as _catalogue  # noqa: E402
+
+app.command(name="levers")(_catalogue.levers)
+app.command(name="params")(_catalogue.params)
+app.command(name="datasets")(_catalogue.datasets)
+from gosplan.cli import schema as _schema  # noqa: E402
+
+app.command(name="schema")(_schema.schema)
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return (and exit with) its status.

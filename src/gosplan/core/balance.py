@@ -7,12 +7,12 @@ The balance identity of every branch ``i`` (Leontief; Miller & Blair, eq. 2.3)::
 is solved for ``x`` without ever forming ``(I - A)^{-1}`` (dense, it would need 8 n² bytes:
 80 GB at 10^5 products). Small economies (up to :data:`DIRECT_LIMIT` products) use a
 sparse LU factorisation, which also gives the transposed solve for labour values
-``v (I - A) = l``. Larger ones use restarted GMRES, or the Neumann series ``x <- y + A x``
-on request, warm-started from a previous plan when one is given; the matrix passes run
-on all cores (scipy's sparse kernels release the GIL) over row blocks that are views of
-the economy's own arrays, so the solve needs about a dozen vectors of memory beyond the
-matrix. Whatever the method, the residual ``‖(I - A) x - y‖₂ / ‖y‖₂`` reported is that of
-the answer returned.
+``v (I - A) = l`` (the plan's ``valuations``). Larger ones use restarted GMRES, or the
+Neumann series ``x <- y + A x`` on request, warm-started from a previous plan when one is
+given; the matrix passes run on all cores (scipy's sparse kernels release the GIL) over
+row blocks that are views of the economy's own arrays, so the solve needs about a dozen
+vectors of memory beyond the matrix. Whatever the solver, the residual
+``‖(I - A) x - y‖₂ / ‖y‖₂`` reported is that of the answer returned.
 
 Results are deterministic: the same inputs give the same bits whatever the number of
 threads (for the same library versions and processor), see the notes above the solvers.
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import sys
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Literal
@@ -43,15 +44,24 @@ from gosplan.core.arguments import (
     shown,
 )
 from gosplan.core.economy import Economy
-from gosplan.core.result import BalanceResult, Status
+from gosplan.core.result import BalanceResult, Status, renamed_keyword
 from gosplan.errors import ParameterTypeError, TargetsError
 
-__all__ = ["DIRECT_LIMIT", "MAX_PASSES", "BalanceSolver", "Method", "balance", "demand_vector"]
+__all__ = [
+    "DIRECT_LIMIT",
+    "MAX_PASSES",
+    "BalanceSolver",
+    "Method",
+    "Solver",
+    "balance",
+    "demand_vector",
+]
 
 FloatArray = NDArray[np.float64]
-Method = Literal["auto", "direct", "gmres", "neumann"]
+Solver = Literal["auto", "direct", "gmres", "neumann"]
+Method = Solver  # the old name of Solver, kept for one release
 
-#: Up to this many products ``method="auto"`` factorises; above it, it iterates. Measured
+#: Up to this many products ``solver="auto"`` factorises; above it, it iterates. Measured
 #: on generated economies (x and labour values): at 200 products LU and GMRES both take
 #: about 4 ms; LU fill-in then grows fast (12x the non-zeros at 300 products, 37x at
 #: 1000), so at 300 LU takes 9 ms against 5 ms and at 1000 products 104 ms against 4 ms.
@@ -143,11 +153,14 @@ def balance(
     economy: Economy,
     final_demand: ArrayLike | Mapping[str, float],
     *,
-    method: Method = "auto",
+    solver: Solver = "auto",
     tol: float = _TOL,
     maxiter: int = _MAXITER,
     x0: ArrayLike | None = None,
-    labour_values: bool = True,
+    valuations: bool = True,
+    verbose: bool = False,
+    method: Solver | None = None,
+    labour_values: bool | None = None,
 ) -> BalanceResult:
     """Balanced plan: the gross output ``x`` with ``(I - A) x = y``.
 
@@ -159,7 +172,7 @@ def balance(
         Final demand ``y >= 0`` (consumption, investment, exports: whatever leaves the
         inter-industry system). A mapping or a pandas Series is read by product id (a
         Series must be indexed by product id); an array in the economy's product order.
-    method
+    solver
         ``"direct"`` (sparse LU), ``"gmres"``, ``"neumann"``, or ``"auto"``: direct up to
         :data:`DIRECT_LIMIT` products, GMRES above.
     tol
@@ -168,9 +181,15 @@ def balance(
         Most matrix passes an iterative method may make (per solve), in
         ``[1, MAX_PASSES]``.
     x0 : array of shape (n,), optional
-        Warm start for the iterative methods (for example last year's plan).
-    labour_values
-        Also solve ``v (I - A) = l`` for the labour embodied in each product.
+        Warm start for the iterative solvers (for example last year's plan).
+    valuations
+        Also solve ``v (I - A) = l`` for the labour embodied in each product (its
+        valuation, in labour per unit).
+    verbose
+        Write the solver's log (each solve's residual; the iterative solvers' progress)
+        to standard error.
+    method, labour_values
+        Deprecated names of ``solver`` and ``valuations``.
 
     Returns
     -------
@@ -187,33 +206,39 @@ def balance(
     [1000.0, 2000.0]
     """
     economy_of(economy, "balance")
-    choice(method, "method", "balance", ("auto", "direct", "gmres", "neumann"))
+    solver = renamed_keyword("balance", "method", "solver", method, solver, "auto")
+    choice(solver, "solver", "balance", ("auto", "direct", "gmres", "neumann"))
     tol = number(tol, "tol", "balance", low=0.0, high=1.0, low_open=True, high_open=True)
     maxiter = integer(maxiter, "maxiter", "balance", low=1, high=MAX_PASSES)
-    labour_values = flag(labour_values, "labour_values", "balance")
+    valuations = renamed_keyword("balance", "labour_values", "valuations", labour_values,
+                                 valuations, True)
+    valuations = flag(valuations, "valuations", "balance")
+    verbose = flag(verbose, "verbose", "balance")
     y = demand_vector(economy, final_demand, what="final_demand")
     start = None if x0 is None else demand_vector(economy, x0, what="x0")
-    with BalanceSolver(economy.A, method, tol, maxiter) as solver:
-        x, iterations, residual = solver.solve(y, start)
+    with BalanceSolver(economy.A, solver, tol, maxiter, verbose=verbose) as solve:
+        x, iterations, residual = solve.solve(y, start)
         solved = residual <= tol
         v = None
-        if labour_values:
-            v, more, v_residual = solver.solve(economy.labour, None, transpose=True)
+        if valuations:
+            v, more, v_residual = solve.solve(economy.labour, None, transpose=True)
             iterations += more
             solved = solved and v_residual <= tol
     return BalanceResult(
         status=Status.SOLVED if solved else Status.NOT_CONVERGED,
-        method=solver.method,
+        solver=solve.method,
         products=economy.products,
         final_demand=y,
         gross_output=x,
         residual=residual,
         tolerance=tol,
         iterations=iterations,
-        labour_values=v,
+        valuations=v,
         labour_required=_dot(economy.labour, x),
         labour_available=economy.labour_available,
         capacity=economy.capacity,
+        units=economy.units,
+        labour_unit=economy.labour_unit,
     )
 
 
@@ -269,12 +294,14 @@ def _threads() -> int:
 class BalanceSolver:
     """One balance: picks the method, owns the thread pool and the LU factors."""
 
-    def __init__(self, A: sp.csr_array, method: str, tol: float, maxiter: int) -> None:
+    def __init__(self, A: sp.csr_array, method: str, tol: float, maxiter: int, *,
+                 verbose: bool = False) -> None:
         n = A.shape[0]
         if method == "auto":
             method = "direct" if n <= DIRECT_LIMIT else "gmres"
-        choice(method, "method", "balance", ("auto", "direct", "gmres", "neumann"))
+        choice(method, "solver", "balance", ("auto", "direct", "gmres", "neumann"))
         self.method, self.A, self.tol, self.maxiter = method, A, tol, maxiter
+        self.log = log_line if verbose else None
         self._lu: spla.SuperLU | None = None
         big = A.nnz >= _PARALLEL_NNZ or n > _CHUNK
         self.threads = _threads() if method != "direct" and big else 1
@@ -308,9 +335,16 @@ class BalanceSolver:
             x = np.asarray(self._lu.solve(b, trans="T" if transpose else "N"), dtype=np.float64)
             r = op(x)
             np.subtract(b, r, out=r)
-            return x, 0, vec.norm(r) / (vec.norm(b) or 1.0)
+            residual = vec.norm(r) / (vec.norm(b) or 1.0)
+            if self.log is not None:
+                self.log(f"direct (sparse LU{', transposed' if transpose else ''}): "
+                         f"relative residual {residual:.3g}")
+            return x, 0, residual
         solve = _gmres if self.method == "gmres" else _neumann
-        return solve(op, vec, b, x0, self.tol, self.maxiter)
+        if self.log is not None:
+            self.log(f"{self.method}{' (transposed)' if transpose else ''}: {b.shape[0]} "
+                     f"unknowns, tolerance {self.tol:.3g}, at most {self.maxiter} passes")
+        return solve(op, vec, b, x0, self.tol, self.maxiter, self.log)
 
 
 class _Operator:
@@ -435,8 +469,18 @@ def _dot(a: FloatArray, b: FloatArray) -> float:
     return float(np.einsum("i,i->", a, b))
 
 
+def log_line(line: str) -> None:
+    """One line of a solver's log, on standard error (``verbose=True``)."""
+    print(line, file=sys.stderr, flush=True)
+
+
+#: With a log, the Neumann series reports every this many iterations (and its last).
+_LOG_EVERY = 10
+
+
 def _neumann(
-    op: _Operator, vec: _Vectors, y: FloatArray, x0: FloatArray | None, tol: float, maxiter: int
+    op: _Operator, vec: _Vectors, y: FloatArray, x0: FloatArray | None, tol: float, maxiter: int,
+    log: Callable[[str], None] | None = None,
 ) -> tuple[FloatArray, int, float]:
     """Iterate ``x <- x + (y - (I - A) x) = y + A x``; the residual comes for free.
 
@@ -450,6 +494,8 @@ def _neumann(
         op(x, r)
         np.subtract(y, r, out=r)
         residual = vec.norm(r) / scale
+        if log is not None and (k % _LOG_EVERY == 0 or residual <= tol or k == maxiter):
+            log(f"neumann: iteration {k}, relative residual {residual:.3g}")
         if residual <= tol:
             return x, k, residual
         if k < maxiter:
@@ -458,7 +504,8 @@ def _neumann(
 
 
 def _gmres(
-    op: _Operator, vec: _Vectors, b: FloatArray, x0: FloatArray | None, tol: float, maxiter: int
+    op: _Operator, vec: _Vectors, b: FloatArray, x0: FloatArray | None, tol: float, maxiter: int,
+    log: Callable[[str], None] | None = None,
 ) -> tuple[FloatArray, int, float]:
     """Restarted GMRES (Saad & Schultz 1986) with classical Gram–Schmidt, twice if needed.
 
@@ -542,11 +589,16 @@ def _gmres(
             np.subtract(b, r, out=r)
             passes += 1
             beta, exact = vec.norm(r), True
+        if log is not None:
+            log(f"gmres: {passes} passes, relative residual {beta / bnorm:.3g}"
+                f"{'' if exact else ' (estimate, at restart)'}")
     if not exact:
         op(x, r)
         np.subtract(b, r, out=r)
         passes += 1
         beta = vec.norm(r)
+    if log is not None:
+        log(f"gmres: done after {passes} passes, relative residual {beta / bnorm:.3g}")
     return x, passes, beta / bnorm
 
 

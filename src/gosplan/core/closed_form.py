@@ -122,7 +122,8 @@ class LeontiefBound:
 
 
 def leontief_bound(
-    economy: Economy, y: FloatArray, limits: Limits, *, method: str = "auto"
+    economy: Economy, y: FloatArray, limits: Limits, *, solver: str = "auto",
+    verbose: bool = False,
 ) -> LeontiefBound:
     """λ* = min over limits of ``limit / need at x*``, and which limit attains it.
 
@@ -134,8 +135,10 @@ def leontief_bound(
         Target assortment, ``>= 0``.
     limits
         Other primary resources, validated: ``{name: (coefficients, available, unit)}``.
-    method
-        Balance method (``"auto"``: as :func:`~gosplan.core.balance.balance` picks).
+    solver
+        Linear solver (``"auto"``: as :func:`~gosplan.core.balance.balance` picks).
+    verbose
+        Write the solver's log to standard error.
 
     Returns
     -------
@@ -148,11 +151,12 @@ def leontief_bound(
     >>> round(b.fulfilment, 12), b.kind, b.index
     (0.8, 'capacity', 0)
     """
-    with BalanceSolver(economy.A, method, TOL, _MAXITER) as solver:
-        return _bound(solver, economy, y, limits)
+    with BalanceSolver(economy.A, solver, TOL, _MAXITER, verbose=verbose) as solve:
+        return _bound(solve, economy, y, limits)
 
 
-def closed_form_plan(economy: Economy, y: FloatArray, limits: Limits) -> OptimalPlan:
+def closed_form_plan(economy: Economy, y: FloatArray, limits: Limits, *,
+                     verbose: bool = False) -> OptimalPlan:
     """The optimal assortment plan and its valuations, from the closed form above.
 
     Parameters
@@ -163,11 +167,13 @@ def closed_form_plan(economy: Economy, y: FloatArray, limits: Limits) -> Optimal
         Target assortment, ``>= 0``, not all zero.
     limits
         Other primary resources, validated: ``{name: (coefficients, available, unit)}``.
+    verbose
+        Write the two solves' log to standard error.
 
     Returns
     -------
     OptimalPlan
-        ``method="closed_form"``; status ``OPTIMAL``, ``UNBOUNDED`` (no limit caps the
+        ``lp_method="closed_form"``; status ``OPTIMAL``, ``UNBOUNDED`` (no limit caps the
         assortment) or ``ERROR`` (a solve stopped above :data:`ACCEPT`). ``iterations``
         counts matrix passes of the two solves (0 when factorised).
 
@@ -181,7 +187,7 @@ def closed_form_plan(economy: Economy, y: FloatArray, limits: Limits) -> Optimal
     start = time.perf_counter()
     n = economy.n
     y = np.array(y, dtype=np.float64)  # the plan keeps (and freezes) its own copy
-    with BalanceSolver(economy.A, "auto", TOL, _MAXITER) as solver:
+    with BalanceSolver(economy.A, "auto", TOL, _MAXITER, verbose=verbose) as solver:
         bound = _bound(solver, economy, y, limits)
         if not bound.converged or bound.kind is None:
             return _no_plan(economy, y, bound, time.perf_counter() - start)
@@ -215,15 +221,15 @@ def closed_form_plan(economy: Economy, y: FloatArray, limits: Limits) -> Optimal
     return OptimalPlan(
         status=PlanStatus.OPTIMAL,
         objective="assortment",
-        method="closed_form",
+        lp_method="closed_form",
         products=economy.products,
         targets=y,
         fulfilment=lam,
         objective_value=lam,
         gross_output=gross,
-        final_use=gross - economy.A @ gross,
+        final_demand=gross - economy.A @ gross,
         labour_required=_dot(economy.labour, gross),
-        product_prices=prices,
+        valuations=prices,
         capacity_valuations=capacity_values,
         labour_valuation=labour_value,
         resource_valuations=resource_values,
@@ -234,6 +240,7 @@ def closed_form_plan(economy: Economy, y: FloatArray, limits: Limits) -> Optimal
             f"residuals {bound.residual:.2g} (balance), {q_residual:.2g} (prices)"
         ),
         resource_use={name: _dot(r, gross) for name, (r, _, _) in limits.items()},
+        units=economy.units,
     )
 
 
@@ -331,19 +338,20 @@ def _empty(
     return OptimalPlan(
         status=status,
         objective="assortment",
-        method="closed_form",
+        lp_method="closed_form",
         products=economy.products,
         targets=y,
         fulfilment=None,
         objective_value=None,
         gross_output=None,
-        final_use=None,
+        final_demand=None,
         labour_required=None,
-        product_prices=None,
+        valuations=None,
         capacity_valuations=None,
         labour_valuation=None,
         resource_valuations=None,
         iterations=passes,
         solve_time=seconds,
         message=message,
+        units=economy.units,
     )

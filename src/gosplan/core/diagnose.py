@@ -28,18 +28,22 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from gosplan.core.arguments import choice, economy_of, instance, number, seconds
+from gosplan.core import frames
+from gosplan.core.arguments import choice, economy_of, flag, instance, number, seconds
 from gosplan.core.balance import balance, demand_vector
 from gosplan.core.economy import Economy
-from gosplan.core.optimal import Resources, optimal_plan, resource_limits
+from gosplan.core.optimal import Method, Resources, optimal_plan, resource_limits
 from gosplan.core.plan_result import OptimalPlan, PlanStatus
-from gosplan.core.solvers import LPMethod
+from gosplan.core.result import deprecated_alias, renamed_keyword
 from gosplan.errors import ParameterError
+
+if TYPE_CHECKING:
+    from gosplan.core.frames import DataFrame, Dataset
 
 __all__ = ["Bottleneck", "Diagnosis", "diagnose"]
 
@@ -105,10 +109,12 @@ class Diagnosis:
     """Gross output the full targets need, ``x* = (I - A)^{-1} y``, shape ``(n,)``."""
     achievable: FloatArray
     """What can be delivered of each target in full assortment, ``λ y``, shape ``(n,)``."""
-    delivered: FloatArray | None
-    """Final use the optimal plan delivers, shape ``(n,)`` (``None`` without a plan)."""
+    final_demand: FloatArray | None
+    """Final demand the optimal plan meets, shape ``(n,)`` (``None`` without a plan)."""
     plan: OptimalPlan
     """The optimal plan diagnosed."""
+
+    delivered = deprecated_alias("delivered", "final_demand")
 
     def sentences(self) -> list[str]:
         """The diagnosis in a few plain sentences, largest facts first."""
@@ -162,6 +168,51 @@ class Diagnosis:
         """The sentences as one paragraph."""
         return " ".join(self.sentences())
 
+    def _quantities(self) -> list[frames.Quantity]:
+        return [("targets", self.targets, self.units),
+                ("required_output", self.required_output, self.units),
+                ("achievable", self.achievable, self.units),
+                ("final_demand", self.final_demand, self.units)]
+
+    def _facts(self) -> dict[str, object]:
+        return {"status": self.status.value, "feasible": self.feasible,
+                "products": int(self.products.shape[0]), "fulfilment": self.fulfilment,
+                "bottlenecks": len(self.bottlenecks),
+                "binding": sum(b.binding for b in self.bottlenecks)}
+
+    def to_frame(self) -> DataFrame:
+        """Tidy table: one row per product and quantity (see :mod:`gosplan.core.frames`).
+
+        Quantities, each in its product's unit: ``targets``, ``required_output`` (what the
+        full targets need), ``achievable`` (λ times the targets) and ``final_demand`` (what
+        the optimal plan meets). The bottlenecks are in :meth:`bottlenecks_frame`.
+        """
+        return frames.tidy(self.products, self._quantities())
+
+    def bottlenecks_frame(self) -> DataFrame:
+        """One row per bottleneck, ranked: the fields of :class:`Bottleneck`, ``binding``."""
+        return frames.records(
+            [{"constraint": b.constraint, "kind": b.kind, "product": b.product,
+              "label": b.label, "valuation": b.valuation, "shortfall": b.shortfall,
+              "limit": b.limit, "required": b.required, "unit": b.unit,
+              "binding": b.binding} for b in self.bottlenecks],
+            ("constraint", "kind", "product", "label", "valuation", "shortfall", "limit",
+             "required", "unit", "binding"))
+
+    def to_xarray(self) -> Dataset:
+        """The per-product quantities as an xarray Dataset over ``product``."""
+        return frames.dataset(self.products, self._quantities(), attrs=self._facts())
+
+    def __repr__(self) -> str:
+        return frames.short_repr("Diagnosis", self._facts())
+
+    def _repr_html_(self) -> str:
+        rows: list[tuple[str, object]] = list(self._facts().items())
+        rows += [(b.label, f"short {b.shortfall:.6g} {b.unit}".rstrip()
+                  + (f", valuation {b.valuation:.6g}" if b.binding else ""))
+                 for b in self.bottlenecks[:SHOWN]]
+        return frames.html_table("Diagnosis", rows)
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data (JSON-ready: an unlimited fulfilment or level is ``None``)."""
         return {
@@ -195,9 +246,11 @@ def diagnose(
     plan: OptimalPlan | None = None,
     *,
     resources: Resources | None = None,
-    method: LPMethod = "simplex",
+    lp_method: Method = "simplex",
     time_limit: float | None = None,
     tol: float = 1e-9,
+    verbose: bool = False,
+    method: Method | None = None,
 ) -> Diagnosis:
     """Diagnose whether ``targets`` can be met, and if not, why and what it would take.
 
@@ -209,12 +262,14 @@ def diagnose(
         Target final use ``y`` (a mapping or Series is read by product id).
     plan
         An optimal assortment plan for these targets, if already solved (else one is).
-    resources, method, time_limit
+    resources, lp_method, time_limit, verbose
         As for :func:`~gosplan.core.optimal.optimal_plan` (``resources`` must be the
         same as the ``plan`` was solved with).
     tol
         Relative tolerance: a shortfall below ``tol * max(1, required)`` is none, and
         ``λ >= 1 - tol`` counts as meeting the targets.
+    method
+        Deprecated name of ``lp_method``.
 
     Returns
     -------
@@ -244,19 +299,22 @@ def diagnose(
     """
     economy_of(economy, "diagnose")
     instance(plan, OptimalPlan, "plan", "diagnose", optional=True)
-    choice(method, "method", "diagnose", ("simplex", "ipm", "pdlp", "closed_form"))
+    lp_method = renamed_keyword("diagnose", "method", "lp_method", method, lp_method, "simplex")
+    choice(lp_method, "lp_method", "diagnose", ("simplex", "ipm", "pdlp", "closed_form"))
+    verbose = flag(verbose, "verbose", "diagnose")
     time_limit = seconds(time_limit, "diagnose")
     tol = number(tol, "tol", "diagnose", low=0.0, high=1.0, high_open=True)
     y = demand_vector(economy, targets)
     limits = resource_limits(economy, resources)
     if plan is None:
-        plan = optimal_plan(economy, y, resources=resources, method=method, time_limit=time_limit)
+        plan = optimal_plan(economy, y, resources=resources, lp_method=lp_method,
+                            time_limit=time_limit, verbose=verbose)
     elif plan.objective != "assortment" or not np.array_equal(plan.targets, y):
         raise ParameterError("diagnose: plan must be the optimal assortment plan for these "
                              "targets")
     if plan.status not in (PlanStatus.OPTIMAL, PlanStatus.UNBOUNDED, PlanStatus.TIME_LIMIT):
         plan.raise_for_status()
-    x_star = balance(economy, y, labour_values=False).raise_for_status().gross_output
+    x_star = balance(economy, y, valuations=False).raise_for_status().gross_output
     bottlenecks = _bottlenecks(economy, plan, limits, x_star, tol)
     if plan.status is PlanStatus.OPTIMAL and plan.fulfilment is not None:
         fulfilment = plan.fulfilment
@@ -276,7 +334,7 @@ def diagnose(
         targets=y,
         required_output=x_star,
         achievable=fulfilment * y if math.isfinite(fulfilment) else np.where(y > 0, np.inf, 0.0),
-        delivered=plan.final_use,
+        final_demand=plan.final_demand,
         plan=plan,
     )
 

@@ -77,8 +77,8 @@ from collections.abc import Mapping
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from gosplan.core.arguments import economy_of, instance, integer, number, seconds
-from gosplan.core.balance import demand_vector
+from gosplan.core.arguments import economy_of, flag, instance, integer, number, seconds
+from gosplan.core.balance import demand_vector, log_line
 from gosplan.core.economy import Economy
 from gosplan.core.harmony_result import S_MAX, HarmonyPlan, HarmonyStatus, harmony, harmony_slope
 from gosplan.core.harmony_search import PriceSearch, Problem
@@ -135,6 +135,7 @@ def harmony_plan(
     tol: float = 1e-5,
     start: HarmonyPlan | None = None,
     time_limit: float | None = None,
+    verbose: bool = False,
 ) -> HarmonyPlan:
     """Plan of greatest total harmony within capacity and labour (see the module docstring).
 
@@ -144,7 +145,7 @@ def harmony_plan(
         A productive economy with ``n`` products; its capacities and ``labour_available``
         are the limits.
     targets : mapping or Series of product id to quantity, or array of shape (n,)
-        Target final use ``t >= 0``; products with ``t_i = 0`` count as intermediate. A
+        Target final demand ``t >= 0``; products with ``t_i = 0`` count as intermediate. A
         mapping or a Series is read by product id.
     floor
         Every targeted product keeps at least ``floor · λ*`` of its target, λ* being the
@@ -163,6 +164,9 @@ def harmony_plan(
         evaluation of the dual under way are always finished, and one last solve polishes
         the plan, so a call can overrun by about three solves. The plan is
         feasible whenever the search stops, but with a limit it depends on the machine.
+    verbose
+        Write the price search's log (fulfilment, harmony and duality gap after each
+        iteration) to standard error.
 
     Returns
     -------
@@ -186,7 +190,7 @@ def harmony_plan(
     >>> e = Economy(products=["bread", "cloth"], A=[[0.0, 0.0], [0.0, 0.0]],
     ...             labour=[1.0, 1.0], labour_available=10.0)
     >>> plan = harmony_plan(e, {"bread": 4.0, "cloth": 4.0})
-    >>> plan.final_use.round(4).tolist(), round(plan.fulfilment, 4)
+    >>> plan.final_demand.round(4).tolist(), round(plan.fulfilment, 4)
     ([5.0, 5.0], 1.25)
     """
     began = time.perf_counter()
@@ -196,6 +200,7 @@ def harmony_plan(
     iterations = integer(iterations, "iterations", where, low=0, high=MAX_ITERATIONS)
     tol = number(tol, "tol", where, low=0.0, low_open=True)
     time_limit = seconds(time_limit, where)
+    verbose = flag(verbose, "verbose", where)
     instance(start, HarmonyPlan, "start", where, optional=True)
     t = _targets(economy, targets)
     if start is not None and start.products.shape != economy.products.shape:
@@ -203,7 +208,7 @@ def harmony_plan(
                              f"({economy.n} products); got one of {start.products.shape[0]}")
     problem = Problem.build(economy, t, floor, bounded=True)
     with problem.solver:
-        search = PriceSearch(problem, tol)
+        search = PriceSearch(problem, tol, log_line if verbose else None)
         deadline = None if time_limit is None else began + float(time_limit)
         status = search.run(search.initial(start), int(iterations), deadline)
         return search.plan(economy, status)

@@ -7,12 +7,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from gosplan.core import frames
 from gosplan.core.plan_result import freeze_fields
+from gosplan.core.result import deprecated_alias
 from gosplan.errors import ConvergenceError
+
+if TYPE_CHECKING:
+    from gosplan.core.frames import DataFrame, Dataset
 
 __all__ = ["S_MAX", "HarmonyPlan", "HarmonyStatus", "harmony", "harmony_slope"]
 
@@ -22,7 +28,6 @@ FloatArray = NDArray[np.float64]
 #: Most surplus the planner gives a product, as a fractional deviation: at most
 #: ``(1 + S_MAX)`` times its target. Binds only where nothing else limits a product.
 S_MAX = 1e4
-
 
 
 class HarmonyStatus(StrEnum):
@@ -51,13 +56,13 @@ class HarmonyPlan:
     products: NDArray[np.str_]
     """Product ids, shape ``(n,)``."""
     targets: FloatArray
-    """Targets ``t`` (final use asked for), shape ``(n,)``."""
+    """Targets ``t`` (final demand asked for), shape ``(n,)``."""
     gross_output: FloatArray
     """Gross output ``x``, shape ``(n,)``; within capacity and labour."""
-    final_use: FloatArray
-    """Final use ``(I - A) x``, shape ``(n,)``."""
+    final_demand: FloatArray
+    """Final demand met, ``(I - A) x``, shape ``(n,)``."""
     fulfilment: float
-    """``min_i final_use_i / t_i`` over targeted products: the LP's λ measure."""
+    """``min_i final_demand_i / t_i`` over targeted products: the LP's λ measure."""
     max_fulfilment: float
     """λ*, the largest fulfilment of any feasible plan (the LP optimum, in closed form)."""
     floor: float
@@ -68,7 +73,7 @@ class HarmonyPlan:
     """Upper bound on the harmony the plan lacks: ``D(w, μ) - harmony``, ``>= 0``."""
     labour_required: float
     """Labour the plan uses, ``l · x``."""
-    product_prices: FloatArray
+    valuations: FloatArray
     """Cost of each product at the rents and wage, ``p``, shape ``(n,)``: harmony per unit."""
     capacity_valuations: FloatArray
     """Rent ``w`` per unit of each branch's capacity, shape ``(n,)`` (0 where idle)."""
@@ -85,9 +90,14 @@ class HarmonyPlan:
     """Fulfilment of the best plan after each iteration, shape ``(iterations + 1,)``."""
     harmony_history: FloatArray = field(repr=False)
     """Harmony of the best plan after each iteration, shape ``(iterations + 1,)``."""
+    units: tuple[str, ...] = ()
+    """Unit of each product, in product order (empty when unknown)."""
+
+    final_use = deprecated_alias("final_use", "final_demand")
+    product_prices = deprecated_alias("product_prices", "valuations")
 
     def __post_init__(self) -> None:
-        freeze_fields(self, ("targets", "gross_output", "final_use", "product_prices",
+        freeze_fields(self, ("targets", "gross_output", "final_demand", "valuations",
                              "capacity_valuations", "history", "harmony_history"))
 
     @property
@@ -108,6 +118,42 @@ class HarmonyPlan:
                 f"of {self.duality_gap:.3g}; raise iterations or tol",
             )
         return self
+
+    def _quantities(self) -> list[frames.Quantity]:
+        units = self.units or ("",) * self.products.shape[0]
+        return [("targets", self.targets, units),
+                ("gross_output", self.gross_output, units),
+                ("final_demand", self.final_demand, units),
+                ("valuations", self.valuations, "harmony per unit"),
+                ("capacity_valuations", self.capacity_valuations, "harmony per unit")]
+
+    def _facts(self) -> dict[str, object]:
+        return {"status": self.status.value, "products": int(self.products.shape[0]),
+                "fulfilment": self.fulfilment, "max_fulfilment": self.max_fulfilment,
+                "harmony": self.harmony, "duality_gap": self.duality_gap,
+                "labour_required": self.labour_required,
+                "labour_valuation": self.labour_valuation, "iterations": self.iterations}
+
+    def to_frame(self) -> DataFrame:
+        """Tidy table: one row per product and quantity (see :mod:`gosplan.core.frames`).
+
+        Quantities: ``targets``, ``gross_output``, ``final_demand`` (each product's unit),
+        ``valuations`` and ``capacity_valuations`` (harmony per unit).
+        """
+        return frames.tidy(self.products, self._quantities())
+
+    def to_xarray(self) -> Dataset:
+        """The same quantities as an xarray Dataset over ``product``; totals in ``attrs``."""
+        return frames.dataset(self.products, self._quantities(), attrs=self._facts())
+
+    def __repr__(self) -> str:
+        facts = self._facts()
+        for k in ("max_fulfilment", "labour_valuation", "iterations", "duality_gap"):
+            del facts[k]
+        return frames.short_repr("HarmonyPlan", facts)
+
+    def _repr_html_(self) -> str:
+        return frames.html_table("Harmony plan", self._facts().items())
 
 
 def harmony(s: ArrayLike) -> FloatArray:

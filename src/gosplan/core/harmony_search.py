@@ -8,6 +8,7 @@ L-BFGS over the valuations that keeps the best feasible plan it meets.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -179,8 +180,9 @@ class Problem:
 class PriceSearch:
     """Minimise the dual D over scaled rents and wage, keeping the best feasible plan."""
 
-    def __init__(self, p: Problem, tol: float) -> None:
+    def __init__(self, p: Problem, tol: float, log: Callable[[str], None] | None = None) -> None:
         self.p = p
+        self.log = log
         self.T = p.targeted
         self.tT = p.t[p.targeted]
         self.s_low = (p.low[p.targeted] / self.tT) - 1.0
@@ -307,6 +309,10 @@ class PriceSearch:
     def _note(self) -> None:
         f = self.best_f[self.T] / self.tT
         self.history.append((float(np.min(f)), self.best_h))
+        if self.log is not None:
+            self.log(f"harmony: iteration {len(self.history) - 1}, fulfilment "
+                     f"{self.history[-1][0]:.6g}, harmony {self.best_h:.6g}, duality gap "
+                     f"{self.dual - self.best_h:.3g} (goal {self.goal:.3g})")
 
     def run(self, z0: FloatArray, iterations: int, deadline: float | None) -> HarmonyStatus:
         """Projected L-BFGS on ``z >= 0``; stops at the gap goal, a limit, or a stall."""
@@ -409,7 +415,7 @@ class PriceSearch:
             products=economy.products,
             targets=full_t,
             gross_output=gross,
-            final_use=final,
+            final_demand=final,
             fulfilment=max(float(np.min(final[T] / full_t[T])), 0.0),
             max_fulfilment=p.lam,
             floor=p.floor,
@@ -418,7 +424,7 @@ class PriceSearch:
             duality_gap=max(self.dual + float(harmony(-1.0)) * int((T & ~p.alive).sum()) - h,
                             0.0),
             labour_required=_dot(economy.labour, gross),
-            product_prices=prices,
+            valuations=prices,
             capacity_valuations=rents,
             labour_valuation=float(self.z[-1] / self.labour_room) if self.has_labour else 0.0,
             iterations=history.shape[0] - 1,
@@ -426,6 +432,7 @@ class PriceSearch:
             passes=p.solver.passes,
             history=history[:, 0].copy(),
             harmony_history=history[:, 1].copy(),
+            units=economy.units,
         )
 
 

@@ -68,7 +68,7 @@ def crash_basis(
     T, n = y.shape
     m, k = C.shape[0], shared.shape[0]
     try:
-        need = np.vstack([C @ balance(economy, y[t], labour_values=False).gross_output
+        need = np.vstack([C @ balance(economy, y[t], valuations=False).gross_output
                           for t in range(T)])
     except GosplanError:
         return None

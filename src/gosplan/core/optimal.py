@@ -31,17 +31,17 @@ optimum equals the valuation of all the limits, ``λ = w · capacity + v L + Σ_
 The model goes to the solver as one sparse matrix, ``[[I - A, -y], [l, 0], [r_k, 0]]``,
 built without loops, so economies of 10^5–10^6 products are fed in one pass.
 
-Methods. ``"closed_form"`` (assortment only) needs no LP: the optimum is the balanced
-plan for the full targets scaled down to the first limit it meets, and the valuations
-come from one transposed solve (:mod:`gosplan.core.closed_form` derives both). Two linear
-solves: seconds at 10^6 products. ``"simplex"``, ``"ipm"`` and ``"pdlp"`` hand the LP to
-HiGHS. For the assortment objective the dual simplex starts from the basis of the
-closed-form optimum (a warm start: it only has to confirm it, usually in 0 iterations);
-what remains is one factorisation of the basis, ``I - A`` bordered by ``y`` and the
-binding limit, whose fill makes the simplex impractical beyond a few thousand products
-on economies with realistic, unbanded structure (see ``docs/performance.md``). Should
-that factorisation be too inaccurate for HiGHS to certify the optimum, it solves again,
-cold.
+LP methods (``lp_method``). ``"closed_form"`` (assortment only) needs no LP: the optimum
+is the balanced plan for the full targets scaled down to the first limit it meets, and the
+valuations come from one transposed solve (:mod:`gosplan.core.closed_form` derives both).
+Two linear solves: seconds at 10^6 products. ``"simplex"``, ``"ipm"`` and ``"pdlp"`` hand
+the LP to HiGHS. For the assortment objective the dual simplex starts from the basis of
+the closed-form optimum (a warm start: it only has to confirm it, usually in 0
+iterations); what remains is one factorisation of the basis, ``I - A`` bordered by ``y``
+and the binding limit, whose fill makes the simplex impractical beyond a few thousand
+products on economies with realistic, unbanded structure (see ``docs/performance.md``).
+Should that factorisation be too inaccurate for HiGHS to certify the optimum, it solves
+again, cold.
 """
 
 from __future__ import annotations
@@ -58,6 +58,7 @@ from gosplan.core.arguments import (
     aligned,
     choice,
     economy_of,
+    flag,
     is_labelled,
     number,
     seconds,
@@ -67,6 +68,7 @@ from gosplan.core.balance import demand_vector
 from gosplan.core.closed_form import LeontiefBound, closed_form_plan, leontief_bound
 from gosplan.core.economy import Economy
 from gosplan.core.plan_result import OptimalPlan, PlanStatus
+from gosplan.core.result import renamed_keyword
 from gosplan.core.solvers import LPSolution, LPStatus, solve_lp
 from gosplan.core.solvers.highs import BasisStatus, LPBasis
 from gosplan.errors import EconomyError, ParameterError, ParameterTypeError, TargetsError
@@ -104,8 +106,10 @@ def optimal_plan(
     weights: ArrayLike | Mapping[str, float] | None = None,
     min_fulfilment: float = 0.0,
     resources: Resources | None = None,
-    method: Method = "simplex",
+    lp_method: Method = "simplex",
     time_limit: float | None = None,
+    verbose: bool = False,
+    method: Method | None = None,
 ) -> OptimalPlan:
     """Best plan the economy's limits allow (see the module docstring for the LP).
 
@@ -127,7 +131,7 @@ def optimal_plan(
     resources
         Other primary resources (land, foreign exchange ...): ``{name: (coefficients,
         available)}``, coefficients of shape ``(n,)`` per unit of gross output.
-    method
+    lp_method
         ``"simplex"`` (dual simplex, exact vertex; for the assortment warm-started from
         the closed-form optimum), ``"ipm"`` (interior point with crossover), ``"pdlp"``
         (first order; approximate) or ``"closed_form"`` (assortment only: two linear
@@ -136,6 +140,11 @@ def optimal_plan(
         Seconds the solver may run (``None``: no limit). ``"closed_form"`` has no limit
         to honour: its two solves always finish, at a known cost. With a limit, the
         simplex is warm-started only up to :data:`WARM_START_LIMIT` products.
+    verbose
+        Write the solver's log (HiGHS's, or the iterative solves' of the closed form) to
+        standard error.
+    method
+        Deprecated name of ``lp_method``.
 
     Returns
     -------
@@ -163,10 +172,12 @@ def optimal_plan(
     where = "optimal_plan"
     economy_of(economy, where)
     choice(objective, "objective", where, ("assortment", "weighted"))
-    choice(method, "method", where, ("simplex", "ipm", "pdlp", "closed_form"))
-    if method == "closed_form" and objective != "assortment":
-        raise ParameterError("optimal_plan: method='closed_form' solves objective='assortment' "
-                             f"only; got objective={objective!r}")
+    lp_method = renamed_keyword(where, "method", "lp_method", method, lp_method, "simplex")
+    choice(lp_method, "lp_method", where, ("simplex", "ipm", "pdlp", "closed_form"))
+    verbose = flag(verbose, "verbose", where)
+    if lp_method == "closed_form" and objective != "assortment":
+        raise ParameterError("optimal_plan: lp_method='closed_form' solves "
+                             f"objective='assortment' only; got objective={objective!r}")
     time_limit = seconds(time_limit, where)
     min_fulfilment = number(min_fulfilment, "min_fulfilment", where, low=0.0)
     n = economy.n
@@ -184,15 +195,15 @@ def optimal_plan(
     elif weights is None:
         raise TargetsError("weights: objective='weighted' needs weights (one per product)")
     c_weights = None if weights is None else demand_vector(economy, weights, what="weights")
-    if method == "closed_form":
-        return closed_form_plan(economy, y, limits)
+    if lp_method == "closed_form":
+        return closed_form_plan(economy, y, limits, verbose=verbose)
 
     basis, spent = None, 0.0
     # HiGHS reads its clock between iterations, not while it factorises: with a time limit,
     # warm-start only where the one factorisation of the optimal basis is known to be short.
     warm = time_limit is None or n <= WARM_START_LIMIT
-    if objective == "assortment" and method == "simplex" and warm:
-        bound = leontief_bound(economy, y, limits)
+    if objective == "assortment" and lp_method == "simplex" and warm:
+        bound = leontief_bound(economy, y, limits, verbose=verbose)
         spent = bound.seconds
         if bound.converged and bound.kind is not None:
             basis = _optimal_basis(economy, limits, bound)
@@ -204,7 +215,8 @@ def optimal_plan(
         economy, y, limits, c_weights, min_fulfilment
     )
     model = (cost, M, row_lower, row_upper, col_lower, col_upper)
-    solution = solve_lp(*model, maximize=True, method=method, time_limit=time_limit, basis=basis)
+    solution = solve_lp(*model, maximize=True, method=lp_method, time_limit=time_limit,
+                        basis=basis, verbose=verbose)
     if basis is not None and solution.status is LPStatus.ERROR:
         # The one factorisation of the warm start can be too inaccurate for HiGHS to
         # certify the optimum (it then says "unknown"); a cold solve takes longer but
@@ -212,7 +224,8 @@ def optimal_plan(
         spent += solution.solve_time
         left = None if time_limit is None else max(0.0, time_limit - solution.solve_time)
         warm_iterations = solution.iterations
-        solution = solve_lp(*model, maximize=True, method=method, time_limit=left)
+        solution = solve_lp(*model, maximize=True, method=lp_method, time_limit=left,
+                            verbose=verbose)
         solution = dataclasses.replace(solution, iterations=solution.iterations + warm_iterations)
     return _plan(economy, objective, y, limits, solution, spent)
 
@@ -315,15 +328,15 @@ def _stopped(
     return OptimalPlan(
         status=PlanStatus.TIME_LIMIT,
         objective="assortment",
-        method="simplex",
+        lp_method="simplex",
         products=economy.products,
         targets=y,
         fulfilment=bound.fulfilment if found else None,
         objective_value=bound.fulfilment if found else None,
         gross_output=gross,
-        final_use=None if gross is None else gross - economy.A @ gross,
+        final_demand=None if gross is None else gross - economy.A @ gross,
         labour_required=None if gross is None else float(economy.labour @ gross),
-        product_prices=None,
+        valuations=None,
         capacity_valuations=None,
         labour_valuation=None,
         resource_valuations=None,
@@ -331,6 +344,7 @@ def _stopped(
         solve_time=bound.seconds,
         message="time limit reached before the simplex started",
         resource_use=use,
+        units=economy.units,
     )
 
 
@@ -429,15 +443,15 @@ def _plan(
     return OptimalPlan(
         status=status,
         objective=objective,
-        method=solution.method,
+        lp_method=solution.method,
         products=economy.products,
         targets=y,
         fulfilment=fulfilment,
         objective_value=solution.objective,
         gross_output=gross,
-        final_use=final,
+        final_demand=final,
         labour_required=labour_required,
-        product_prices=prices,
+        valuations=prices,
         capacity_valuations=capacity_values,
         labour_valuation=labour_value,
         resource_valuations=resource_values,
@@ -445,4 +459,5 @@ def _plan(
         solve_time=solution.solve_time + spent,
         message=solution.message,
         resource_use=use,
+        units=economy.units,
     )

@@ -30,15 +30,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from gosplan.core import frames
 from gosplan.core.arguments import (
     aligned,
     choice,
     instance,
+    integer,
     is_frame,
     is_labelled,
     labels_of,
@@ -49,6 +51,9 @@ from gosplan.core.arguments import (
 )
 from gosplan.core.plan_result import freeze_fields
 from gosplan.errors import EconomyError, ParameterTypeError, TargetsError
+
+if TYPE_CHECKING:
+    from gosplan.core.frames import DataFrame, Dataset
 
 __all__ = ["Enterprises", "Quotas", "Rule", "quotas"]
 
@@ -144,6 +149,8 @@ class Quotas:
     """Planned output split, shape ``(years, n)``."""
     rule: str
     """``"capacity"`` or ``"least_cost"``."""
+    first_year: int | None = None
+    """Calendar year of the first row (``None``: not given; frames then number years from 0)."""
 
     def __post_init__(self) -> None:
         freeze_fields(self, ("quota", "over_capacity", "plan"))
@@ -158,10 +165,58 @@ class Quotas:
         """Enterprise ids, shape ``(m,)``."""
         return np.asarray(self.enterprises.ids)
 
+    @property
+    def over_capacity_ids(self) -> NDArray[np.str_]:
+        """Ids of the enterprises asked for more than their capacity in some year."""
+        return self.ids[self.over_capacity.any(axis=0)] if self.years else self.ids[:0]
+
     def totals_by_product(self) -> FloatArray:
         """Sum of the quotas of each product, shape ``(years, n)``: equal to ``plan`` exactly."""
         e = self.enterprises
         return np.stack([np.bincount(e.product, weights=q, minlength=e.n) for q in self.quota])
+
+    def _years(self) -> NDArray[np.int64]:
+        return np.arange(self.years, dtype=np.int64) + (self.first_year or 0)
+
+    def _quantities(self) -> list[frames.Quantity]:
+        capacity = np.broadcast_to(np.asarray(self.enterprises.capacity), self.quota.shape)
+        return [("quota", self.quota, ""), ("capacity", capacity, "")]
+
+    def to_frame(self) -> DataFrame:
+        """Tidy table: one row per year, enterprise and quantity (``quota``, ``capacity``).
+
+        Columns ``year, enterprise, product, quantity, value, unit`` (see
+        :mod:`gosplan.core.frames`); ``year`` is the calendar year where ``first_year`` was
+        given, else the year's offset from the first; ``product`` is the id of what the
+        enterprise makes. Enterprises carry no units, so ``unit`` is empty.
+        """
+        e = self.enterprises
+        return frames.tidy(np.asarray(e.products)[e.product], self._quantities(),
+                           years=self._years(), enterprises=e.ids)
+
+    def to_xarray(self) -> Dataset:
+        """Quotas, capacities and ``over_capacity`` over ``(year, enterprise)``.
+
+        The product each enterprise makes is the ``product`` coordinate.
+        """
+        e = self.enterprises
+        data = frames.dataset(e.ids, self._quantities(), dim="enterprise",
+                              years=self._years(),
+                              coords={"product": np.asarray(e.products)[e.product]},
+                              attrs=self._facts())
+        data["over_capacity"] = (("year", "enterprise"), np.array(self.over_capacity))
+        return data
+
+    def _facts(self) -> dict[str, object]:
+        return {"rule": self.rule, "years": self.years, "enterprises": self.enterprises.m,
+                "products": self.enterprises.n,
+                "over_capacity": int(np.count_nonzero(self.over_capacity))}
+
+    def __repr__(self) -> str:
+        return frames.short_repr("Quotas", self._facts())
+
+    def _repr_html_(self) -> str:
+        return frames.html_table("Enterprise quotas", self._facts().items())
 
 
 def quotas(
@@ -170,6 +225,7 @@ def quotas(
     *,
     rule: Rule = "capacity",
     excess: Literal["flag", "raise"] = "flag",
+    first_year: int | None = None,
 ) -> Quotas:
     """Split planned gross output among enterprises (see the module docstring).
 
@@ -187,6 +243,8 @@ def quotas(
     excess
         Where a product's plan exceeds its enterprises' total capacity: ``"flag"`` shares it
         in proportion to capacity and marks ``over_capacity``; ``"raise"`` refuses.
+    first_year
+        Calendar year of the plan's first row (for the result's frames), or ``None``.
 
     Returns
     -------
@@ -213,6 +271,8 @@ def quotas(
     instance(enterprises, Enterprises, "enterprises", "quotas")
     choice(rule, "rule", "quotas", ("capacity", "least_cost"))
     choice(excess, "excess", "quotas", ("flag", "raise"))
+    if first_year is not None:
+        first_year = integer(first_year, "first_year", "quotas", low=-9999, high=9999)
     if rule == "least_cost" and enterprises.unit_cost is None:
         raise EconomyError("enterprises: rule 'least_cost' needs unit_cost for every enterprise")
     plan = _plan(plan_output, enterprises)
@@ -239,7 +299,7 @@ def quotas(
         flags.append(q > e.capacity + quantum)
     return Quotas(quota=np.stack(rows) if rows else np.zeros((0, e.m)),
                   over_capacity=np.stack(flags) if flags else np.zeros((0, e.m), dtype=bool),
-                  enterprises=e, plan=plan, rule=rule)
+                  enterprises=e, plan=plan, rule=rule, first_year=first_year)
 
 
 # --- the split ----------------------------------------------------------------------------

@@ -20,13 +20,14 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+import tomli_w
 
 from gosplan.analysis.fit import FAMINE_BANDS, FIT_COLUMNS
 from gosplan.analysis.run import Run
@@ -114,70 +115,38 @@ def _csv(frame: pd.DataFrame, columns: Sequence[str]) -> bytes:
 # --- The scenario as run -----------------------------------------------------------------
 
 
-def _toml(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return (
-            repr(value)
-            if math.isfinite(value)
-            else ("nan" if value != value else ("inf" if value > 0 else "-inf"))
-        )
-    if isinstance(value, str):
-        escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-        return f'"{escaped}"'
-    if isinstance(value, Mapping):
-        return "{ " + ", ".join(f"{_key(k)} = {_toml(v)}" for k, v in value.items()) + " }"
-    if isinstance(value, Iterable):
-        return "[" + ", ".join(_toml(v) for v in value) + "]"
-    return _toml(str(value))
-
-
-def _key(key: Any) -> str:
-    text = str(key)
-    bare = text and all((c.isalnum() and c.isascii()) or c in "-_" for c in text)
-    return text if bare else _toml(text)
-
-
 def scenario_as_run(run: Run) -> str:
     """A TOML record of what was run: enough to run it again and to know what it was."""
     from gosplan import __version__
 
     sc = run.scenario
-    lines = [
+    record: dict[str, Any] = {
+        "scenario": sc.spec.name,
+        "title": sc.title,
+        "file": sc.path.name,
+        "first_year": run.years[0],
+        "last_year": run.years[-1],
+        "sets": list(sc.overrides),
+    }
+    if sc.base:
+        record["base"] = sc.base
+    if run.seed is not None:
+        record["seed"] = run.seed
+    record["gosplan"] = __version__
+    record["segment"] = [
+        {"scenario": seg.spec.name, "first_year": result.years[0], "last_year": result.years[-1]}
+        for seg, result in run.segments
+    ]
+    doc = {"run": record, "parameters": sc.parameters, "policy": sc.policies}
+    header = [
         "# The scenario as run by gosplan: what was asked for, and the parameters and",
         "# policies in force after the --set items. scenario.toml and parameters.toml",
         "# beside this file are the files as they were read.",
-        "",
-        "[run]",
-        f"scenario = {_toml(sc.spec.name)}",
-        f"title = {_toml(sc.title)}",
-        f"file = {_toml(sc.path.name)}",
-        f"first_year = {run.years[0]}",
-        f"last_year = {run.years[-1]}",
-        f"sets = {_toml(list(sc.overrides))}",
     ]
-    if sc.base:
-        lines.append(f"base = {_toml(sc.base)}")
-    lines.append(f"seed = {run.seed}" if run.seed is not None else "# seed: none (deterministic)")
-    lines.append(f"gosplan = {_toml(__version__)}")
-    for seg, result in run.segments:
-        lines += [
-            "",
-            "[[run.segment]]",
-            f"scenario = {_toml(seg.spec.name)}",
-            f"first_year = {result.years[0]}",
-            f"last_year = {result.years[-1]}",
-        ]
-    for name, table in sc.parameters.items():
-        lines += ["", f"[parameters.{_key(name)}]"]
-        lines += [f"{_key(k)} = {_toml(v)}" for k, v in table.items()]
-    for name, table in sc.policies.items():
-        lines += ["", f"[policy.{_key(name)}]"]
-        lines += [f"{_key(k)} = {_toml(v)}" for k, v in table.items()]
-    return "\n".join(lines) + "\n"
+    if run.seed is None:
+        header.append("# seed: none (deterministic)")
+    # A library writes the TOML, so any title or name reads back as it was.
+    return "\n".join(header) + "\n\n" + tomli_w.dumps(doc)
 
 
 def _scenario_files(scenario: Scenario) -> dict[str, bytes]:

@@ -52,8 +52,8 @@ def plan_frame(run: PlanRun) -> pd.DataFrame:
             "capacity_use": use,
         }
     )
-    if r.labour_values is not None:
-        frame["labour_value"] = r.labour_values
+    if r.valuations is not None:
+        frame["valuations"] = r.valuations
     return frame
 
 
@@ -61,7 +61,7 @@ def plan_renderable(run: PlanRun) -> RenderableType:
     """The plan as a rich table followed by the feasibility verdict in words."""
     r, e = run.result, run.economy
     title = (
-        f"Balanced plan: {e.name} ({e.n:,} products) — {r.method} solve, "
+        f"Balanced plan: {e.name} ({e.n:,} products) — {r.solver} solve, "
         f"{r.iterations} iterations, residual {r.residual:.2g}"
     )
     table = Table(title=title, title_justify="left")
@@ -77,10 +77,11 @@ def plan_renderable(run: PlanRun) -> RenderableType:
         table.add_column(col, justify=justify)  # type: ignore[arg-type]
     with np.errstate(divide="ignore", invalid="ignore"):
         use = r.gross_output / r.capacity
-    values = r.labour_values
+    values = r.valuations
+    over = set(r.over_capacity.tolist())
     for i in range(min(e.n, MAX_ROWS)):
         share = f"{use[i]:.0%}" if np.isfinite(use[i]) else ""
-        style = "bold red" if i in set(r.over_capacity.tolist()) else None
+        style = "bold red" if str(e.products[i]) in over else None
         lv = "" if values is None else fmt(float(values[i]))
         table.add_row(
             e.names[i],
@@ -103,7 +104,7 @@ def verdict(run: PlanRun) -> list[str]:
     """Sentences on feasibility: which branches exceed capacity, and labour."""
     r, e = run.result, run.economy
     lines = []
-    over = r.over_capacity
+    over = np.flatnonzero(np.isin(e.products, r.over_capacity))  # positions, in product order
     if over.size:
         order = over[np.argsort(-(r.gross_output[over] / r.capacity[over]), kind="stable")]
         lines.append(
@@ -170,15 +171,16 @@ def optimal_renderable(run: Any) -> RenderableType:
         f"({e.n:,} products) — fulfilment {p.fulfilment:.1%}, {p.iterations} iterations"
     )
     table = Table(title=title, title_justify="left")
-    for col in ("product", "unit", "target", "final use", "gross output", "capacity", "valuation"):
+    for col in ("product", "unit", "target", "final demand", "gross output", "capacity",
+                "valuation"):
         table.add_column(col, justify="left" if col in ("product", "unit") else "right")
-    prices = p.product_prices
+    prices = p.valuations
     for i in range(min(e.n, MAX_ROWS)):
         table.add_row(
             e.names[i],
             e.units[i],
             fmt(float(run.targets[i])),
-            fmt(float(p.final_use[i])),
+            fmt(float(p.final_demand[i])),
             fmt(float(p.gross_output[i])),
             fmt(float(e.capacity[i])),
             "" if prices is None else f"{float(prices[i]):.4g}",
@@ -213,13 +215,13 @@ def write_optimal(run: Any, path: str | Path) -> Path:
                 "name": list(e.names),
                 "unit": list(e.units),
                 "target": run.targets,
-                "final_use": p.final_use,
+                "final_demand": p.final_demand,
                 "gross_output": p.gross_output,
                 "capacity": e.capacity,
             }
         )
-        if p.product_prices is not None:
-            table["valuation"] = p.product_prices
+        if p.valuations is not None:
+            table["valuations"] = p.valuations
         return table
 
     return _write(path, lambda: optimal_summary(run), frame)

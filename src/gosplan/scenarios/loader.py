@@ -8,7 +8,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Hashable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -17,25 +17,22 @@ from numpy.typing import NDArray
 
 from gosplan.core.economy import Economy
 from gosplan.errors import EconomyError, InputFileError, NotProductiveError
-from gosplan.scenarios.keys import (
-    MAX_DEPTH,
-    MAX_TOML_BYTES,
-    check_doc,
-    check_keys,
-    did_you_mean,
-)
+from gosplan.scenarios.keys import MAX_DEPTH, MAX_TOML_BYTES, check_doc, check_keys, did_you_mean
 from gosplan.scenarios.memo import Memo, copy_doc, stamp
+from gosplan.scenarios.schema import EconomyFile, EconomyTable, ProductEntry
+from gosplan.scenarios.tables import Table as Columns
 from gosplan.scenarios.tables import (
-    Table,
     check_positions,
     check_values,
     ids_to_positions,
     read_table,
 )
+from gosplan.scenarios.validation import Table, validate
 
 __all__ = [
     "ECONOMY_META_KEYS",
     "check_unique",
+    "read_checked",
     "read_economy",
     "read_enterprises",
     "read_products",
@@ -49,32 +46,12 @@ _PAIR = [[("input", "id"), ("output", "id")], [("input_index", "index"), ("outpu
 _PRODUCT = [[("product", "id")], [("product_index", "index")]]
 
 
-#: The keys of economy.toml, by table (free-form text goes under [economy.metadata]).
-_ECONOMY_KEYS = {
-    "": ("economy", "labour", "products"),
-    "economy": (
-        "name",
-        "description",
-        "year",
-        "technology",
-        "labour",
-        "capacity",
-        "capital",
-        "products_table",
-        "sources",
-        "source",
-        "note",
-        "metadata",
-    ),
-    "labour": ("unit", "available", "source", "note"),
-    "products": ("id", "name", "unit", "source", "note"),
-}
-
 #: The keys [economy] may hold (others belong in [economy.metadata]).
-ECONOMY_META_KEYS = frozenset(_ECONOMY_KEYS["economy"]) - {"metadata"}
+ECONOMY_META_KEYS = frozenset(EconomyTable.model_fields) - {"metadata"}
 
 _TOML: Memo[Hashable, dict[str, Any]] = Memo(64)
 _ECONOMIES: Memo[Hashable, Economy] = Memo(8)
+_CHECKED: Memo[Hashable, None] = Memo(64)
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -91,6 +68,18 @@ def read_toml(path: Path) -> dict[str, Any]:
             f"({MAX_TOML_BYTES:,}; put large data in a table)"
         )
     doc: dict[str, Any] = copy_doc(_TOML.get(stamp([path]), lambda: _parse_toml(path)))
+    return doc
+
+
+def read_checked(path: Path, model: type[Table]) -> dict[str, Any]:
+    """:func:`read_toml`, then the file checked against its schema ``model`` (one line if bad).
+
+    A file that passed once is not checked again until it changes (the exhibit rereads its
+    scenario for every new slider position).
+    """
+    doc = read_toml(path)
+    key = stamp([path])
+    _CHECKED.get(None if key is None else (key, model.__name__), lambda: validate(doc, model, path))
     return doc
 
 
@@ -136,28 +125,17 @@ def _read_economy(path: Path) -> Economy:
             f"{folder}: holds activities.csv, an activity economy: read it with "
             "gosplan.scenarios.activity_files.read_activity_economy"
         )
-    doc = read_toml(toml_path)
-    meta = toml_table(doc, "economy", toml_path)
-    check_keys(doc, _ECONOMY_KEYS[""], str(toml_path), what="table")
-    check_keys(
-        meta,
-        _ECONOMY_KEYS["economy"],
-        f"{toml_path}: [economy]",
-        otherwise="; other facts go in [economy.metadata]",
-    )
-    extra = toml_table(meta, "metadata", toml_path, required=False, name="economy.metadata")
-    ids, names, units = read_products(doc, meta, folder, toml_path)
+    doc = read_checked(toml_path, EconomyFile)
+    meta = doc["economy"]
+    extra = meta.get("metadata") or {}
+    ids, names, units = read_products(doc, meta, folder, toml_path, validated=True)
     n = ids.shape[0]
     index = pd.Index(ids)
     what = str(toml_path)
 
     def table_path(key: str, default: str | None) -> Path | None:
         value = meta.get(key, default)
-        if value is None:
-            return None
-        if not isinstance(value, str) or not value:
-            raise InputFileError(f"{toml_path}: [economy] {key} must be a file name; got {value!r}")
-        return folder / value
+        return None if value is None else folder / value
 
     technology = table_path("technology", "technology.csv")
     assert technology is not None
@@ -187,13 +165,8 @@ def _read_economy(path: Path) -> Economy:
             depreciation[pos] = check_values(
                 cols["depreciation"], label=str(capacity_path), column="depreciation", upper=1.0
             )
-    labour_meta = toml_table(doc, "labour", toml_path, required=False)
-    check_keys(labour_meta, _ECONOMY_KEYS["labour"], f"{toml_path}: [labour]")
+    labour_meta = doc.get("labour") or {}
     available = labour_meta.get("available", float("inf"))
-    if isinstance(available, bool) or not isinstance(available, int | float) or not available > 0:
-        raise InputFileError(
-            f"{toml_path}: [labour] available must be a number > 0; got {available!r}"
-        )
     try:
         return Economy(
             products=ids,
@@ -269,10 +242,28 @@ def toml_table(
     return value
 
 
+class _Products(Table):
+    """The ``[[products]]`` of a file read without the whole of :class:`EconomyFile`."""
+
+    what: ClassVar[str] = "table"
+    products: list[ProductEntry] | None = None
+
+
 def read_products(
-    doc: Mapping[str, Any], meta: Mapping[str, Any], folder: Path, toml_path: Path
+    doc: Mapping[str, Any],
+    meta: Mapping[str, Any],
+    folder: Path,
+    toml_path: Path,
+    *,
+    validated: bool = False,
 ) -> tuple[NDArray[np.str_], tuple[str, ...], tuple[str, ...]]:
-    """Product ids, names and units, from ``[[products]]`` or the products table."""
+    """Product ids, names and units, from ``[[products]]`` or the products table.
+
+    ``validated`` says ``doc`` has passed the schema already (economy.toml's readers do).
+    """
+    if not validated:
+        validate({"products": doc.get("products")} if "products" in doc else {}, _Products,
+                 toml_path)
     listed = doc.get("products")
     table_name = meta.get("products_table")
     if table_name is not None:
@@ -289,15 +280,8 @@ def read_products(
             "(or set [economy] products_table)"
         )
     ids_l, names_l, units_l = [], [], []
-    for k, entry in enumerate(listed, start=1):
-        if not isinstance(entry, dict):
-            raise InputFileError(f"{toml_path}: [[products]] #{k} must be a table; got {entry!r}")
-        check_keys(entry, _ECONOMY_KEYS["products"], f"{toml_path}: [[products]] #{k}")
-        pid = entry.get("id")
-        if not isinstance(pid, str) or not pid.strip():
-            raise InputFileError(
-                f"{toml_path}: [[products]] #{k} id must be a non-empty string; got {pid!r}"
-            )
+    for entry in listed:  # checked by the schema: tables, each with a non-empty id
+        pid = entry["id"]
         ids_l.append(pid.strip())
         names_l.append(str(entry.get("name", pid)))
         units_l.append(str(entry.get("unit", "")))
@@ -343,7 +327,7 @@ def _vector(
     *,
     allow_inf: bool = False,
     optional: list[tuple[str, str]] | None = None,
-) -> tuple[NDArray[np.int64], Table]:
+) -> tuple[NDArray[np.int64], Columns]:
     label = str(path)
     cols = read_table(path, [_PRODUCT, (column, "number")], optional=optional or [])
     if "product" in cols:

@@ -17,9 +17,9 @@ from typing import Any
 
 from gosplan.errors import InputFileError
 from gosplan.scenarios.builtin import builtin_path
-from gosplan.scenarios.keys import check_keys
-from gosplan.scenarios.loader import read_toml
-from gosplan.sim.spec import YEARS
+from gosplan.scenarios.loader import read_checked, read_toml
+from gosplan.scenarios.schema import CounterfactualFile, ScenarioFile, ScenarioTable
+from gosplan.scenarios.validation import RefusalError, check_year
 
 __all__ = [
     "MAX_CHAIN",
@@ -30,6 +30,7 @@ __all__ = [
     "display",
     "layers",
     "merged",
+    "read_scenario_file",
     "resolve",
     "resolve_ref",
     "scenario_years",
@@ -41,17 +42,7 @@ MAX_CHAIN = 16
 _BUILTIN = {"ussr-1928": "ussr_1928/scenario.toml", "ussr-1933": "ussr_1933/scenario.toml"}
 
 #: The keys of the [scenario] table.
-SCENARIO_KEYS = (
-    "name",
-    "title",
-    "description",
-    "first_year",
-    "last_year",
-    "economy",
-    "parameters",
-    "continues_with",
-    "start_from",
-)
+SCENARIO_KEYS = tuple(ScenarioTable.model_fields)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,10 +110,26 @@ def display(path: Path) -> str:
     return _builtin_names().get(path.resolve(), str(path))
 
 
+def read_scenario_file(path: Path) -> dict[str, Any]:
+    """A scenario or counterfactual file (one with ``base``), checked against its schema."""
+    doc = read_toml(path)
+    own = doc.get("scenario")
+    if isinstance(own, dict) and "base" in own:
+        # TOML puts every key after a [table] header into that table.
+        raise InputFileError(
+            f"{path}: [scenario] holds 'base'; write base = ... at the top of "
+            "the file, before the first [table]"
+        )
+    return read_checked(path, CounterfactualFile if "base" in doc else ScenarioFile)
+
+
 def layers(path: Path) -> list[Layer]:
-    """The files of a scenario, root first, following ``base`` (refusing cycles)."""
+    """The files of a scenario, root first, following ``base`` (refusing cycles).
+
+    Every file is checked against its schema as it is read.
+    """
     seen = [path.resolve()]
-    out = [Layer(path, read_toml(path))]
+    out = [Layer(path, read_scenario_file(path))]
     while "base" in out[-1].doc:
         origin = out[-1].path
         nxt = resolve_ref(out[-1].doc["base"], origin, "base")
@@ -132,7 +139,7 @@ def layers(path: Path) -> list[Layer]:
         if len(seen) >= MAX_CHAIN:
             raise InputFileError(f"{path}: base leads through more than {MAX_CHAIN} files")
         seen.append(nxt)
-        out.append(Layer(nxt, read_toml(nxt)))
+        out.append(Layer(nxt, read_scenario_file(nxt)))
     return out[::-1]
 
 
@@ -141,36 +148,20 @@ def merged(parts: list[Layer], table: str) -> tuple[dict[str, Any], dict[str, Pa
     values: dict[str, Any] = {}
     origin: dict[str, Path] = {}
     for layer in parts:
-        own = layer.doc.get(table)
+        own = layer.doc.get(table)  # a table, if given: the schema checked it
         if own is None:
             continue
-        if not isinstance(own, dict):
-            raise InputFileError(f"{layer.path}: [{table}] must be a table; got {own!r}")
-        if table == "scenario":
-            if "base" in own:
-                # TOML puts every key after a [table] header into that table.
-                raise InputFileError(
-                    f"{layer.path}: [scenario] holds 'base'; write base = ... at the top of "
-                    "the file, before the first [table]"
-                )
-            check_keys(own, SCENARIO_KEYS, f"{layer.path}: [scenario]")
         values.update(own)
         origin.update(dict.fromkeys(own, layer.path))
     return values, origin
 
 
 def whole_year(value: Any, where: str) -> int:
-    """A year: a whole number within :data:`~gosplan.sim.spec.YEARS`."""
-    lo, hi = YEARS
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or value != value  # NaN
-        or not lo <= value <= hi
-        or value != int(value)
-    ):
-        raise InputFileError(f"{where} must be a year from {lo} to {hi}; got {value!r}")
-    return int(value)
+    """A year: a whole number within :data:`~gosplan.sim.spec.YEARS` (the schema's rule)."""
+    try:
+        return check_year(value)
+    except RefusalError as exc:
+        raise InputFileError(f"{where} {exc}") from None
 
 
 def scenario_years(meta: Mapping[str, Any], origin: Mapping[str, Path], path: Path) -> range:

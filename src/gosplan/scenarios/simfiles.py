@@ -24,11 +24,10 @@ import numpy as np
 from gosplan.core.economy import Economy
 from gosplan.errors import InputFileError
 from gosplan.scenarios.builtin import builtin_path
-from gosplan.scenarios.keys import check_keys, did_you_mean, finite_number
-from gosplan.scenarios.loader import read_economy, read_toml
+from gosplan.scenarios.keys import did_you_mean
+from gosplan.scenarios.loader import read_checked, read_economy
 from gosplan.scenarios.memo import Memo, stamp
 from gosplan.scenarios.references import (
-    Layer,
     builtin_scenarios,
     check_sequence,
     display,
@@ -39,8 +38,9 @@ from gosplan.scenarios.references import (
     scenario_years,
     whole_year,
 )
+from gosplan.scenarios.schema import KINDS, ParametersFile
 from gosplan.scenarios.tables import read_table
-from gosplan.sim.levers import DEFAULTS, LEVERS, PARAMETERS
+from gosplan.sim.levers import DEFAULTS, LEVERS
 from gosplan.sim.spec import INDUSTRY, REGIONS, SPECIES, YEARS, Initial, Params, Policy, SimSpec
 
 __all__ = [
@@ -52,29 +52,6 @@ __all__ = [
     "parse_set",
 ]
 
-KINDS = ("sourced", "derived", "assumed", "calibrated")
-
-#: The keys each table of a scenario file may hold.
-_ROOT_TABLES = ("base", "scenario", "plan", "initial", "policy")
-_COUNTERFACTUAL_TABLES = ("base", "scenario", "plan", "policy")
-_PLAN_KEYS = (
-    "variant",
-    "raised_variant",
-    "base_variant",
-    "fallback_variant",
-    "target_year",
-    "source",
-    "why",
-)
-_POLICY_KEYS = ("unit", "values", "source", "why")
-_PARAMETER_KEYS = ("value", "kind", "range", "unit", "source", "why")
-_REGIONAL = ("rural", "urban", "households", "sown_area")
-_SCALAR = ("tractors", "unfinished", "grain_reserve", "special_settlers", "employment")
-_INITIAL_KEYS = {
-    **dict.fromkeys(_REGIONAL, ("unit", "values", "source", "why")),
-    **dict.fromkeys(_SCALAR, ("unit", "value", "source", "why")),
-    "herds": ("unit", "source", "why", *SPECIES),
-}
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -103,67 +80,13 @@ class Scenario:
     """The parameters file read (a counterfactual reads its base's unless it names one)."""
 
 
-def _table_of(doc: Mapping[str, Any], key: str, where: str) -> dict[str, Any]:
-    value = doc.get(key)
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise InputFileError(f"{where}: [{key}] must be a table; got {value!r}")
-    return value
-
-
 def _params(path: Path) -> dict[str, dict[str, Any]]:
-    doc = read_toml(path)
-    for name in sorted(doc):
-        if name not in PARAMETERS:
-            raise InputFileError(
-                f"{path}: [{name}] is not a parameter of the model{did_you_mean(name, PARAMETERS)}"
-            )
-    missing = sorted(PARAMETERS - set(doc))
-    if missing:
-        raise InputFileError(f"{path}: [{missing[0]}] is missing (the model needs it)")
-    for name, table in doc.items():
-        where = f"{path}: [{name}]"
-        if not isinstance(table, dict):
-            raise InputFileError(f"{where} must be a table; got {table!r}")
-        check_keys(table, _PARAMETER_KEYS, where)
-        value = finite_number(table.get("value"), f"{where} value")
-        if table.get("kind") not in KINDS:
-            raise InputFileError(
-                f"{where} kind must be one of {', '.join(KINDS)}; got {table.get('kind')!r}"
-            )
-        if not str(table.get("why", "")).strip() and table["kind"] != "sourced":
-            raise InputFileError(
-                f"{where} why must give the reasoning for a {table['kind']} number"
-            )
-        if table["kind"] == "sourced" and not table.get("source"):
-            raise InputFileError(f"{where} source must name where a sourced number comes from")
-        lo_hi = table.get("range")
-        if not (isinstance(lo_hi, list) and len(lo_hi) == 2):
-            raise InputFileError(f"{where} range must be [low, high]; got {lo_hi!r}")
-        lo, hi = (finite_number(x, f"{where} range") for x in lo_hi)
-        if not lo <= value <= hi:
-            raise InputFileError(f"{where} value {value!r} is outside its range [{lo}, {hi}]")
-    return doc
+    return read_checked(path, ParametersFile)
 
 
-def _year_values(table: Mapping[str, Any], name: str, where: str) -> dict[int, float]:
-    """A policy's ``values`` table: checked years and lever values."""
-    values = table.get("values")
-    if not isinstance(values, dict) or not values:
-        raise InputFileError(f"{where} values must be a table {{year = value}}; got {values!r}")
-    out = {}
-    for key, value in values.items():
-        text = str(key).strip()
-        if not text.isdigit():
-            raise InputFileError(f"{where} values: {key!r} is not a year")
-        lo, hi = YEARS
-        if len(text) > 4 or not lo <= int(text) <= hi:
-            raise InputFileError(f"{where} values: year {text} must be from {lo} to {hi}")
-        year = int(text)
-        out[year] = finite_number(value, f"{where} values.{key}")
-        _check_lever(name, out[year], f"{where} {year}")
-    return dict(sorted(out.items()))
+def _year_values(table: Mapping[str, Any]) -> dict[int, float]:
+    """A policy's ``values`` by year, sorted (the years and values were checked on reading)."""
+    return dict(sorted((int(str(k)), float(v)) for k, v in table["values"].items()))
 
 
 def _check_lever(name: str, value: float, where: str) -> None:
@@ -198,7 +121,7 @@ def _policy(
             levers[name] = np.full(len(years), DEFAULTS[name])
             continue
         at = f"{origin.get(name, where)}: [policy.{name}]"
-        by_year = _year_values(table, name, at)
+        by_year = _year_values(table)
         start = min(by_year)
         if start > years[0]:
             if name not in DEFAULTS:
@@ -207,7 +130,9 @@ def _policy(
                     f"holds from its year on, never before; give one for {years[0]}"
                 )
             by_year = {years[0]: DEFAULTS[name], **by_year}
-        series, current = [], by_year[min(by_year)]
+        # The value in force in the first year is the last one given on or before it (a
+        # table carried into a continuation may start years earlier).
+        series, current = [], by_year[max(y for y in by_year if y <= years[0])]
         for year in years:
             current = by_year.get(year, current)
             series.append(current)
@@ -215,46 +140,24 @@ def _policy(
     return Policy(years=tuple(years), levers=levers)
 
 
-def _regional(table: Any, where: str) -> np.ndarray:
-    if not isinstance(table, dict):
-        raise InputFileError(f"{where} must be a table of regions; got {table!r}")
-    check_keys(table, REGIONS, where, what="region")
-    try:
-        return np.array([finite_number(table[r], f"{where}.{r}") for r in REGIONS])
-    except KeyError as exc:
-        raise InputFileError(f"{where}: region {exc.args[0]!r} is missing") from None
+def _regional(table: Mapping[str, Any]) -> np.ndarray:
+    return np.array([float(table[r]) for r in REGIONS])
 
 
-def _initial(doc: Mapping[str, Any], economy: Economy, where: str) -> Initial:
-    ini = doc.get("initial")
-    if not isinstance(ini, dict):
-        raise InputFileError(f"{where}: [initial] must be a table")
-    check_keys(ini, _INITIAL_KEYS, f"{where}: [initial]", what="table")
-
-    def table(key: str) -> dict[str, Any]:
-        value = ini.get(key)
-        if not isinstance(value, dict):
-            raise InputFileError(f"{where}: [initial.{key}] is missing")
-        check_keys(value, _INITIAL_KEYS[key], f"{where}: [initial.{key}]")
-        return value
+def _initial(doc: Mapping[str, Any], economy: Economy) -> Initial:
+    """The starting state of a scenario file's [initial] tables (checked on reading)."""
+    ini = doc["initial"]
 
     def scalar(key: str) -> float:
-        return finite_number(table(key).get("value"), f"{where}: [initial.{key}] value")
+        return float(ini[key]["value"])
 
     capacity = np.array([economy.capacity[economy.index(pid)] for pid in INDUSTRY])
-    herds = np.array(
-        [_regional(table("herds").get(s), f"{where}: [initial.herds] {s}") for s in SPECIES]
-    )
     return Initial(
-        rural=_regional(table("rural").get("values"), f"{where}: [initial.rural] values"),
-        urban=_regional(table("urban").get("values"), f"{where}: [initial.urban] values"),
-        households=_regional(
-            table("households").get("values"), f"{where}: [initial.households] values"
-        ),
-        sown_area=_regional(
-            table("sown_area").get("values"), f"{where}: [initial.sown_area] values"
-        ),
-        herds=herds,
+        rural=_regional(ini["rural"]["values"]),
+        urban=_regional(ini["urban"]["values"]),
+        households=_regional(ini["households"]["values"]),
+        sown_area=_regional(ini["sown_area"]["values"]),
+        herds=np.array([_regional(ini["herds"][s]) for s in SPECIES]),
         tractors=scalar("tractors"),
         capacity=capacity,
         unfinished=scalar("unfinished") * capacity,
@@ -471,24 +374,6 @@ def _apply_sets(
             )
 
 
-def _check_tables(parts: Sequence[Layer]) -> None:
-    """Every table and key of each file must be known (a misspelt one is not ignored)."""
-    for k, layer in enumerate(parts):
-        where = str(layer.path)
-        allowed = _ROOT_TABLES if k == 0 else _COUNTERFACTUAL_TABLES
-        check_keys(layer.doc, allowed, where, what="table")
-        check_keys(_table_of(layer.doc, "plan", where), _PLAN_KEYS, f"{where}: [plan]")
-        for key, table in _table_of(layer.doc, "policy", where).items():
-            if key not in LEVERS:
-                raise InputFileError(
-                    f"{where}: [policy.{key}] is not a policy lever{did_you_mean(key, LEVERS)}"
-                )
-            if not isinstance(table, dict):
-                raise InputFileError(f"{where}: [policy.{key}] must be a table; got {table!r}")
-            check_keys(table, _POLICY_KEYS, f"{where}: [policy.{key}]")
-            _year_values(table, key, f"{where}: [policy.{key}]")
-
-
 def load_scenario(
     name: str | Path,
     sets: Sequence[str] = (),
@@ -503,11 +388,8 @@ def load_scenario(
     """
     path = resolve(name)
     parts = layers(path)
-    _check_tables(parts)
     root = parts[0]
     meta, meta_origin = merged(parts, "scenario")
-    if "scenario" not in root.doc:
-        raise InputFileError(f"{root.path}: [scenario] must be a table")
     plan, plan_origin = merged(parts, "plan")
     years = scenario_years(meta, meta_origin, path)
     check_sequence(path, meta, meta_origin)
@@ -516,7 +398,7 @@ def load_scenario(
     policies: dict[str, Any] = {}
     origin: dict[str, str] = {}
     for layer in parts:
-        for key, table in _table_of(layer.doc, "policy", str(layer.path)).items():
+        for key, table in (layer.doc.get("policy") or {}).items():
             policies[key] = _overlay(policies.get(key), table)
             origin[key] = str(layer.path)
     own = {key: policies[key] for key in origin if origin[key] != str(root.path)}
@@ -557,7 +439,7 @@ def load_scenario(
         name=str(meta.get("name", path.stem)),
         economy=economy,
         years=tuple(years),
-        initial=_initial(initial_layer.doc, economy, str(initial_layer.path)),
+        initial=_initial(initial_layer.doc, economy),
         params=Params({k: float(v["value"]) for k, v in params.items()}),
         policy=policy,
         targets=targets,

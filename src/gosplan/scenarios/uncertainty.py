@@ -18,15 +18,15 @@ import numpy as np
 from numpy.typing import NDArray
 
 from gosplan.errors import InputFileError
-from gosplan.scenarios.keys import check_keys, did_you_mean, finite_number
-from gosplan.scenarios.loader import read_toml
+from gosplan.scenarios.keys import did_you_mean
+from gosplan.scenarios.loader import read_checked, read_toml
 from gosplan.scenarios.references import MAX_CHAIN
+from gosplan.scenarios.schema import DISTRIBUTIONS, UncertaintyFile
 from gosplan.scenarios.simfiles import Scenario, load_scenario
 
 __all__ = ["DISTRIBUTIONS", "UNCERTAINTY_FILE", "Uncertain", "Uncertainty", "load_uncertainty"]
 
 UNCERTAINTY_FILE = "uncertainty.toml"
-DISTRIBUTIONS = ("uniform", "triangular")
 
 FloatArray = NDArray[np.float64]
 
@@ -125,16 +125,11 @@ def _parameters_file(scenario: Scenario) -> Path:
     return (root.path.parent / str(name)).resolve()
 
 
-def _entry(name: str, table: Any, declared: Mapping[str, Any], where: str) -> Uncertain:
-    if not isinstance(table, dict):
-        raise InputFileError(f"{where} must be a table; got {table!r}")
-    check_keys(table, ("range", "distribution", "why"), where)
-    span = table.get("range")
-    if not (isinstance(span, list) and len(span) == 2):
-        raise InputFileError(f"{where} range must be [low, high]; got {span!r}")
-    low, high = (finite_number(x, f"{where} range") for x in span)
-    if not low < high:
-        raise InputFileError(f"{where} range must have low < high; got [{low:g}, {high:g}]")
+def _entry(
+    name: str, table: Mapping[str, Any], declared: Mapping[str, Any], where: str
+) -> Uncertain:
+    """One uncertain parameter, its span checked against the parameter's own range."""
+    low, high = (float(x) for x in table["range"])
     lo, hi = (float(x) for x in declared["range"])
     if low < lo or high > hi:
         raise InputFileError(
@@ -146,16 +141,8 @@ def _entry(name: str, table: Any, declared: Mapping[str, Any], where: str) -> Un
         raise InputFileError(
             f"{where} range [{low:g}, {high:g}] must contain the parameter's value {value:g}"
         )
-    distribution = table.get("distribution", "uniform")
-    if distribution not in DISTRIBUTIONS:
-        raise InputFileError(
-            f"{where} distribution must be one of {', '.join(DISTRIBUTIONS)}; "
-            f"got {distribution!r}"
-        )
-    why = str(table.get("why", "")).strip()
-    if not why:
-        raise InputFileError(f"{where} why must give the reasoning for the span")
-    return Uncertain(name, low, high, value, str(distribution), why)
+    distribution = str(table.get("distribution", "uniform"))
+    return Uncertain(name, low, high, value, distribution, str(table["why"]).strip())
 
 
 def load_uncertainty(scenario: str | Scenario, path: str | Path | None = None) -> Uncertainty:
@@ -173,6 +160,7 @@ def load_uncertainty(scenario: str | Scenario, path: str | Path | None = None) -
     doc = read_toml(file)
     if not doc:
         raise InputFileError(f"{file}: declares no uncertain parameter")
+    read_checked(file, UncertaintyFile)
     entries = []
     for name in sorted(doc):
         where = f"{file}: [{name}]"

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import scipy.sparse as sp
+import tomli_w
 from numpy.typing import NDArray
 
 from gosplan.core.economy import Economy
@@ -21,18 +22,6 @@ __all__ = ["PARQUET_FROM", "write_economy"]
 #: ``fmt="auto"`` writes Parquet (with integer positions) from this many products up.
 PARQUET_FROM = 100_000
 _ROW_GROUP = 8_000_000
-
-
-def _toml_str(s: str) -> str:
-    return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
-
-
-def _toml_value(v: float | int | str) -> str:
-    if isinstance(v, str):
-        return _toml_str(v)
-    if isinstance(v, float) and not np.isfinite(v):
-        return "inf" if v > 0 else "nan"
-    return repr(v)
 
 
 def write_economy(
@@ -52,7 +41,7 @@ def write_economy(
     parquet = fmt == "parquet" or (fmt == "auto" and economy.n >= PARQUET_FROM)
     ext = "parquet" if parquet else "csv"
     with atomic_folder(folder, marker=ECONOMY_FILE) as tmp:
-        meta: dict[str, float | int | str] = {"name": economy.name or Path(folder).name}
+        meta: dict[str, Any] = {"name": economy.name or Path(folder).name}
         if description:
             meta["description"] = description
         meta.update(
@@ -70,19 +59,18 @@ def write_economy(
         if economy.capital is not None:
             meta["capital"] = f"capital.{ext}"
         # Keys the reader does not know are free-form metadata, kept in their own table.
-        known = {k: v for k, v in meta.items() if k in ECONOMY_META_KEYS}
+        table: dict[str, Any] = {k: v for k, v in meta.items() if k in ECONOMY_META_KEYS}
         extra = {k: v for k, v in meta.items() if k not in ECONOMY_META_KEYS}
-        lines = ["[economy]"] + [f"{k} = {_toml_value(v)}" for k, v in known.items()]
         # A long [[products]] list would make economy.toml too large to read back
         # (keys.MAX_TOML_BYTES): large economies list their products in a table.
         listed = not parquet and economy.n < PARQUET_FROM
         if not parquet and not listed:
-            lines.append('products_table = "products.csv"')
+            table["products_table"] = "products.csv"
             pd.DataFrame(
                 {"id": economy.products, "name": list(economy.names), "unit": list(economy.units)}
             ).to_csv(tmp / "products.csv", index=False)
         if parquet:
-            lines.append('products_table = "products.parquet"')
+            table["products_table"] = "products.parquet"
             _parquet(
                 tmp / "products.parquet",
                 {
@@ -92,23 +80,21 @@ def write_economy(
                 },
             )
         if extra:
-            lines += ["", "[economy.metadata]"]
-            lines += [f"{_toml_str(k)} = {_toml_value(v)}" for k, v in extra.items()]
-        lines += ["", "[labour]", f"unit = {_toml_str(economy.labour_unit)}"]
+            table["metadata"] = extra
+        labour: dict[str, Any] = {"unit": economy.labour_unit}
         if np.isfinite(economy.labour_available):
-            lines.append(f"available = {economy.labour_available!r}")
+            labour["available"] = float(economy.labour_available)
+        doc: dict[str, Any] = {"economy": table, "labour": labour}
         if listed:
-            for pid, name, unit in zip(
-                economy.products.tolist(), economy.names, economy.units, strict=True
-            ):
-                lines += [
-                    "",
-                    "[[products]]",
-                    f"id = {_toml_str(pid)}",
-                    f"name = {_toml_str(name)}",
-                    f"unit = {_toml_str(unit)}",
-                ]
-        (tmp / ECONOMY_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
+            doc["products"] = [
+                {"id": pid, "name": name, "unit": unit}
+                for pid, name, unit in zip(
+                    economy.products.tolist(), economy.names, economy.units, strict=True
+                )
+            ]
+        # A library writes the TOML: any name (quotes, backslashes, control characters)
+        # reads back as it was.
+        (tmp / ECONOMY_FILE).write_text(tomli_w.dumps(doc), encoding="utf-8")
         _matrix(tmp / f"technology.{ext}", economy.A, economy.products, parquet)
         if economy.capital is not None:
             _matrix(tmp / f"capital.{ext}", economy.capital, economy.products, parquet)

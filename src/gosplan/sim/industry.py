@@ -80,7 +80,7 @@ def labour_values(spec: SimSpec) -> FloatArray:
     from gosplan.core.balance import balance
 
     e = spec.economy
-    v = balance(e, spec.base_final_demand).labour_values
+    v = balance(e, spec.base_final_demand).valuations
     assert v is not None
     return np.asarray(v[[e.index(pid) for pid in INDUSTRY]])
 

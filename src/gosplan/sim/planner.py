@@ -80,8 +80,8 @@ def make_plan(spec: SimSpec, state: State) -> AnnualPlan:
     year, p, pol = state.year, spec.params, spec.policy
     y_t, y_T = planned_final_demand(spec, year)
     e = spec.economy
-    q_t = balance(e, y_t, labour_values=False).raise_for_status().gross_output
-    q_T = balance(e, y_T, labour_values=False).raise_for_status().gross_output
+    q_t = balance(e, y_t, valuations=False).raise_for_status().gross_output
+    q_T = balance(e, y_T, valuations=False).raise_for_status().gross_output
     idx = [e.index(pid) for pid in INDUSTRY]
     harvest_plan = float(q_t[e.index("grain")])
     rho = p["planner_realism"]

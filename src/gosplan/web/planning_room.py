@@ -3,7 +3,7 @@
 The balanced plan ``(I - A) x = y`` says what every branch must produce; the optimal plan
 (Kantorovich) says how much of the assortment the economy can deliver, and the diagnosis
 says in words what binds: the same sentences ``gosplan plan --method optimal`` prints.
-The optimum is computed in closed form (``--lp closed_form``): the work a request may ask
+The optimum is computed in closed form (``--lp-method closed_form``): the work a request may ask
 for is then two sparse solves of at most :data:`MAX_PRODUCTS` products.
 Generated economies are built in memory (:func:`gosplan.generate_economy`), at most
 :data:`MAX_PRODUCTS` products, and kept in a small cache.
@@ -153,7 +153,7 @@ def _plan_view(state: PlanningState) -> dict[str, Any]:
     balanced.raise_for_status()
     # The closed form is the optimum of the same LP (two linear solves, exact and
     # deterministic): 0.03 s at the largest economy allowed, where the simplex took 6-8 s.
-    plan = optimal_plan(economy, y, method="closed_form")
+    plan = optimal_plan(economy, y, lp_method="closed_form")
     plan.raise_for_status()
     diagnosis = diagnose(economy, y, plan)
     x, cap = balanced.gross_output, economy.capacity
@@ -165,8 +165,8 @@ def _plan_view(state: PlanningState) -> dict[str, Any]:
         rows = list(range(economy.n))
     else:
         rows = np.argsort(-use, kind="stable")[:_SHOWN].tolist()
-    final = np.asarray(plan.final_use)
-    prices = None if plan.product_prices is None else np.asarray(plan.product_prices)
+    final = np.asarray(plan.final_demand)
+    prices = None if plan.valuations is None else np.asarray(plan.valuations)
     table: list[dict[str, Any]] = [
         {
             "product": str(economy.products[i]),
@@ -223,7 +223,7 @@ def _commands(state: PlanningState, economy: Economy, y: NDArray[np.float64]) ->
         return [
             write,
             "gosplan plan --targets targets.toml",
-            "gosplan plan --targets targets.toml --method optimal --lp closed_form",
+            "gosplan plan --targets targets.toml --method optimal --lp-method closed_form",
         ]
     n, k, seed = (int(state.setting(key)) for key in _GENERATED)
     scaled = (
@@ -235,7 +235,7 @@ def _commands(state: PlanningState, economy: Economy, y: NDArray[np.float64]) ->
         "--out economy",
         scaled,
         "gosplan plan economy --targets targets.csv",
-        "gosplan plan economy --targets targets.csv --method optimal --lp closed_form",
+        "gosplan plan economy --targets targets.csv --method optimal --lp-method closed_form",
     ]
 
 

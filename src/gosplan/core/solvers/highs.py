@@ -41,6 +41,7 @@ Ask for the basis a solve ended with by ``return_basis=True``.
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 from typing import Any, Literal
@@ -189,6 +190,21 @@ class _QuietHighs(highspy.Highs):
         self.setOptionValue("output_flag", False)
         self.callbacks = []
 
+    def log_to_stderr(self) -> None:
+        """Send HiGHS's log to Python's ``sys.stderr``, line by line.
+
+        Not to the C console: a test or a caller that redirects ``sys.stderr`` sees it.
+        """
+        self.setOptionValue("log_to_console", False)
+        self.setOptionValue("output_flag", True)
+        self.setCallback(_write_log, None)
+        self.startCallback(highspy.cb.HighsCallbackType.kCallbackLogging)
+
+
+def _write_log(kind: Any, message: str, *_: Any) -> None:
+    sys.stderr.write(message)
+    sys.stderr.flush()
+
 
 def solve_lp(
     c: ArrayLike,
@@ -204,6 +220,7 @@ def solve_lp(
     basis: LPBasis | None = None,
     return_basis: bool = False,
     keep_iterate: bool = False,
+    verbose: bool = False,
 ) -> LPSolution:
     """Solve ``opt c · x`` s.t. ``row_lower <= M x <= row_upper``, ``col_lower <= x <= col_upper``.
 
@@ -235,6 +252,8 @@ def solve_lp(
         Return the point a solve stopped at a limit with, feasible or not
         (``LPSolution.iterate``). Turns presolve off, because HiGHS maps a point of the
         presolved model back to the model's own variables only when it finishes.
+    verbose
+        Write HiGHS's log to standard error.
 
     Returns
     -------
@@ -293,14 +312,14 @@ def solve_lp(
 
     start = None if basis is None else _highs_basis(basis, n, m)
     solution, undecided = _run(lp, cost, method, time_limit, start, return_basis,
-                               keep_iterate)
+                               keep_iterate, verbose)
     if not undecided:
         return solution
     # Presolve proved only that no optimum exists. Settle which by asking for any feasible
     # point: the same constraints with a zero objective.
     lp.col_cost_ = np.zeros(n)
     left = None if time_limit is None else max(0.0, time_limit - solution.solve_time)
-    feasibility, _ = _run(lp, lp.col_cost_, method, left)
+    feasibility, _ = _run(lp, lp.col_cost_, method, left, verbose=verbose)
     status = {LPStatus.OPTIMAL: LPStatus.UNBOUNDED, LPStatus.INFEASIBLE: LPStatus.INFEASIBLE}.get(
         feasibility.status, feasibility.status
     )
@@ -365,9 +384,12 @@ def _run(
     start: highspy.HighsBasis | None = None,
     return_basis: bool = False,
     keep_iterate: bool = False,
+    verbose: bool = False,
 ) -> tuple[LPSolution, bool]:
     """Solve once; also say whether HiGHS left infeasible-or-unbounded undecided."""
     h = _QuietHighs()
+    if verbose:
+        h.log_to_stderr()
     # No "threads": HiGHS keeps one thread scheduler per process, made by the first solve,
     # and refuses (status "not set") any later solve that asks for another thread count.
     # Leaving the option at its default (0) takes whatever scheduler the process has, so
