@@ -188,7 +188,7 @@ def test_tables_and_reprs() -> None:
     assert ds.output.dims == ("year", "product")
     assert ds.year.values.tolist() == [1928, 1929]
     assert float(ds.output.sel(year=1929, product="g")) == pytest.approx(plan.output[1, 0])
-    assert ds.fulfilment.attrs["unit"] == "share of the targets"
+    assert ds.fulfilment.attrs["units"] == "share of the targets"
     assert repr(plan).startswith("MultiYearPlan(optimal, 1928–1929, 2 products")
     assert "<td>1929</td>" in plan._repr_html_()
 
@@ -328,9 +328,9 @@ def test_activities_choose_technique_and_investment_as_an_lp_written_out_does() 
     assert (levels @ [2.0, 0.5, 3.0] <= 100 + 1e-9).all()  # the labour
     np.testing.assert_allclose(plan.capacity[:T, 1], 10 * plan.capital_stock[:T, 0])
     frame = plan.to_frame()
-    assert set(frame.loc[frame.quantity == "activity_level", "activity"]) == {
+    assert set(frame.loc[frame.quantity == "activity_levels", "activity"]) == {
         "hand", "farm", "works"}
-    assert plan.to_xarray().activity_level.dims == ("year", "activity")
+    assert plan.to_xarray().activity_levels.dims == ("year", "activity")
 
 
 @pytest.mark.parametrize(
@@ -360,7 +360,7 @@ def test_to_xarray_without_xarray_says_what_to_install(monkeypatch: pytest.Monke
     plan = multiyear_plan(Economy(products=["g"], A=[[0.0]], capacity=[100.0],
                                   capital=[[2.0]]), [[90.0]])
     monkeypatch.setitem(sys.modules, "xarray", None)  # import xarray now fails
-    with pytest.raises(ImportError, match="to_xarray: needs the xarray package") as info:
+    with pytest.raises(ImportError, match="to_xarray needs xarray, which is not installed") as info:
         plan.to_xarray()
     assert isinstance(info.value, GosplanError)
     assert len(plan.to_frame()) > 0  # pandas alone serves the tidy table

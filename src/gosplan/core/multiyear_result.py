@@ -208,11 +208,13 @@ class MultiYearPlan:
         """The plan as a tidy ``pandas.DataFrame``: one row per year, product and quantity.
 
         Columns ``year`` (calendar), ``product`` (``None`` for quantities of the whole
-        year: fulfilment and labour), ``quantity`` (``target``, ``output``, ``delivered``,
-        ``investment``, ``capacity``, ``valuation``, ``fulfilment``, ``labour_available``,
-        ``labour_required``, ``labour_valuation``; by good and branch also
-        ``capital_stock`` and ``capital_investment``, with the good in a column ``good``),
-        ``value`` and ``unit``. Quantities the plan does not have are left out.
+        year: fulfilment and labour), ``quantity`` (the plan's field: ``targets``,
+        ``output``, ``delivered``, ``investment``, ``capacity``, ``valuations``,
+        ``fulfilment``, ``labour_available``, ``labour_required``, ``labour_valuations``;
+        by good and branch also ``capital_stock`` and ``capital_investment``, with the good
+        in a column ``good``; for an activity economy ``activity_levels`` and
+        ``capacity`` by activity, in a column ``activity``), ``value`` and ``unit``.
+        Quantities the plan does not have are left out.
         """
         from gosplan.scenarios.multiyear_frames import tidy_frame
 
@@ -221,10 +223,17 @@ class MultiYearPlan:
     def to_xarray(self) -> Any:
         """The plan as an ``xarray.Dataset`` over ``year × product`` (needs xarray).
 
-        Variables by year and product: ``target``, ``output``, ``delivered``,
-        ``investment``, ``capacity`` (at the start of the year), ``valuation``; by year:
-        ``fulfilment``, ``labour_available``, ``labour_required``, ``labour_valuation``.
-        Each variable's ``attrs["unit"]`` holds its unit (by product where products differ).
+        Variables by year and product: ``targets``, ``output``, ``delivered``,
+        ``investment``, ``capacity`` (at the start of the year), ``valuations``; by year:
+        ``fulfilment``, ``labour_available``, ``labour_required``, ``labour_valuations``;
+        for an activity economy ``activity_levels`` and ``activity_capacity`` by year and
+        activity. Each variable's ``attrs["units"]`` holds its unit (a list by product
+        where the products' units differ).
+
+        Raises
+        ------
+        MissingDependencyError
+            If xarray is not installed.
         """
         from gosplan.scenarios.multiyear_frames import dataset
 

@@ -11,18 +11,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from gosplan.errors import GosplanError
+from gosplan.errors import MissingDependencyError
 
 if TYPE_CHECKING:
     from gosplan.core.multiyear_result import MultiYearPlan
 
-__all__ = ["MissingDependencyError", "dataset", "tidy_frame"]
+__all__ = ["dataset", "tidy_frame"]
 
 FloatArray = NDArray[np.float64]
-
-
-class MissingDependencyError(GosplanError, ImportError):
-    """An optional package a method needs is not installed."""
 
 
 def _units(plan: MultiYearPlan) -> NDArray[np.str_]:
@@ -37,12 +33,13 @@ def _per(unit: str) -> str:
 def _by_product(plan: MultiYearPlan) -> dict[str, FloatArray | None]:
     """The ``(T, n)`` arrays of the plan, by the name of their quantity."""
     T = plan.years
-    return {"target": plan.targets, "output": plan.output, "delivered": plan.delivered,
+    # Quantities are named by the plan's own fields, as every result's tidy frame is.
+    return {"targets": plan.targets, "output": plan.output, "delivered": plan.delivered,
             "investment": plan.investment,
             # An activity economy's capacity is by activity (see _by_activity).
             "capacity": None if plan.capacity is None or plan.activities is not None
             else plan.capacity[:T],
-            "valuation": plan.valuations}
+            "valuations": plan.valuations}
 
 
 def _by_activity(plan: MultiYearPlan) -> dict[str, FloatArray | None]:
@@ -50,19 +47,19 @@ def _by_activity(plan: MultiYearPlan) -> dict[str, FloatArray | None]:
     if plan.activities is None:
         return {}
     T = plan.years
-    return {"activity_level": plan.activity_levels,
-            "activity_capacity": None if plan.capacity is None else plan.capacity[:T]}
+    return {"activity_levels": plan.activity_levels,
+            "capacity": None if plan.capacity is None else plan.capacity[:T]}
 
 
 def _by_year(plan: MultiYearPlan) -> dict[str, FloatArray | None]:
     return {"fulfilment": plan.fulfilment, "labour_available": plan.labour_available,
-            "labour_required": plan.labour_required, "labour_valuation": plan.labour_valuations}
+            "labour_required": plan.labour_required, "labour_valuations": plan.labour_valuations}
 
 
 def _year_unit(plan: MultiYearPlan, name: str) -> str:
     if name == "fulfilment":
         return "share of the targets"
-    return _per(plan.labour_unit) if name == "labour_valuation" else plan.labour_unit
+    return _per(plan.labour_unit) if name == "labour_valuations" else plan.labour_unit
 
 
 def tidy_frame(plan: MultiYearPlan) -> Any:
@@ -76,7 +73,7 @@ def tidy_frame(plan: MultiYearPlan) -> Any:
     for name, a in _by_product(plan).items():
         if a is None:
             continue
-        unit = np.array([_per(u) for u in units], dtype=object) if name == "valuation" else units
+        unit = np.array([_per(u) for u in units], dtype=object) if name == "valuations" else units
         parts.append(pd.DataFrame({"year": np.repeat(years, n),
                                    "product": np.tile(plan.products.astype(object), T),
                                    "quantity": name, "value": np.asarray(a).ravel(),
@@ -117,24 +114,27 @@ def dataset(plan: MultiYearPlan) -> Any:
     try:
         import xarray as xr
     except ImportError:
-        raise MissingDependencyError("to_xarray: needs the xarray package (pip install "
-                                     "xarray); to_frame() needs only pandas") from None
+        raise MissingDependencyError("to_xarray needs xarray, which is not installed; install "
+                                     "it with pip install gosplan[xarray] (to_frame() needs "
+                                     "only pandas)") from None
     units = _units(plan)
     single = units[0] if units.size and (units == units[0]).all() else None
     data: dict[str, Any] = {}
     for name, a in _by_product(plan).items():
         if a is not None:
             unit = units.tolist() if single is None else single
-            if name == "valuation":
+            if name == "valuations":
                 unit = [_per(u) for u in units] if single is None else _per(str(single))
-            data[name] = (("year", "product"), np.asarray(a), {"unit": unit})
+            data[name] = (("year", "product"), np.asarray(a), {"units": unit})
     for name, v in _by_year(plan).items():
         if v is not None:
-            data[name] = (("year",), np.asarray(v), {"unit": _year_unit(plan, name)})
+            data[name] = (("year",), np.asarray(v), {"units": _year_unit(plan, name)})
     coords: dict[str, Any] = {"year": plan.calendar_years, "product": plan.products.tolist()}
     for name, a in _by_activity(plan).items():
         if a is not None and plan.activities is not None:
-            data[name] = (("year", "activity"), np.asarray(a), {"unit": "level"})
+            # An activity economy's capacity is by activity, beside the products' variables.
+            key = "activity_capacity" if name == "capacity" else name
+            data[key] = (("year", "activity"), np.asarray(a), {"units": "level"})
             coords["activity"] = plan.activities.tolist()
     return xr.Dataset(
         data, coords=coords,
