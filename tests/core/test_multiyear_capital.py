@@ -373,3 +373,15 @@ def test_no_capital_anywhere_leaves_labour_the_only_limit() -> None:
     assert plan.capital_stock.shape == (3, 0)
     np.testing.assert_allclose(plan.fulfilment, [10.0, 20.0 / 3.0])
     assert np.isinf(plan.capacity).all()  # capacity.csv is not used with stocks
+
+
+def test_old_name_method_still_works_with_a_warning() -> None:
+    e = Economy(products=["g"], A=[[0.0]], capacity=[100.0], capital=[[2.0]])
+    with pytest.warns(DeprecationWarning, match="method= is deprecated; use lp_method="):
+        plan = multiyear_plan(e, [[90.0]], method="ipm")
+    assert plan.lp_method == "ipm"
+    with pytest.warns(DeprecationWarning, match=r"MultiYearPlan.method is deprecated"):
+        assert plan.method == "ipm"
+    with pytest.raises(ParameterError, match="give lp_method or its old name method"), \
+            pytest.warns(DeprecationWarning, match="method= is deprecated"):
+        multiyear_plan(e, [[90.0]], method="ipm", lp_method="pdlp")

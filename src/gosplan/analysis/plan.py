@@ -260,7 +260,7 @@ def five_year_plan(
         lag=lag,
         revise=revise,
         objective=objective or "min",  # type: ignore[arg-type]
-        method=lp_method,  # type: ignore[arg-type]
+        lp_method=lp_method,  # type: ignore[arg-type]
         time_limit=time_limit,
         first_year=first_year if first_year is not None else files.first_year,
         labour_path=files.labour_path,
@@ -285,7 +285,7 @@ def _cockshott_plan(folder: str | Path, *, years: int | None, first_year: int | 
     plan = multiyear_plan(
         got.economy, got.targets, lag=lag, revise=revise,
         objective=objective,  # type: ignore[arg-type]
-        method=lp_method,  # type: ignore[arg-type]
+        lp_method=lp_method,  # type: ignore[arg-type]
         time_limit=time_limit, first_year=got.first_year if first_year is None else first_year,
         labour_path=got.labour_path, capital_stock=got.capital_stock,
         capital_depreciation=got.capital_depreciation,

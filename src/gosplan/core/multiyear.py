@@ -89,6 +89,7 @@ from gosplan.core.economy import Economy
 from gosplan.core.multiyear_lp import SECONDARY, Problem, committed, fulfilment_of
 from gosplan.core.multiyear_result import MultiYearPlan
 from gosplan.core.plan_result import PlanStatus
+from gosplan.core.result import renamed_keyword
 from gosplan.core.solvers import LPMethod
 from gosplan.errors import EconomyError, ParameterError, ParameterTypeError, TargetsError
 
@@ -134,12 +135,13 @@ def multiyear_plan(
     at_capacity: bool | Sequence[str] = False,
     revise: bool = False,
     shock: Shock | None = None,
-    method: LPMethod = "simplex",
+    lp_method: LPMethod = "simplex",
     time_limit: float | None = None,
     first_year: int | None = None,
     labour_path: ArrayLike | None = None,
     capital_stock: Any = None,
     capital_depreciation: ArrayLike | None = None,
+    method: LPMethod | None = None,
 ) -> MultiYearPlan:
     """Plan output and investment over ``T`` years (see the module docstring for the LP).
 
@@ -227,14 +229,17 @@ def multiyear_plan(
         With ``capital_stock``: the share of each stock lost a year, by good ``δ[i]`` or by
         good and branch ``δ[i, j]``, in ``[0, 1]``. Default ``economy.depreciation[j]`` for
         every good of branch ``j``.
-    method, time_limit
-        Passed to the LP solver (``time_limit`` per solve). The simplex starts from the
+    lp_method, time_limit
+        The LP algorithm and its time limit (per solve). The simplex starts from the
         crash basis of :mod:`gosplan.core.multiyear_basis`, under a time limit only up to
         :data:`~gosplan.core.optimal.WARM_START_LIMIT` products (HiGHS does not read its
         clock while it factorises that basis). Where ``"pdlp"`` stops at the time limit,
         its last point is made a feasible plan (status ``TIME_LIMIT``, no valuations)
         and ``fulfilment_bound`` bounds the optimum (:mod:`gosplan.core.multiyear_repair`;
         not with ``at_capacity`` or ``investment_shares``).
+
+    method
+        Deprecated name of ``lp_method`` (warns; to be removed).
 
     Returns
     -------
@@ -269,7 +274,8 @@ def multiyear_plan(
     lag = integer(lag, "lag", where, low=1, high=MAX_YEARS)
     labour_growth = number(labour_growth, "labour_growth", where, low=-1.0, low_open=True)
     min_fulfilment = number(min_fulfilment, "min_fulfilment", where, low=0.0)
-    choice(method, "method", where, ("simplex", "ipm", "pdlp"))
+    lp: LPMethod = renamed_keyword(where, "method", "lp_method", method, lp_method, "simplex")
+    choice(lp, "lp_method", where, ("simplex", "ipm", "pdlp"))
     time_limit = seconds(time_limit, where)
     revise = flag(revise, "revise", where)
     if shock is not None and not callable(shock):
@@ -322,12 +328,12 @@ def multiyear_plan(
                                     capital)
         q = np.zeros((lag - 1, K0.shape[0]))
     labour = _labour(economy, labour_path, labour_growth, T, first_year)
-    plan = problem.solve(y, labour, K0, q, objective, w, min_fulfilment, method, time_limit,
+    plan = problem.solve(y, labour, K0, q, objective, w, min_fulfilment, lp, time_limit,
                          first_year)
     if not revise:
         return plan
     return _revise(problem, plan, y, labour, K0, q, objective, w, min_fulfilment, shock,
-                   method, time_limit)
+                   lp, time_limit)
 
 
 def _first_year(economy: Economy | ActivityEconomy | _Catalogue, first_year: object,

@@ -203,7 +203,7 @@ class Problem:
         if self.activities:
             fields["activities"] = self.column_ids
         return MultiYearPlan(
-            status=PlanStatus(sol.status.value), objective=objective, method=sol.method,
+            status=PlanStatus(sol.status.value), objective=objective, lp_method=sol.method,
             revised=False, years=H, lag=L, products=self.economy.products, targets=y,
             labour_available=labour, objective_value=objective_value, iterations=sol.iterations,
             solve_time=sol.solve_time, message=message, fulfilment_bound=bound,

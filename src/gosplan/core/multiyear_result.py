@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 
 from gosplan.core.plan_errors import raise_plan_status
 from gosplan.core.plan_result import PlanStatus, freeze_fields
+from gosplan.core.result import deprecated_alias
 
 __all__ = ["PLAN_ARRAYS", "MultiYearPlan"]
 
@@ -40,8 +41,8 @@ class MultiYearPlan:
     """How the solve (or the first failing revision) ended."""
     objective: str
     """``"min"``, ``"weighted"`` or ``"final"``."""
-    method: str
-    """Solver algorithm."""
+    lp_method: str
+    """The LP algorithm that solved it (``simplex``, ``ipm``, ``pdlp``)."""
     revised: bool
     """Whether the plan was revised every year (receding horizon)."""
     years: int
@@ -114,6 +115,8 @@ class MultiYearPlan:
     activity_levels: FloatArray | None = None
     """Where the technology is an activity economy: each activity's level, ``(T, m)``."""
 
+    method = deprecated_alias("method", "lp_method")
+
     def __post_init__(self) -> None:
         freeze_fields(self, PLAN_ARRAYS + _LABELS)
 
@@ -136,7 +139,7 @@ class MultiYearPlan:
         """
         raise_plan_status(
             self,
-            f"{self.years}-year plan ({self.objective}, {self.method})",
+            f"{self.years}-year plan ({self.objective}, {self.lp_method})",
             infeasible=f" ({self.message}); lower the minimum fulfilment or raise capacities "
             "or labour",
             unbounded="fulfilment is unbounded: no capacity or labour limit caps the targeted "
@@ -150,7 +153,7 @@ class MultiYearPlan:
         if self.fulfilment is None or not np.isfinite(self.fulfilment).all():
             # The simplex and interior point keep no plan when stopped; PDLP's last point
             # can be repaired into one (gosplan.core.multiyear_repair).
-            return ("" if self.method == "pdlp" or self.revised else
+            return ("" if self.lp_method == "pdlp" or self.revised else
                     "; method pdlp would return a feasible plan and a bound on the optimum")
         bound = ("" if self.fulfilment_bound is None
                  else f", the optimum at most {self.fulfilment_bound:.4g}")
@@ -160,7 +163,7 @@ class MultiYearPlan:
         """The plan as JSON-ready built-ins; non-finite numbers (``inf``, NaN) become ``None``."""
         out: dict[str, Any] = {
             "status": self.status.value, "message": self.message, "objective": self.objective,
-            "method": self.method, "revised": self.revised, "years": self.years,
+            "lp_method": self.lp_method, "revised": self.revised, "years": self.years,
             "first_year": self.first_year, "calendar_years": self.calendar_years,
             "lag": self.lag, "products": self.products.tolist(),
         }
