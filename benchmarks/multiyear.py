@@ -67,7 +67,7 @@ def worker(method: str, n: int, inputs: int, cap: float) -> dict[str, Any]:
     # subprocess's wall clock is its cap.
     limit = None if method == "simplex" else cap
     result = multiyear_plan(g.economy, targets, lag=1, time_limit=limit,
-                            method="simplex" if method == "simplex_cold" else method)
+                            lp_method="simplex" if method == "simplex_cold" else method)
     seconds = time.perf_counter() - t0
     worst = None if result.fulfilment is None else float(np.min(result.fulfilment))
     return {"status": result.status.value, "seconds": seconds, "fulfilment": worst,

@@ -169,8 +169,8 @@ CASES: list[tuple[str, Call, type[Exception], str]] = [
     ("multiyear lag str", lambda: multiyear_plan(E, Y, years=2, lag="1"), TypeError, "lag"),  # type: ignore[arg-type]
     ("multiyear objective", lambda: multiyear_plan(E, Y, years=2, objective="max"),  # type: ignore[arg-type]
      ValueError, "objective"),
-    ("multiyear method", lambda: multiyear_plan(E, Y, years=2, method="closed_form"),  # type: ignore[arg-type]
-     ValueError, "method"),
+    ("multiyear method", lambda: multiyear_plan(E, Y, years=2, lp_method="closed_form"),  # type: ignore[arg-type]
+     ValueError, "lp_method"),
     ("multiyear labour_growth", lambda: multiyear_plan(E, Y, years=2, labour_growth=-1.0),
      ValueError, "labour_growth"),
     ("multiyear labour_growth inf", lambda: multiyear_plan(E, Y, years=2, labour_growth=INF),

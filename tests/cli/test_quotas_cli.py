@@ -59,7 +59,8 @@ def test_five_year_quotas(tmp_path: Path, enterprises: Path) -> None:
     assert (
         main(["quotas", "--enterprises", str(enterprises), "--years", "3", "--out", str(out)]) == 0
     )
-    assert sorted(pd.read_parquet(out)["year"].unique().tolist()) == [1, 2, 3]
+    # Calendar years: the built-in economy's plans start in its year, 1928.
+    assert sorted(pd.read_parquet(out)["year"].unique().tolist()) == [1928, 1929, 1930]
 
 
 @pytest.mark.parametrize(

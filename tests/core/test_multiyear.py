@@ -265,10 +265,10 @@ def test_unbounded_without_limits_is_a_status() -> None:
     [
         ({"tin": 1.0}, 3, "not in the economy"),
         ({"g": -1.0}, 3, ">= 0"),
-        ([[1.0], [float("nan")]], None, r"year 1.*finite"),
+        ([[1.0], [float("nan")]], None, r"year 2.*finite"),  # calendar years, from 1
         ([[1.0, 2.0]], None, "must have 1 quantities"),
         ([[1.0], [2.0]], 3, "must give 3 years"),
-        ([[1.0], [0.0]], None, r"year 1.*ask for some product"),
+        ([[1.0], [0.0]], None, r"year 2.*ask for some product"),
         ([{"g": 1.0}, {"x": 1.0}], None, "'x' is not in the economy"),
     ],
 )
@@ -437,9 +437,9 @@ def test_revision_reports_a_failed_year() -> None:
         return planned * 0.05
 
     plan = multiyear_plan(one_good(), [[90.0], [100.0]], revise=True, shock=ruin,
-                          min_fulfilment=1.03)
+                          min_fulfilment=1.03, first_year=1928)
     assert plan.status is PlanStatus.INFEASIBLE
-    assert "revision in year 1" in plan.message
+    assert "revision in year 1929" in plan.message
     assert plan.investment[0, 0] == pytest.approx(5.0 / 2.0)  # all 5 units went to building
     assert plan.fulfilment[0] == 0.0
     assert np.isnan(plan.output[1]).all()

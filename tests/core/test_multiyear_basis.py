@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 import gosplan.core.multiyear_lp as internals
 from gosplan import Economy
@@ -66,7 +67,7 @@ def test_the_basis_binds_the_bottleneck_and_makes_every_output_basic() -> None:
     idle = problem._capacity(K0, np.zeros((3, m)), q)[:3]
     model = problem._model(y, labour, idle, internals._schedule(3, 1),
                            internals.committed(q, 3), "min", np.zeros(3), 0.0)
-    basis = crash_basis(e, problem.F, y, idle,
+    basis = crash_basis(e, problem.C, y, idle,
                         worst_year=True, labour_rows=True, shared=problem.shared,
                         shape=model[1].shape)
     assert basis is not None
@@ -76,14 +77,14 @@ def test_the_basis_binds_the_bottleneck_and_makes_every_output_basic() -> None:
     capacity_rows = basis.row_status[3 * n:3 * (n + m)]
     assert int((capacity_rows != BasisStatus.BASIC).sum()) == 1
     # A layout that does not match gets no basis rather than a wrong one.
-    assert crash_basis(e, problem.F, y, idle, worst_year=False, labour_rows=True,
+    assert crash_basis(e, problem.C, y, idle, worst_year=False, labour_rows=True,
                        shared=problem.shared, shape=model[1].shape) is None
 
 
 def test_no_finite_capacity_means_a_cold_start() -> None:
     e, y = growing(30, 3, years=2)
-    F = np.zeros(0, dtype=np.intp)
-    assert crash_basis(e, F, y, np.zeros((2, 0)), worst_year=True, labour_rows=True,
+    C = sp.csr_array((0, 30))
+    assert crash_basis(e, C, y, np.zeros((2, 0)), worst_year=True, labour_rows=True,
                        shared=np.zeros(0, dtype=np.intp), shape=(2 * 30 + 4, 2 * 30 + 3)) is None
 
 

@@ -139,7 +139,7 @@ def test_pdlp_stopped_early_still_gives_a_feasible_plan_and_a_bound(
     assert best.fulfilment is not None
     for limit in (0, 50):  # iterations, not seconds: the same stop on any machine
         iteration_limit("pdlp", limit)
-        plan = multiyear_plan(g.economy, y, method="pdlp")
+        plan = multiyear_plan(g.economy, y, lp_method="pdlp")
         assert plan.status is PlanStatus.TIME_LIMIT
         assert plan.output is not None
         assert plan.capacity is not None
@@ -178,8 +178,8 @@ def test_only_plans_without_equalities_on_investment_are_repaired(
     if equalities == "shares":  # branch 0 gets half of the first good its capital takes
         good = e.products[sp.csc_array(e.capital)[:, [0]].indices[0]]
         kwargs.update(investment_shares={e.products[0]: 0.5}, investment_good=good)
-    multiyear_plan(e, y, method="pdlp", **kwargs)  # type: ignore[arg-type]
-    multiyear_plan(e, y, method="simplex", **kwargs)  # type: ignore[arg-type]
+    multiyear_plan(e, y, lp_method="pdlp", **kwargs)  # type: ignore[arg-type]
+    multiyear_plan(e, y, lp_method="simplex", **kwargs)  # type: ignore[arg-type]
     assert asked == [not equalities, False]
 
 
@@ -205,11 +205,11 @@ def test_a_receding_horizon_carries_out_the_plans_cut_short(
     g = generate_economy(150, 20, seed=2, capital=True)
     y = g.targets[None, :] * 1.05 ** np.arange(4)[:, None]
     iteration_limit("pdlp", 1)  # every plan cut short, at the same point on any machine
-    plan = multiyear_plan(g.economy, y, method="pdlp", revise=True)
+    plan = multiyear_plan(g.economy, y, lp_method="pdlp", revise=True)
     assert plan.status is PlanStatus.TIME_LIMIT
     assert plan.fulfilment is not None
     assert np.isfinite(plan.fulfilment).all()  # every year was carried out
     assert len(plan.revisions) == 4
-    assert plan.message.startswith("revision in year 0: ")  # the first plan was cut short
+    assert plan.message.startswith("revision in year 1: ")  # the first plan (calendar year 1)
     assert plan.valuations is None
     assert plan.fulfilment_bound is None

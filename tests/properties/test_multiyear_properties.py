@@ -96,3 +96,45 @@ def test_revision_without_shock_keeps_the_first_year(case: Case) -> None:
     np.testing.assert_allclose(revised.capacity[:2], single.capacity[:2], rtol=1e-12, atol=1e-12)
     T = revised.years
     assert (revised.output <= revised.capacity[:T] * (1 + TOL) + TOL).all()
+
+
+@PROPERTY
+@given(cases(), st.sampled_from(["min", "sum", "final"]), st.integers(0, 2**32 - 1))
+def test_stocks_by_good_are_feasible_and_accumulate(case: Case, objective: str,
+                                                    seed: int) -> None:
+    # Capital by good and branch with random stocks and depreciation by good and branch:
+    # no stock is overdrawn (B[i, j] x_j <= K_ij), each stock grows by what was invested
+    # in it L years before, after its own depreciation, every balance pays the goods
+    # invested, labour is never overdrawn, and capacity is the scarcest stock's.
+    e, y, L = case.economy, case.targets, case.lag
+    rng = np.random.default_rng(seed)
+    B = np.asarray(e.capital.toarray())
+    stock = B * rng.uniform(0.0, 60.0, B.shape)
+    delta = rng.uniform(0.0, 0.3, B.shape)
+    floor = 0.05 if objective == "final" else 0.0
+    plan = multiyear_plan(e, y, lag=L, objective=objective,  # type: ignore[arg-type]
+                          capital_stock=stock, capital_depreciation=delta,
+                          min_fulfilment=floor)
+    if plan.status is PlanStatus.INFEASIBLE:
+        return
+    assert plan.status is PlanStatus.OPTIMAL
+    T = y.shape[0]
+    goods = np.array([e.index(g) for g in plan.capital_goods])
+    owner = np.array([e.index(b) for b in plan.capital_branches])
+    b = B[goods, owner]
+    K, w, x = plan.capital_stock, plan.capital_investment, plan.output
+    np.testing.assert_allclose(K[0], stock[goods, owner])
+    assert (b * x[:, owner] <= K[:T] * (1 + TOL) + TOL).all()
+    for t in range(T):
+        arriving = w[t + 1 - L] if t + 1 - L >= 0 else 0.0
+        np.testing.assert_allclose(K[t + 1], (1 - delta[goods, owner]) * K[t] + arriving,
+                                   rtol=1e-9, atol=1e-9)
+        paid = np.zeros(e.n)
+        for s in range(max(0, t - L + 1), t + 1):
+            np.add.at(paid, goods, w[s] / L)
+        net = x[t] - e.A @ x[t] - paid
+        assert (net >= plan.fulfilment[t] * y[t] - 1e-6).all()
+    assert (plan.labour_required <= plan.labour_available * (1 + TOL) + TOL).all()
+    capacity = np.full((T + 1, e.n), np.inf)
+    np.minimum.at(capacity.T, owner, (K / b).T)
+    np.testing.assert_allclose(plan.capacity, capacity)

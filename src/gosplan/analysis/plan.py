@@ -219,30 +219,79 @@ def five_year_plan(
     economy_path: str | Path | None = None,
     targets_path: str | Path | None = None,
     *,
-    years: int = 5,
+    years: int | None = 5,
     lag: int = 1,
     revise: bool = False,
-    first_year: int = 1,
+    first_year: int | None = None,
     lp_method: str = "simplex",
     time_limit: float | None = None,
+    objective: str | None = None,
+    cockshott: str | Path | None = None,
 ) -> MultiYearRun:
-    """Plan output and investment over ``years`` years for the same target assortment."""
-    from gosplan.core.multiyear import multiyear_plan
+    """Plan output and investment over ``years`` years (see docs/multiyear.md).
 
+    From an economy folder: its targets (the same every year, or by year where the
+    targets file has a ``year`` column), and beside it ``labour_path.csv``,
+    ``capital_stock.csv`` and ``depreciation.csv`` where present
+    (:mod:`gosplan.scenarios.multiyear_files`). Or, with ``cockshott``, from the folder of
+    Cockshott's four tables (:mod:`gosplan.scenarios.cockshott`), planned as his planner
+    plans them. ``years=None`` takes as many years as the targets give. ``objective``:
+    ``"min"``, ``"final"`` or ``"sum"`` (default ``"min"``; ``"sum"``, his, with
+    ``cockshott``). ``first_year`` numbers the years; default: the targets file's years,
+    else the economy's ``year``, else 1.
+    """
+    from gosplan.core.multiyear import multiyear_plan
+    from gosplan.scenarios.multiyear_files import read_multiyear_files
+
+    if cockshott is not None:
+        return _cockshott_plan(cockshott, years=years, first_year=first_year,
+                               lp_method=lp_method, time_limit=time_limit,
+                               objective=objective or "sum", revise=revise, lag=lag)
     path = builtin_path() if economy_path is None else Path(economy_path)
     economy = read_economy(path)
-    targets = read_targets(find_targets(path, targets_path), economy)
+    tpath = find_targets(path, targets_path)
+    folder = path if path.is_dir() else path.parent
+    files = read_multiyear_files(folder, economy, tpath, years)
+    targets = read_targets(tpath, economy) if files.targets is None else files.targets
     plan = multiyear_plan(
         economy,
         targets,
-        years=years,
+        years=years if files.targets is None else None,
         lag=lag,
         revise=revise,
-        method=lp_method,  # type: ignore[arg-type]
+        objective=objective or "min",  # type: ignore[arg-type]
+        lp_method=lp_method,  # type: ignore[arg-type]
         time_limit=time_limit,
+        first_year=first_year if first_year is not None else files.first_year,
+        labour_path=files.labour_path,
+        capital_stock=files.capital_stock,
+        capital_depreciation=files.capital_depreciation,
     )
     plan.raise_for_status()
-    return MultiYearRun(economy, targets, plan, first_year)
+    return MultiYearRun(economy, targets, plan, plan.first_year)
+
+
+def _cockshott_plan(folder: str | Path, *, years: int | None, first_year: int | None,
+                    lp_method: str, time_limit: float | None, objective: str, revise: bool,
+                    lag: int) -> MultiYearRun:
+    """A plan of an economy in Cockshott's format: his years, labour and capital."""
+    from gosplan.core.multiyear import multiyear_plan
+    from gosplan.scenarios.cockshott import read_cockshott
+
+    got = read_cockshott(folder)
+    T = got.targets.shape[0]
+    if years is not None and years != T:
+        raise InputFileError(f"{folder}: labtarg.csv holds {T} years; --years asks for {years}")
+    plan = multiyear_plan(
+        got.economy, got.targets, lag=lag, revise=revise,
+        objective=objective,  # type: ignore[arg-type]
+        lp_method=lp_method,  # type: ignore[arg-type]
+        time_limit=time_limit, first_year=got.first_year if first_year is None else first_year,
+        labour_path=got.labour_path, capital_stock=got.capital_stock,
+        capital_depreciation=got.capital_depreciation,
+    )
+    plan.raise_for_status()
+    return MultiYearRun(got.economy, got.targets, plan, plan.first_year)
 
 
 def enterprise_quotas(
@@ -262,6 +311,7 @@ def enterprise_quotas(
     from gosplan.scenarios.loader import read_enterprises
 
     path = builtin_path() if economy_path is None else Path(economy_path)
+    first = 1
     if years is None:
         run = balanced_plan(path, targets_path)
         run.result.raise_for_status()
@@ -269,5 +319,6 @@ def enterprise_quotas(
     else:
         multi = five_year_plan(path, targets_path, years=years, lag=lag)
         economy, output = multi.economy, np.asarray(multi.plan.output)
+        first = multi.plan.first_year  # calendar years, as the plan numbers them
     enterprises = read_enterprises(enterprises_path, economy)
-    return quotas(output, enterprises, rule=rule), 1  # type: ignore[arg-type]
+    return quotas(output, enterprises, rule=rule), first  # type: ignore[arg-type]

@@ -58,6 +58,14 @@ class LPMethod(StrEnum):
     closed_form = "closed_form"
 
 
+class Objective(StrEnum):
+    """What a multi-year plan maximises."""
+
+    min = "min"
+    final = "final"
+    sum_of_fulfilments = "sum-of-fulfilments"
+
+
 class TableFormat(StrEnum):
     """File format of generated tables."""
 
@@ -129,6 +137,30 @@ def plan(
     ] = None,
     lag: Annotated[int, typer.Option(min=1, max=10, help="Construction lag, years.")] = 1,
     revise: Annotated[bool, typer.Option(help="Replan every year (receding horizon).")] = False,
+    objective: Annotated[
+        Objective | None,
+        typer.Option(
+            help="Multi-year plans: the worst year (min, the default), the last year "
+            "(final), or the sum of the years' fulfilments (sum-of-fulfilments, the "
+            "default with --cockshott)."
+        ),
+    ] = None,
+    first_year: Annotated[
+        int | None,
+        typer.Option(
+            min=-9999,
+            max=9999,
+            help="Calendar year of the plan's first year. Default: the targets' years, "
+            "else economy.toml's year, else 1.",
+        ),
+    ] = None,
+    cockshott: Annotated[
+        Path | None,
+        typer.Option(
+            help="Plan the economy of a folder in Cockshott's format (flows.csv, cap.csv, "
+            "dep.csv, labtarg.csv) over its years."
+        ),
+    ] = None,
     economy_name: Annotated[
         str | None,
         typer.Option("--economy", help="A built-in economy by name, in place of a folder "
@@ -148,11 +180,18 @@ def plan(
                              lp.value, time_limit, out, as_json, years)
         if economy is None:
             return
+    if cockshott is not None or objective is not None or first_year is not None:
+        _check_multiyear(economy, targets, years, cockshott, objective, first_year)
+    if cockshott is not None or (years is not None and not (
+            economy is not None and (economy / "activities.csv").is_file())):
+        goal = None if objective is None else (
+            "sum" if objective is Objective.sum_of_fulfilments else objective.value)
+        _multiyear(economy, targets, years, lag, revise, lp.value, time_limit, out, as_json,
+                   goal, first_year, cockshott)
+        return
+    _no_years(economy, targets)
     if economy is not None and (economy / "activities.csv").is_file():
         _activity_plan(economy, targets, method, lp.value, time_limit, out, as_json, years)
-        return
-    if years is not None:
-        _multiyear(economy, targets, years, lag, revise, lp.value, time_limit, out, as_json)
         return
     if method is not PlanMethod.balance:
         _best_plan(economy, targets, method.value, lp.value, time_limit, out, as_json, verbose)
@@ -174,22 +213,63 @@ def plan(
         typer.echo(f"Plan written to {out}")
 
 
+def _check_multiyear(
+    economy: Path | None,
+    targets: Path | None,
+    years: int | None,
+    cockshott: Path | None,
+    objective: Objective | None,
+    first_year: int | None,
+) -> None:
+    """Flags of multi-year plans need one; --cockshott brings its own economy and targets."""
+    from gosplan.errors import ParameterError
+
+    if cockshott is not None and (economy is not None or targets is not None):
+        raise ParameterError(
+            "--cockshott: the folder holds the economy and its targets; give no ECONOMY "
+            "or --targets with it"
+        )
+    if cockshott is None and years is None:
+        flag = "--objective" if objective is not None else "--first-year"
+        raise ParameterError(f"{flag}: applies to multi-year plans only; add --years T")
+
+
+def _no_years(economy: Path | None, targets: Path | None) -> None:
+    """A one-year plan of targets by year would read their rows as repeats: say why."""
+    given = targets or (None if economy is None else economy / "targets.csv")
+    if given is None or not given.is_file():
+        return
+    from gosplan.scenarios.multiyear_files import has_year_column
+
+    if has_year_column(given):
+        from gosplan.errors import ParameterError
+
+        raise ParameterError(
+            f"{given}: holds targets by year (a year column), for a multi-year plan: "
+            "add --years T"
+        )
+
+
 def _multiyear(
     economy: Path | None,
     targets: Path | None,
-    years: int,
+    years: int | None,
     lag: int,
     revise: bool,
     lp: str,
     time_limit: float | None,
     out: Path | None,
     as_json: bool,
+    objective: str | None = None,
+    first_year: int | None = None,
+    cockshott: Path | None = None,
 ) -> None:
     from gosplan.analysis.plan import five_year_plan
     from gosplan.report.plan import multiyear_renderable, write_multiyear
 
     run = five_year_plan(
-        economy, targets, years=years, lag=lag, revise=revise, lp_method=lp, time_limit=time_limit
+        economy, targets, years=years, lag=lag, revise=revise, lp_method=lp,
+        time_limit=time_limit, objective=objective, first_year=first_year, cockshott=cockshott,
     )
     if out is not None:
         write_multiyear(run, out)

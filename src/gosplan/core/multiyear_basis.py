@@ -18,6 +18,7 @@ time limit only up to :data:`~gosplan.core.optimal.WARM_START_LIMIT` products.
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from gosplan.core.balance import balance
@@ -32,7 +33,7 @@ FloatArray = NDArray[np.float64]
 
 def crash_basis(
     economy: Economy,
-    F: NDArray[np.intp],
+    C: sp.csr_array,
     y: FloatArray,
     idle: FloatArray,
     *,
@@ -45,8 +46,9 @@ def crash_basis(
 
     Parameters
     ----------
-    economy, F
-        The economy and its branches of finite capacity (``m`` of them).
+    economy, C
+        The economy, and the LP's capacity rows ``C x_t <= K_t`` (``m`` of them): one per
+        branch of finite capacity, or one per capital good of a branch.
     y, idle
         Targets ``(T, n)``, and the capacity each year would have if nothing were built,
         ``(T, m)``.
@@ -64,9 +66,9 @@ def crash_basis(
         fails: then the simplex starts cold.
     """
     T, n = y.shape
-    m, k = F.shape[0], shared.shape[0]
+    m, k = C.shape[0], shared.shape[0]
     try:
-        need = np.vstack([balance(economy, y[t], valuations=False).gross_output[F]
+        need = np.vstack([C @ balance(economy, y[t], valuations=False).gross_output
                           for t in range(T)])
     except GosplanError:
         return None

@@ -15,6 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
+from gosplan.core.activities import ActivityEconomy
 from gosplan.core.economy import Economy
 from gosplan.core.multiyear_basis import crash_basis
 from gosplan.core.multiyear_repair import Repair
@@ -37,15 +38,41 @@ SECONDARY = 1e-3
 class Problem:
     """What every horizon solved shares: technology, capital, lag, fixed shares."""
 
-    economy: Economy
+    economy: Economy | ActivityEconomy
     lag: int
-    F: NDArray[np.intp]  # branches of finite capacity, m of them
+    # One capacity row per capital stock, m of them: by branch (F: the branches of finite
+    # capacity), or by good and branch (F: the branch, goods: the good of each stock).
+    F: NDArray[np.intp]
     IA: sp.csr_array  # I - A
-    BF: sp.csc_array  # B[:, F], shape (n, m)
+    BF: sp.csc_array  # (n, m) goods a unit of investment in each stock takes
     shares: FloatArray  # (k,) fixed shares of the investment good
     shared: NDArray[np.intp]  # (k,) positions in F of the branches with fixed shares
     good: int  # the investment good
     full: NDArray[np.bool_]  # (m,) branches held at capacity
+    C: sp.csr_array  # (m, n) capacity rows: C x_t <= K_t
+    keep: FloatArray  # (m,) share of each stock left after a year, 1 - δ
+    goods: NDArray[np.intp] | None = None  # by good and branch: the good of each stock
+
+    @property
+    def activities(self) -> bool:
+        """Whether the columns of output are activities (an :class:`ActivityEconomy`)."""
+        return isinstance(self.economy, ActivityEconomy)
+
+    @property
+    def columns(self) -> int:
+        """Columns of output a year: products, or activities."""
+        return int(self.IA.shape[1])
+
+    @property
+    def column_ids(self) -> NDArray[np.str_]:
+        """Ids of the output columns: the products, or the activities."""
+        e = self.economy
+        return e.activities if isinstance(e, ActivityEconomy) else e.products
+
+    @property
+    def labour(self) -> FloatArray:
+        """Labour per unit of each output column."""
+        return np.asarray(self.economy.labour, dtype=np.float64)
 
     @staticmethod
     def of(economy: Economy, lag: int, shares: Mapping[str, float] | None,
@@ -56,32 +83,64 @@ class Problem:
         BF = sp.csc_array(sp.csc_array(economy.capital)[:, F])
         BF.eliminate_zeros()  # an explicit zero must not count as a good the capital needs
         s, J, g = _shares(economy, F, BF, shares or {}, good)
-        return Problem(economy, int(lag), F, IA, BF, s, J, g, _full(economy, F, at_capacity))
+        C = sp.csr_array((np.ones(F.shape[0]), (np.arange(F.shape[0]), F)),
+                         shape=(F.shape[0], economy.n))
+        keep = 1.0 - np.asarray(economy.depreciation, dtype=np.float64)[F]
+        return Problem(economy, int(lag), F, IA, BF, s, J, g, _full(economy, F, at_capacity),
+                       C, keep)
+
+    @staticmethod
+    def by_good(economy: Economy | ActivityEconomy, lag: int, goods: NDArray[np.intp],
+                branches: NDArray[np.intp], coefficients: FloatArray,
+                depreciation: FloatArray) -> Problem:
+        """A stock of each capital good in each branch (see :mod:`gosplan.core.multiyear`).
+
+        Stock ``p`` is good ``goods[p]`` held by branch ``branches[p]`` (an activity, for
+        an :class:`ActivityEconomy`), which needs ``coefficients[p] > 0`` of it per unit of
+        output (of level) and loses ``depreciation[p]`` of it a year. A unit of investment
+        in stock ``p`` is a unit of its good.
+        """
+        m, n = goods.shape[0], economy.n
+        if isinstance(economy, ActivityEconomy):
+            IA = sp.csr_array(economy.net)
+        else:
+            IA = sp.csr_array(sp.eye_array(n, format="csr") - economy.A)
+        C = sp.csr_array((coefficients, (np.arange(m), branches)), shape=(m, IA.shape[1]))
+        G = sp.csc_array((np.ones(m), (goods, np.arange(m))), shape=(n, m))
+        none = np.zeros(0, dtype=np.intp)
+        return Problem(economy, int(lag), branches, IA, G, np.zeros(0), none, -1,
+                       np.zeros(m, dtype=bool), C, 1.0 - depreciation, goods)
 
     @property
     def depreciation(self) -> FloatArray:
-        """Depreciation of the ``F`` branches, ``(m,)``."""
-        return np.asarray(self.economy.depreciation, dtype=np.float64)[self.F]
+        """Depreciation of each stock, ``(m,)``."""
+        return 1.0 - self.keep
 
     def solve(self, y: FloatArray, labour: FloatArray, K0: FloatArray, q: FloatArray,
               objective: str, w: FloatArray, floor: float, method: LPMethod,
-              time_limit: float | None) -> MultiYearPlan:
-        """Plan the ``H = len(y)`` years ahead from capacity ``K0`` and pipeline ``q``."""
-        H, n, m, L = y.shape[0], self.economy.n, self.F.shape[0], self.lag
+              time_limit: float | None, first_year: int = 1) -> MultiYearPlan:
+        """Plan the ``H = len(y)`` years ahead from capacity ``K0`` and pipeline ``q``.
+
+        ``first_year`` is the calendar year of ``y[0]``.
+        """
+        H, n, m, L = y.shape[0], self.columns, self.F.shape[0], self.lag
+        n_p = y.shape[1]
         S, spent = _schedule(H, L), committed(q, H)
         idle = self._capacity(K0, np.zeros((H, m)), q)[:H]  # capacity if nothing is built
         model = self._model(y, labour, idle, S, spent, objective, w, floor)
         basis = None
         # HiGHS reads its clock between iterations, not while it factorises (see
         # gosplan.core.multiyear_basis): with a limit, warm-start only small economies.
-        if method == "simplex" and (time_limit is None or n <= WARM_START_LIMIT):
-            basis = crash_basis(self.economy, self.F, y, idle,
+        if method == "simplex" and (time_limit is None or n <= WARM_START_LIMIT) and (
+                isinstance(self.economy, Economy)):
+            basis = crash_basis(self.economy, self.C, y, idle,
                                 worst_year=objective == "min",
                                 labour_rows=bool(np.isfinite(labour).all()),
                                 shared=self.shared, shape=model[1].shape)
         # PDLP's last point, where it stops short, can be made a feasible plan (see
         # gosplan.core.multiyear_repair) unless equalities bind the investment.
-        repairable = method == "pdlp" and not self.full.any() and not len(self.shares)
+        repairable = (method == "pdlp" and not self.full.any() and not len(self.shares)
+                      and self.goods is None)
         sol = solve_lp(*model, maximize=True, method=method, time_limit=time_limit,
                        basis=basis, keep_iterate=repairable)
         if basis is not None and sol.status is LPStatus.ERROR:
@@ -109,40 +168,59 @@ class Problem:
             x, z = v[:oz].reshape(H, n), v[oz:ol].reshape(H, m)
             K = self._capacity(K0, z, q)
             delivered = (self.IA @ x.T - self.BF @ (S @ z + spent).T / L).T
-            parts = {"output": x, "investment": self._widen(z, 0.0),
-                     "capacity": self._widen(K, np.inf), "delivered": delivered,
+            parts = {"output": x, "delivered": delivered,
                      "fulfilment": fulfilment_of(delivered, y),
-                     "labour_required": x @ self.economy.labour}
+                     "labour_required": x @ self.labour}
+            if isinstance(self.economy, ActivityEconomy):  # the products made, and levels
+                parts |= {"output": (sp.csr_array(self.economy.make) @ x.T).T,
+                          "activity_levels": x}
+            if self.goods is None:
+                parts |= {"investment": self._widen(z, 0.0), "capacity": self._widen(K, np.inf)}
+            else:
+                parts |= {"capital_investment": z, "capital_stock": K,
+                          "capacity": self._stock_capacity(K)}
         if sol.row_duals is not None and sol.col_duals is not None:
             # Duals of ">=" rows are <= 0 when maximising: flip them into gains per unit.
-            parts["valuations"] = np.maximum(-sol.row_duals[:oz], 0.0).reshape(H, n)
+            rows_b = H * n_p  # the balances come first, one per product and year
+            parts["valuations"] = np.maximum(-sol.row_duals[:rows_b], 0.0).reshape(H, n_p)
             # Capacity at the start is worth what it adds to every year's capacity row:
             # (1 - δ)^t of it is left in year t.
-            held = np.maximum(sol.row_duals[oz:oz + H * m], 0.0).reshape(H, m)
-            kept = (1.0 - self.depreciation)[None, :] ** np.arange(H)[:, None]
-            parts["capacity_valuations"] = self._widen((held * kept).sum(axis=0)[None, :],
-                                                       0.0)[0]
-            row = H * (n + m)  # the labour rows follow the balances and capacity rows
+            held = np.maximum(sol.row_duals[rows_b:rows_b + H * m], 0.0).reshape(H, m)
+            kept = self.keep[None, :] ** np.arange(H)[:, None]
+            worth = (held * kept).sum(axis=0)
+            if self.goods is None:
+                parts["capacity_valuations"] = self._widen(worth[None, :], 0.0)[0]
+            else:
+                parts["capital_valuations"] = worth
+            row = H * (n_p + m)  # the labour rows follow the balances and capacity rows
             parts["labour_valuations"] = (np.maximum(sol.row_duals[row:row + H], 0.0)
                                           if np.isfinite(labour).all() else np.zeros(H))
         fields: dict[str, Any] = dict.fromkeys(PLAN_ARRAYS[2:])
         fields.update(parts)
+        if self.goods is not None:
+            fields["capital_goods"] = self.economy.products[self.goods]
+            fields["capital_branches"] = self.column_ids[self.F]
+        if self.activities:
+            fields["activities"] = self.column_ids
         return MultiYearPlan(
-            status=PlanStatus(sol.status.value), objective=objective, method=sol.method,
+            status=PlanStatus(sol.status.value), objective=objective, lp_method=sol.method,
             revised=False, years=H, lag=L, products=self.economy.products, targets=y,
             labour_available=labour, objective_value=objective_value, iterations=sol.iterations,
-            solve_time=sol.solve_time, message=message, fulfilment_bound=bound, **fields)
+            solve_time=sol.solve_time, message=message, fulfilment_bound=bound,
+            first_year=first_year, units=np.array(self.economy.units, dtype=np.str_),
+            labour_unit=self.economy.labour_unit, **fields)
 
     def _repair(self, y: FloatArray, labour: FloatArray, K0: FloatArray, q: FloatArray,
                 idle: FloatArray, S: sp.csr_array, spent: FloatArray, floor: float) -> Repair:
         H, m = y.shape[0], self.F.shape[0]
+        assert isinstance(self.economy, Economy)  # repaired only with capacity by branch
         free = np.zeros((H, m), dtype=bool)
         free[:max(H - self.lag, 0)] = True  # the rest would be in use after the horizon
         return Repair(A=self.economy.A, BF=self.BF, F=self.F,
                       labour_per_unit=np.asarray(self.economy.labour, dtype=np.float64),
                       labour=labour, y=y, idle=idle, built=self._built(H), S=S, spent=spent,
                       lag=self.lag, floor=floor, free=free, K0=K0,
-                      keep=1.0 - self.depreciation, pipeline=q)
+                      keep=self.keep, pipeline=q)
 
     @staticmethod
     def _repaired(repair: Repair, sol: LPSolution, objective: str
@@ -173,7 +251,7 @@ class Problem:
         K = np.empty((H + 1, K0.shape[0]))
         K[0] = K0
         for t in range(H):
-            K[t + 1] = (1.0 - self.depreciation) * K[t] + self._arrivals(z, q, t)
+            K[t + 1] = self.keep * K[t] + self._arrivals(z, q, t)
         return K
 
     def _arrivals(self, z: FloatArray, q: FloatArray, t: int) -> FloatArray:
@@ -188,16 +266,23 @@ class Problem:
 
         ``z_s`` is in use in year ``t >= s + L``, ``(1 - δ)^{t - L - s}`` of it.
         """
-        m, keep = self.F.shape[0], 1.0 - self.depreciation
+        m, keep = self.F.shape[0], self.keep
         built = sp.csr_array((H * m, H * m))
         for age in range(max(H - self.lag, 0)):
             built = built + sp.kron(sp.eye_array(H, H, k=-(self.lag + age)),
                                     sp.diags_array(keep ** age))
         return sp.csr_array(built)
 
+    def _stock_capacity(self, K: FloatArray) -> FloatArray:
+        """Capacity of each branch from its stocks, ``min_p K_p / b_p``; ``inf`` without any."""
+        C = sp.coo_array(self.C)
+        out = np.full((self.columns, K.shape[0]), np.inf)
+        np.minimum.at(out, C.col, (K[:, C.row] / C.data).T)
+        return np.ascontiguousarray(out.T)
+
     def _widen(self, a: FloatArray, fill: float) -> FloatArray:
         """Columns of the ``F`` branches to all ``n`` products, ``fill`` elsewhere."""
-        out = np.full((a.shape[0], self.economy.n), fill)
+        out = np.full((a.shape[0], self.columns), fill)
         out[:, self.F] = a
         return out
 
@@ -218,22 +303,28 @@ class Problem:
         Kronecker product of a small pattern over years and a matrix over products, so
         nothing loops over products.
         """
-        H, n, m, L, k = y.shape[0], self.economy.n, self.F.shape[0], self.lag, len(self.shares)
+        H, n, m, L, k = y.shape[0], self.columns, self.F.shape[0], self.lag, len(self.shares)
+        n_p = y.shape[1]
         IH, nfl = sp.eye_array(H), int(objective == "min")
         widths = [H * n, H * m, H, nfl]
-        PF = sp.csr_array((np.ones(m), (np.arange(m), self.F)), shape=(m, n))
         built = self._built(H)
-        Y = sp.csr_array((y.ravel(), (np.arange(H * n), np.repeat(np.arange(H), n))),
-                         shape=(H * n, H))
+        Y = sp.csr_array((y.ravel(), (np.arange(H * n_p), np.repeat(np.arange(H), n_p))),
+                         shape=(H * n_p, H))
         rows: list[tuple[list[Any], FloatArray, FloatArray]] = [
             ([sp.kron(IH, self.IA), -sp.kron(S, self.BF) / L, -Y, None],
-             np.ravel(self.BF @ spent.T / L, order="F"), np.full(H * n, np.inf)),
-            ([sp.kron(IH, PF), -built, None, None],
+             np.ravel(self.BF @ spent.T / L, order="F"), np.full(H * n_p, np.inf)),
+            ([sp.kron(IH, self.C), -built, None, None],
              np.where(np.tile(self.full, H), idle.ravel(), -np.inf), idle.ravel()),
         ]
         if np.isfinite(labour).all():
-            rows.append(([sp.kron(IH, sp.csr_array(self.economy.labour[None, :])), None,
+            rows.append(([sp.kron(IH, sp.csr_array(self.labour[None, :])), None,
                           None, None], np.full(H, -np.inf), labour))
+        if isinstance(self.economy, ActivityEconomy) and self.economy.resources.shape[0]:
+            # Other primary resources (land, machines outside the plan's capital): the
+            # same amounts every year.
+            R, avail = sp.csr_array(self.economy.resource_use), self.economy.available
+            rows.append(([sp.kron(IH, R), None, None, None],
+                         np.full(H * R.shape[0], -np.inf), np.tile(avail, H)))
         if nfl:
             rows.append(([None, None, IH, sp.csr_array(-np.ones((H, 1)))],
                          np.zeros(H), np.full(H, np.inf)))
@@ -248,13 +339,15 @@ class Problem:
                 for row, lo, _ in rows]
         ol = H * (n + m)  # first λ column
         c = np.zeros(ol + H + nfl)
-        c[ol:ol + H] = w if objective == "weighted" else SECONDARY / H
-        if objective != "weighted":
+        c[ol:ol + H] = w if objective in ("weighted", "sum") else SECONDARY / H
+        if objective not in ("weighted", "sum"):
             c[ol + H if nfl else ol + H - 1] = 1.0
         clo, chi = np.zeros(c.shape[0]), np.full(c.shape[0], np.inf)
         if not k:  # fixed shares set every year's investment, useful or not
             chi[H * n + max(H - L, 0) * m:ol] = 0.0  # in use only after the horizon
         clo[ol:ol + H] = floor
+        if isinstance(self.economy, ActivityEconomy):  # each activity's highest level
+            chi[:H * n] = np.tile(self.economy.capacity, H)
         return (c, sp.csr_array(sp.block_array(grid, format="csr")),
                 np.concatenate([r[1] for r in rows]), np.concatenate([r[2] for r in rows]),
                 clo, chi)

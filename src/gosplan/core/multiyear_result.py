@@ -5,6 +5,7 @@ See :mod:`gosplan.core.multiyear` for the planner.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,13 +14,17 @@ from numpy.typing import NDArray
 
 from gosplan.core.plan_errors import raise_plan_status
 from gosplan.core.plan_result import PlanStatus, freeze_fields
+from gosplan.core.result import deprecated_alias
 
 __all__ = ["PLAN_ARRAYS", "MultiYearPlan"]
 
 FloatArray = NDArray[np.float64]
 PLAN_ARRAYS = ("targets", "labour_available", "output", "investment", "capacity", "delivered",
-           "fulfilment", "labour_required", "valuations", "capacity_valuations",
-           "labour_valuations")
+               "fulfilment", "labour_required", "valuations", "capacity_valuations",
+               "labour_valuations", "capital_stock", "capital_investment",
+               "capital_valuations", "activity_levels")
+#: Label arrays, frozen like the plan arrays.
+_LABELS = ("units", "capital_goods", "capital_branches")
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -36,8 +41,8 @@ class MultiYearPlan:
     """How the solve (or the first failing revision) ended."""
     objective: str
     """``"min"``, ``"weighted"`` or ``"final"``."""
-    method: str
-    """Solver algorithm."""
+    lp_method: str
+    """The LP algorithm that solved it (``simplex``, ``ipm``, ``pdlp``)."""
     revised: bool
     """Whether the plan was revised every year (receding horizon)."""
     years: int
@@ -53,7 +58,8 @@ class MultiYearPlan:
     output: FloatArray | None
     """Gross output ``x_t``, shape ``(T, n)``."""
     investment: FloatArray | None
-    """Capacity started in each branch in year ``t``, shape ``(T, n)`` (units of capacity)."""
+    """Capacity started in each branch in year ``t``, shape ``(T, n)`` (units of capacity);
+    ``None`` where capital is held by good and branch (see ``capital_investment``)."""
     capacity: FloatArray | None
     """Capacity at the start of each year, and at the end: shape ``(T + 1, n)``; ``inf``
     for branches of unlimited capacity."""
@@ -84,9 +90,40 @@ class MultiYearPlan:
     (see :mod:`gosplan.core.multiyear_repair`); ``None`` otherwise."""
     revisions: tuple[MultiYearPlan, ...] = field(default=(), repr=False)
     """With ``revised``: the plan made at the start of each year for the years left."""
+    first_year: int = 1
+    """The calendar year of the first row (``1928`` for a plan of 1928 … 1932)."""
+    units: NDArray[np.str_] | None = None
+    """Unit of each product, shape ``(n,)`` (empty strings where the economy has none)."""
+    labour_unit: str = ""
+    """Unit of labour."""
+    capital_goods: NDArray[np.str_] | None = None
+    """Where capital is held by good and branch: the good of each stock, shape ``(P,)``."""
+    capital_branches: NDArray[np.str_] | None = None
+    """Where capital is held by good and branch: the branch holding each stock, ``(P,)``."""
+    capital_stock: FloatArray | None = None
+    """Each stock at the start of each year and at the end, ``(T + 1, P)``, in units of its
+    good; ``None`` unless capital is held by good and branch."""
+    capital_investment: FloatArray | None = None
+    """Units of each stock's good invested in it in year ``t`` (in use from year ``t + L``),
+    ``(T, P)``."""
+    capital_valuations: FloatArray | None = None
+    """Gain in the objective per extra unit of each stock at the start, ``(P,)``."""
+    activities: NDArray[np.str_] | None = None
+    """Where the technology is an activity economy: its activity ids, ``(m,)``; capacity
+    (and the stocks' branches) are then by activity, and ``output`` is the products made,
+    ``make @ activity_levels``."""
+    activity_levels: FloatArray | None = None
+    """Where the technology is an activity economy: each activity's level, ``(T, m)``."""
+
+    method = deprecated_alias("method", "lp_method")
 
     def __post_init__(self) -> None:
-        freeze_fields(self, PLAN_ARRAYS)
+        freeze_fields(self, PLAN_ARRAYS + _LABELS)
+
+    @property
+    def calendar_years(self) -> list[int]:
+        """The plan's years: ``first_year … first_year + T - 1``."""
+        return list(range(self.first_year, self.first_year + self.years))
 
     @property
     def optimal(self) -> bool:
@@ -102,7 +139,7 @@ class MultiYearPlan:
         """
         raise_plan_status(
             self,
-            f"{self.years}-year plan ({self.objective}, {self.method})",
+            f"{self.years}-year plan ({self.objective}, {self.lp_method})",
             infeasible=f" ({self.message}); lower the minimum fulfilment or raise capacities "
             "or labour",
             unbounded="fulfilment is unbounded: no capacity or labour limit caps the targeted "
@@ -116,7 +153,7 @@ class MultiYearPlan:
         if self.fulfilment is None or not np.isfinite(self.fulfilment).all():
             # The simplex and interior point keep no plan when stopped; PDLP's last point
             # can be repaired into one (gosplan.core.multiyear_repair).
-            return ("" if self.method == "pdlp" or self.revised else
+            return ("" if self.lp_method == "pdlp" or self.revised else
                     "; method pdlp would return a feasible plan and a bound on the optimum")
         bound = ("" if self.fulfilment_bound is None
                  else f", the optimum at most {self.fulfilment_bound:.4g}")
@@ -126,31 +163,40 @@ class MultiYearPlan:
         """The plan as JSON-ready built-ins; non-finite numbers (``inf``, NaN) become ``None``."""
         out: dict[str, Any] = {
             "status": self.status.value, "message": self.message, "objective": self.objective,
-            "method": self.method, "revised": self.revised, "years": self.years,
+            "lp_method": self.lp_method, "revised": self.revised, "years": self.years,
+            "first_year": self.first_year, "calendar_years": self.calendar_years,
             "lag": self.lag, "products": self.products.tolist(),
         }
+        if self.capital_goods is not None and self.capital_branches is not None:
+            out["capital_goods"] = self.capital_goods.tolist()
+            out["capital_branches"] = self.capital_branches.tolist()
+        if self.activities is not None:
+            out["activities"] = self.activities.tolist()
         for name in PLAN_ARRAYS:
             out[name] = _json(getattr(self, name))
         out["objective_value"] = _json(self.objective_value)
         out["fulfilment_bound"] = _json(self.fulfilment_bound)
         out["iterations"], out["solve_time"] = self.iterations, self.solve_time
-        out["revisions"] = [{"from_year": k, "status": r.status.value,
+        out["revisions"] = [{"from_year": self.first_year + k, "status": r.status.value,
                              "fulfilment": _json(r.fulfilment)}
                             for k, r in enumerate(self.revisions)]
         return out
 
-    def frame_rows(self, first_year: int = 1) -> list[dict[str, Any]]:
-        """Tidy rows, one per year and product (for ``pandas.DataFrame(rows)``).
+    def frame_rows(self, first_year: int | None = None) -> list[dict[str, Any]]:
+        """Wide rows, one per year and product (for ``pandas.DataFrame(rows)``).
 
-        Keys: ``year`` (``first_year + t``), ``product``, ``target``, ``output``,
+        Keys: ``year`` (the calendar year: ``first_year + t``, by default the plan's own
+        :attr:`first_year`), ``product``, ``target``, ``output``,
         ``investment``, ``capacity`` (at the start of the year), ``delivered``,
         ``fulfilment`` (the year's), ``valuation``. Values are ``None`` where the plan
         has none (NaN in years a failed revision never reached); capacity is ``inf`` for
         unlimited branches.
         """
         T, n = self.targets.shape
+        first_year = self.first_year if first_year is None else first_year
         per_product = {"output": self.output, "investment": self.investment,
-                       "capacity": None if self.capacity is None else self.capacity[:T],
+                       "capacity": None if self.capacity is None or self.activities is not None
+                       else self.capacity[:T],
                        "delivered": self.delivered, "valuation": self.valuations,
                        "fulfilment": None if self.fulfilment is None
                        else np.repeat(self.fulfilment[:, None], n, axis=1)}
@@ -160,6 +206,63 @@ class MultiYearPlan:
         cols.update({key: [None] * (T * n) if a is None else a.ravel().tolist()
                      for key, a in per_product.items()})
         return [dict(zip(cols, row, strict=True)) for row in zip(*cols.values(), strict=True)]
+
+    def to_frame(self) -> Any:
+        """The plan as a tidy ``pandas.DataFrame``: one row per year, product and quantity.
+
+        Columns ``year`` (calendar), ``product`` (``None`` for quantities of the whole
+        year: fulfilment and labour), ``quantity`` (the plan's field: ``targets``,
+        ``output``, ``delivered``, ``investment``, ``capacity``, ``valuations``,
+        ``fulfilment``, ``labour_available``, ``labour_required``, ``labour_valuations``;
+        by good and branch also ``capital_stock`` and ``capital_investment``, with the good
+        in a column ``good``; for an activity economy ``activity_levels`` and
+        ``capacity`` by activity, in a column ``activity``), ``value`` and ``unit``.
+        Quantities the plan does not have are left out.
+        """
+        from gosplan.scenarios.multiyear_frames import tidy_frame
+
+        return tidy_frame(self)
+
+    def to_xarray(self) -> Any:
+        """The plan as an ``xarray.Dataset`` over ``year × product`` (needs xarray).
+
+        Variables by year and product: ``targets``, ``output``, ``delivered``,
+        ``investment``, ``capacity`` (at the start of the year), ``valuations``; by year:
+        ``fulfilment``, ``labour_available``, ``labour_required``, ``labour_valuations``;
+        for an activity economy ``activity_levels`` and ``activity_capacity`` by year and
+        activity. Each variable's ``attrs["units"]`` holds its unit (a list by product
+        where the products' units differ).
+
+        Raises
+        ------
+        MissingDependencyError
+            If xarray is not installed.
+        """
+        from gosplan.scenarios.multiyear_frames import dataset
+
+        return dataset(self)
+
+    def __repr__(self) -> str:
+        worst = ("" if self.fulfilment is None or not np.isfinite(self.fulfilment).any()
+                 else f", worst-year fulfilment {np.nanmin(self.fulfilment):.4g}")
+        last = self.first_year + self.years - 1
+        return (f"MultiYearPlan({self.status.value}, {self.first_year}–{last}, "
+                f"{self.products.shape[0]} products, objective {self.objective!r}, "
+                f"lag {self.lag}{worst})")
+
+    def _repr_html_(self) -> str:
+        head = html.escape(repr(self))
+        if self.fulfilment is None:
+            return f"<p>{head}</p>"
+        cells = "".join(f"<tr><td>{y}</td><td>{_pct(f)}</td></tr>"
+                        for y, f in zip(self.calendar_years, self.fulfilment.tolist(),
+                                        strict=True))
+        return (f"<p>{head}</p><table><thead><tr><th>year</th><th>fulfilment</th></tr>"
+                f"</thead><tbody>{cells}</tbody></table>")
+
+
+def _pct(value: float) -> str:
+    return "–" if not np.isfinite(value) else f"{value:.1%}"
 
 
 def _json(a: FloatArray | float | None) -> Any:

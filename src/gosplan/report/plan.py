@@ -228,31 +228,42 @@ def write_optimal(run: Any, path: str | Path) -> Path:
 
 
 def multiyear_renderable(run: Any) -> RenderableType:
-    """A T-year plan: fulfilment and investment by branch, year by year."""
+    """A T-year plan: fulfilment and investment (or, by good, capacity) by branch, by year."""
     e, p = run.economy, run.plan
+    goal = {"min": "worst year", "final": "last year", "sum": "sum of fulfilments",
+            "weighted": "weighted years"}.get(p.objective, p.objective)
     table = Table(
-        title=f"{p.years}-year plan: {e.name} — construction lag {p.lag} "
-        f"year{'s' if p.lag > 1 else ''}{', revised yearly' if p.revised else ''}",
+        title=f"{p.years}-year plan {p.first_year}–{p.first_year + p.years - 1}: {e.name} — "
+        f"construction lag {p.lag} year{'s' if p.lag > 1 else ''}, maximising the {goal}"
+        f"{', revised yearly' if p.revised else ''}",
         title_justify="left",
     )
     table.add_column("year")
     table.add_column("fulfilment", justify="right")
-    shown = [i for i in range(e.n) if np.any(np.asarray(p.investment)[:, i] > 0)][:6]
+    # Capital by good and branch has no single capacity started: show capacity instead.
+    by_good = p.investment is None
+    values = np.asarray(p.capacity)[: p.years] if by_good else np.asarray(p.investment)
+    if by_good:
+        shown = [i for i in range(e.n) if np.isfinite(values[:, i]).all()
+                 and np.ptp(values[:, i]) > 0][:6]
+    else:
+        shown = [i for i in range(e.n) if np.any(values[:, i] > 0)][:6]
     for i in shown:
         unit = f" ({e.units[i]})" if e.units[i] else ""
-        table.add_column(f"new {e.names[i]} capacity{unit}", justify="right")
+        word = "capacity" if by_good else "new"
+        table.add_column(f"{word} {e.names[i]}{'' if by_good else ' capacity'}{unit}",
+                         justify="right")
     for t in range(p.years):
         table.add_row(
-            str(run.first_year + t),
+            str(p.first_year + t),
             f"{float(p.fulfilment[t]):.1%}",
-            *(fmt(float(p.investment[t, i])) for i in shown),
+            *(fmt(float(values[t, i])) for i in shown),
         )
+    note = ("capacity is what each branch's stocks of capital goods allow."
+            if by_good else "new capacity is what the plan starts building.")
     return Group(
         table,
-        Text(
-            "Fulfilment is the share of the target assortment delivered "
-            "each year; new capacity is what the plan starts building."
-        ),
+        Text(f"Fulfilment is the share of the target assortment delivered each year; {note}"),
     )
 
 
