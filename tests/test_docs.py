@@ -44,6 +44,13 @@ NEVER = {"exhibit": "a server that runs until it is stopped"}
 CLUSTER = ("ensemble", "sensitivity")
 #: Flag -> the smaller value the test runs with (see the module's docstring).
 SMALLER = {"--runs": "2", "--trajectories": "2", "--samples": "2", "--max-evaluations": "2"}
+#: Command -> the flags it is given with their smaller value when the docs leave them out.
+SMALLER_DEFAULTS = {"calibrate": ("--max-evaluations",), "sensitivity": ("--trajectories",)}
+#: Documents whose examples are known to fail, and why: expected to fail, strictly, so the
+#: entry must go when the document is fixed.
+KNOWN_BROKEN = {
+    "activities.md": "reads machine-shop/, a folder that no block of the page writes",
+}
 #: Seconds one example may take before it counts as hung (a bound, not a measurement).
 HUNG = 900
 
@@ -102,7 +109,12 @@ def smaller(line: str) -> str:
     out: list[str] = []
     for k, word in enumerate(words):
         out.append(SMALLER.get(words[k - 1], word) if k else word)
-    if any(word in CLUSTER for word in words) and "--scheduler" not in words:
+    command = words[1] if len(words) > 1 else ""
+    given = set(words) | ({"--trajectories"} if "--samples" in words else set())
+    for flag in SMALLER_DEFAULTS.get(command, ()):
+        if flag not in given:
+            out += [flag, SMALLER[flag]]
+    if command in CLUSTER and "--scheduler" not in words:
         out += ["--workers", "1"]
     return shlex.join(out)
 
@@ -179,17 +191,22 @@ def has_examples(path: Path, *, cluster: bool) -> bool:
     return False
 
 
+def documents(*, cluster: bool) -> list[object]:
+    """The documents with examples to run, those of :data:`KNOWN_BROKEN` expected to fail."""
+    return [pytest.param(p, id=p.name, marks=[pytest.mark.xfail(
+                reason=KNOWN_BROKEN[p.name], strict=True)] if p.name in KNOWN_BROKEN else [])
+            for p in DOCS if has_examples(p, cluster=cluster)]
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("path", [p for p in DOCS if has_examples(p, cluster=False)],
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize("path", documents(cluster=False))
 def test_doc_examples_run(path: Path, tmp_path: Path) -> None:
     assert run_document(path, tmp_path, cluster=False) > 0
 
 
 @pytest.mark.slow
 @pytest.mark.cluster
-@pytest.mark.parametrize("path", [p for p in DOCS if has_examples(p, cluster=True)],
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize("path", documents(cluster=True))
 def test_doc_cluster_commands_run(path: Path, tmp_path: Path) -> None:
     assert run_document(path, tmp_path, cluster=True) > 0
 
@@ -216,6 +233,9 @@ def test_block_parser_reads_marks_and_order(tmp_path: Path) -> None:
     assert commands(found[2]) == ["gosplan run    --years 1928:1937"]
     assert smaller(commands(found[1])[0]) == (
         "gosplan ensemble --runs 2 --out e/ --workers 1")
+    assert smaller("gosplan sensitivity --method morris") == (
+        "gosplan sensitivity --method morris --trajectories 2 --workers 1")
+    assert smaller("gosplan calibrate  # refit") == "gosplan calibrate --max-evaluations 2"
 
 
 def test_a_no_test_mark_without_a_reason_is_refused(tmp_path: Path) -> None:
