@@ -258,6 +258,21 @@ def test_a_failing_command_fails_the_document(tmp_path: Path) -> None:
 # --- the site and the notebooks ---------------------------------------------------------
 
 
+def test_api_pages_cover_the_public_api() -> None:
+    import gosplan
+
+    pages = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "docs" / "api").glob("*.md"))
+    shown = re.findall(r"^::: ([\w.]+)", pages, re.M)
+    documented = {name.rsplit(".", 1)[-1] for name in shown}
+    if "gosplan.errors" in shown:  # the errors page shows the whole module
+        import gosplan.errors
+
+        documented |= {n for n in vars(gosplan.errors) if n.endswith("Error")}
+    missing = sorted(set(gosplan.__all__) - documented - {"__version__"})
+    assert missing == [], f"public names without an API entry in docs/api/: {missing}"
+
+
+
 def test_notebooks_are_committed_without_outputs() -> None:
     nbformat = pytest.importorskip("nbformat")
     assert [p.stem for p in NOTEBOOKS] == ["historian", "planner", "teacher"]
