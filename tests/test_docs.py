@@ -6,7 +6,7 @@
   file wrote (the README's ``gosplan generate ... --out big/`` before ``Economy.read("big/")``).
   Python blocks share one namespace, as in a session.
 * A block is skipped only when the line above it is ``<!-- no-test: REASON -->`` (a reason
-  is required); ``test_no_test_marks_are_few`` keeps them few.
+  is required); ``test_no_test_marks_are_few_and_give_reasons`` keeps them few.
 * Never run: ``gosplan exhibit`` (a server that runs until stopped; tests/web serves it).
 * Run smaller than written, so that they take seconds: ``gosplan ensemble`` and ``gosplan
   sensitivity`` start a local Dask cluster, so they run in their own test (marked cluster)
@@ -146,8 +146,8 @@ def run_line(line: str, where: str, folder: Path, env: dict[str, str]) -> None:
 def run_document(path: Path, folder: Path, *, cluster: bool) -> int:
     """Run a document's examples in ``folder``: the python blocks and gosplan lines.
 
-    With ``cluster`` only the commands of :data:`CLUSTER` run (after the rest of the file,
-    which may write what they read); without it, everything else. Returns how many ran.
+    With ``cluster`` only the commands of :data:`CLUSTER` run (none of them reads what
+    another example writes); without it, everything else. Returns how many ran.
     """
     env = gosplan_shim(folder)
     namespace: dict[str, object] = {"__name__": "__docs__"}
@@ -167,7 +167,7 @@ def run_document(path: Path, folder: Path, *, cluster: bool) -> int:
             finally:
                 os.chdir(cwd)
             ran += 1
-        elif block.language in {"bash", "sh", "console"}:
+        elif block.language in {"bash", "sh"}:
             for line in commands(block):
                 name = subcommand(line)
                 if name in NEVER or (name in CLUSTER) != cluster:
@@ -184,7 +184,7 @@ def has_examples(path: Path, *, cluster: bool) -> bool:
             continue
         if block.language == "python" and not cluster:
             return True
-        if block.language in {"bash", "sh", "console"} and any(
+        if block.language in {"bash", "sh"} and any(
                 subcommand(c) not in NEVER and (subcommand(c) in CLUSTER) == cluster
                 for c in commands(block)):
             return True
