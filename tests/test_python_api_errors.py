@@ -393,7 +393,7 @@ def test_multiyear_targets_by_label_in_every_form() -> None:
     for targets in (frame, series):
         plan = multiyear_plan(E, targets)
         np.testing.assert_array_equal(plan.targets, by_dicts.targets)
-        np.testing.assert_array_equal(plan.output, by_dicts.output)
+        np.testing.assert_array_equal(plan.gross_output, by_dicts.gross_output)
     # Investment shares as a Series, by branch id.
     shares = {"agriculture": 0.2}
     by_dict = multiyear_plan(E, years, investment_shares=shares, investment_good="agriculture")
@@ -407,7 +407,7 @@ def test_multiyear_targets_by_label_in_every_form() -> None:
     w = pd.Series({1933: 1.0, 1932: 3.0})
     weighted = multiyear_plan(E, frame, objective="weighted", weights=w)
     listed = multiyear_plan(E, years, objective="weighted", weights=[3.0, 1.0])
-    np.testing.assert_array_equal(weighted.output, listed.output)
+    np.testing.assert_array_equal(weighted.gross_output, listed.gross_output)
 
 
 def test_quotas_and_enterprises_by_label() -> None:

@@ -60,10 +60,10 @@ def test_one_good_two_years_by_hand() -> None:
     assert plan.status is PlanStatus.OPTIMAL
     lam = 30 / 29
     np.testing.assert_allclose(plan.fulfilment, [lam, lam], rtol=1e-9)
-    np.testing.assert_allclose(plan.output[:, 0], [100.0, 3000 / 29], rtol=1e-9)
+    np.testing.assert_allclose(plan.gross_output[:, 0], [100.0, 3000 / 29], rtol=1e-9)
     np.testing.assert_allclose(plan.investment[:, 0], [100 / 29, 0.0], atol=1e-9)
     np.testing.assert_allclose(plan.capacity[:, 0], [100.0, 3000 / 29, 3000 / 29], rtol=1e-9)
-    np.testing.assert_allclose(plan.delivered[:, 0], [90 * lam, 100 * lam], rtol=1e-9)
+    np.testing.assert_allclose(plan.final_demand[:, 0], [90 * lam, 100 * lam], rtol=1e-9)
     # The objective: λ, plus the small weight on every year.
     expected = lam + SECONDARY / 2 * 2 * lam
     assert plan.objective_value == pytest.approx(expected, rel=1e-9)
@@ -127,9 +127,9 @@ def test_feldman_closed_form(share: float) -> None:
     # The growth rate of producer-goods capital is λ·a, every year.
     np.testing.assert_allclose(np.diff(Kp) / Kp[:-1], share * a, rtol=1e-9)
     # Capacity fully used; consumption is all of consumer-goods output.
-    np.testing.assert_allclose(plan.output, plan.capacity[:T], rtol=1e-9)
-    np.testing.assert_allclose(plan.delivered[:, 1], a_c * Kc[:T], rtol=1e-9)
-    np.testing.assert_allclose(plan.delivered[:, 0], 0.0, atol=1e-9)
+    np.testing.assert_allclose(plan.gross_output, plan.capacity[:T], rtol=1e-9)
+    np.testing.assert_allclose(plan.final_demand[:, 1], a_c * Kc[:T], rtol=1e-9)
+    np.testing.assert_allclose(plan.final_demand[:, 0], 0.0, atol=1e-9)
 
 
 def test_feldman_continuous_growth_rate_is_lambda_a() -> None:
@@ -150,7 +150,7 @@ def test_feldman_trade_off_more_investment_in_p_pays_later() -> None:
     a, T = 0.4, 12
     low, high = (multiyear_plan(feldman(a, a, 1.0, 1.0), {"c": 1.0}, years=T, at_capacity=True,
                                 investment_shares={"p": s, "c": 1 - s}) for s in (0.2, 0.5))
-    c_low, c_high = low.output[:, 1], high.output[:, 1]
+    c_low, c_high = low.gross_output[:, 1], high.gross_output[:, 1]
     assert (np.diff(c_low) > 0).all()
     assert (np.diff(c_high) > 0).all()
     assert c_high[1] < c_low[1]
@@ -181,7 +181,7 @@ def test_capacity_never_exceeded_and_conservation(lag: int) -> None:
     plan = multiyear_plan(e, TARGETS_3, lag=lag, pipeline=pipeline)
     plan.raise_for_status()
     T = plan.years
-    assert (plan.output <= plan.capacity[:T] * (1 + 1e-9) + 1e-9).all()
+    assert (plan.gross_output <= plan.capacity[:T] * (1 + 1e-9) + 1e-9).all()
     assert (plan.labour_required <= plan.labour_available * (1 + 1e-9)).all()
     # Capacity added each year = capacity whose construction completes that year.
     started = np.vstack([pipeline, plan.investment])  # by start year, from -(L-1)
@@ -193,9 +193,9 @@ def test_capacity_never_exceeded_and_conservation(lag: int) -> None:
     B = e.capital.toarray()
     for t in range(T):
         building = started[t:t + lag].sum(axis=0) / lag
-        net = plan.output[t] - e.A @ plan.output[t]
-        np.testing.assert_allclose(plan.delivered[t], net - B @ building, atol=1e-9)
-        assert (plan.delivered[t] >= plan.fulfilment[t] * plan.targets[t] - 1e-9).all()
+        net = plan.gross_output[t] - e.A @ plan.gross_output[t]
+        np.testing.assert_allclose(plan.final_demand[t], net - B @ building, atol=1e-9)
+        assert (plan.final_demand[t] >= plan.fulfilment[t] * plan.targets[t] - 1e-9).all()
     # Unlimited bread: no investment, infinite capacity.
     assert (plan.investment[:, 2] == 0).all()
     assert np.isinf(plan.capacity[:, 2]).all()
@@ -246,7 +246,7 @@ def test_objectives_weighted_and_final() -> None:
 def test_infeasible_floor_is_a_status() -> None:
     plan = multiyear_plan(one_good(), [[90.0], [100.0]], min_fulfilment=2.0)
     assert plan.status is PlanStatus.INFEASIBLE
-    assert plan.output is None
+    assert plan.gross_output is None
     assert plan.valuations is None
     with pytest.raises(InfeasiblePlanError, match="no plan satisfies"):
         plan.raise_for_status()
@@ -323,7 +323,7 @@ def test_unlimited_branches_take_no_shares_and_no_full_capacity() -> None:
     with pytest.raises(TargetsError, match="unlimited capacity"):
         multiyear_plan(three_branches(), TARGETS_3, at_capacity=["bread"])
     full = multiyear_plan(three_branches(), TARGETS_3, at_capacity=["coal"])
-    np.testing.assert_allclose(full.output[:, 0], full.capacity[:5, 0], rtol=1e-9)
+    np.testing.assert_allclose(full.gross_output[:, 0], full.capacity[:5, 0], rtol=1e-9)
 
 
 def test_shares_need_a_named_good_when_capital_uses_several() -> None:
@@ -331,7 +331,7 @@ def test_shares_need_a_named_good_when_capital_uses_several() -> None:
         multiyear_plan(three_branches(), TARGETS_3, investment_shares={"steel": 0.5})
     plan = multiyear_plan(three_branches(), TARGETS_3, investment_shares={"steel": 0.2},
                           investment_good="steel")
-    net = plan.output[:, 1] - plan.output @ three_branches().A.toarray()[1]
+    net = plan.gross_output[:, 1] - plan.gross_output @ three_branches().A.toarray()[1]
     np.testing.assert_allclose(plan.investment[:, 1] * 2.0, 0.2 * net, atol=1e-9)
 
 
@@ -345,25 +345,25 @@ def test_to_dict_is_json_and_frame_rows_are_tidy() -> None:
     assert json.loads(text)["capacity"][0] == [60.0, 30.0, None]
     assert d["status"] == "optimal"
     assert d["years"] == 5
-    assert len(d["output"]) == 5
+    assert len(d["gross_output"]) == 5
     rows = plan.frame_rows(first_year=1928)
     assert len(rows) == 15
     assert rows[0]["year"] == 1928
     assert rows[0]["product"] == "coal"
     assert rows[-1]["year"] == 1932
     assert rows[-1]["product"] == "bread"
-    assert set(rows[0]) == {"year", "product", "target", "output", "investment", "capacity",
-                            "delivered", "fulfilment", "valuation"}
-    assert rows[4]["output"] == plan.output[1, 1]
+    assert set(rows[0]) == {"year", "product", "target", "gross_output", "investment", "capacity",
+                            "final_demand", "fulfilment", "valuation"}
+    assert rows[4]["gross_output"] == plan.gross_output[1, 1]
     failed = multiyear_plan(one_good(), [[90.0], [100.0]], min_fulfilment=2.0)
     json.dumps(failed.to_dict(), allow_nan=False)
-    assert failed.frame_rows()[0]["output"] is None
+    assert failed.frame_rows()[0]["gross_output"] is None
 
 
 def test_result_arrays_are_read_only() -> None:
     plan = multiyear_plan(one_good(), [[90.0], [100.0]])
     with pytest.raises(ValueError, match="read-only"):
-        plan.output[0, 0] = 1.0
+        plan.gross_output[0, 0] = 1.0
 
 
 @pytest.mark.slow
@@ -375,7 +375,7 @@ def test_deterministic() -> None:
     targets = np.outer(1.0 + 0.05 * np.arange(4), g.targets)
     a, b = (multiyear_plan(g.economy, targets, capital=B) for _ in range(2))
     assert a.status is PlanStatus.OPTIMAL
-    for name in ("output", "investment", "capacity", "fulfilment", "valuations"):
+    for name in ("gross_output", "investment", "capacity", "fulfilment", "valuations"):
         assert np.array_equal(getattr(a, name), getattr(b, name)), name
 
 
@@ -388,14 +388,14 @@ def test_revision_without_shock_keeps_the_first_year() -> None:
     assert revised.revised
     assert revised.status is PlanStatus.OPTIMAL
     assert len(revised.revisions) == 5
-    np.testing.assert_array_equal(revised.revisions[0].output, single.output)
+    np.testing.assert_array_equal(revised.revisions[0].gross_output, single.gross_output)
     assert [r.years for r in revised.revisions] == [5, 4, 3, 2, 1]
-    np.testing.assert_array_equal(revised.output[0], single.output[0])
+    np.testing.assert_array_equal(revised.gross_output[0], single.gross_output[0])
     np.testing.assert_array_equal(revised.investment[0], single.investment[0])
     np.testing.assert_allclose(revised.capacity[:2], single.capacity[:2], rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(revised.fulfilment[0], single.fulfilment[0], rtol=1e-12)
     # Every year was carried out as replanned, within capacity.
-    assert (revised.output <= revised.capacity[:5] * (1 + 1e-9) + 1e-9).all()
+    assert (revised.gross_output <= revised.capacity[:5] * (1 + 1e-9) + 1e-9).all()
     assert (revised.fulfilment >= single.fulfilment.min() - 1e-7).all()
 
 
@@ -413,15 +413,15 @@ def test_revision_replans_from_what_actually_happened() -> None:
     single = multiyear_plan(e, TARGETS_3)
     revised = multiyear_plan(e, TARGETS_3, revise=True, shock=shock)
     revised.raise_for_status()
-    x = single.output[0] * cut
-    np.testing.assert_allclose(revised.output[0], x)
+    x = single.gross_output[0] * cut
+    np.testing.assert_allclose(revised.gross_output[0], x)
     B, net = e.capital.toarray(), x - e.A @ x
     need = B @ single.investment[0]
     ratio = np.where(need > 0, np.clip(net / np.where(need > 0, need, 1), 0, 1), 1)
     theta = np.array([min(ratio[B[:, j] > 0], default=1.0) for j in range(3)])
     assert theta.min() < 1  # the shock does bite
     np.testing.assert_allclose(revised.investment[0], single.investment[0] * theta)
-    np.testing.assert_allclose(revised.delivered[0],
+    np.testing.assert_allclose(revised.final_demand[0],
                                np.maximum(net - B @ revised.investment[0], 0.0), atol=1e-12)
     delta = np.asarray(e.depreciation)[:2]
     np.testing.assert_allclose(revised.capacity[1, :2],
@@ -442,7 +442,7 @@ def test_revision_reports_a_failed_year() -> None:
     assert "revision in year 1929" in plan.message
     assert plan.investment[0, 0] == pytest.approx(5.0 / 2.0)  # all 5 units went to building
     assert plan.fulfilment[0] == 0.0
-    assert np.isnan(plan.output[1]).all()
+    assert np.isnan(plan.gross_output[1]).all()
     assert plan.capacity[1, 0] == pytest.approx(102.5)
     assert [r.status for r in plan.revisions] == [PlanStatus.OPTIMAL, PlanStatus.INFEASIBLE]
     json.dumps(plan.to_dict(), allow_nan=False)

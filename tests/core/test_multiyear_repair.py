@@ -141,14 +141,14 @@ def test_pdlp_stopped_early_still_gives_a_feasible_plan_and_a_bound(
         iteration_limit("pdlp", limit)
         plan = multiyear_plan(g.economy, y, lp_method="pdlp")
         assert plan.status is PlanStatus.TIME_LIMIT
-        assert plan.output is not None
+        assert plan.gross_output is not None
         assert plan.capacity is not None
         assert plan.fulfilment is not None
-        assert plan.delivered is not None
+        assert plan.final_demand is not None
         assert plan.valuations is None  # not an optimum: no valuations to report
         # Feasible: capacity respected, deliveries meet each year's fulfilment.
-        assert (plan.output <= plan.capacity[:5] * (1 + 1e-9)).all()
-        assert (plan.delivered >= plan.fulfilment[:, None] * y * (1 - 1e-9) - 1e-12).all()
+        assert (plan.gross_output <= plan.capacity[:5] * (1 + 1e-9)).all()
+        assert (plan.final_demand >= plan.fulfilment[:, None] * y * (1 - 1e-9) - 1e-12).all()
         assert plan.fulfilment.min() <= best.fulfilment.min() + 1e-9
         if plan.fulfilment_bound is not None:
             assert plan.fulfilment_bound >= best.fulfilment.min() - 1e-9
@@ -193,7 +193,7 @@ def test_a_simplex_stopped_without_a_plan_points_to_pdlp(
     iteration_limit("simplex", 0)
     plan = multiyear_plan(g.economy, y, time_limit=3600.0)
     assert plan.status is PlanStatus.TIME_LIMIT
-    assert plan.output is None
+    assert plan.gross_output is None
     with pytest.raises(SolverTimeLimitError, match="method pdlp would return a feasible plan"):
         plan.raise_for_status()
 

@@ -61,7 +61,7 @@ def test_plan_is_feasible_and_conserves_capacity(case: Case, objective: str) -> 
     plan = multiyear_plan(e, y, lag=L, pipeline=case.pipeline, objective=objective)  # type: ignore[arg-type]
     assert plan.status is PlanStatus.OPTIMAL
     T = plan.years
-    x, z, K = plan.output, plan.investment, plan.capacity
+    x, z, K = plan.gross_output, plan.investment, plan.capacity
     assert (x >= 0).all()
     assert (z >= 0).all()
     assert (x <= K[:T] * (1 + TOL) + TOL).all()
@@ -73,11 +73,11 @@ def test_plan_is_feasible_and_conserves_capacity(case: Case, objective: str) -> 
     for t in range(T):
         np.testing.assert_allclose(K[t + 1], (1 - delta) * K[t] + started[t], atol=1e-6)
         building = started[t:t + L].sum(axis=0) / L
-        np.testing.assert_allclose(plan.delivered[t], x[t] - A @ x[t] - B @ building,
+        np.testing.assert_allclose(plan.final_demand[t], x[t] - A @ x[t] - B @ building,
                                    atol=1e-6)
-        assert (plan.delivered[t] >= plan.fulfilment[t] * y[t] - 1e-6).all()
+        assert (plan.final_demand[t] >= plan.fulfilment[t] * y[t] - 1e-6).all()
         positive = y[t] > 0
-        assert plan.fulfilment[t] == np.min(plan.delivered[t][positive] / y[t][positive]) or (
+        assert plan.fulfilment[t] == np.min(plan.final_demand[t][positive] / y[t][positive]) or (
             plan.fulfilment[t] == 0.0)
     assert (plan.valuations >= 0).all()
     assert (plan.capacity_valuations >= 0).all()
@@ -91,11 +91,11 @@ def test_revision_without_shock_keeps_the_first_year(case: Case) -> None:
     single = multiyear_plan(case.economy, case.targets, **kwargs)  # type: ignore[arg-type]
     revised = multiyear_plan(case.economy, case.targets, revise=True, **kwargs)  # type: ignore[arg-type]
     assert revised.status is PlanStatus.OPTIMAL
-    np.testing.assert_array_equal(revised.output[0], single.output[0])
+    np.testing.assert_array_equal(revised.gross_output[0], single.gross_output[0])
     np.testing.assert_array_equal(revised.investment[0], single.investment[0])
     np.testing.assert_allclose(revised.capacity[:2], single.capacity[:2], rtol=1e-12, atol=1e-12)
     T = revised.years
-    assert (revised.output <= revised.capacity[:T] * (1 + TOL) + TOL).all()
+    assert (revised.gross_output <= revised.capacity[:T] * (1 + TOL) + TOL).all()
 
 
 @PROPERTY
@@ -122,7 +122,7 @@ def test_stocks_by_good_are_feasible_and_accumulate(case: Case, objective: str,
     goods = np.array([e.index(g) for g in plan.capital_goods])
     owner = np.array([e.index(b) for b in plan.capital_branches])
     b = B[goods, owner]
-    K, w, x = plan.capital_stock, plan.capital_investment, plan.output
+    K, w, x = plan.capital_stock, plan.capital_investment, plan.gross_output
     np.testing.assert_allclose(K[0], stock[goods, owner])
     assert (b * x[:, owner] <= K[:T] * (1 + TOL) + TOL).all()
     for t in range(T):

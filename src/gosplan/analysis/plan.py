@@ -318,7 +318,7 @@ def enterprise_quotas(
         economy, output = run.economy, run.result.gross_output
     else:
         multi = five_year_plan(path, targets_path, years=years, lag=lag)
-        economy, output = multi.economy, np.asarray(multi.plan.output)
+        economy, output = multi.economy, np.asarray(multi.plan.gross_output)
         first = multi.plan.first_year  # calendar years, as the plan numbers them
     enterprises = read_enterprises(enterprises_path, economy)
     return quotas(output, enterprises, rule=rule), first  # type: ignore[arg-type]

@@ -703,12 +703,12 @@ def _revise(problem: Problem, first: MultiYearPlan, y: FloatArray, labour: Float
             K0: FloatArray, q: FloatArray, objective: str, w: FloatArray, floor: float,
             shock: Shock | None, method: LPMethod, time_limit: float | None) -> MultiYearPlan:
     """Receding horizon: carry out each year's plan, then plan the years left again."""
-    if first.output is None:
+    if first.gross_output is None:
         return dataclasses.replace(first, revised=True, revisions=(first,))
     T, n, L, F = y.shape[0], problem.economy.n, problem.lag, problem.F
     IA, BF = problem.IA, problem.BF
-    got: dict[str, Any] = {k: np.full((T, n), np.nan) for k in ("output", "investment",
-                                                                "delivered", "valuations")}
+    got: dict[str, Any] = {k: np.full((T, n), np.nan) for k in ("gross_output", "investment",
+                                                                "final_demand", "valuations")}
     got |= {k: np.full(T, np.nan) for k in ("fulfilment", "labour_required",
                                              "labour_valuations")}
     got["capacity"] = np.full((T + 1, n), np.inf)
@@ -720,9 +720,9 @@ def _revise(problem: Problem, first: MultiYearPlan, y: FloatArray, labour: Float
             y[t:], labour[t:], K, pipe, objective, w[t:], floor, method, time_limit,
             first.first_year + t)
         plans += [plan] if t else []
-        if plan.output is None or plan.investment is None:
+        if plan.gross_output is None or plan.investment is None:
             break
-        x, starts, under_way = plan.output[0], plan.investment[0, F], committed(pipe, 1)[0]
+        x, starts, under_way = plan.gross_output[0], plan.investment[0, F], committed(pipe, 1)[0]
         if shock is not None:
             x = _actual(shock, t, x, n)
             # Projects under way are paid first; new ones are cut to the scarcest good.
@@ -730,10 +730,10 @@ def _revise(problem: Problem, first: MultiYearPlan, y: FloatArray, labour: Float
             ratio = np.where(need > 0, np.clip(avail / np.where(need > 0, need, 1), 0, 1), 1)
             starts = starts * _column_min(BF, ratio)
         delivered = IA @ x - BF @ (under_way + starts) / L
-        got["output"][t], got["investment"][t], got["delivered"][t] = x, 0.0, (
+        got["gross_output"][t], got["investment"][t], got["final_demand"][t] = x, 0.0, (
             delivered if shock is None else np.maximum(delivered, 0.0))
         got["investment"][t, F] = starts
-        got["fulfilment"][t] = fulfilment_of(got["delivered"][t][None, :], y[t][None, :])[0]
+        got["fulfilment"][t] = fulfilment_of(got["final_demand"][t][None, :], y[t][None, :])[0]
         got["labour_required"][t] = float(x @ problem.economy.labour)
         if plan.valuations is not None and plan.labour_valuations is not None:
             got["valuations"][t] = plan.valuations[0]

@@ -168,11 +168,11 @@ class Problem:
             x, z = v[:oz].reshape(H, n), v[oz:ol].reshape(H, m)
             K = self._capacity(K0, z, q)
             delivered = (self.IA @ x.T - self.BF @ (S @ z + spent).T / L).T
-            parts = {"output": x, "delivered": delivered,
+            parts = {"gross_output": x, "final_demand": delivered,
                      "fulfilment": fulfilment_of(delivered, y),
                      "labour_required": x @ self.labour}
             if isinstance(self.economy, ActivityEconomy):  # the products made, and levels
-                parts |= {"output": (sp.csr_array(self.economy.make) @ x.T).T,
+                parts |= {"gross_output": (sp.csr_array(self.economy.make) @ x.T).T,
                           "activity_levels": x}
             if self.goods is None:
                 parts |= {"investment": self._widen(z, 0.0), "capacity": self._widen(K, np.inf)}

@@ -19,7 +19,8 @@ from gosplan.core.result import deprecated_alias
 __all__ = ["PLAN_ARRAYS", "MultiYearPlan"]
 
 FloatArray = NDArray[np.float64]
-PLAN_ARRAYS = ("targets", "labour_available", "output", "investment", "capacity", "delivered",
+PLAN_ARRAYS = ("targets", "labour_available", "gross_output", "investment", "capacity",
+               "final_demand",
                "fulfilment", "labour_required", "valuations", "capacity_valuations",
                "labour_valuations", "capital_stock", "capital_investment",
                "capital_valuations", "activity_levels")
@@ -55,7 +56,7 @@ class MultiYearPlan:
     """Target assortment of each year, shape ``(T, n)``."""
     labour_available: FloatArray
     """Labour available each year, shape ``(T,)`` (``inf`` = unlimited)."""
-    output: FloatArray | None
+    gross_output: FloatArray | None
     """Gross output ``x_t``, shape ``(T, n)``."""
     investment: FloatArray | None
     """Capacity started in each branch in year ``t``, shape ``(T, n)`` (units of capacity);
@@ -63,10 +64,11 @@ class MultiYearPlan:
     capacity: FloatArray | None
     """Capacity at the start of each year, and at the end: shape ``(T + 1, n)``; ``inf``
     for branches of unlimited capacity."""
-    delivered: FloatArray | None
-    """Final use after construction (projects under way included), shape ``(T, n)``."""
+    final_demand: FloatArray | None
+    """Final demand delivered after construction (projects under way included), shape
+    ``(T, n)``."""
     fulfilment: FloatArray | None
-    """Fulfilment of each year, ``min_i delivered_t,i / y_t,i`` over targeted ``i``; ``(T,)``."""
+    """Fulfilment of each year, ``min_i final_demand_t,i / y_t,i`` over targeted ``i``; ``(T,)``."""
     labour_required: FloatArray | None
     """Labour used each year, ``l · x_t``, shape ``(T,)``."""
     valuations: FloatArray | None
@@ -110,12 +112,14 @@ class MultiYearPlan:
     """Gain in the objective per extra unit of each stock at the start, ``(P,)``."""
     activities: NDArray[np.str_] | None = None
     """Where the technology is an activity economy: its activity ids, ``(m,)``; capacity
-    (and the stocks' branches) are then by activity, and ``output`` is the products made,
+    (and the stocks' branches) are then by activity, and ``gross_output`` is the products made,
     ``make @ activity_levels``."""
     activity_levels: FloatArray | None = None
     """Where the technology is an activity economy: each activity's level, ``(T, m)``."""
 
     method = deprecated_alias("method", "lp_method")
+    output = deprecated_alias("output", "gross_output")
+    delivered = deprecated_alias("delivered", "final_demand")
 
     def __post_init__(self) -> None:
         freeze_fields(self, PLAN_ARRAYS + _LABELS)
@@ -187,17 +191,17 @@ class MultiYearPlan:
 
         Keys: ``year`` (the calendar year: ``first_year + t``, by default the plan's own
         :attr:`first_year`), ``product``, ``target``, ``output``,
-        ``investment``, ``capacity`` (at the start of the year), ``delivered``,
+        ``investment``, ``capacity`` (at the start of the year), ``final_demand``,
         ``fulfilment`` (the year's), ``valuation``. Values are ``None`` where the plan
         has none (NaN in years a failed revision never reached); capacity is ``inf`` for
         unlimited branches.
         """
         T, n = self.targets.shape
         first_year = self.first_year if first_year is None else first_year
-        per_product = {"output": self.output, "investment": self.investment,
+        per_product = {"gross_output": self.gross_output, "investment": self.investment,
                        "capacity": None if self.capacity is None or self.activities is not None
                        else self.capacity[:T],
-                       "delivered": self.delivered, "valuation": self.valuations,
+                       "final_demand": self.final_demand, "valuation": self.valuations,
                        "fulfilment": None if self.fulfilment is None
                        else np.repeat(self.fulfilment[:, None], n, axis=1)}
         cols = {"year": np.repeat(np.arange(first_year, first_year + T), n).tolist(),

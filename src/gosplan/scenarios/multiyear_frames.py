@@ -34,7 +34,8 @@ def _by_product(plan: MultiYearPlan) -> dict[str, FloatArray | None]:
     """The ``(T, n)`` arrays of the plan, by the name of their quantity."""
     T = plan.years
     # Quantities are named by the plan's own fields, as every result's tidy frame is.
-    return {"targets": plan.targets, "output": plan.output, "delivered": plan.delivered,
+    return {"targets": plan.targets, "gross_output": plan.gross_output,
+            "final_demand": plan.final_demand,
             "investment": plan.investment,
             # An activity economy's capacity is by activity (see _by_activity).
             "capacity": None if plan.capacity is None or plan.activities is not None
