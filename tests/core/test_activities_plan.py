@@ -220,6 +220,6 @@ def test_economy_must_be_an_activity_economy() -> None:
 
 def test_interior_point_agrees_with_simplex() -> None:
     e = machine_shop()
-    ipm = activity_plan(e, {"set": 1.0}, method="ipm").raise_for_status()
+    ipm = activity_plan(e, {"set": 1.0}, lp_method="ipm").raise_for_status()
     assert ipm.fulfilment == pytest.approx(float(SETS), rel=1e-9)
     assert ipm.resource_valuations == pytest.approx([20 / 3, 40 / 3, 80 / 3], rel=1e-7)

@@ -232,7 +232,7 @@ def _activity_plan(
 
     economy = read_activity_economy(folder)
     y = read_activity_targets(targets or folder / "targets.csv", economy)
-    result = activity_plan(economy, y, method=lp, time_limit=time_limit)  # type: ignore[arg-type]
+    result = activity_plan(economy, y, lp_method=lp, time_limit=time_limit)  # type: ignore[arg-type]
     if as_json:
         typer.echo(json.dumps(result.to_dict(), allow_nan=False))
         return
