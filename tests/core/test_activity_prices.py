@@ -48,8 +48,8 @@ def check_certificate(e: ActivityEconomy, y: np.ndarray, plan: object) -> None:
     assert (net >= plan.fulfilment * y - 1e-9 * max(1.0, plan.fulfilment)).all()
     assert plan.labour_required <= e.labour_available * (1 + 1e-12)
     assert (plan.resource_use <= e.available * (1 + 1e-12)).all()
-    # Dual feasibility as computed (no activity earns more than it costs) and p · y = 1.
-    assert (plan.reduced_costs >= -1e-12 * np.abs(plan.unit_costs["revenue"]).max()).all()
+    # Dual feasibility to round-off (the bound subtracts what excess is left) and p · y = 1.
+    assert (plan.reduced_costs >= -1e-10 * np.abs(plan.unit_costs["revenue"]).max()).all()
     assert float(plan.product_valuations @ y) == pytest.approx(1.0, rel=1e-12)
     limits = float(np.nan_to_num(plan.labour_valuation * e.labour_available)) + float(
         plan.resource_valuations[np.isfinite(e.available)]
