@@ -35,7 +35,8 @@ class ActivityPlan:
     status: PlanStatus
     """How the solve ended."""
     objective: str
-    """``"assortment"`` (maximise λ) or ``"weighted"`` (maximise weighted final use)."""
+    """``"assortment"`` (maximise λ), ``"weighted"`` (maximise weighted final use) or
+    ``"harmony"`` (:func:`gosplan.core.activity_harmony.activity_harmony_plan`)."""
     method: str
     """Solver algorithm: ``"simplex"``, ``"ipm"`` or ``"pdlp"`` (HiGHS), or
     ``"policy_iteration"`` (:func:`gosplan.core.nonsubstitution.nonsubstitution_plan`), or
@@ -84,11 +85,13 @@ class ActivityPlan:
     """Per unit of level at the valuations, shape ``(m,)`` each: ``"inputs"`` (``p · U_j``),
     ``"labour"``, ``"resources"`` and ``"revenue"`` (``p · B_j``); empty without valuations."""
     gap: float | None = None
-    """Certified relative gap ``(dual_bound - fulfilment) / dual_bound`` of a plan found
-    by price coordination (:mod:`gosplan.core.activity_prices`); ``None`` for an LP
-    solver's plan (exact to the solver's tolerances)."""
+    """Certified gap: relative, ``(dual_bound - fulfilment) / dual_bound``, for a plan
+    found by price coordination (:mod:`gosplan.core.activity_prices`); in harmony per
+    targeted product, ``(dual_bound - objective_value) / T``, for a harmony plan;
+    ``None`` for an LP solver's plan (exact to the solver's tolerances)."""
     dual_bound: float | None = None
-    """Upper bound on the optimum proven by the valuations (price coordination only)."""
+    """Upper bound on the optimum proven by the valuations (price coordination) or by the
+    tangent planes (harmony); ``None`` otherwise."""
 
     def __post_init__(self) -> None:
         freeze_fields(self, ("targets", "levels", "net_output", "resource_use",
