@@ -223,3 +223,23 @@ def test_interior_point_agrees_with_simplex() -> None:
     ipm = activity_plan(e, {"set": 1.0}, lp_method="ipm").raise_for_status()
     assert ipm.fulfilment == pytest.approx(float(SETS), rel=1e-9)
     assert ipm.resource_valuations == pytest.approx([20 / 3, 40 / 3, 80 / 3], rel=1e-7)
+
+
+def test_optimal_plan_dispatches_activity_economies() -> None:
+    e = machine_shop()
+    plan = optimal_plan(e, {"set": 1.0})
+    assert plan.fulfilment == pytest.approx(float(SETS), rel=1e-12)
+    assert plan.resource_valuations == pytest.approx([20 / 3, 40 / 3, 80 / 3], rel=1e-9)
+    assert plan.valuations == pytest.approx([2 / 3, 1 / 3, 1.0], rel=1e-9)
+    weighted = optimal_plan(e, None, objective="weighted", weights={"set": 2.0}, method="ipm")
+    assert weighted.objective_value == pytest.approx(2 * float(SETS), rel=1e-9)
+    with pytest.raises(ParameterError, match="resources= applies to square economies"):
+        optimal_plan(e, {"set": 1.0}, resources={"land": ([1.0] * 3, 1.0)})
+    with pytest.raises(ParameterError, match="closed_form' solves square economies only"):
+        optimal_plan(e, {"set": 1.0}, method="closed_form")
+
+
+def test_method_is_a_deprecated_name_of_lp_method() -> None:
+    with pytest.warns(DeprecationWarning, match="use lp_method"):
+        plan = activity_plan(machine_shop(), {"set": 1.0}, method="ipm")
+    assert plan.method == "ipm"

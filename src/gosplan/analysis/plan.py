@@ -154,7 +154,7 @@ def optimal_or_harmony(
         plan = optimal_plan(
             economy,
             targets,
-            method=lp_method,  # type: ignore[arg-type]
+            method=lp_method,  # type: ignore[call-overload]
             time_limit=time_limit,
         )
         plan.raise_for_status()

@@ -46,8 +46,15 @@ def explain_activity_plan(economy: ActivityEconomy, plan: ActivityPlan) -> tuple
     lines = []
     if plan.objective == "assortment" and plan.fulfilment is not None:
         lines.append(f"The plan delivers {plan.fulfilment:.6g} times the target assortment.")
+    elif plan.objective == "harmony":
+        lines.append(f"The plan's harmony is {plan.objective_value:.6g}; every target is met "
+                     f"at least {plan.fulfilment:.6g} times.")
     else:
         lines.append(f"The plan's weighted final use is {plan.objective_value:.6g}.")
+    if plan.gap is not None and plan.dual_bound is not None:
+        per = " per targeted product" if plan.objective == "harmony" else ""
+        lines.append(f"The valuations prove that no plan does better than {plan.dual_bound:.9g}"
+                     f": the plan is within {plan.gap:.2g}{per} of the best.")
     if plan.labour_valuation > 0 and plan.labour_required is not None:
         lines.append(f"Labour binds: all {economy.labour_available:.6g}"
                      f"{_unit(economy.labour_unit)} are used; one more unit is worth "
