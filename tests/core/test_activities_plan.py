@@ -199,8 +199,9 @@ def test_capacity_binds_and_is_valued() -> None:
         ({"targets": "set"}, ParameterTypeError, r"^targets: must be a mapping"),
         ({"targets": {"set": 1.0}, "objective": "max"}, ParameterError,
          r"^activity_plan: objective must be one of assortment, weighted; got 'max'$"),
-        ({"targets": {"set": 1.0}, "method": "closed_form"}, ParameterError,
-         r"^activity_plan: method must be one of simplex, ipm, pdlp"),
+        ({"targets": {"set": 1.0}, "lp_method": "closed_form"}, ParameterError,
+         r"^activity_plan: lp_method must be one of simplex, ipm, pdlp, prices; "
+         r"got 'closed_form'$"),
         ({"targets": {"set": 1.0}, "weights": [1, 1, 1]}, ParameterError,
          r"weights and min_fulfilment apply only"),
         ({"targets": None, "objective": "weighted"}, TargetsError, r"^weights: objective="),
