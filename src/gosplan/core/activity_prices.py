@@ -98,6 +98,8 @@ class _Column:
     """Level of each chosen activity per assortment, ``x_S / b_S``."""
     uses: FloatArray
     """Limits used per assortment, ``q_S = G z_S``, shape ``(K,)``."""
+    tol: float
+    """Relative residual the plan's solve reached."""
 
 
 class _Problem:
@@ -145,7 +147,7 @@ class _Problem:
         x = np.maximum(x, 0.0)  # exact solution is >= 0 (productive choice); clip round-off
         gross = x / self.b[chosen]
         uses = np.asarray(self.limits[:, chosen] @ gross, dtype=np.float64)
-        return _Column(chosen=chosen, x=x, gross=gross, uses=uses)
+        return _Column(chosen=chosen, x=x, gross=gross, uses=uses, tol=tol)
 
     def bound(self, w: FloatArray, v: FloatArray, upper: float) -> tuple[float, FloatArray]:
         """Certified lower bound on ``t`` from prices ``w`` and values ``v``, and the values used.
@@ -275,8 +277,8 @@ def coordinated_plan(
     smoothing = _SMOOTHING
     rounds, status = 0, PlanStatus.ERROR
     for rounds in range(1, max_rounds + 1):  # noqa: B007 (rounds is reported)
-        # Values need only be as exact as the gap still open: the bound is certified
-        # whatever their residual, and the plans' own solves stay at full accuracy.
+        # Solves need only be as exact as the gap still open: the bound is certified
+        # whatever the values' residual, and the plans in the final mix are solved again.
         open_gap = (upper - best_lower) / upper if math.isfinite(upper) else 1.0
         loose = min(max(1e-3 * open_gap, tolerance), 1e-6)
         chosen, v, _, _ = improve(problem.per_unit, problem.cost(w), problem.segments, chosen,
@@ -287,12 +289,23 @@ def coordinated_plan(
         new = not any(np.array_equal(chosen, c.chosen) for c in columns)
         if new:
             columns.append(problem.column(chosen, columns[-1].x if columns else None,
-                                          tolerance))
+                                          loose))
         # No column, or one that would not lower the master at its own prices: the
         # smoothed prices strayed too far from them (a mis-price); next, price at the
         # master's own, where either a column improves or the bounds meet.
         mispriced = not new or float(master_w @ columns[-1].uses) >= upper
         upper, theta, master_w = _master(columns, problem.amounts)
+        if upper - best_lower <= gap * upper:
+            # Plans were solved only as exactly as the gap then open needed: solve again
+            # those in the mix, exactly, and stop if the bounds still meet.
+            rough = [c for c, weight in zip(columns, theta.tolist(), strict=True)
+                     if weight > 0 and c.tol > tolerance]
+            for c in rough:
+                polished = problem.column(c.chosen, c.x, tolerance)
+                c.x, c.gross, c.uses, c.tol = (polished.x, polished.gross, polished.uses,
+                                               polished.tol)
+            if rough:
+                upper, theta, master_w = _master(columns, problem.amounts)
         if upper - best_lower <= gap * upper:
             status = PlanStatus.OPTIMAL
             break
