@@ -145,3 +145,14 @@ def test_outside_its_reach_is_refused_in_one_line() -> None:
                             use=[[0.0], [0.0]], labour=[1.0], labour_available=1.0)
     with pytest.raises(EconomyError, match="joint production"):
         coordinated_plan(joint, {"a": 1.0})
+
+
+def test_dropping_unused_plans_keeps_the_optimum(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gosplan.core.activity_prices as prices
+
+    e, y = random_economy(4, n=40, resources=3)
+    lp = activity_plan(e, y).raise_for_status()
+    monkeypatch.setattr(prices, "_KEEP", 3)  # the master keeps 3 plans, not 64
+    plan = coordinated_plan(e, y).raise_for_status()
+    assert plan.fulfilment == pytest.approx(lp.fulfilment, rel=1e-8)
+    check_certificate(e, y, plan)

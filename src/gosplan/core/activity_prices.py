@@ -73,6 +73,8 @@ MAX_ROUNDS = 10_000
 _POLICY_ROUNDS = 1_000
 #: Weight of the best prices so far in the next prices (Wentges's smoothing).
 _SMOOTHING = 0.5
+#: Most plans the master keeps (each three vectors of ``n``); unused ones go first.
+_KEEP = 64
 #: Relative round-off allowed in an activity's revenue less its inputs at the valuations.
 _ROUND_OFF = 1e-12
 
@@ -295,6 +297,11 @@ def coordinated_plan(
         # master's own, where either a column improves or the bounds meet.
         mispriced = not new or float(master_w @ columns[-1].uses) >= upper
         upper, theta, master_w = _master(columns, problem.amounts)
+        if len(columns) > _KEEP:  # memory stays O(_KEEP n): drop the oldest unused plans
+            unused = [j for j, weight in enumerate(theta.tolist()) if weight == 0]
+            drop = set(unused[:len(columns) - _KEEP])
+            columns = [c for j, c in enumerate(columns) if j not in drop]
+            theta = np.delete(theta, sorted(drop))
         if upper - best_lower <= gap * upper:
             # Plans were solved only as exactly as the gap then open needed: solve again
             # those in the mix, exactly, and stop if the bounds still meet.
