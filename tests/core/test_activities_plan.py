@@ -244,3 +244,29 @@ def test_method_is_a_deprecated_name_of_lp_method() -> None:
     with pytest.warns(DeprecationWarning, match="use lp_method"):
         plan = activity_plan(machine_shop(), {"set": 1.0}, method="ipm")
     assert plan.method == "ipm"
+
+
+def test_dakota_furniture_published_answer() -> None:
+    # Winston, Operations Research (4th ed., 2004), §6.3 and §6.8, the Dakota Furniture
+    # Company: desks, tables and chairs sell for 60, 30 and 20 and use lumber (48 board
+    # feet), finishing (20 hours) and carpentry (8 hours); at most 5 tables sell. The
+    # published answer: revenue 280 from 2 desks and 8 chairs, no tables; shadow prices
+    # 0 (lumber), 10 (finishing), 10 (carpentry); tables' reduced cost 5.
+    e = ActivityEconomy(
+        products=["desk", "table", "chair"], activities=["desks", "tables", "chairs"],
+        make=np.eye(3), use=np.zeros((3, 3)),
+        resources=["lumber", "finishing", "carpentry"],
+        resource_use=[[8.0, 6.0, 1.0], [4.0, 2.0, 1.5], [2.0, 1.5, 0.5]],
+        available=[48.0, 20.0, 8.0], capacity=[math.inf, 5.0, math.inf],
+    )
+    plan = optimal_plan(e, None, objective="weighted",
+                        weights={"desk": 60.0, "table": 30.0, "chair": 20.0})
+    plan.raise_for_status()
+    assert plan.objective_value == pytest.approx(280.0, rel=1e-12)
+    assert plan.levels == pytest.approx([2.0, 0.0, 8.0], abs=1e-9)
+    assert plan.resource_valuations == pytest.approx([0.0, 10.0, 10.0], abs=1e-9)
+    assert plan.reduced_costs[1] == pytest.approx(5.0, abs=1e-9)
+    lines = explain_activity_plan(e, plan)
+    assert ("Idle: 'tables' would lose 5 per unit: at the valuations it costs 35 (inputs 0, "
+            "labour 0, resources 35) and earns 30.") in lines
+    assert "Resource 'lumber' is not scarce: 24 of 48 used; valued at 0." in lines
