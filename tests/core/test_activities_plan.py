@@ -270,3 +270,13 @@ def test_dakota_furniture_published_answer() -> None:
     assert ("Idle: 'tables' would lose 5 per unit: at the valuations it costs 35 (inputs 0, "
             "labour 0, resources 35) and earns 30.") in lines
     assert "Resource 'lumber' is not scarce: 24 of 48 used; valued at 0." in lines
+
+
+def test_diagnosis_can_stop_after_some_activities() -> None:
+    e = machine_shop()
+    lines = explain_activity_plan(e, activity_plan(e, {"set": 1.0}), most=2)
+    assert lines[-3:] == ("Chosen: 'milling:part1' at level 2.66667 machine-days.",
+                          "Chosen: 'milling:part2' at level 0.333333 machine-days.",
+                          "… and 5 more activities (all of them with --json).")
+    with pytest.raises(ParameterError, match="most"):
+        explain_activity_plan(e, activity_plan(e, {"set": 1.0}), most=-1)

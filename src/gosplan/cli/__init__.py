@@ -252,7 +252,10 @@ def _activity_plan(
     from gosplan.core.activity_diagnosis import explain_activity_plan
 
     Console(width=max(Console().width, 100)).print(activity_renderable(economy, result))
-    for line in explain_activity_plan(economy, result):  # whole lines, however wide
+    # Whole lines, however wide; one per activity up to the tables' length.
+    from gosplan.report.plan import MAX_ROWS
+
+    for line in explain_activity_plan(economy, result, most=MAX_ROWS):
         typer.echo(line)
 
 
