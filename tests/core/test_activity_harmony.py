@@ -111,3 +111,11 @@ def test_bad_arguments(kwargs: dict[str, object], error: type[Exception], messag
 def test_no_target_is_refused() -> None:
     with pytest.raises(TargetsError, match="no positive quantity"):
         activity_harmony_plan(machine_shop(), {"set": 0.0})
+
+
+def test_time_limit_is_a_status() -> None:
+    # A limit of 0 s stops the assortment LP that sets the floor: a status, no exception.
+    e, t = random_economy(2, n=30)
+    plan = activity_harmony_plan(e, t, time_limit=0.0)
+    assert plan.status is PlanStatus.TIME_LIMIT
+    assert plan.objective == "harmony"

@@ -156,3 +156,13 @@ def test_dropping_unused_plans_keeps_the_optimum(monkeypatch: pytest.MonkeyPatch
     plan = coordinated_plan(e, y).raise_for_status()
     assert plan.fulfilment == pytest.approx(lp.fulfilment, rel=1e-8)
     check_certificate(e, y, plan)
+
+
+def test_time_limit_stops_after_a_round_with_the_best_plan() -> None:
+    # A limit of 0 s has passed after any round: no dependence on the machine's speed.
+    e, y = random_economy(3, resources=3)
+    plan = coordinated_plan(e, y, time_limit=0.0)
+    assert plan.status is PlanStatus.TIME_LIMIT
+    assert plan.iterations == 1
+    assert plan.message.startswith("time limit reached: certified relative gap ")
+    assert 0 < plan.fulfilment <= plan.dual_bound
