@@ -71,8 +71,8 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(float(s)) for s in args.sizes.split(",")]
     methods: dict[str, Callable[[ActivityEconomy, np.ndarray], ActivityPlan]] = {
-        "simplex": lambda e, y: activity_plan(e, y, method="simplex", time_limit=args.cap),
-        "ipm": lambda e, y: activity_plan(e, y, method="ipm", time_limit=args.cap),
+        "simplex": lambda e, y: activity_plan(e, y, lp_method="simplex", time_limit=args.cap),
+        "ipm": lambda e, y: activity_plan(e, y, lp_method="ipm", time_limit=args.cap),
         "policy": nonsubstitution_plan,
     }
     print(f"# {platform.processor() or platform.machine()}, python {platform.python_version()}"

@@ -15,10 +15,10 @@ from gosplan.analysis.fit import (
     FIT_COLUMNS,
     FitReport,
     coverage,
-    physical_points,
     fit_report,
     median_abs_log_error,
     observations,
+    physical_points,
 )
 from gosplan.scenarios.record import load_record
 from gosplan.scenarios.simfiles import load_scenario

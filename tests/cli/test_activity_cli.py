@@ -1,4 +1,4 @@
-"""``gosplan plan --method optimal`` on an activity-economy folder."""
+"""``gosplan plan --method optimal|harmony`` on an activity-economy folder."""
 
 from __future__ import annotations
 
@@ -26,9 +26,19 @@ def shop(tmp_path: Path) -> Path:
 def test_words(capsys: pytest.CaptureFixture[str], shop: Path) -> None:
     code, out, err = run(capsys, "plan", str(shop), "--method", "optimal")
     assert (code, err) == (0, "")
-    lines = out.splitlines()
-    assert lines[0] == "The plan delivers 86.6667 times the target assortment."
+    lines = [line.rstrip() for line in out.splitlines()]
+    assert lines[0].startswith("Assortment plan over activities: Machine shop (7 activities) "
+                               "— fulfilment 86.6667, simplex")
+    assert "The plan delivers 86.6667 times the target assortment." in lines
     assert "Chosen: 'turret:part1' at level 3 machine-days." in lines
+    assert ("Idle: 'automatic:part1' would lose 6.66667 per unit: at the valuations it costs "
+            "26.6667 (inputs 0, labour 0, resources 26.6667) and earns 20.") in lines
+    # The activity table: level, role, cost and revenue at the valuations, loss per unit.
+    row = next(line for line in lines if "automatic:part1" in line and "idle" in line)
+    assert re.search(r"idle\s+.*26\.67\s+.*20\s+.*6\.667", row), row
+    # The valuations with what they count: assortments per machine-day.
+    row = next(line for line in lines if "resource" in line and "automatic" in line)
+    assert re.search(r"26\.6667\s+.*assortments per machine-days", row), row
 
 
 def test_json(capsys: pytest.CaptureFixture[str], shop: Path) -> None:
@@ -41,6 +51,27 @@ def test_json(capsys: pytest.CaptureFixture[str], shop: Path) -> None:
     assert doc["resource_valuations"] == pytest.approx(
         {"milling": 20 / 3, "turret": 40 / 3, "automatic": 80 / 3})
     assert doc["levels"]["assemble"] == pytest.approx(260 / 3)
+    assert doc["units"]["resources"]["automatic"] == "machine-days"
+    assert doc["units"]["activities"]["assemble"] == "sets"
+    assert doc["valuation_units"]["labour"] == "assortments per worker-days"
+    assert doc["techniques"]["idle"] == ["turret:part2", "automatic:part1"]
+    assert "assemble" in doc["techniques"]["chosen"]
+    assert doc["explanation"][0] == "The plan delivers 86.6667 times the target assortment."
+    assert doc["gap"] is None
+
+
+def test_harmony(capsys: pytest.CaptureFixture[str], shop: Path) -> None:
+    code, out, err = run(capsys, "plan", str(shop), "--method", "harmony", "--json")
+    assert (code, err) == (0, "")
+    doc = json.loads(out)
+    assert doc["objective"] == "harmony"
+    assert doc["status"] == "optimal"
+    assert doc["gap"] <= 1e-7
+    assert doc["objective_value"] <= doc["dual_bound"] + 1e-12
+    assert doc["valuation_units"]["resources"] == "harmony per unit of the resource"
+    code, out, _ = run(capsys, "plan", str(shop), "--method", "harmony")
+    assert code == 0
+    assert any(line.startswith("The plan's harmony is ") for line in out.splitlines())
 
 
 def test_toml_targets(capsys: pytest.CaptureFixture[str], shop: Path, tmp_path: Path) -> None:
@@ -48,17 +79,21 @@ def test_toml_targets(capsys: pytest.CaptureFixture[str], shop: Path, tmp_path: 
     targets.write_text("[targets]\nset = 2\n")
     code, out, _ = run(capsys, "plan", str(shop), "--method", "optimal", "-t", str(targets))
     assert code == 0
-    assert out.splitlines()[0] == "The plan delivers 43.3333 times the target assortment."
+    assert "The plan delivers 43.3333 times the target assortment." in out.splitlines()
 
 
 @pytest.mark.parametrize(
     ("args", "targets", "message"),
     [
         ((), "product,quantity\nset,1\n",
-         r"shop: an activity economy \(activities.csv\) has optimal one-year plans only: use "
-         r"--method optimal, without --years and --out$"),
+         r"shop: an activity economy \(activities.csv\) has optimal and harmony one-year "
+         r"plans only: use --method optimal or --method harmony, without --years and --out$"),
         (("--method", "optimal", "--lp-method", "closed_form"), "product,quantity\nset,1\n",
-         r"--lp-method: closed_form solves square economies only"),
+         r": --lp-method: closed_form does not plan activity economies; use simplex, ipm or pdlp$"),
+        (("--method", "harmony", "--lp-method", "pdlp"), "product,quantity\nset,1\n",
+         r": --lp-method: pdlp does not plan activity economies; use simplex or ipm$"),
+        (("--method", "harmony"), "product,quantity\nset,0\n",
+         r"targets: the harmony plan needs some target; got no positive quantity$"),
         (("--method", "optimal"), "product,quantity\nsets,1\n",
          r"targets.csv: row 1, product 'sets' is not a product of the economy \(did you mean "
          r"'set'\?\)$"),

@@ -149,7 +149,7 @@ def shop() -> ActivityEconomy:
         (lambda: activity_plan(shop(), {"flour": math.nan}), ValueError, "targets"),
         (lambda: activity_plan(shop(), {"flour": 1.0}, time_limit=math.nan), ValueError,
          "time_limit"),
-        (lambda: activity_plan(shop(), {"flour": 1.0}, method=None), TypeError, "method"),
+        (lambda: activity_plan(shop(), {"flour": 1.0}, lp_method=None), TypeError, "lp_method"),
         (lambda: activity_plan(shop(), None, objective="weighted", weights=[1.0, math.inf]),
          ValueError, "weights"),
         (lambda: activity_plan(shop(), None, objective="weighted", weights=[1.0, 1.0],

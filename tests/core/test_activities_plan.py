@@ -199,8 +199,9 @@ def test_capacity_binds_and_is_valued() -> None:
         ({"targets": "set"}, ParameterTypeError, r"^targets: must be a mapping"),
         ({"targets": {"set": 1.0}, "objective": "max"}, ParameterError,
          r"^activity_plan: objective must be one of assortment, weighted; got 'max'$"),
-        ({"targets": {"set": 1.0}, "method": "closed_form"}, ParameterError,
-         r"^activity_plan: method must be one of simplex, ipm, pdlp"),
+        ({"targets": {"set": 1.0}, "lp_method": "closed_form"}, ParameterError,
+         r"^activity_plan: lp_method must be one of simplex, ipm, pdlp, prices; "
+         r"got 'closed_form'$"),
         ({"targets": {"set": 1.0}, "weights": [1, 1, 1]}, ParameterError,
          r"weights and min_fulfilment apply only"),
         ({"targets": None, "objective": "weighted"}, TargetsError, r"^weights: objective="),
@@ -220,6 +221,62 @@ def test_economy_must_be_an_activity_economy() -> None:
 
 def test_interior_point_agrees_with_simplex() -> None:
     e = machine_shop()
-    ipm = activity_plan(e, {"set": 1.0}, method="ipm").raise_for_status()
+    ipm = activity_plan(e, {"set": 1.0}, lp_method="ipm").raise_for_status()
     assert ipm.fulfilment == pytest.approx(float(SETS), rel=1e-9)
     assert ipm.resource_valuations == pytest.approx([20 / 3, 40 / 3, 80 / 3], rel=1e-7)
+
+
+def test_optimal_plan_dispatches_activity_economies() -> None:
+    e = machine_shop()
+    plan = optimal_plan(e, {"set": 1.0})
+    assert plan.fulfilment == pytest.approx(float(SETS), rel=1e-12)
+    assert plan.resource_valuations == pytest.approx([20 / 3, 40 / 3, 80 / 3], rel=1e-9)
+    assert plan.valuations == pytest.approx([2 / 3, 1 / 3, 1.0], rel=1e-9)
+    weighted = optimal_plan(e, None, objective="weighted", weights={"set": 2.0}, method="ipm")
+    assert weighted.objective_value == pytest.approx(2 * float(SETS), rel=1e-9)
+    with pytest.raises(ParameterError, match="resources= applies to square economies"):
+        optimal_plan(e, {"set": 1.0}, resources={"land": ([1.0] * 3, 1.0)})
+    with pytest.raises(ParameterError, match="closed_form' solves square economies only"):
+        optimal_plan(e, {"set": 1.0}, method="closed_form")
+
+
+def test_method_is_a_deprecated_name_of_lp_method() -> None:
+    with pytest.warns(DeprecationWarning, match="use lp_method"):
+        plan = activity_plan(machine_shop(), {"set": 1.0}, method="ipm")
+    assert plan.method == "ipm"
+
+
+def test_dakota_furniture_published_answer() -> None:
+    # Winston, Operations Research (4th ed., 2004), §6.3 and §6.8, the Dakota Furniture
+    # Company: desks, tables and chairs sell for 60, 30 and 20 and use lumber (48 board
+    # feet), finishing (20 hours) and carpentry (8 hours); at most 5 tables sell. The
+    # published answer: revenue 280 from 2 desks and 8 chairs, no tables; shadow prices
+    # 0 (lumber), 10 (finishing), 10 (carpentry); tables' reduced cost 5.
+    e = ActivityEconomy(
+        products=["desk", "table", "chair"], activities=["desks", "tables", "chairs"],
+        make=np.eye(3), use=np.zeros((3, 3)),
+        resources=["lumber", "finishing", "carpentry"],
+        resource_use=[[8.0, 6.0, 1.0], [4.0, 2.0, 1.5], [2.0, 1.5, 0.5]],
+        available=[48.0, 20.0, 8.0], capacity=[math.inf, 5.0, math.inf],
+    )
+    plan = optimal_plan(e, None, objective="weighted",
+                        weights={"desk": 60.0, "table": 30.0, "chair": 20.0})
+    plan.raise_for_status()
+    assert plan.objective_value == pytest.approx(280.0, rel=1e-12)
+    assert plan.levels == pytest.approx([2.0, 0.0, 8.0], abs=1e-9)
+    assert plan.resource_valuations == pytest.approx([0.0, 10.0, 10.0], abs=1e-9)
+    assert plan.reduced_costs[1] == pytest.approx(5.0, abs=1e-9)
+    lines = explain_activity_plan(e, plan)
+    assert ("Idle: 'tables' would lose 5 per unit: at the valuations it costs 35 (inputs 0, "
+            "labour 0, resources 35) and earns 30.") in lines
+    assert "Resource 'lumber' is not scarce: 24 of 48 used; valued at 0." in lines
+
+
+def test_diagnosis_can_stop_after_some_activities() -> None:
+    e = machine_shop()
+    lines = explain_activity_plan(e, activity_plan(e, {"set": 1.0}), most=2)
+    assert lines[-3:] == ("Chosen: 'milling:part1' at level 2.66667 machine-days.",
+                          "Chosen: 'milling:part2' at level 0.333333 machine-days.",
+                          "… and 5 more activities (all of them with --json).")
+    with pytest.raises(ParameterError, match="most"):
+        explain_activity_plan(e, activity_plan(e, {"set": 1.0}), most=-1)

@@ -178,7 +178,9 @@ def test_tables_and_reprs() -> None:
     plan = multiyear_plan(e, [[90.0, 1.0], [100.0, 1.0]], first_year=1928)
     frame = plan.to_frame()
     assert list(frame.columns) == ["year", "product", "quantity", "value", "unit"]
-    row = frame[(frame.year == 1929) & (frame["product"] == "g") & (frame.quantity == "gross_output")]
+    row = frame[
+        (frame.year == 1929) & (frame["product"] == "g") & (frame.quantity == "gross_output")
+    ]
     assert row.value.item() == pytest.approx(plan.gross_output[1, 0])
     assert row.unit.item() == "t"
     labour = frame[(frame.quantity == "labour_available")]
@@ -187,7 +189,8 @@ def test_tables_and_reprs() -> None:
     ds = plan.to_xarray()
     assert ds.gross_output.dims == ("year", "product")
     assert ds.year.values.tolist() == [1928, 1929]
-    assert float(ds.gross_output.sel(year=1929, product="g")) == pytest.approx(plan.gross_output[1, 0])
+    value = float(ds.gross_output.sel(year=1929, product="g"))
+    assert value == pytest.approx(plan.gross_output[1, 0])
     assert ds.fulfilment.attrs["units"] == "share of the targets"
     assert repr(plan).startswith("MultiYearPlan(optimal, 1928–1929, 2 products")
     assert "<td>1929</td>" in plan._repr_html_()
@@ -278,7 +281,8 @@ def test_a_square_economy_as_activities_gives_the_same_plan() -> None:
                              capital_depreciation=delta).raise_for_status()
     assert as_acts.objective_value == pytest.approx(square.objective_value, rel=1e-9)
     np.testing.assert_allclose(as_acts.fulfilment, square.fulfilment, atol=1e-8)
-    np.testing.assert_allclose(as_acts.gross_output, as_acts.activity_levels, atol=1e-12)  # make = I
+    # make = I: the products made are the activity levels.
+    np.testing.assert_allclose(as_acts.gross_output, as_acts.activity_levels, atol=1e-12)
     assert as_acts.activities.tolist() == e.products.tolist()
 
 

@@ -161,7 +161,7 @@ def optimal_or_harmony(
         plan = optimal_plan(
             economy,
             targets,
-            lp_method=lp_method,  # type: ignore[arg-type]
+            lp_method=lp_method,  # type: ignore[call-overload]
             time_limit=time_limit,
             verbose=verbose,
         )

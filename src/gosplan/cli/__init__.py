@@ -316,28 +316,47 @@ def _activity_plan(
     as_json: bool,
     years: int | None,
 ) -> None:
-    """``gosplan plan --method optimal`` on an activity economy (docs/activities.md)."""
+    """``gosplan plan --method optimal|harmony`` on an activity economy (docs/activities.md)."""
     from gosplan.errors import ParameterError
 
-    if method is not PlanMethod.optimal or years is not None or out is not None:
+    if method is PlanMethod.balance or years is not None or out is not None:
         raise ParameterError(
-            f"{folder}: an activity economy (activities.csv) has optimal one-year plans only: "
-            "use --method optimal, without --years and --out"
+            f"{folder}: an activity economy (activities.csv) has optimal and harmony "
+            "one-year plans only: use --method optimal or --method harmony, without "
+            "--years and --out"
         )
-    if lp == "closed_form":
-        raise ParameterError("--lp-method: closed_form solves square economies only; an activity "
-                             "economy needs simplex, ipm or pdlp")
-    from gosplan.core.activity_diagnosis import explain_activity_plan
-    from gosplan.core.activity_plan import activity_plan
+    if lp == "closed_form" or (method is PlanMethod.harmony and lp == "pdlp"):
+        raise ParameterError(f"--lp-method: {lp} does not plan activity economies; use "
+                             + ("simplex or ipm" if method is PlanMethod.harmony
+                                else "simplex, ipm or pdlp"))
     from gosplan.scenarios.activity_files import read_activity_economy, read_activity_targets
 
     economy = read_activity_economy(folder)
     y = read_activity_targets(targets or folder / "targets.csv", economy)
-    result = activity_plan(economy, y, method=lp, time_limit=time_limit)  # type: ignore[arg-type]
+    if method is PlanMethod.harmony:
+        from gosplan.core.activity_harmony import activity_harmony_plan
+
+        result = activity_harmony_plan(economy, y, lp_method=lp,  # type: ignore[arg-type]
+                                       time_limit=time_limit)
+    else:
+        from gosplan.core.activity_plan import activity_plan
+
+        result = activity_plan(economy, y, lp_method=lp,  # type: ignore[arg-type]
+                               time_limit=time_limit)
+    from gosplan.report.activities import activity_renderable, activity_summary
+
     if as_json:
-        typer.echo(json.dumps(result.to_dict(), allow_nan=False))
+        typer.echo(json.dumps(activity_summary(economy, result), allow_nan=False))
         return
-    for line in explain_activity_plan(economy, result):
+    from rich.console import Console
+
+    from gosplan.core.activity_diagnosis import explain_activity_plan
+
+    Console(width=max(Console().width, 100)).print(activity_renderable(economy, result))
+    # Whole lines, however wide; one per activity up to the tables' length.
+    from gosplan.report.plan import MAX_ROWS
+
+    for line in explain_activity_plan(economy, result, most=MAX_ROWS):
         typer.echo(line)
 
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from gosplan.core.activities import ActivityEconomy
 from gosplan.core.activity_result import ActivityPlan
-from gosplan.core.arguments import instance
+from gosplan.core.arguments import instance, integer
 from gosplan.errors import ParameterError
 
 __all__ = ["explain_activity_plan"]
@@ -27,13 +27,18 @@ def _unit(word: str) -> str:
     return f" {word}" if word else ""
 
 
-def explain_activity_plan(economy: ActivityEconomy, plan: ActivityPlan) -> tuple[str, ...]:
+def explain_activity_plan(economy: ActivityEconomy, plan: ActivityPlan, *,
+                          most: int | None = None) -> tuple[str, ...]:
     """Sentences on an optimal plan: the optimum, the limits that bind, chosen and idle activities.
 
-    A plan without valuations (not optimal) gets one sentence saying so.
+    A plan without valuations (not optimal) gets one sentence saying so. ``most`` caps
+    the sentences on activities (``None``: one per activity); a last sentence counts the
+    rest.
     """
     instance(economy, ActivityEconomy, "economy", "explain_activity_plan")
     instance(plan, ActivityPlan, "plan", "explain_activity_plan")
+    if most is not None:
+        most = integer(most, "most", "explain_activity_plan", low=0, high=2**62)
     if plan.activities.tolist() != economy.activities.tolist() or (
             plan.resources.tolist() != economy.resources.tolist()):
         raise ParameterError("explain_activity_plan: plan must be a plan of this economy (its "
@@ -46,8 +51,15 @@ def explain_activity_plan(economy: ActivityEconomy, plan: ActivityPlan) -> tuple
     lines = []
     if plan.objective == "assortment" and plan.fulfilment is not None:
         lines.append(f"The plan delivers {plan.fulfilment:.6g} times the target assortment.")
+    elif plan.objective == "harmony":
+        lines.append(f"The plan's harmony is {plan.objective_value:.6g}; every target is met "
+                     f"at least {plan.fulfilment:.6g} times.")
     else:
         lines.append(f"The plan's weighted final use is {plan.objective_value:.6g}.")
+    if plan.gap is not None and plan.dual_bound is not None:
+        per = " per targeted product" if plan.objective == "harmony" else ""
+        lines.append(f"The valuations prove that no plan does better than {plan.dual_bound:.9g}"
+                     f": the plan is within {plan.gap:.2g}{per} of the best.")
     if plan.labour_valuation > 0 and plan.labour_required is not None:
         lines.append(f"Labour binds: all {economy.labour_available:.6g}"
                      f"{_unit(economy.labour_unit)} are used; one more unit is worth "
@@ -62,7 +74,8 @@ def explain_activity_plan(economy: ActivityEconomy, plan: ActivityPlan) -> tuple
             lines.append(f"Resource {resource!r} is not scarce: {plan.resource_use[k]:.6g} of "
                          f"{economy.available[k]:.6g}{unit} used; valued at 0.")
     scale = max(1.0, float(np.max(plan.levels, initial=0.0)))
-    for j, activity in enumerate(economy.activities.tolist()):
+    shown = economy.m if most is None else min(most, economy.m)
+    for j, activity in enumerate(economy.activities.tolist()[:shown]):
         level = float(plan.levels[j])
         unit = _unit(economy.activity_units[j])
         if level > TOLERANCE * scale:
@@ -83,4 +96,6 @@ def explain_activity_plan(economy: ActivityEconomy, plan: ActivityPlan) -> tuple
         else:
             lines.append(f"Idle: {activity!r} breaks even at the valuations but is not "
                          "needed (an alternative optimum could use it).")
+    if shown < economy.m:
+        lines.append(f"… and {economy.m - shown:,} more activities (all of them with --json).")
     return tuple(lines)

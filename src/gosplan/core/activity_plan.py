@@ -29,6 +29,7 @@ The LP goes to HiGHS (:mod:`gosplan.core.solvers.highs`) as one sparse matrix,
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -56,6 +57,7 @@ __all__ = ["activity_plan", "product_vector"]
 
 FloatArray = NDArray[np.float64]
 Objective = Literal["assortment", "weighted"]
+LPChoice = Literal["simplex", "ipm", "pdlp", "prices"]
 
 
 def product_vector(economy: ActivityEconomy, values: Any, what: str = "targets") -> FloatArray:
@@ -101,8 +103,9 @@ def activity_plan(
     objective: Objective = "assortment",
     weights: ArrayLike | Mapping[str, float] | None = None,
     min_fulfilment: float = 0.0,
-    method: Literal["simplex", "ipm", "pdlp"] = "simplex",
+    lp_method: LPChoice = "simplex",
     time_limit: float | None = None,
+    method: LPChoice | None = None,
 ) -> ActivityPlan:
     """Best plan over the economy's activities (see the module docstring for the LP).
 
@@ -119,10 +122,15 @@ def activity_plan(
         Value of a unit of final use of each product; required for ``"weighted"``.
     min_fulfilment
         For ``"weighted"``: final use must be at least ``min_fulfilment * y``.
-    method
-        HiGHS's dual simplex (exact vertex), interior point with crossover, or PDLP.
+    lp_method
+        HiGHS's dual simplex (exact vertex), interior point with crossover, or PDLP; or
+        ``"prices"``: price coordination (:func:`gosplan.core.activity_prices.
+        coordinated_plan`, assortment plans of economies without joint production or
+        capacities), whose plan carries a certified gap of at most ``1e-9``.
     time_limit
         Seconds the solver may run (``None``: no limit).
+    method
+        Deprecated name of ``lp_method``.
 
     Returns
     -------
@@ -141,9 +149,13 @@ def activity_plan(
     (57.5, [47.5, 10.0])
     """
     where = "activity_plan"
+    if method is not None:
+        warnings.warn("activity_plan: method is deprecated; use lp_method", DeprecationWarning,
+                      stacklevel=2)
+        lp_method = method
     instance(economy, ActivityEconomy, "economy", where)
     choice(objective, "objective", where, ("assortment", "weighted"))
-    choice(method, "method", where, ("simplex", "ipm", "pdlp"))
+    choice(lp_method, "lp_method", where, ("simplex", "ipm", "pdlp", "prices"))
     time_limit = seconds(time_limit, where)
     min_fulfilment = number(min_fulfilment, "min_fulfilment", where, low=0.0)
     y = np.zeros(economy.n) if targets is None else product_vector(economy, targets)
@@ -159,8 +171,15 @@ def activity_plan(
         raise TargetsError("weights: objective='weighted' needs weights (one per product)")
     else:
         c = product_vector(economy, weights, "weights")
+    if lp_method == "prices":
+        if c is not None:
+            raise ParameterError("activity_plan: lp_method='prices' plans assortments only; "
+                                 "use simplex, ipm or pdlp for objective='weighted'")
+        from gosplan.core.activity_prices import coordinated_plan  # it imports this module
+
+        return coordinated_plan(economy, y, time_limit=time_limit)
     model = _model(economy, y, c, min_fulfilment)
-    solution = solve_lp(*model, maximize=True, method=method, time_limit=time_limit)
+    solution = solve_lp(*model, maximize=True, method=lp_method, time_limit=time_limit)
     return _plan(economy, objective, y, solution)
 
 

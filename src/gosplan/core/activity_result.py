@@ -35,10 +35,12 @@ class ActivityPlan:
     status: PlanStatus
     """How the solve ended."""
     objective: str
-    """``"assortment"`` (maximise λ) or ``"weighted"`` (maximise weighted final use)."""
+    """``"assortment"`` (maximise λ), ``"weighted"`` (maximise weighted final use) or
+    ``"harmony"`` (:func:`gosplan.core.activity_harmony.activity_harmony_plan`)."""
     method: str
     """Solver algorithm: ``"simplex"``, ``"ipm"`` or ``"pdlp"`` (HiGHS), or
-    ``"policy_iteration"`` (:func:`gosplan.core.nonsubstitution.nonsubstitution_plan`)."""
+    ``"policy_iteration"`` (:func:`gosplan.core.nonsubstitution.nonsubstitution_plan`), or
+    ``"price_coordination"`` (:func:`gosplan.core.activity_prices.coordinated_plan`)."""
     products: NDArray[np.str_]
     """Product ids, shape ``(n,)``."""
     activities: NDArray[np.str_]
@@ -82,6 +84,14 @@ class ActivityPlan:
     unit_costs: Mapping[str, FloatArray] = field(default_factory=dict)
     """Per unit of level at the valuations, shape ``(m,)`` each: ``"inputs"`` (``p · U_j``),
     ``"labour"``, ``"resources"`` and ``"revenue"`` (``p · B_j``); empty without valuations."""
+    gap: float | None = None
+    """Certified gap: relative, ``(dual_bound - fulfilment) / dual_bound``, for a plan
+    found by price coordination (:mod:`gosplan.core.activity_prices`); in harmony per
+    targeted product, ``(dual_bound - objective_value) / T``, for a harmony plan;
+    ``None`` for an LP solver's plan (exact to the solver's tolerances)."""
+    dual_bound: float | None = None
+    """Upper bound on the optimum proven by the valuations (price coordination) or by the
+    tangent planes (harmony); ``None`` otherwise."""
 
     def __post_init__(self) -> None:
         freeze_fields(self, ("targets", "levels", "net_output", "resource_use",
@@ -89,6 +99,11 @@ class ActivityPlan:
                              "capacity_valuations", "reduced_costs"))
         for value in self.unit_costs.values():
             value.flags.writeable = False
+
+    @property
+    def valuations(self) -> FloatArray | None:
+        """The products' valuations (:attr:`product_valuations`), under the common name."""
+        return self.product_valuations
 
     @property
     def optimal(self) -> bool:
@@ -144,6 +159,8 @@ class ActivityPlan:
             "resource_valuations": by(self.resources, self.resource_valuations),
             "capacity_valuations": by(self.activities, self.capacity_valuations),
             "reduced_costs": by(self.activities, self.reduced_costs),
+            "gap": num(self.gap),
+            "dual_bound": num(self.dual_bound),
             "iterations": self.iterations,
             "message": self.message,
         }

@@ -43,7 +43,8 @@ from gosplan.core.plan_result import PlanStatus
 from gosplan.core.productive import check_productive
 from gosplan.errors import ConvergenceError, EconomyError, TargetsError
 
-__all__ = ["Techniques", "cheapest_techniques", "nonsubstitution_plan"]
+__all__ = ["Segments", "Techniques", "cheapest_techniques", "chosen_transposed", "improve",
+           "nonsubstitution_plan", "productive_start", "single_products", "solve_balance"]
 
 FloatArray = NDArray[np.float64]
 _RELATIVE = 1e-12  # a switch must save more than this share of the current cost
@@ -65,8 +66,15 @@ class Techniques:
     """Policy-iteration rounds (each one sparse solve)."""
 
 
-def _structure(economy: ActivityEconomy, where: str) -> tuple[NDArray[np.intp], FloatArray]:
-    """Product made by each activity and how much per unit; refuse what the theorem excludes."""
+def single_products(economy: ActivityEconomy, where: str) -> tuple[NDArray[np.intp], FloatArray]:
+    """Product made by each activity and how much per unit; refuse joint production.
+
+    Raises
+    ------
+    EconomyError
+        An activity that makes more (or less) than one product, or a product no activity
+        makes.
+    """
     make = sp.csc_array(economy.make)
     made = np.diff(make.indptr)
     if (made != 1).any():
@@ -76,12 +84,6 @@ def _structure(economy: ActivityEconomy, where: str) -> tuple[NDArray[np.intp], 
             "the non-substitution theorem needs exactly one per activity (no joint "
             "production): use activity_plan"
         )
-    limited = np.isfinite(economy.available)
-    if (economy.resource_use[limited].nnz if limited.any() else 0) or np.isfinite(
-            economy.capacity).any():
-        raise EconomyError(f"{where}: the economy has limited resources or capacities; the "
-                           "non-substitution theorem needs labour as the only primary "
-                           "factor: use activity_plan")
     product = make.indices.astype(np.intp)
     has = np.zeros(economy.n, dtype=bool)
     has[product] = True
@@ -91,18 +93,123 @@ def _structure(economy: ActivityEconomy, where: str) -> tuple[NDArray[np.intp], 
     return product, make.data.copy()
 
 
-def _solve(A_S: sp.csr_array, b: FloatArray, x0: FloatArray | None, *, transpose: bool,
-           where: str) -> FloatArray:
+def _structure(economy: ActivityEconomy, where: str) -> tuple[NDArray[np.intp], FloatArray]:
+    """:func:`single_products`, and refuse limited resources and capacities."""
+    product, b = single_products(economy, where)
+    limited = np.isfinite(economy.available)
+    if (economy.resource_use[limited].nnz if limited.any() else 0) or np.isfinite(
+            economy.capacity).any():
+        raise EconomyError(f"{where}: the economy has limited resources or capacities; the "
+                           "non-substitution theorem needs labour as the only primary "
+                           "factor: use activity_plan")
+    return product, b
+
+
+def solve_balance(A_S: sp.csr_array, b: FloatArray, x0: FloatArray | None, *, transpose: bool,
+                  where: str, tol: float = TOLERANCE) -> FloatArray:
     """``(I - A_S) x = b`` (or its transpose), solved as the balance solves it.
 
     Sparse LU when small, GMRES warm-started from ``x0`` when large.
+
+    Raises
+    ------
+    ConvergenceError
+        The solve did not reach a relative residual of ``tol``.
     """
-    with BalanceSolver(A_S, "auto", TOLERANCE, PASSES) as solver:
+    with BalanceSolver(A_S, "auto", tol, PASSES) as solver:
         x, passes, residual = solver.solve(b, x0, transpose=transpose)
-    if not residual <= TOLERANCE:
+    if not residual <= tol:
         raise ConvergenceError(passes, residual, f"{where}: a balance solve reached a relative "
-                               f"residual of {residual:.3g} only (needs {TOLERANCE:g})")
+                               f"residual of {residual:.3g} only (needs {tol:g})")
     return x
+
+
+def chosen_transposed(per_unit: sp.csc_array, chosen: NDArray[np.intp]) -> sp.csr_array:
+    """``A_Sᵀ`` as CSR: the chosen columns of ``per_unit``, gathered without a conversion.
+
+    The CSC arrays of ``A_S`` are the CSR arrays of its transpose; solving with ``A_Sᵀ``
+    (``transpose`` flipped) spares a CSC-to-CSR pass per solve.
+    """
+    starts = per_unit.indptr[chosen]
+    lengths = per_unit.indptr[chosen + 1] - starts
+    indptr = np.zeros(chosen.shape[0] + 1, dtype=per_unit.indptr.dtype)
+    np.cumsum(lengths, out=indptr[1:])
+    take = np.repeat(starts - indptr[:-1], lengths) + np.arange(int(indptr[-1]))
+    n = per_unit.shape[0]
+    return sp.csr_array((per_unit.data[take], per_unit.indices[take], indptr), shape=(n, n))
+
+
+class Segments:
+    """Activities grouped by the product they make: the cheapest of each group in O(m).
+
+    Sorted once by product (ties by position); each query is two ``reduceat`` passes.
+    """
+
+    def __init__(self, product: NDArray[np.intp]) -> None:
+        self.order = np.argsort(product, kind="stable")
+        sorted_product = product[self.order]
+        self.starts = np.flatnonzero(np.r_[True, np.diff(sorted_product) != 0])
+        self.m = product.shape[0]
+        self._positions = np.arange(self.m)
+
+    def cheapest(self, key: FloatArray) -> NDArray[np.intp]:
+        """Position of the activity of least ``key`` for each product (first of ties)."""
+        in_order = key[self.order]
+        least = np.minimum.reduceat(in_order, self.starts)
+        sizes = np.diff(np.r_[self.starts, self.m])
+        at_least = in_order <= np.repeat(least, sizes)
+        first = np.minimum.reduceat(np.where(at_least, self._positions, self.m), self.starts)
+        return np.asarray(self.order[first], dtype=np.intp)
+
+
+def improve(per_unit: sp.csc_array, cost: FloatArray, segments: Segments,
+            chosen: NDArray[np.intp], v: FloatArray | None, *, max_iterations: int,
+            where: str, tol: float = TOLERANCE,
+            ) -> tuple[NDArray[np.intp], FloatArray, FloatArray, int]:
+    """Policy iteration from a productive choice: ``(chosen, values, unit costs, rounds)``.
+
+    ``cost`` is the primary cost of each activity per unit of its product (labour, or
+    any non-negative price of the primary factors). Each round is one transposed balance
+    solve, warm-started from ``v``; a product switches only to a technique cheaper by
+    more than a relative ``1e-12``, so the choice stays productive (Howard's argument:
+    a strict improvement cannot close a cycle that is not productive) and the loop ends.
+
+    Raises
+    ------
+    ConvergenceError
+        More than ``max_iterations`` rounds (only with round-off cycling), or a solve
+        that does not converge.
+    """
+    for iteration in range(1, max_iterations + 1):
+        # Warm-started from the last values: a switch changes few columns of A_S.
+        v = solve_balance(chosen_transposed(per_unit, chosen), cost[chosen], v,
+                          transpose=False, tol=tol, where=where)
+        costs = cost + per_unit.T @ v
+        best = segments.cheapest(costs)
+        switch = costs[best] < costs[chosen] - _RELATIVE * np.abs(costs[chosen])
+        if not switch.any():
+            return chosen, v, costs, iteration
+        chosen = np.where(switch, best, chosen)
+    raise ConvergenceError(max_iterations, float("nan"),
+                           f"{where}: no fixed point after {max_iterations} rounds")
+
+
+def productive_start(per_unit: sp.csc_array, cost: FloatArray, segments: Segments,
+                     where: str) -> NDArray[np.intp]:
+    """The techniques of least primary cost per unit, or else of least input per unit.
+
+    Raises
+    ------
+    EconomyError
+        Neither choice is productive.
+    """
+    inputs = np.asarray(per_unit.sum(axis=0)).reshape(-1)
+    for start in (segments.cheapest(cost), segments.cheapest(inputs)):
+        if check_productive(sp.csr_array(per_unit[:, start])).productive:
+            return start
+    raise EconomyError(f"{where}: neither the techniques of least direct cost nor those "
+                       "of least input per unit form a productive economy: use "
+                       "activity_plan")
 
 
 def cheapest_techniques(economy: ActivityEconomy, *, max_iterations: int = 1000) -> Techniques:
@@ -120,38 +227,13 @@ def cheapest_techniques(economy: ActivityEconomy, *, max_iterations: int = 1000)
     instance(economy, ActivityEconomy, "economy", where)
     max_iterations = integer(max_iterations, "max_iterations", where, low=1, high=10**6)
     product, b = _structure(economy, where)
-    m = economy.m
     per_unit = sp.csc_array(economy.use @ sp.diags_array(1.0 / b))
     labour = economy.labour / b
-
-    def first(key: FloatArray) -> NDArray[np.intp]:
-        order = np.lexsort((np.arange(m), key, product))  # by product, then key, then position
-        starts = np.flatnonzero(np.r_[True, np.diff(product[order]) != 0])
-        return np.asarray(order[starts], dtype=np.intp)
-
-    inputs = np.asarray(per_unit.sum(axis=0)).reshape(-1)
-    for start in (first(labour), first(inputs)):
-        if check_productive(sp.csr_array(per_unit[:, start])).productive:
-            chosen = start
-            break
-    else:
-        raise EconomyError(f"{where}: neither the techniques of least direct labour nor those "
-                           "of least input per unit form a productive economy: use "
-                           "activity_plan")
-    v = None
-    for iteration in range(1, max_iterations + 1):
-        # Warm-started from the last values: a switch changes few columns of A_S.
-        v = _solve(sp.csr_array(per_unit[:, chosen]), labour[chosen], v, transpose=True,
-                   where=where)
-        costs = labour + per_unit.T @ v
-        best = first(costs)
-        switch = costs[best] < costs[chosen] - _RELATIVE * np.abs(costs[chosen])
-        if not switch.any():
-            return Techniques(chosen=chosen, labour_values=v, unit_costs=costs,
-                              iterations=iteration)
-        chosen = np.where(switch, best, chosen)
-    raise ConvergenceError(max_iterations, float("nan"),
-                           f"{where}: no fixed point after {max_iterations} rounds")
+    segments = Segments(product)
+    start = productive_start(per_unit, labour, segments, where)
+    chosen, v, costs, rounds = improve(per_unit, labour, segments, start, None,
+                                       max_iterations=max_iterations, where=where)
+    return Techniques(chosen=chosen, labour_values=v, unit_costs=costs, iterations=rounds)
 
 
 def nonsubstitution_plan(
@@ -179,8 +261,8 @@ def nonsubstitution_plan(
     found = cheapest_techniques(economy)
     _, b = _structure(economy, "nonsubstitution_plan")
     per_unit = sp.csc_array(economy.use @ sp.diags_array(1.0 / b))
-    x = _solve(sp.csr_array(per_unit[:, found.chosen]), y, None, transpose=False,
-               where="nonsubstitution_plan")
+    x = solve_balance(chosen_transposed(per_unit, found.chosen), y, None, transpose=True,
+                      where="nonsubstitution_plan")
     need = float(found.labour_values @ y)  # labour per unit of the assortment
     bounded = np.isfinite(economy.labour_available) and need > 0
     status = PlanStatus.OPTIMAL if bounded else PlanStatus.UNBOUNDED

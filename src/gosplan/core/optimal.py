@@ -48,12 +48,15 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from typing import Literal
+from typing import Literal, overload
 
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
+from gosplan.core.activities import ActivityEconomy
+from gosplan.core.activity_plan import activity_plan
+from gosplan.core.activity_result import ActivityPlan
 from gosplan.core.arguments import (
     aligned,
     choice,
@@ -98,6 +101,23 @@ Resources = Mapping[str, tuple[ArrayLike, float] | tuple[ArrayLike, float, str]]
 optionally with a unit as a third element (used only in words, by the diagnosis)."""
 
 
+@overload
+def optimal_plan(
+    economy: ActivityEconomy,
+    targets: ArrayLike | Mapping[str, float] | None,
+    *,
+    objective: Objective = "assortment",
+    weights: ArrayLike | Mapping[str, float] | None = None,
+    min_fulfilment: float = 0.0,
+    resources: None = None,
+    lp_method: Method = "simplex",
+    time_limit: float | None = None,
+    verbose: bool = False,
+    method: Method | None = None,
+) -> ActivityPlan: ...
+
+
+@overload
 def optimal_plan(
     economy: Economy,
     targets: ArrayLike | Mapping[str, float] | None,
@@ -110,8 +130,27 @@ def optimal_plan(
     time_limit: float | None = None,
     verbose: bool = False,
     method: Method | None = None,
-) -> OptimalPlan:
+) -> OptimalPlan: ...
+
+
+def optimal_plan(
+    economy: Economy | ActivityEconomy,
+    targets: ArrayLike | Mapping[str, float] | None,
+    *,
+    objective: Objective = "assortment",
+    weights: ArrayLike | Mapping[str, float] | None = None,
+    min_fulfilment: float = 0.0,
+    resources: Resources | None = None,
+    lp_method: Method = "simplex",
+    time_limit: float | None = None,
+    verbose: bool = False,
+    method: Method | None = None,
+) -> OptimalPlan | ActivityPlan:
     """Best plan the economy's limits allow (see the module docstring for the LP).
+
+    An :class:`~gosplan.core.activities.ActivityEconomy` is planned over its activities
+    by :func:`~gosplan.core.activity_plan.activity_plan` (its resources are part of it),
+    and the result is an :class:`~gosplan.core.activity_result.ActivityPlan`.
 
     Parameters
     ----------
@@ -170,9 +209,12 @@ def optimal_plan(
     (0.8, [0.008])
     """
     where = "optimal_plan"
+    lp_method = renamed_keyword(where, "method", "lp_method", method, lp_method, "simplex")
+    if isinstance(economy, ActivityEconomy):
+        return _over_activities(economy, targets, objective, weights, min_fulfilment,
+                                resources, lp_method, time_limit)
     economy_of(economy, where)
     choice(objective, "objective", where, ("assortment", "weighted"))
-    lp_method = renamed_keyword(where, "method", "lp_method", method, lp_method, "simplex")
     choice(lp_method, "lp_method", where, ("simplex", "ipm", "pdlp", "closed_form"))
     verbose = flag(verbose, "verbose", where)
     if lp_method == "closed_form" and objective != "assortment":
@@ -228,6 +270,28 @@ def optimal_plan(
                             verbose=verbose)
         solution = dataclasses.replace(solution, iterations=solution.iterations + warm_iterations)
     return _plan(economy, objective, y, limits, solution, spent)
+
+
+def _over_activities(
+    economy: ActivityEconomy,
+    targets: ArrayLike | Mapping[str, float] | None,
+    objective: Objective,
+    weights: ArrayLike | Mapping[str, float] | None,
+    min_fulfilment: float,
+    resources: Resources | None,
+    method: Method,
+    time_limit: float | None,
+) -> ActivityPlan:
+    """:func:`optimal_plan` of an activity economy: :func:`activity_plan`'s."""
+    if resources is not None:
+        raise ParameterError("optimal_plan: resources= applies to square economies; an "
+                             "activity economy carries its own (resource_use, available)")
+    if method == "closed_form":
+        raise ParameterError("optimal_plan: lp_method='closed_form' solves square economies "
+                             "only; an activity economy needs simplex, ipm or pdlp")
+    return activity_plan(economy, targets, objective=objective, weights=weights,
+                         min_fulfilment=min_fulfilment, lp_method=method,
+                         time_limit=time_limit)
 
 
 def _model(
