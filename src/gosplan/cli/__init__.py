@@ -612,9 +612,12 @@ def calibrate(
     _check_out(out)
     from gosplan.analysis.calibrate import calibrate as fit
     from gosplan.analysis.calibrate import write_calibrated
+    from gosplan.cli.progress import calibration_bar
     from gosplan.report.calibration import calibration_renderable
 
-    result = _with_progress("Calibrating", lambda: fit(scenario, max_evaluations=max_evaluations))
+    # A bar with the runs made and the loss so far (drawn only on a terminal).
+    with calibration_bar(max_evaluations) as tick:
+        result = fit(scenario, max_evaluations=max_evaluations, progress=tick)
     path = write_calibrated(scenario, result, out)
     from rich.console import Console
 
