@@ -36,6 +36,9 @@ def test_morris_finds_the_famine_threshold_and_ignores_the_dummy(morris: Any) ->
     assert set(morris.ranking("cattle_change")[:3]) <= {
         "kolkhoz_neglect", "slaughter_scale", "fodder_loss_scale", "extraction_base",
         "yield_base",  # the harvest feeds the kolkhoz's fodder fund, and so the herds
+        # The order of claims: individual peasants feed their families before their animals,
+        # so the food floor decides how much grain fodder is left to them.
+        "rural_food_floor",
     }
     # Steel: an industrial parameter, never the agricultural ones.
     assert morris.ranking("steel_fulfilment")[0] in {

@@ -186,12 +186,18 @@ def plan(
             economy is not None and (economy / "activities.csv").is_file())):
         goal = None if objective is None else (
             "sum" if objective is Objective.sum_of_fulfilments else objective.value)
-        _multiyear(economy, targets, years, lag, revise, lp.value, time_limit, out, as_json,
-                   goal, first_year, cockshott)
+        from gosplan.core.solvers.highs import solver_log
+
+        with solver_log(verbose):
+            _multiyear(economy, targets, years, lag, revise, lp.value, time_limit, out,
+                       as_json, goal, first_year, cockshott)
         return
     _no_years(economy, targets)
     if economy is not None and (economy / "activities.csv").is_file():
-        _activity_plan(economy, targets, method, lp.value, time_limit, out, as_json, years)
+        from gosplan.core.solvers.highs import solver_log
+
+        with solver_log(verbose):
+            _activity_plan(economy, targets, method, lp.value, time_limit, out, as_json, years)
         return
     if method is not PlanMethod.balance:
         _best_plan(economy, targets, method.value, lp.value, time_limit, out, as_json, verbose)

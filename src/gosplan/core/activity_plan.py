@@ -51,6 +51,7 @@ from gosplan.core.arguments import (
 )
 from gosplan.core.plan_result import PlanStatus
 from gosplan.core.solvers import LPSolution, solve_lp
+from gosplan.core.solvers.highs import solver_log
 from gosplan.errors import ParameterError, ParameterTypeError, TargetsError
 
 __all__ = ["activity_plan", "product_vector"]
@@ -105,6 +106,7 @@ def activity_plan(
     min_fulfilment: float = 0.0,
     lp_method: LPChoice = "simplex",
     time_limit: float | None = None,
+    verbose: bool = False,
     method: LPChoice | None = None,
 ) -> ActivityPlan:
     """Best plan over the economy's activities (see the module docstring for the LP).
@@ -129,6 +131,8 @@ def activity_plan(
         capacities), whose plan carries a certified gap of at most ``1e-9``.
     time_limit
         Seconds the solver may run (``None``: no limit).
+    verbose
+        Write HiGHS's log of every solve to stderr.
     method
         Deprecated name of ``lp_method``.
 
@@ -177,9 +181,11 @@ def activity_plan(
                                  "use simplex, ipm or pdlp for objective='weighted'")
         from gosplan.core.activity_prices import coordinated_plan  # it imports this module
 
-        return coordinated_plan(economy, y, time_limit=time_limit)
+        with solver_log(verbose):
+            return coordinated_plan(economy, y, time_limit=time_limit)
     model = _model(economy, y, c, min_fulfilment)
-    solution = solve_lp(*model, maximize=True, method=lp_method, time_limit=time_limit)
+    solution = solve_lp(*model, maximize=True, method=lp_method, time_limit=time_limit,
+                        verbose=bool(verbose))
     return _plan(economy, objective, y, solution)
 
 

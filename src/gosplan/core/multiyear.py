@@ -91,6 +91,7 @@ from gosplan.core.multiyear_result import MultiYearPlan
 from gosplan.core.plan_result import PlanStatus
 from gosplan.core.result import renamed_keyword
 from gosplan.core.solvers import LPMethod
+from gosplan.core.solvers.highs import solver_log
 from gosplan.errors import EconomyError, ParameterError, ParameterTypeError, TargetsError
 
 __all__ = [
@@ -141,6 +142,7 @@ def multiyear_plan(
     labour_path: ArrayLike | None = None,
     capital_stock: Any = None,
     capital_depreciation: ArrayLike | None = None,
+    verbose: bool = False,
     method: LPMethod | None = None,
 ) -> MultiYearPlan:
     """Plan output and investment over ``T`` years (see the module docstring for the LP).
@@ -237,6 +239,8 @@ def multiyear_plan(
         its last point is made a feasible plan (status ``TIME_LIMIT``, no valuations)
         and ``fulfilment_bound`` bounds the optimum (:mod:`gosplan.core.multiyear_repair`;
         not with ``at_capacity`` or ``investment_shares``).
+    verbose
+        Write HiGHS's log of every solve to stderr.
 
     method
         Deprecated name of ``lp_method`` (warns; to be removed).
@@ -278,6 +282,7 @@ def multiyear_plan(
     choice(lp, "lp_method", where, ("simplex", "ipm", "pdlp"))
     time_limit = seconds(time_limit, where)
     revise = flag(revise, "revise", where)
+    verbose = flag(verbose, "verbose", where)
     if shock is not None and not callable(shock):
         raise ParameterTypeError(f"{where}: shock must be a function (year, planned output) "
                                  f"-> actual output, or None; got {type(shock).__name__}")
@@ -328,12 +333,13 @@ def multiyear_plan(
                                     capital)
         q = np.zeros((lag - 1, K0.shape[0]))
     labour = _labour(economy, labour_path, labour_growth, T, first_year)
-    plan = problem.solve(y, labour, K0, q, objective, w, min_fulfilment, lp, time_limit,
-                         first_year)
-    if not revise:
-        return plan
-    return _revise(problem, plan, y, labour, K0, q, objective, w, min_fulfilment, shock,
-                   lp, time_limit)
+    with solver_log(verbose):
+        plan = problem.solve(y, labour, K0, q, objective, w, min_fulfilment, lp, time_limit,
+                             first_year)
+        if not revise:
+            return plan
+        return _revise(problem, plan, y, labour, K0, q, objective, w, min_fulfilment, shock,
+                       lp, time_limit)
 
 
 def _first_year(economy: Economy | ActivityEconomy | _Catalogue, first_year: object,

@@ -42,6 +42,9 @@ from __future__ import annotations
 
 import math
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 from typing import Any, Literal
@@ -51,7 +54,15 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["BasisStatus", "LPBasis", "LPMethod", "LPSolution", "LPStatus", "solve_lp"]
+__all__ = [
+    "BasisStatus",
+    "LPBasis",
+    "LPMethod",
+    "LPSolution",
+    "LPStatus",
+    "solve_lp",
+    "solver_log",
+]
 
 FloatArray = NDArray[np.float64]
 LPMethod = Literal["simplex", "ipm", "pdlp"]
@@ -68,6 +79,20 @@ _SOLVER_OPTIONS: dict[str, dict[str, Any]] = {
 
 # HiGHS's primal_solution_status when the point it holds satisfies every constraint.
 _FEASIBLE = 2
+
+#: Set by :func:`solver_log`: every solve in its block writes HiGHS's log to stderr, so a
+#: caller can show the log of plans whose solves lie deep in other modules.
+_LOG_ALL: ContextVar[bool] = ContextVar("gosplan_solver_log", default=False)
+
+
+@contextmanager
+def solver_log(on: bool = True) -> Iterator[None]:
+    """Within the block, every LP solve writes HiGHS's log to stderr (when ``on``)."""
+    token = _LOG_ALL.set(bool(on) or _LOG_ALL.get())
+    try:
+        yield
+    finally:
+        _LOG_ALL.reset(token)
 
 
 class LPStatus(StrEnum):
@@ -388,7 +413,7 @@ def _run(
 ) -> tuple[LPSolution, bool]:
     """Solve once; also say whether HiGHS left infeasible-or-unbounded undecided."""
     h = _QuietHighs()
-    if verbose:
+    if verbose or _LOG_ALL.get():
         h.log_to_stderr()
     # No "threads": HiGHS keeps one thread scheduler per process, made by the first solve,
     # and refuses (status "not set") any later solve that asks for another thread count.
