@@ -216,9 +216,13 @@ def _plan_view(state: PlanningState) -> dict[str, Any]:
 def _commands(state: PlanningState, economy: Economy, y: NDArray[np.float64]) -> list[str]:
     """Shell commands that compute the same plans with the command line."""
     if state.economy == "builtin":
-        body = "[targets]\\n" + "".join(
-            f"{p} = {float(v)!r}\\n" for p, v in zip(economy.products.tolist(), y, strict=True)
+        import tomli_w
+
+        # The file written by a TOML library, then escaped for printf's format string.
+        text = tomli_w.dumps(
+            {"targets": {p: float(v) for p, v in zip(economy.products.tolist(), y, strict=True)}}
         )
+        body = text.replace("\\", "\\\\").replace("%", "%%").replace("\n", "\\n")
         write = f"printf {shlex.quote(body)} > targets.toml"
         return [
             write,
