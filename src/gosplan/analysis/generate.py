@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
 from gosplan.analysis.limits import MAX_INPUTS, MAX_PRODUCTS, MAX_SEED
-from gosplan.core.generate import generate_economy
+from gosplan.core.generate import CHUNK_COLUMNS, generate_economy
 from gosplan.errors import InputFileError
 from gosplan.scenarios.atomic import check_writable
 from gosplan.scenarios.loader import ECONOMY_FILE
@@ -81,6 +82,7 @@ def generate_files(
     out: str | Path,
     fmt: Literal["auto", "csv", "parquet"] | str = "auto",
     capital: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Path:
     """Generate an economy of ``products`` products and write it, with its targets, to ``out``.
 
@@ -88,15 +90,23 @@ def generate_files(
     """
     check_generate(products, inputs, seed, fmt)
     check_writable(out, marker=ECONOMY_FILE)
-    generated = generate_economy(products, inputs, seed=seed, capital=capital)
+    # One step more than the generator's: writing the files.
+    report = progress if progress is not None else (lambda done, total: None)
+    generated = generate_economy(
+        products, inputs, seed=seed, capital=capital,
+        progress=lambda done, total: report(done, total + 1),
+    )
     description = (
         f"Synthetic economy: {products} products, about {inputs} inputs each, "
         f"seed {seed}; see docs/generator.md for the model."
     )
-    return write_economy(
+    folder = write_economy(
         generated.economy,
         out,
         targets=generated.targets,
         fmt=fmt,  # type: ignore[arg-type]
         description=description,
     )
+    steps = -(-products // CHUNK_COLUMNS) + 2
+    report(steps, steps)
+    return folder

@@ -472,13 +472,14 @@ def generate(
 ) -> None:
     """Write a synthetic, productive, realistically sparse economy with feasible targets."""
     from gosplan.analysis.generate import generate_files
+    from gosplan.cli.progress import progress_bar
 
-    folder = _with_progress(
-        f"Generating a {products:,}-product economy",
-        lambda: generate_files(
-            products, inputs, seed=seed, out=out, fmt=fmt.value, capital=capital
-        ),
-    )
+    # Columns drawn chunk by chunk, the balance solved, the files written.
+    with progress_bar(f"Generating a {products:,}-product economy") as update:
+        folder = generate_files(
+            products, inputs, seed=seed, out=out, fmt=fmt.value, capital=capital,
+            progress=update,
+        )
     typer.echo(f"Wrote a {products:,}-product economy to {folder}")
 
 

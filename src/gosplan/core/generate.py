@@ -38,6 +38,7 @@ numpy version).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -84,6 +85,8 @@ _CAPITAL_GOODS = 3  # products a unit of new capacity is built from
 # Columns drawn per step. Part of the definition of the output (the random stream is
 # consumed chunk by chunk), so it must never depend on the machine.
 _CHUNK = 1 << 16
+#: Columns drawn per step (progress is reported per chunk).
+CHUNK_COLUMNS = _CHUNK
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -97,7 +100,12 @@ class GeneratedEconomy:
 
 
 def generate_economy(
-    n_products: int, inputs: int = 20, *, seed: int = 0, capital: bool = False
+    n_products: int,
+    inputs: int = 20,
+    *,
+    seed: int = 0,
+    capital: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> GeneratedEconomy:
     """Generate a productive economy with realistic sparse structure, and targets for it.
 
@@ -147,7 +155,10 @@ def generate_economy(
     rng = np.random.default_rng(seed)
     k = np.minimum(1 + rng.binomial(2 * (k_mean - 1), 0.5, size=n), n).astype(np.int64)
     share = _SHARE_LOW + (_SHARE_HIGH - _SHARE_LOW) * rng.beta(2.0, 2.0, size=n)
-    A = _technology(rng, n, k, share)
+    # Progress: the chunks of columns drawn, then the balance solved (one more step).
+    steps = -(-n // _CHUNK) + 1
+    report = progress if progress is not None else (lambda done, total: None)
+    A = _technology(rng, n, k, share, lambda done: report(done, steps))
     B = _capital(np.random.default_rng([seed, 1]), n) if capital else None
     labour = (1.0 - share) * rng.uniform(*_LABOUR_SHARE, size=n)
     y = np.exp(_DEMAND_SIGMA * rng.standard_normal(n) - _DEMAND_SIGMA**2 / 2)
@@ -155,6 +166,7 @@ def generate_economy(
     # The same computation balance(economy, targets) makes, so the capacities below hold
     # its answer exactly (solvers here are deterministic to the bit).
     x, _method, iterations, residual = _gross_output(A, y)
+    report(steps, steps)
     if not residual <= 1e-9:
         raise ConvergenceError(iterations, residual,
                                f"generate: gross output did not converge (residual {residual:.3g})")
@@ -184,7 +196,11 @@ def _capital(rng: np.random.Generator, n: int) -> sp.csr_array:
 
 
 def _technology(
-    rng: np.random.Generator, n: int, k: NDArray[np.int64], share: FloatArray
+    rng: np.random.Generator,
+    n: int,
+    k: NDArray[np.int64],
+    share: FloatArray,
+    done: Callable[[int], None] | None = None,
 ) -> sp.csr_array:
     """Draw the recipes column by column into CSC arrays, then transpose them to CSR.
 
@@ -205,6 +221,8 @@ def _technology(
         starts = indptr[c0:c1] - a
         scale = share[c0:c1] / np.add.reduceat(w, starts)
         data[a:b] = w * np.repeat(scale, k[c0:c1])
+        if done is not None:
+            done(c1 // _CHUNK + (c1 % _CHUNK > 0))
     csc = sp.csc_array((data, rows, indptr.astype(ptr_type)), shape=(n, n))
     del data, rows
     # Transposing by counting sort leaves each row's column indices sorted.
