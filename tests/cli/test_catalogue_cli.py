@@ -30,7 +30,7 @@ def one_line(err: str) -> str:
 def test_levers_prints_a_table(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "levers")
     assert (code, err) == (0, "")
-    assert "37 levers of ussr-1928" in out
+    assert "39 levers of ussr-1928" in out
     assert "plan_raised" in out
     assert "1928: 0, 1930: 1" in out
     assert "0.3 to 3" in out  # plan_ambition's range
@@ -54,9 +54,10 @@ def test_json_numbers_are_exact(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     rows = {r["name"]: r for r in json.loads(out)["rows"]}
     expected = datasets.params().set_index("name")
-    # A calibrated value near zero keeps its digits, and an empty span is null.
-    assert rows["planner_realism"]["value"] == expected.loc["planner_realism", "value"] > 0
-    assert rows["planner_realism"]["varied_low"] is None
+    # A calibrated value keeps every digit, and an empty span (not varied) is null.
+    for name in ("kolkhoz_output_loss", "kazakh_herd_seizure"):
+        assert rows[name]["value"] == expected.loc[name, "value"] > 0
+    assert rows["kazakh_herd_seizure"]["varied_low"] is None
 
 
 def test_params_prints_and_writes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

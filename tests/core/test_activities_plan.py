@@ -232,12 +232,13 @@ def test_optimal_plan_dispatches_activity_economies() -> None:
     assert plan.fulfilment == pytest.approx(float(SETS), rel=1e-12)
     assert plan.resource_valuations == pytest.approx([20 / 3, 40 / 3, 80 / 3], rel=1e-9)
     assert plan.valuations == pytest.approx([2 / 3, 1 / 3, 1.0], rel=1e-9)
-    weighted = optimal_plan(e, None, objective="weighted", weights={"set": 2.0}, method="ipm")
+    weighted = optimal_plan(e, None, objective="weighted", weights={"set": 2.0},
+                            lp_method="ipm")
     assert weighted.objective_value == pytest.approx(2 * float(SETS), rel=1e-9)
     with pytest.raises(ParameterError, match="resources= applies to square economies"):
         optimal_plan(e, {"set": 1.0}, resources={"land": ([1.0] * 3, 1.0)})
     with pytest.raises(ParameterError, match="closed_form' solves square economies only"):
-        optimal_plan(e, {"set": 1.0}, method="closed_form")
+        optimal_plan(e, {"set": 1.0}, lp_method="closed_form")
 
 
 def test_method_is_a_deprecated_name_of_lp_method() -> None:

@@ -94,7 +94,7 @@ def _activity(name: str, targets: Path | None, lp: str, time_limit: float | None
                              "economy needs simplex, ipm or pdlp")
     economy, y = builtin_activity_economy(name)
     goal = y if targets is None else read_activity_targets(targets, economy)
-    result = activity_plan(economy, goal, method=lp, time_limit=time_limit)  # type: ignore[arg-type]
+    result = activity_plan(economy, goal, lp_method=lp, time_limit=time_limit)  # type: ignore[arg-type]
     if as_json:
         typer.echo(json.dumps(result.to_dict(), allow_nan=False))
         return
