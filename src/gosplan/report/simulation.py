@@ -293,7 +293,7 @@ def fit_summary(run: Run) -> dict[str, Any]:
     dict
         ``first_year, last_year`` (of the years scored), ``median_abs_log_error`` (over
         the simulated series), ``goal``, ``observations`` and ``series`` (scored),
-        ``coverage`` (share of the record's points in those years that are scored),
+        ``coverage`` (share of the record's physical points in those years that are scored),
         ``points`` (those points), ``loss`` (the calibration loss, with the targets).
     """
     scored = run.fit.scored
@@ -528,8 +528,9 @@ def _fit_line(run: Run) -> str:
     return (
         f"Fit {s['first_year']}–{s['last_year']}, simulated series only: median |log error| "
         f"{pct(s['median_abs_log_error'])} over {s['observations']} observations of "
-        f"{s['series']} series, covering {coverage} of the record's {s['points']} points "
-        "in those years (the rest are inputs, calibration targets or starting values); "
+        f"{s['series']} series, covering {coverage} of the record's {s['points']} physical "
+        "points in those years (the rest are inputs, starting values or series the model does "
+        "not simulate); "
         f"calibration loss {num(s['loss'])}. The first year is the start, not fitted; "
         "outcomes from 1933 on are withheld and not fitted."
     )
