@@ -205,21 +205,12 @@ def plan(
     if method is not PlanMethod.balance:
         _best_plan(economy, targets, method.value, lp.value, time_limit, out, as_json, verbose)
         return
-    from gosplan.analysis.plan import balanced_plan, plan_summary
-    from gosplan.report.plan import plan_renderable, write_plan
+    from gosplan.analysis.plan import balanced_plan
+    from gosplan.cli.show import show_balanced_plan
 
     run = balanced_plan(economy, targets, solver=solver.value, tol=tol, verbose=verbose)
     run.result.raise_for_status()
-    if out is not None:
-        write_plan(run, out)
-    if as_json:
-        typer.echo(json.dumps(plan_summary(run), allow_nan=False))
-        return
-    from rich.console import Console
-
-    Console().print(plan_renderable(run))
-    if out is not None:
-        typer.echo(f"Plan written to {out}")
+    show_balanced_plan(run, out, as_json)
 
 
 def _check_multiyear(

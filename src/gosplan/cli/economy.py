@@ -52,9 +52,9 @@ def plan_named(
 
 def _balanced(name: str, targets: Path | None, solver: str, tol: float, out: Path | None,
               as_json: bool) -> None:
-    from gosplan.analysis.plan import PlanRun, plan_summary
+    from gosplan.analysis.plan import PlanRun
+    from gosplan.cli.show import show_balanced_plan
     from gosplan.core.balance import balance
-    from gosplan.report.plan import plan_renderable, write_plan
     from gosplan.scenarios.economies import builtin_economy, economy_folder
     from gosplan.scenarios.loader import read_targets
 
@@ -66,16 +66,7 @@ def _balanced(name: str, targets: Path | None, solver: str, tol: float, out: Pat
     folder = economy_folder(name)
     # Without --targets the final demand is the table's own, in its folder.
     run = PlanRun(economy, y, result, folder, targets or folder)
-    if out is not None:
-        write_plan(run, out)
-    if as_json:
-        typer.echo(json.dumps(plan_summary(run), allow_nan=False))
-        return
-    from rich.console import Console
-
-    Console().print(plan_renderable(run))
-    if out is not None:
-        typer.echo(f"Plan written to {out}")
+    show_balanced_plan(run, out, as_json)
 
 
 def _activity(name: str, targets: Path | None, lp: str, time_limit: float | None,
