@@ -208,7 +208,11 @@ def plan(
     from gosplan.analysis.plan import balanced_plan
     from gosplan.cli.show import show_balanced_plan
 
-    run = balanced_plan(economy, targets, solver=solver.value, tol=tol, verbose=verbose)
+    run = _with_progress(
+        "Solving the balance",
+        lambda: balanced_plan(economy, targets, solver=solver.value, tol=tol, verbose=verbose),
+        enabled=not as_json and not verbose,
+    )
     run.result.raise_for_status()
     show_balanced_plan(run, out, as_json)
 
@@ -265,11 +269,18 @@ def _multiyear(
     cockshott: Path | None = None,
 ) -> None:
     from gosplan.analysis.plan import five_year_plan
+    from gosplan.core.solvers.highs import solver_log_on
     from gosplan.report.plan import multiyear_renderable, write_multiyear
 
-    run = five_year_plan(
-        economy, targets, years=years, lag=lag, revise=revise, lp_method=lp,
-        time_limit=time_limit, objective=objective, first_year=first_year, cockshott=cockshott,
+    run = _with_progress(
+        f"Planning {years} years" if years else "Planning the years of the files",
+        lambda: five_year_plan(
+            economy, targets, years=years, lag=lag, revise=revise, lp_method=lp,
+            time_limit=time_limit, objective=objective, first_year=first_year,
+            cockshott=cockshott,
+        ),
+        # A spinner would tangle with the solver's log on the same stream.
+        enabled=not as_json and not solver_log_on(),
     )
     if out is not None:
         write_multiyear(run, out)
@@ -294,8 +305,12 @@ def _best_plan(
     from gosplan.analysis.plan import optimal_or_harmony, optimal_summary
     from gosplan.report.plan import optimal_renderable, write_optimal
 
-    run = optimal_or_harmony(economy, targets, method=method, lp_method=lp, time_limit=time_limit,
-                             verbose=verbose)
+    run = _with_progress(
+        f"Solving the {method} plan",
+        lambda: optimal_or_harmony(economy, targets, method=method, lp_method=lp,
+                                   time_limit=time_limit, verbose=verbose),
+        enabled=not as_json and not verbose,
+    )
     if out is not None:
         write_optimal(run, out)
     if as_json:

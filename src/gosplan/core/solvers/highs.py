@@ -62,6 +62,7 @@ __all__ = [
     "LPStatus",
     "solve_lp",
     "solver_log",
+    "solver_log_on",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -83,6 +84,11 @@ _FEASIBLE = 2
 #: Set by :func:`solver_log`: every solve in its block writes HiGHS's log to stderr, so a
 #: caller can show the log of plans whose solves lie deep in other modules.
 _LOG_ALL: ContextVar[bool] = ContextVar("gosplan_solver_log", default=False)
+
+
+def solver_log_on() -> bool:
+    """Whether the solves of the current context write HiGHS's log (:func:`solver_log`)."""
+    return _LOG_ALL.get()
 
 
 @contextmanager
