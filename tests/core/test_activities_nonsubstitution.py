@@ -40,7 +40,7 @@ def test_policy_iteration_by_hand() -> None:
     assert plan.fulfilment == pytest.approx(10.0) == lp.fulfilment
     assert plan.levels.tolist() == pytest.approx(lp.levels.tolist())
     assert plan.levels.tolist() == pytest.approx([0.0, 0.0, 5.0])
-    assert plan.product_valuations.tolist() == pytest.approx(lp.product_valuations.tolist())
+    assert plan.valuations.tolist() == pytest.approx(lp.valuations.tolist())
     assert plan.labour_valuation == pytest.approx(lp.labour_valuation)
     assert plan.reduced_costs.tolist() == pytest.approx(lp.reduced_costs.tolist(), abs=1e-12)
 
@@ -110,7 +110,7 @@ def test_fast_path_equals_the_lp(case: tuple[ActivityEconomy, np.ndarray]) -> No
     # every product is needed (y > 0), so the LP runs exactly the cheapest techniques
     assert np.flatnonzero(lp.levels > 1e-9).tolist() == np.flatnonzero(fast.levels).tolist()
     assert fast.levels == pytest.approx(lp.levels, rel=1e-7, abs=1e-9)
-    assert fast.product_valuations == pytest.approx(lp.product_valuations, rel=1e-7)
+    assert fast.valuations == pytest.approx(lp.valuations, rel=1e-7)
     assert fast.labour_valuation == pytest.approx(lp.labour_valuation, rel=1e-9)
     assert (fast.reduced_costs >= -1e-12).all()
 
@@ -135,4 +135,4 @@ def test_large_economy_solved_by_gmres_equals_the_lp() -> None:
     assert fast.iterations > 1
     assert fast.fulfilment == pytest.approx(lp.fulfilment, rel=1e-9)
     assert fast.levels == pytest.approx(lp.levels, rel=1e-7, abs=1e-9)
-    assert fast.product_valuations == pytest.approx(lp.product_valuations, rel=1e-7)
+    assert fast.valuations == pytest.approx(lp.valuations, rel=1e-7)

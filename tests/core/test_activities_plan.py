@@ -83,7 +83,7 @@ def test_kantorovich_machine_shop_by_hand() -> None:
                 "turret:part2": 0.0, "automatic:part1": 0.0, "automatic:part2": 1.0,
                 "assemble": float(SETS)}
     assert levels == pytest.approx(expected, abs=1e-9)
-    assert plan.product_valuations == pytest.approx([2 / 3, 1 / 3, 1.0], abs=1e-12)
+    assert plan.valuations == pytest.approx([2 / 3, 1 / 3, 1.0], abs=1e-12)
     assert plan.resource_valuations == pytest.approx([20 / 3, 40 / 3, 80 / 3], abs=1e-9)
     assert plan.labour_valuation == 0.0
     loss = dict(zip(e.activities.tolist(), plan.reduced_costs.tolist(), strict=True))
@@ -119,7 +119,7 @@ def test_square_economy_as_activities_gives_the_same_optimum(targets: dict[str, 
     theirs = optimal_plan(square, targets).raise_for_status()
     assert ours.fulfilment == pytest.approx(theirs.fulfilment, rel=1e-9)
     assert ours.levels == pytest.approx(theirs.gross_output, rel=1e-9)
-    assert ours.product_valuations == pytest.approx(theirs.valuations, abs=1e-12)
+    assert ours.valuations == pytest.approx(theirs.valuations, abs=1e-12)
     assert ours.labour_valuation == pytest.approx(theirs.labour_valuation, abs=1e-12)
     assert ours.capacity_valuations == pytest.approx(theirs.capacity_valuations, abs=1e-12)
 
@@ -131,7 +131,7 @@ def test_square_weighted_plan_agrees() -> None:
     ours = activity_plan(e, None, objective="weighted", weights=weights).raise_for_status()
     theirs = optimal_plan(square, None, objective="weighted", weights=weights)
     assert ours.objective_value == pytest.approx(theirs.objective_value, rel=1e-9)
-    assert ours.product_valuations == pytest.approx(theirs.valuations, abs=1e-12)
+    assert ours.valuations == pytest.approx(theirs.valuations, abs=1e-12)
 
 
 def test_choice_of_technique_and_joint_production() -> None:
@@ -244,7 +244,14 @@ def test_optimal_plan_dispatches_activity_economies() -> None:
 def test_method_is_a_deprecated_name_of_lp_method() -> None:
     with pytest.warns(DeprecationWarning, match="use lp_method"):
         plan = activity_plan(machine_shop(), {"set": 1.0}, method="ipm")
-    assert plan.method == "ipm"
+    assert plan.lp_method == "ipm"
+    # The plan's old field names read the new ones, with a warning naming them.
+    with pytest.warns(DeprecationWarning, match=r"ActivityPlan.method is deprecated"):
+        assert plan.method == "ipm"
+    with pytest.warns(DeprecationWarning, match="use .final_demand"):
+        np.testing.assert_array_equal(plan.net_output, plan.final_demand)
+    with pytest.warns(DeprecationWarning, match="use .valuations"):
+        np.testing.assert_array_equal(plan.product_valuations, plan.valuations)
 
 
 def test_dakota_furniture_published_answer() -> None:

@@ -67,18 +67,18 @@ def limits_value(e: ActivityEconomy, plan: ActivityPlan) -> float:
 
 def check_kkt(e: ActivityEconomy, plan: ActivityPlan, delivered: np.ndarray) -> None:
     """Primal and dual feasibility and complementary slackness, to a tolerance."""
-    z, p = plan.levels, plan.product_valuations
+    z, p = plan.levels, plan.valuations
     u, w, rc = plan.resource_valuations, plan.capacity_valuations, plan.reduced_costs
     assert z is not None
     assert p is not None
     assert u is not None
     assert w is not None
     assert rc is not None
-    assert plan.net_output is not None
+    assert plan.final_demand is not None
     assert plan.resource_use is not None
     scale = 1.0 + float(np.abs(z).max(initial=0.0))
     # primal: net output covers what is delivered; limits hold
-    assert (plan.net_output >= delivered - TOL * scale).all()
+    assert (plan.final_demand >= delivered - TOL * scale).all()
     assert (z >= 0).all()
     assert (z <= e.capacity + TOL * scale).all()
     assert e.labour @ z <= e.labour_available * (1 + TOL)
@@ -92,7 +92,7 @@ def check_kkt(e: ActivityEconomy, plan: ActivityPlan, delivered: np.ndarray) -> 
     # complementary slackness
     used = z > TOL * scale
     assert np.abs((rc + w)[used]).max(initial=0.0) <= 1e-6 * vscale
-    assert (np.abs(plan.net_output - delivered)[p > TOL * vscale] <= 1e-6 * scale).all()
+    assert (np.abs(plan.final_demand - delivered)[p > TOL * vscale] <= 1e-6 * scale).all()
     assert (np.abs(plan.resource_use - e.available)[u > TOL * vscale] <= 1e-6 * scale).all()
     assert (np.abs(z - e.capacity)[w > TOL * vscale] <= 1e-6 * scale).all()
     if plan.labour_valuation is not None and plan.labour_valuation > TOL * vscale:
@@ -126,12 +126,12 @@ def test_assortment_plan_is_optimal_with_valuations_that_prove_it(case: Case) ->
     e, y = case.economy, case.targets
     plan = activity_plan(e, y).raise_for_status()
     assert plan.fulfilment is not None
-    assert plan.product_valuations is not None
+    assert plan.valuations is not None
     check_kkt(e, plan, plan.fulfilment * y)
     # strong duality: the optimum is the value of all the limits
     assert abs(plan.fulfilment - limits_value(e, plan)) <= 1e-6 * (1 + plan.fulfilment)
     if plan.fulfilment > TOL:
-        assert abs(float(plan.product_valuations @ y) - 1.0) <= 1e-6  # assortment worth one
+        assert abs(float(plan.valuations @ y) - 1.0) <= 1e-6  # assortment worth one
     assert abs(plan.fulfilment - dense_lp(e, y)) <= 1e-6 * (1 + plan.fulfilment)
 
 
@@ -142,10 +142,10 @@ def test_weighted_plan_is_optimal_with_valuations_that_prove_it(case: Case, seed
     c = np.random.default_rng(seed).uniform(0.0, 2.0, e.n)
     plan = activity_plan(e, None, objective="weighted", weights=c).raise_for_status()
     assert plan.objective_value is not None
-    assert plan.net_output is not None
-    assert plan.product_valuations is not None
-    final = np.where(c > 0, np.maximum(plan.net_output, 0.0), 0.0)
+    assert plan.final_demand is not None
+    assert plan.valuations is not None
+    final = np.where(c > 0, np.maximum(plan.final_demand, 0.0), 0.0)
     assert abs(plan.objective_value - float(c @ final)) <= 1e-6 * (1 + plan.objective_value)
-    assert (plan.product_valuations >= c - 1e-7).all()  # final use worth at least its weight
+    assert (plan.valuations >= c - 1e-7).all()  # final use worth at least its weight
     assert abs(plan.objective_value - limits_value(e, plan)) <= 1e-6 * (
         1 + plan.objective_value)

@@ -65,7 +65,7 @@ def test_square_economy_gives_the_square_planners_harmony() -> None:
     assert ours.optimal
     assert ours.objective_value == pytest.approx(float(theirs.harmony), abs=1e-6)
     # Harmony is flat at its maximum: the plans agree less closely than their harmony.
-    assert ours.net_output == pytest.approx(theirs.final_demand, rel=1e-3)
+    assert ours.final_demand == pytest.approx(theirs.final_demand, rel=1e-3)
 
 
 def test_machine_shop_harmony_chooses_techniques_and_values_them() -> None:

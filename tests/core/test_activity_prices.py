@@ -50,7 +50,7 @@ def check_certificate(e: ActivityEconomy, y: np.ndarray, plan: object) -> None:
     assert (plan.resource_use <= e.available * (1 + 1e-12)).all()
     # Dual feasibility to round-off (the bound subtracts what excess is left) and p · y = 1.
     assert (plan.reduced_costs >= -1e-10 * np.abs(plan.unit_costs["revenue"]).max()).all()
-    assert float(plan.product_valuations @ y) == pytest.approx(1.0, rel=1e-12)
+    assert float(plan.valuations @ y) == pytest.approx(1.0, rel=1e-12)
     limits = float(np.nan_to_num(plan.labour_valuation * e.labour_available)) + float(
         plan.resource_valuations[np.isfinite(e.available)]
         @ e.available[np.isfinite(e.available)])
@@ -61,10 +61,10 @@ def check_certificate(e: ActivityEconomy, y: np.ndarray, plan: object) -> None:
 def test_kantorovich_machine_shop_by_prices() -> None:
     e = machine_shop()
     plan = coordinated_plan(e, {"set": 1.0}).raise_for_status()
-    assert plan.method == "price_coordination"
+    assert plan.lp_method == "price_coordination"
     assert plan.fulfilment == pytest.approx(float(SETS), rel=1e-12)
     assert plan.gap <= 1e-9
-    assert plan.product_valuations == pytest.approx([2 / 3, 1 / 3, 1.0], abs=1e-12)
+    assert plan.valuations == pytest.approx([2 / 3, 1 / 3, 1.0], abs=1e-12)
     assert plan.resource_valuations == pytest.approx([20 / 3, 40 / 3, 80 / 3], rel=1e-12)
     levels = dict(zip(e.activities.tolist(), plan.levels.tolist(), strict=True))
     assert levels["turret:part1"] == pytest.approx(3.0)

@@ -173,3 +173,24 @@ def test_capital_is_optional_and_leaves_the_rest_unchanged() -> None:
     again = generate_economy(500, inputs=6, seed=4, capital=True).economy.capital
     assert again is not None
     assert (again != B).nnz == 0
+
+
+def test_progress_counts_chunks_then_the_solve_and_changes_nothing() -> None:
+    from gosplan.core.generate import CHUNK_COLUMNS, generate_economy
+
+    n = 2 * CHUNK_COLUMNS + 5  # three chunks of columns, then the balance
+    seen: list[tuple[int, int]] = []
+    with_bar = generate_economy(n, 2, seed=4, progress=lambda d, t: seen.append((d, t)))
+    assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    plain = generate_economy(n, 2, seed=4)
+    # Reporting draws nothing from the generator: the same economy to the bit.
+    assert (with_bar.economy.A != plain.economy.A).nnz == 0
+    np.testing.assert_array_equal(with_bar.targets, plain.targets)
+
+
+def test_generate_files_reports_writing_as_the_last_step(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from gosplan.analysis.generate import generate_files
+
+    seen: list[tuple[int, int]] = []
+    generate_files(50, 3, seed=1, out=tmp_path / "g", progress=lambda d, t: seen.append((d, t)))
+    assert seen == [(1, 3), (2, 3), (3, 3)]

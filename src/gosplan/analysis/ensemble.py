@@ -841,35 +841,32 @@ def quantile_bands(members: pd.DataFrame) -> pd.DataFrame:
     return frame.astype({"series": str, "unit": str, "year": "int64"})
 
 
-def read_bands(folder: str | Path) -> pd.DataFrame:
-    """The quantile bands of a finished ensemble folder (series, unit, year, q05 ... mean)."""
-    path = Path(folder) / "bands.parquet"
+def _finished(folder: str | Path, name: str) -> Path:
+    """The file ``name`` of a finished ensemble folder, or a one-line error naming it."""
+    path = Path(folder) / name
     if not path.is_file():
         raise InputFileError(f"{path}: file not found (not a finished ensemble folder)")
-    return pd.read_parquet(path)
+    return path
+
+
+def read_bands(folder: str | Path) -> pd.DataFrame:
+    """The quantile bands of a finished ensemble folder (series, unit, year, q05 ... mean)."""
+    return pd.read_parquet(_finished(folder, "bands.parquet"))
 
 
 def read_members(folder: str | Path) -> pd.DataFrame:
     """The members of a finished ensemble folder (member, seed, series, unit, year, value)."""
-    path = Path(folder) / "members.parquet"
-    if not path.is_file():
-        raise InputFileError(f"{path}: file not found (not a finished ensemble folder)")
-    return pd.read_parquet(path)
+    return pd.read_parquet(_finished(folder, "members.parquet"))
 
 
 def read_parameters(folder: str | Path) -> pd.DataFrame:
     """What each member of a finished ensemble folder drew (member, parameter, value, unit)."""
-    path = Path(folder) / "parameters.parquet"
-    if not path.is_file():
-        raise InputFileError(f"{path}: file not found (not a finished ensemble folder)")
-    return pd.read_parquet(path)
+    return pd.read_parquet(_finished(folder, "parameters.parquet"))
 
 
 def read_draws(folder: str | Path) -> pd.DataFrame:
     """Each member's seeds in a finished ensemble folder (member, seed, weather_seed)."""
-    path = Path(folder) / "draws.csv"
-    if not path.is_file():
-        raise InputFileError(f"{path}: file not found (not a finished ensemble folder)")
+    path = _finished(folder, "draws.csv")
     return pd.read_csv(path, dtype={"member": "int64", "seed": "int64", "weather_seed": "Int64"})
 
 

@@ -130,8 +130,14 @@ def physical_points(years: range | list[int], simulated: set[str] | frozenset[st
 
     One row per record series and year (``UNSOURCED`` rows are not in the record); ``kind``
     is the catalogue's kind of the series compared with it where one of ``simulated`` (the
-    run's series) is, else ``"not simulated"``.
+    run's series) is, else ``"not simulated"``. Read-only: the frame is shared between calls
+    (every evaluation of a calibration asks for the same one).
     """
+    return _physical_points(tuple(years), frozenset(simulated))
+
+
+@cache
+def _physical_points(years: tuple[int, ...], simulated: frozenset[str]) -> pd.DataFrame:
     rows = load_record().rows
     rows = rows[
         (rows["kind"] == "actual")

@@ -220,12 +220,12 @@ class _Model:
         words = {PlanStatus.OPTIMAL: "optimal", PlanStatus.TIME_LIMIT: "time limit reached",
                  PlanStatus.ERROR: "round limit reached"}[status]
         return ActivityPlan(
-            status=status, objective="harmony", method=solution.method,
+            status=status, objective="harmony", lp_method=solution.method,
             products=e.products, activities=e.activities, resources=e.resources, targets=t,
             fulfilment=max(float(np.min(net[self.targeted] / t[self.targeted])), 0.0),
-            objective_value=value, levels=z, net_output=net,
+            objective_value=value, levels=z, final_demand=net,
             labour_required=float(e.labour @ z), resource_use=e.resource_use @ z,
-            product_valuations=prices, labour_valuation=labour_value,
+            valuations=prices, labour_valuation=labour_value,
             resource_valuations=resource_values, capacity_valuations=capacity_values,
             reduced_costs=reduced, iterations=rounds, solve_time=time.perf_counter() - started,
             message=f"{words}: harmony within {gap:.3g} per targeted product of the best "
@@ -239,10 +239,10 @@ def _without_plan(economy: ActivityEconomy, t: FloatArray, best: ActivityPlan, s
     """No harmony plan: the status of the assortment plan (or of a round's LP) that failed."""
     return ActivityPlan(
         status=best.status if message is None else PlanStatus.ERROR, objective="harmony",
-        method=best.method, products=economy.products, activities=economy.activities,
+        lp_method=best.lp_method, products=economy.products, activities=economy.activities,
         resources=economy.resources, targets=t, fulfilment=None, objective_value=None,
-        levels=None, net_output=None, labour_required=None, resource_use=None,
-        product_valuations=None, labour_valuation=None, resource_valuations=None,
+        levels=None, final_demand=None, labour_required=None, resource_use=None,
+        valuations=None, labour_valuation=None, resource_valuations=None,
         capacity_valuations=None, reduced_costs=None, iterations=0,
         solve_time=time.perf_counter() - started, message=message or best.message,
     )

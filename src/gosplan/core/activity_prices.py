@@ -238,7 +238,7 @@ def coordinated_plan(
     Returns
     -------
     ActivityPlan
-        ``method="price_coordination"``; ``gap`` and ``dual_bound`` say how close the
+        ``lp_method="price_coordination"``; ``gap`` and ``dual_bound`` say how close the
         plan is proven to be. Status ``OPTIMAL`` when the gap is reached,
         ``TIME_LIMIT``, or ``ERROR`` at the round limit (each with the best plan and
         valuations so far and their gap) otherwise, ``UNBOUNDED`` when no limit is finite.
@@ -328,10 +328,10 @@ def coordinated_plan(
 
 def _unbounded(economy: ActivityEconomy, y: FloatArray, started: float) -> ActivityPlan:
     return ActivityPlan(
-        status=PlanStatus.UNBOUNDED, objective="assortment", method="price_coordination",
+        status=PlanStatus.UNBOUNDED, objective="assortment", lp_method="price_coordination",
         products=economy.products, activities=economy.activities, resources=economy.resources,
-        targets=y, fulfilment=None, objective_value=None, levels=None, net_output=None,
-        labour_required=None, resource_use=None, product_valuations=None,
+        targets=y, fulfilment=None, objective_value=None, levels=None, final_demand=None,
+        labour_required=None, resource_use=None, valuations=None,
         labour_valuation=None, resource_valuations=None, capacity_valuations=None,
         reduced_costs=None, iterations=0, solve_time=time.perf_counter() - started,
         message="no limit is finite: nothing caps the plan",
@@ -367,11 +367,11 @@ def _plan(problem: _Problem, columns: list[_Column], theta: FloatArray, lower: f
     words = {PlanStatus.OPTIMAL: "optimal", PlanStatus.TIME_LIMIT: "time limit reached",
              PlanStatus.ERROR: "round limit reached"}[status]
     return ActivityPlan(
-        status=status, objective="assortment", method="price_coordination",
+        status=status, objective="assortment", lp_method="price_coordination",
         products=economy.products, activities=economy.activities, resources=economy.resources,
         targets=y, fulfilment=fulfilment, objective_value=fulfilment, levels=levels,
-        net_output=net, labour_required=float(economy.labour @ levels),
-        resource_use=economy.resource_use @ levels, product_valuations=prices,
+        final_demand=net, labour_required=float(economy.labour @ levels),
+        resource_use=economy.resource_use @ levels, valuations=prices,
         labour_valuation=labour_value, resource_valuations=resource_values,
         capacity_valuations=np.zeros(economy.m), reduced_costs=reduced, iterations=rounds,
         solve_time=time.perf_counter() - started,

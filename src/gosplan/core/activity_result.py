@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 
 from gosplan.core.plan_errors import raise_plan_status
 from gosplan.core.plan_result import PlanStatus, freeze_fields
+from gosplan.core.result import deprecated_alias
 
 __all__ = ["ActivityPlan"]
 
@@ -37,7 +38,7 @@ class ActivityPlan:
     objective: str
     """``"assortment"`` (maximise λ), ``"weighted"`` (maximise weighted final use) or
     ``"harmony"`` (:func:`gosplan.core.activity_harmony.activity_harmony_plan`)."""
-    method: str
+    lp_method: str
     """Solver algorithm: ``"simplex"``, ``"ipm"`` or ``"pdlp"`` (HiGHS), or
     ``"policy_iteration"`` (:func:`gosplan.core.nonsubstitution.nonsubstitution_plan`), or
     ``"price_coordination"`` (:func:`gosplan.core.activity_prices.coordinated_plan`)."""
@@ -50,19 +51,19 @@ class ActivityPlan:
     targets: FloatArray
     """Target assortment ``y``, shape ``(n,)`` (zeros when a weighted plan has none)."""
     fulfilment: float | None
-    """Fraction λ of the targets delivered (``min_i net_output_i / y_i`` over targeted
+    """Fraction λ of the targets delivered (``min_i final_demand_i / y_i`` over targeted
     products for a weighted plan); ``None`` without plan or targets."""
     objective_value: float | None
     """The optimum: λ, or ``weights · final_use``."""
     levels: FloatArray | None
     """Level ``z_j`` of each activity, shape ``(m,)``."""
-    net_output: FloatArray | None
-    """Net output ``(B - U) z``, shape ``(n,)``."""
+    final_demand: FloatArray | None
+    """Final demand delivered: the net output ``(B - U) z``, shape ``(n,)``."""
     labour_required: float | None
     """Labour the plan uses, ``l · z``."""
     resource_use: FloatArray | None
     """Amount of each resource the plan uses, ``R z``, shape ``(k,)``."""
-    product_valuations: FloatArray | None
+    valuations: FloatArray | None
     """Valuation ``p_i`` of each product, shape ``(n,)``: gain per unit supplied from outside."""
     labour_valuation: float | None
     """Gain per extra unit of labour available (0 when labour is unlimited or slack)."""
@@ -94,16 +95,15 @@ class ActivityPlan:
     tangent planes (harmony); ``None`` otherwise."""
 
     def __post_init__(self) -> None:
-        freeze_fields(self, ("targets", "levels", "net_output", "resource_use",
-                             "product_valuations", "resource_valuations",
+        freeze_fields(self, ("targets", "levels", "final_demand", "resource_use",
+                             "valuations", "resource_valuations",
                              "capacity_valuations", "reduced_costs"))
         for value in self.unit_costs.values():
             value.flags.writeable = False
 
-    @property
-    def valuations(self) -> FloatArray | None:
-        """The products' valuations (:attr:`product_valuations`), under the common name."""
-        return self.product_valuations
+    method = deprecated_alias("method", "lp_method")
+    net_output = deprecated_alias("net_output", "final_demand")
+    product_valuations = deprecated_alias("product_valuations", "valuations")
 
     @property
     def optimal(self) -> bool:
@@ -122,7 +122,7 @@ class ActivityPlan:
                  else f"; best plan found has objective {self.objective_value:.6g}")
         raise_plan_status(
             self,
-            f"activity plan ({self.objective}, {self.method})",
+            f"activity plan ({self.objective}, {self.lp_method})",
             infeasible="; lower the minimum fulfilment or raise labour, resources or capacities",
             unbounded="the objective is unbounded: no labour, resource or capacity limit caps "
             "the activities that make what it values; give the economy finite limits",
@@ -147,15 +147,15 @@ class ActivityPlan:
         return {
             "status": self.status.value,
             "objective": self.objective,
-            "method": self.method,
+            "lp_method": self.lp_method,
             "fulfilment": num(self.fulfilment),
             "objective_value": num(self.objective_value),
             "labour_required": num(self.labour_required),
             "labour_valuation": num(self.labour_valuation),
             "levels": by(self.activities, self.levels),
-            "net_output": by(self.products, self.net_output),
+            "final_demand": by(self.products, self.final_demand),
             "resource_use": by(self.resources, self.resource_use),
-            "product_valuations": by(self.products, self.product_valuations),
+            "valuations": by(self.products, self.valuations),
             "resource_valuations": by(self.resources, self.resource_valuations),
             "capacity_valuations": by(self.activities, self.capacity_valuations),
             "reduced_costs": by(self.activities, self.reduced_costs),

@@ -281,13 +281,13 @@ def nonsubstitution_plan(
                  "resources": np.zeros(economy.m), "revenue": economy.make.T @ prices}
         reduced = costs["inputs"] + costs["labour"] - costs["revenue"]
     return ActivityPlan(
-        status=status, objective="assortment", method="policy_iteration",
+        status=status, objective="assortment", lp_method="policy_iteration",
         products=economy.products, activities=economy.activities, resources=economy.resources,
         targets=y, fulfilment=fulfilment, objective_value=fulfilment, levels=levels,
-        net_output=net, labour_required=None if levels is None else float(
+        final_demand=net, labour_required=None if levels is None else float(
             economy.labour @ levels),
         resource_use=None if levels is None else np.zeros(k),
-        product_valuations=prices, labour_valuation=labour_value,
+        valuations=prices, labour_valuation=labour_value,
         resource_valuations=None if levels is None else np.zeros(k),
         capacity_valuations=None if levels is None else np.zeros(economy.m),
         reduced_costs=reduced, iterations=found.iterations,

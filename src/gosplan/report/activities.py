@@ -78,14 +78,14 @@ def activity_renderable(economy: ActivityEconomy, plan: ActivityPlan) -> Rendera
     The diagnosis in words (:func:`~gosplan.core.activity_diagnosis.explain_activity_plan`)
     is left to the caller, to print as whole lines however wide.
     """
-    if plan.levels is None or plan.product_valuations is None or plan.reduced_costs is None:
+    if plan.levels is None or plan.valuations is None or plan.reduced_costs is None:
         return Text(f"No plan: {plan.status.value} ({plan.message}).")
     value = (f"fulfilment {plan.fulfilment:.6g}" if plan.objective == "assortment"
              else f"{plan.objective} {plan.objective_value:.6g}")
     gap = "" if plan.gap is None else f", certified gap {plan.gap:.2g}"
     title = (f"{plan.objective.capitalize()} plan over activities: "
              f"{economy.name or 'economy'} ({economy.m:,} activities) — {value}{gap}, "
-             f"{plan.method}")
+             f"{plan.lp_method}")
     acts = Table(title=title, title_justify="left")
     for col in ("activity", "name", "unit", "level", "role", "cost", "revenue", "loss/unit"):
         acts.add_column(col, justify="left" if col in ("activity", "name", "unit", "role")
@@ -115,11 +115,11 @@ def _valuations(economy: ActivityEconomy, plan: ActivityPlan) -> Table:
     table = Table(title="Valuations", title_justify="left")
     for col in ("of", "id", "name", "valuation", "counted in"):
         table.add_column(col, justify="right" if col == "valuation" else "left")
-    assert plan.product_valuations is not None
+    assert plan.valuations is not None
     for i in range(min(economy.n, MAX_ROWS)):
         unit = economy.units[i]
         table.add_row("product", str(economy.products[i]), economy.names[i],
-                      f"{float(plan.product_valuations[i]):.6g}",
+                      f"{float(plan.valuations[i]):.6g}",
                       valuation_unit(plan, unit))
     if np.isfinite(economy.labour_available) and plan.labour_valuation is not None:
         table.add_row("labour", "labour", "", f"{plan.labour_valuation:.6g}",

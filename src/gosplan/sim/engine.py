@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 from gosplan.sim.agriculture import january_count
 from gosplan.sim.catalogue import CATALOGUE, INDUSTRY_SERIES
 from gosplan.sim.farms import AggregateFarms, FarmLayer
-from gosplan.sim.grain import grain_fodder_share
+from gosplan.sim.grain import fodder_sufficiency, grain_fodder_share
 from gosplan.sim.industry import labour_values, produce
 from gosplan.sim.materials import materials
 from gosplan.sim.planner import make_plan
@@ -159,11 +159,8 @@ def simulate(
             plan.export_plan,
         )
         # Grain feeds its share of the herds' norm, pasture and hay the rest (Kazakhstan).
-        grain_share = grain_fodder_share(spec, year, camp.share)
-        sufficiency = (1.0 - grain_share) + grain_share * np.where(
-            grain.fodder_need > 0,
-            grain.fodder / np.where(grain.fodder_need > 0, grain.fodder_need, 1.0),
-            1.0,
+        sufficiency = fodder_sufficiency(
+            grain_fodder_share(spec, year, camp.share), grain.fodder, grain.fodder_need
         )
         herd = farms.herd_step(spec, farm_state.evolve(fodder_sufficiency=sufficiency), year)
 

@@ -29,7 +29,7 @@ from numpy.typing import NDArray
 
 from gosplan.sim.spec import REGIONS, SPECIES, SimSpec
 
-__all__ = ["GrainYear", "distribute", "grain_fodder_share"]
+__all__ = ["GrainYear", "distribute", "fodder_sufficiency", "grain_fodder_share"]
 
 FloatArray = NDArray[np.float64]
 
@@ -73,6 +73,18 @@ def grain_fodder_share(spec: SimSpec, year: int, kolkhoz_share: FloatArray) -> F
     share = np.ones(len(REGIONS))
     share[k] = 1.0 - pasture
     return share
+
+
+def fodder_sufficiency(
+    grain_share: FloatArray, fodder: FloatArray, grain_need: FloatArray
+) -> FloatArray:
+    """How well each region's herds are fed, by region.
+
+    Pasture and hay feed the share of the norm that grain need not; grain fodder over its
+    need feeds the rest (fully where none is needed).
+    """
+    fed = np.where(grain_need > 0, fodder / np.where(grain_need > 0, grain_need, 1.0), 1.0)
+    return (1.0 - grain_share) + grain_share * fed
 
 
 def distribute(

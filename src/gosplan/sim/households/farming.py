@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from gosplan.sim.grain import fodder_sufficiency
 from gosplan.sim.households.chunks import (
     Chunk,
     Runner,
@@ -419,8 +420,7 @@ def levy(
         )
         k_share = np.where(k_crop > 0, k_taken / k_crop, villages.procured).astype(np.float32)
     villages.procured = k_share
-    # Pasture and hay feed the share of the norm that grain need not (Kazakh herds).
-    fed32 = (1.0 - grain_share + grain_share * fed).astype(np.float32)
+    fed32 = fodder_sufficiency(grain_share, fodder_r, fodder_need_r).astype(np.float32)
     villages.fodder_sufficiency = fed32[region]
     villages.village_fodder[...] = fed32[region]
     threshold = np.float32(p["famine_threshold"])
