@@ -89,9 +89,11 @@ def test_toml_targets(capsys: pytest.CaptureFixture[str], shop: Path, tmp_path: 
          r"shop: an activity economy \(activities.csv\) has optimal and harmony one-year "
          r"plans only: use --method optimal or --method harmony, without --years and --out$"),
         (("--method", "optimal", "--lp-method", "closed_form"), "product,quantity\nset,1\n",
-         r": --lp-method: closed_form does not plan activity economies; use simplex, ipm or pdlp$"),
+         r": --lp-method: closed_form does not plan activity economies' optimal plans; use "
+         r"simplex, ipm, pdlp or prices$"),
         (("--method", "harmony", "--lp-method", "pdlp"), "product,quantity\nset,1\n",
-         r": --lp-method: pdlp does not plan activity economies; use simplex or ipm$"),
+         r": --lp-method: pdlp does not plan activity economies' harmony plans; use simplex "
+         r"or ipm$"),
         (("--method", "harmony"), "product,quantity\nset,0\n",
          r"targets: the harmony plan needs some target; got no positive quantity$"),
         (("--method", "optimal"), "product,quantity\nsets,1\n",
@@ -120,3 +122,65 @@ def test_bad_toml_targets(capsys: pytest.CaptureFixture[str], shop: Path, tmp_pa
     assert code == 2
     assert err.strip().endswith("t.toml: [targets] 'sett' is not a product of the economy "
                                 "(did you mean 'set'?)")
+
+
+def test_price_coordination(capsys: pytest.CaptureFixture[str], shop: Path) -> None:
+    # Kantorovich's method: the same optimum as the simplex, with its certified gap.
+    code, out, err = run(capsys, "plan", str(shop), "--method", "optimal", "--json",
+                         "--lp-method", "prices")
+    assert (code, err) == (0, "")
+    doc = json.loads(out)
+    assert doc["fulfilment"] == pytest.approx(260 / 3, rel=1e-9)
+    assert doc["resource_valuations"] == pytest.approx(
+        {"milling": 20 / 3, "turret": 40 / 3, "automatic": 80 / 3}, rel=1e-6)
+    assert doc["gap"] is not None
+    assert 0.0 <= doc["gap"] <= 1e-9
+    assert doc["dual_bound"] >= doc["fulfilment"]
+    code, out, _ = run(capsys, "plan", str(shop), "--method", "optimal", "--lp-method", "prices")
+    assert code == 0
+    assert "certified gap" in out.splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--method", "harmony", "--lp-method", "prices"),
+         "--lp-method: prices does not plan activity economies' harmony plans; use simplex or "
+         "ipm"),
+        (("--method", "optimal", "--lp-method", "closed_form"),
+         "--lp-method: closed_form does not plan activity economies' optimal plans; use "
+         "simplex, ipm, pdlp or prices"),
+    ],
+)
+def test_price_coordination_refused(capsys: pytest.CaptureFixture[str], shop: Path,
+                                    args: tuple[str, ...], message: str) -> None:
+    code, out, err = run(capsys, "plan", str(shop), *args)
+    assert (code, out) == (2, "")
+    assert err.strip() == f"gosplan: error: {message}"
+
+
+def test_price_coordination_needs_single_products(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "plan", "--economy", "us-2021-15", "--method", "optimal",
+                         "--lp-method", "prices")
+    assert (code, out) == (2, "")
+    assert err.strip() == (
+        "gosplan: error: --lp-method: prices needs one product per activity and no activity "
+        "capacities; in --economy us-2021-15 an activity makes more than one product (joint "
+        "production): use simplex, ipm or pdlp")
+
+
+@pytest.mark.parametrize(
+    ("args", "what"),
+    [
+        (("--economy", "ussr-1928", "--method", "optimal"),
+         "a square economy's optimal plan (its closed form is exact)"),
+        (("--economy", "ussr-1928", "--years", "3"), "a multi-year plan"),
+    ],
+)
+def test_price_coordination_square_refused(capsys: pytest.CaptureFixture[str],
+                                           args: tuple[str, ...], what: str) -> None:
+    code, out, err = run(capsys, "plan", *args, "--lp-method", "prices")
+    assert (code, out) == (2, "")
+    assert err.strip() == (
+        "gosplan: error: --lp-method: prices coordinates one-year optimal plans of activity "
+        f"economies; {what} needs simplex, ipm or pdlp")

@@ -7,7 +7,7 @@ import sys
 import traceback
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -59,6 +59,7 @@ class LPMethod(StrEnum):
     ipm = "ipm"
     pdlp = "pdlp"
     closed_form = "closed_form"
+    prices = "prices"
 
 
 class Objective(StrEnum):
@@ -122,7 +123,10 @@ def plan(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     lp_method: Annotated[
-        LPMethod, typer.Option("--lp-method", help="LP algorithm (optimal plans).")
+        LPMethod, typer.Option(
+            "--lp-method",
+            help="LP algorithm (optimal plans); prices: price coordination with a certified "
+            "gap (one-year optimal plans of activity economies).")
     ] = LPMethod.simplex,
     lp_old: Annotated[
         LPMethod | None, typer.Option("--lp", hidden=True, help="Old name of --lp-method.")
@@ -187,6 +191,7 @@ def plan(
         _check_multiyear(economy, targets, years, cockshott, objective, first_year)
     if cockshott is not None or (years is not None and not (
             economy is not None and (economy / "activities.csv").is_file())):
+        _no_prices(lp, "a multi-year plan")
         goal = None if objective is None else (
             "sum" if objective is Objective.sum_of_fulfilments else objective.value)
         from gosplan.core.solvers.highs import solver_log
@@ -203,6 +208,7 @@ def plan(
             _activity_plan(economy, targets, method, lp.value, time_limit, out, as_json, years)
         return
     if method is not PlanMethod.balance:
+        _no_prices(lp, "a square economy's optimal plan (its closed form is exact)")
         _best_plan(economy, targets, method.value, lp.value, time_limit, out, as_json, verbose)
         return
     from gosplan.analysis.plan import balanced_plan
@@ -340,13 +346,15 @@ def _activity_plan(
             "one-year plans only: use --method optimal or --method harmony, without "
             "--years and --out"
         )
-    if lp == "closed_form" or (method is PlanMethod.harmony and lp == "pdlp"):
-        raise ParameterError(f"--lp-method: {lp} does not plan activity economies; use "
+    if lp == "closed_form" or (method is PlanMethod.harmony and lp in ("pdlp", "prices")):
+        raise ParameterError(f"--lp-method: {lp} does not plan activity economies' "
+                             f"{method.value} plans; use "
                              + ("simplex or ipm" if method is PlanMethod.harmony
-                                else "simplex, ipm or pdlp"))
+                                else "simplex, ipm, pdlp or prices"))
     from gosplan.scenarios.activity_files import read_activity_economy, read_activity_targets
 
     economy = read_activity_economy(folder)
+    prices_apply(economy, lp, str(folder))
     y = read_activity_targets(targets or folder / "targets.csv", economy)
     if method is PlanMethod.harmony:
         from gosplan.core.activity_harmony import activity_harmony_plan
@@ -373,6 +381,28 @@ def _activity_plan(
 
     for line in explain_activity_plan(economy, result, most=MAX_ROWS):
         typer.echo(line)
+
+
+def prices_apply(economy: Any, lp: str, name: str) -> None:
+    """Refuse ``--lp-method prices`` for an activity economy it cannot coordinate."""
+    if lp != LPMethod.prices:
+        return
+    from gosplan.core.activity_prices import coordination_applies
+    from gosplan.errors import ParameterError
+
+    why = coordination_applies(economy)
+    if why is not None:
+        raise ParameterError(f"--lp-method: prices needs one product per activity and no "
+                             f"activity capacities; in {name} {why}: use simplex, ipm or pdlp")
+
+
+def _no_prices(lp: LPMethod | str, what: str) -> None:
+    """Refuse ``--lp-method prices`` where price coordination does not apply."""
+    if lp == LPMethod.prices:
+        from gosplan.errors import ParameterError
+
+        raise ParameterError(f"--lp-method: prices coordinates one-year optimal plans of "
+                             f"activity economies; {what} needs simplex, ipm or pdlp")
 
 
 def _renamed_flag(old: str, new: str, old_value: LPMethod | None, value: LPMethod,

@@ -39,6 +39,9 @@ def plan_named(
                              f"{str(folder)!r} and {name!r}")
     if not ECONOMIES[name].supply_use:
         return economy_folder(name)
+    if lp == "prices" and method != "optimal":
+        raise ParameterError(f"--lp-method: prices coordinates optimal plans; --economy {name} "
+                             f"with --method {method} needs none (leave --lp-method out)")
     if years is not None or method == "harmony":
         raise ParameterError(f"--economy {name}: a supply and use table has balanced and "
                              "optimal one-year plans only: leave out --years and use "
@@ -71,6 +74,7 @@ def _balanced(name: str, targets: Path | None, solver: str, tol: float, out: Pat
 
 def _activity(name: str, targets: Path | None, lp: str, time_limit: float | None,
               out: Path | None, as_json: bool) -> None:
+    from gosplan.cli import prices_apply
     from gosplan.core.activity_diagnosis import explain_activity_plan
     from gosplan.core.activity_plan import activity_plan
     from gosplan.errors import ParameterError
@@ -82,8 +86,9 @@ def _activity(name: str, targets: Path | None, lp: str, time_limit: float | None
                              "leave out --out (use --json)")
     if lp == "closed_form":
         raise ParameterError("--lp-method: closed_form solves square economies only; an activity "
-                             "economy needs simplex, ipm or pdlp")
+                             "economy needs simplex, ipm, pdlp or prices")
     economy, y = builtin_activity_economy(name)
+    prices_apply(economy, lp, f"--economy {name}")
     goal = y if targets is None else read_activity_targets(targets, economy)
     result = activity_plan(economy, goal, lp_method=lp, time_limit=time_limit)  # type: ignore[arg-type]
     if as_json:

@@ -260,6 +260,39 @@ _ENTRIES = (
         "simulated coal output times its energy content in 1928 (parameter coal_energy)",
         record="coal_output_energy_etemad",
     ),
+    _e(
+        "urban_arrivals",
+        "mn persons",
+        "Arrivals in towns",
+        "simulated",
+        "net migration to towns plus the departures below: the registered gross arrivals "
+        "(module tallies)",
+    ),
+    _e(
+        "urban_departures",
+        "mn persons",
+        "Departures from towns",
+        "simulated",
+        "the towns' population at the start of the year times 1928's departure rate "
+        "(parameter urban_departure_rate)",
+    ),
+    _e(
+        "primary_energy_consumption",
+        "mt coal-equivalent",
+        "Primary energy",
+        "simulated",
+        "simulated coal and oil output in coal equivalent, other fuels at their 1928 "
+        "proportion to coal (parameters coal_equivalent_coal, coal_equivalent_oil)",
+        short="mt c.e.",
+    ),
+    _e(
+        "cows_jan",
+        "mn head",
+        "Cows, 1 January",
+        "simulated",
+        "the simulated January cattle times the cows' share of the pre-war herd "
+        "(parameter cow_share_of_cattle)",
+    ),
     _e("horses_jan", "mn head", "Horses, 1 January", "simulated", _JANUARY),
     _e("cattle_jan", "mn head", "Cattle, 1 January", "simulated", _JANUARY),
     _e("pigs_jan", "mn head", "Pigs, 1 January", "simulated", _JANUARY),

@@ -22,6 +22,7 @@ from gosplan.sim.planner import make_plan
 from gosplan.sim.population import use_stocks
 from gosplan.sim.spec import INDUSTRY, REGIONS, SPECIES, SimSpec
 from gosplan.sim.state import State
+from gosplan.sim.tallies import cows_january, primary_energy, town_flows
 from gosplan.sim.trade import trade_totals
 
 __all__ = ["FarmLayer", "SimResult", "famine_totals", "initial_state", "simulate"]
@@ -207,7 +208,13 @@ def simulate(
             put(rec, INDUSTRY_SERIES[pid], ind.output[k])
             put(planned, INDUSTRY_SERIES[pid], plan.quotas[k])
         # The same coal in energy units, judged against an independent compilation.
-        put(rec, "coal_output_energy", ind.output[INDUSTRY.index("coal")] * p["coal_energy"])
+        coal = float(ind.output[INDUSTRY.index("coal")])
+        put(rec, "coal_output_energy", coal * p["coal_energy"])
+        put(
+            rec,
+            "primary_energy_consumption",
+            primary_energy(p, coal, float(ind.output[INDUSTRY.index("oil")])),
+        )
         put(rec, "grain_harvest", crop.sum())
         # Reports exaggerated the crop: individual farms as in 1928, collective farms by the
         # policy's bias (barn-yield claims, from 1933 the biological yield).
@@ -248,6 +255,7 @@ def simulate(
         for k, name in enumerate(_HERD_SERIES):
             put(rec, name, state.herds[k].sum())
             put(rec, _JANUARY_SERIES[k], january[k])
+        put(rec, "cows_jan", cows_january(p, january[SPECIES.index("cattle")]))
         put(rec, "kazakhstan_cattle", state.herds[SPECIES.index("cattle"), 1])
         put(rec, "kazakhstan_sheep", state.herds[SPECIES.index("sheep"), 1])
         put(rec, "tractors_in_agriculture", tractors)
@@ -255,7 +263,11 @@ def simulate(
         total_end = float(pop.rural.sum() + pop.urban.sum()) + pop.special_settlers
         put(rec, "population_total", 0.5 * (total_start + total_end))
         put(rec, "population_total_january", total_start)
-        put(rec, "urban_net_in_migration", float((pop.migration + pop.flight).sum()))
+        net_migration = float((pop.migration + pop.flight).sum())
+        put(rec, "urban_net_in_migration", net_migration)
+        arrivals, departures = town_flows(p, float(state.urban.sum()), net_migration)
+        put(rec, "urban_arrivals", arrivals)
+        put(rec, "urban_departures", departures)
         put(rec, "population_urban", state.urban.sum())
         put(rec, "population_rural", state.rural.sum())
         put(rec, "employed_national_economy", employment)
