@@ -24,6 +24,7 @@ share of individual households herded into kolkhozes during the winter campaign:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,6 +43,8 @@ __all__ = [
     "january_count",
     "livestock_procurement",
     "regional_shares",
+    "regional_yield_factors",
+    "wave_slaughter",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -112,9 +115,7 @@ def harvest(spec: SimSpec, state: State, camp: Campaign, weather: FloatArray) ->
     p = spec.params
     S = state.sown_area
     D = np.minimum(1.0, draught_power(spec, state) / (p["draught_need_hp_per_ha"] * S))
-    yield_base = p["yield_base"] * np.array(
-        [p["yield_factor_ukraine"], p["yield_factor_kazakhstan"], 1.0]
-    )
+    yield_base = p["yield_base"] * regional_yield_factors(p)
     pressure = np.maximum(0.0, state.procured_share - p["procurement_share_nep"])
     # A legal market for what is left after deliveries restores part of the incentive.
     pressure = pressure * (1 - p["market_incentive"] * spec.policy.at("kolkhoz_market", state.year))
@@ -156,6 +157,25 @@ class HerdYear:
             + self.confiscated
             + self.procured
         )
+
+
+def regional_yield_factors(p: Mapping[str, float]) -> FloatArray:
+    """Each region's normal yield over the Union's base, in ``REGIONS`` order."""
+    return np.array([p["yield_factor_ukraine"], p["yield_factor_kazakhstan"], 1.0])
+
+
+def wave_slaughter(spec: SimSpec, year: int) -> float:
+    """How much an entering household slaughters, relative to the storm of 1929-30.
+
+    The winter campaign of 1929-30 (policy ``storm_campaign`` = 1) drove households into
+    the kolkhozes overnight, and they killed their animals first. Those who joined later
+    were poorer, came under tax pressure rather than in a storm, and had seen the
+    slaughter punished (MODEL-NOTES M11): they slaughter a share ``w`` (parameter
+    ``later_wave_slaughter``, identified by the herd losses of 1931-32 against 1930's) of
+    what the storm's entrants did. ``1`` in a storm year, ``w`` after it.
+    """
+    storm = spec.policy.at("storm_campaign", year)
+    return storm + (1.0 - storm) * spec.params["later_wave_slaughter"]
 
 
 def livestock_procurement(spec: SimSpec, state: State, year: int) -> FloatArray:
@@ -202,6 +222,7 @@ def herd_step(spec: SimSpec, state: State, nxt: Campaign, year: int) -> HerdYear
     deaths = _species_param(spec, "death_rate") * N
     slaughter = (
         p["slaughter_scale"]
+        * wave_slaughter(spec, year)
         * _species_param(spec, "slaughter")
         * nxt.entries
         * (1 - state.kolkhoz_share)

@@ -62,6 +62,7 @@ PARAMETERS: frozenset[str] = frozenset(
         "kulak_skill_loss",
         "weather_sd",
         "slaughter_scale",
+        "later_wave_slaughter",
         "fodder_loss_scale",
         "kolkhoz_neglect",
         "confiscation_loss",
@@ -160,6 +161,7 @@ LEVERS: dict[str, tuple[float, float, str]] = {
     "foreign_credit": (-5000.0, 5000.0, "imports paid by credit, mn rubles"),
     "import_price_index": (0.2, 3.0, "import prices over 1928"),
     "private_plots": (0, 1, "1 = kolkhoz households may keep a cow and a plot"),
+    "storm_campaign": (0, 1, "1 = the winter campaign herds households in overnight (1929-30)"),
     "kolkhoz_market": (0, 1, "1 = kolkhozes and members may sell surplus at market prices"),
     "rationing": (0, 1, "1 = bread and food are rationed in the towns"),
     "abortion_ban": (0, 1, "1 = abortion is banned (share of the year in force)"),
@@ -175,4 +177,5 @@ DEFAULTS: dict[str, float] = {
     "kolkhoz_market": 0.0,
     "abortion_ban": 0.0,
     "kazakh_decree": 0.0,
+    "storm_campaign": 0.0,
 }

@@ -23,6 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from gosplan.core.balance import balance
+from gosplan.sim.agriculture import regional_yield_factors
 from gosplan.sim.spec import INDUSTRY, SimSpec
 from gosplan.sim.state import State
 
@@ -84,8 +85,12 @@ def make_plan(spec: SimSpec, state: State) -> AnnualPlan:
     weight = np.array([p["procurement_weight_ukraine"], 1.0, 1.0])
     share = weight * state.sown_area
     if pol.at("deliveries_by_area", year) > 0.5:
-        # From 1933 deliveries were fixed per hectare of planned sowing, not per expected crop.
-        quota = pol.at("procurement_per_ha", year) * float(share.sum())
+        # From 1933 deliveries were fixed per hectare of planned sowing, not per expected
+        # crop, with norms set by zone from its normal yield (MODEL-NOTES M21): the Union's
+        # mean norm, spread in proportion to each region's yield factor. The 1932 quotas'
+        # weight on Ukraine does not carry into the new regime.
+        share = regional_yield_factors(p) * state.sown_area
+        quota = pol.at("procurement_per_ha", year) * float(state.sown_area.sum())
     else:
         # The plan's share of the harvest it plans, after the year's decreed revisions.
         demanded = pol.at("procurement_share", year) * pol.at("procurement_revision", year)

@@ -18,7 +18,13 @@ import hashlib
 import numpy as np
 from numpy.typing import NDArray
 
-from gosplan.sim.agriculture import Campaign, HerdYear, campaign, livestock_procurement
+from gosplan.sim.agriculture import (
+    Campaign,
+    HerdYear,
+    campaign,
+    livestock_procurement,
+    wave_slaughter,
+)
 from gosplan.sim.grain import GrainYear, grain_fodder_share
 from gosplan.sim.households.chunks import (
     Chunk,
@@ -470,13 +476,15 @@ class HouseholdLayer:
         if decision.census is None:
             raise RuntimeError("a decision carries its census")
         rates = livestock_procurement(spec, state, year)
+        # Later waves of entrants slaughter less than the storm's (as the aggregate's step).
+        wave = p.replace(slaughter_scale=p["slaughter_scale"] * wave_slaughter(spec, year))
         flows = herd_year(
             hh,
             v,
             self._chunks,
             self.runner,
             year,
-            p,
+            wave,
             pol.at("private_plots", year),
             rates,
             decision.census,
