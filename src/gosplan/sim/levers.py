@@ -147,7 +147,7 @@ LEVERS: dict[str, tuple[float, float, str]] = {
     "seed_before_deliveries": (0, 1, "1 = seed is set aside before deliveries"),
     "flight_ban": (0, 1, "1 = peasants may not leave the village"),
     "famine_relief": (0.0, 1.0, "share of the state's grain stock returned to hungry villages"),
-    "relief_loans": (0.0, 5.0, "food and seed loans the state decreed for hungry villages, mt"),
+    "relief_loans": (0.0, 5.0, "food loans the state decreed for hungry villages, mt"),
     "sown_area_plan": (50.0, 150.0, "grain area to sow, mn ha"),
     "harvest_report_bias": (0.8, 2.0, "reported over physical harvest, collective farms"),
     "weather_ukraine": (0.3, 1.5, "weather index"),
