@@ -19,7 +19,10 @@ share of individual households herded into kolkhozes during the winter campaign:
   animals confiscated with deported kulaks and lost, and state livestock procurement;
 * from 1932-35 the kolkhoz market relieves a share ``μ_m`` of the procurement disincentive
   and household plots (a cow and a pig per household) raise births by ``ρ_b`` and cut
-  neglect by ``ρ_c``.
+  neglect by ``ρ_c``;
+* once cows and small stock stayed with a joining household (resolution of 26 March 1932,
+  lever ``stock_kept_on_entry``), the slaughter before joining of cattle, pigs and sheep falls
+  by the share ``k`` (:func:`entry_slaughter_factor`).
 """
 
 from __future__ import annotations
@@ -35,9 +38,11 @@ from gosplan.sim.state import State
 
 __all__ = [
     "AUTUMN_BIRTHS",
+    "KEPT_ON_ENTRY",
     "Campaign",
     "HerdYear",
     "campaign",
+    "entry_slaughter_factor",
     "harvest",
     "herd_step",
     "january_count",
@@ -195,6 +200,25 @@ def livestock_procurement(spec: SimSpec, state: State, year: int) -> FloatArray:
     return rate
 
 
+#: Species a joining household kept once cows and small stock were no longer socialized
+#: (resolution of 26 March 1932); horses and oxen still went to the kolkhoz.
+KEPT_ON_ENTRY = np.array([0.0, 1.0, 1.0, 1.0])
+
+
+def entry_slaughter_factor(spec: SimSpec, year: int) -> FloatArray:
+    """Share of the first campaigns' slaughter per joining household that remains, by species.
+
+    ``1 - k · K_s · E_t``: once joining no longer took a household's cow and small stock
+    (lever ``stock_kept_on_entry``, the resolution of 26 March 1932, MODEL-NOTES M10/M11),
+    there was less reason to kill them before joining; ``K_s`` (:data:`KEPT_ON_ENTRY`) is 1
+    for cattle, pigs and sheep and 0 for horses, which were still socialized, and ``k``
+    (``entry_slaughter_kept``) the share of that slaughter which stopped.
+    """
+    kept = spec.params["entry_slaughter_kept"] * spec.policy.at("stock_kept_on_entry", year)
+    factor: FloatArray = 1.0 - kept * KEPT_ON_ENTRY
+    return factor
+
+
 #: Share of a herd year's births that fall between the summer count and 1 January, by
 #: species: foals, calves and lambs are born in the spring; sows farrow twice a year.
 AUTUMN_BIRTHS = np.array([0.0, 0.0, 0.5, 0.0])
@@ -224,6 +248,7 @@ def herd_step(spec: SimSpec, state: State, nxt: Campaign, year: int) -> HerdYear
         p["slaughter_scale"]
         * wave_slaughter(spec, year)
         * _species_param(spec, "slaughter")
+        * entry_slaughter_factor(spec, year)[:, None]
         * nxt.entries
         * (1 - state.kolkhoz_share)
         * N

@@ -15,8 +15,9 @@ members are paid (the 1930 Model Statute's order); the rest is eaten.
   exports are planned, but never cut into the towns' minimum ration; the state keeps a
   reserve up to its target and the rest goes to the army, industry and deficit regions;
 * the towns get their norm, raised by ``u_x`` when bread is sold freely instead of rationed;
-* relief: a share ``ρ`` (a policy) of the state's stock goes back to villages whose grain
-  falls short of the famine threshold;
+* relief: a share ``ρ`` (a policy) of the state's stock, plus the food and seed loans ``L``
+  decreed by name (a policy, mt), goes back to villages whose grain falls short of the famine
+  threshold: ``min(ρ S + L, S, shortfall)``;
 * trade: export revenue at the world price of the year buys next year's machinery imports.
 """
 
@@ -29,7 +30,13 @@ from numpy.typing import NDArray
 
 from gosplan.sim.spec import REGIONS, SPECIES, SimSpec
 
-__all__ = ["GrainYear", "distribute", "fodder_sufficiency", "grain_fodder_share"]
+__all__ = [
+    "GrainYear",
+    "distribute",
+    "fodder_sufficiency",
+    "grain_fodder_share",
+    "relief_total",
+]
 
 FloatArray = NDArray[np.float64]
 
@@ -87,6 +94,19 @@ def fodder_sufficiency(
     return (1.0 - grain_share) + grain_share * fed
 
 
+def relief_total(spec: SimSpec, year: int, remaining: float, shortfall: float) -> float:
+    """Grain the state returns to hungry villages in the year, mt.
+
+    ``min(ρ · S + L, S, G)``: the share ``ρ`` (``famine_relief``) of the stock ``S`` still
+    held after exports and the towns, plus the food and seed loans ``L`` decreed by name
+    (``relief_loans``: the Politburo's decisions of February-July 1933, M14), bounded by
+    the stock and by the villages' shortfall ``G`` below the famine threshold.
+    """
+    pol = spec.policy
+    wanted = pol.at("famine_relief", year) * remaining + pol.at("relief_loans", year)
+    return max(0.0, min(wanted, remaining, shortfall))
+
+
 def distribute(
     spec: SimSpec,
     year: int,
@@ -125,12 +145,13 @@ def distribute(
     norm = p["urban_ration_norm"] * (1 + p["unrationed_extra"] * (1 - pol.at("rationing", year)))
     urban_supply = min(norm * urban, stock - exports)
     remaining = stock - exports - urban_supply
-    # Relief: a share of what the state still holds goes back to hungry villages, in
-    # proportion to how far their grain falls short of the famine threshold.
+    # Relief: a share of what the state still holds, plus the loans decreed by name, goes
+    # back to hungry villages in proportion to how far their grain falls short of the famine
+    # threshold; never more than the state holds or the villages lack.
     shortfall = np.maximum(0.0, p["famine_threshold"] * rural - food)
     relief = np.zeros_like(food)
     if shortfall.sum() > 0:
-        total = min(pol.at("famine_relief", year) * remaining, float(shortfall.sum()))
+        total = relief_total(spec, year, remaining, float(shortfall.sum()))
         relief = total * shortfall / shortfall.sum()
         remaining -= float(relief.sum())
     # The state keeps a reserve; the rest feeds the army, industry and the grain-deficit

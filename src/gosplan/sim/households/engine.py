@@ -22,10 +22,12 @@ from gosplan.sim.agriculture import (
     Campaign,
     HerdYear,
     campaign,
+    entry_slaughter_factor,
     livestock_procurement,
     wave_slaughter,
 )
 from gosplan.sim.grain import GrainYear, grain_fodder_share
+from gosplan.sim.grain import relief_total as grain_relief
 from gosplan.sim.households.chunks import (
     Chunk,
     Runner,
@@ -58,7 +60,7 @@ from gosplan.sim.households.steps import (
     exodus,
 )
 from gosplan.sim.population import PopulationYear, birth_boost, flight_ban, use_stocks
-from gosplan.sim.spec import REGIONS, SimSpec
+from gosplan.sim.spec import REGIONS, SPECIES, SimSpec
 from gosplan.sim.state import State
 
 __all__ = ["MAX_SCALE", "HouseholdLayer"]
@@ -417,7 +419,7 @@ class HouseholdLayer:
         short = float(self._mn(region_short).sum())
         relief = np.zeros(len(REGIONS))
         if short > 0:
-            relief_total = min(pol.at("famine_relief", year) * remaining, short)
+            relief_total = grain_relief(spec, year, remaining, short)
             # Households' shortfalls add up to at least the region's (so the ratio is at
             # most 1); where none is short (rounding), the region gets none.
             hh_short = self._mn(g.shortfall)
@@ -476,8 +478,14 @@ class HouseholdLayer:
         if decision.census is None:
             raise RuntimeError("a decision carries its census")
         rates = livestock_procurement(spec, state, year)
-        # Later waves of entrants slaughter less than the storm's (as the aggregate's step).
-        wave = p.replace(slaughter_scale=p["slaughter_scale"] * wave_slaughter(spec, year))
+        # Later waves of entrants slaughter less than the storm's, and once cows and small
+        # stock stay with the household, less of them (as the aggregate's step).
+        kept = entry_slaughter_factor(spec, year)
+        wave = p.replace(
+            slaughter_scale=p["slaughter_scale"] * wave_slaughter(spec, year),
+            **{f"slaughter_{s}": p[f"slaughter_{s}"] * float(kept[k])
+               for k, s in enumerate(SPECIES)},
+        )
         flows = herd_year(
             hh,
             v,
