@@ -92,7 +92,10 @@ def _activity(name: str, targets: Path | None, lp: str, time_limit: float | None
     goal = y if targets is None else read_activity_targets(targets, economy)
     result = activity_plan(economy, goal, lp_method=lp, time_limit=time_limit)  # type: ignore[arg-type]
     if as_json:
-        typer.echo(json.dumps(result.to_dict(), allow_nan=False))
+        from gosplan.report.activities import activity_summary
+
+        # Names and units beside the numbers, as for an activity-economy folder.
+        typer.echo(json.dumps(activity_summary(economy, result), allow_nan=False))
         return
     for line in explain_activity_plan(economy, result):
         typer.echo(line)
