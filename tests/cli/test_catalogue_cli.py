@@ -30,7 +30,7 @@ def one_line(err: str) -> str:
 def test_levers_prints_a_table(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "levers")
     assert (code, err) == (0, "")
-    assert "40 levers of ussr-1928" in out
+    assert "42 levers of ussr-1928" in out
     assert "plan_raised" in out
     assert "1928: 0, 1930: 1" in out
     assert "0.3 to 3" in out  # plan_ambition's range

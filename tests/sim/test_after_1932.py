@@ -10,7 +10,13 @@ import numpy as np
 import pytest
 
 from gosplan.scenarios.simfiles import load_scenario
-from gosplan.sim.agriculture import KEPT_ON_ENTRY, Campaign, entry_slaughter_factor, herd_step
+from gosplan.sim.agriculture import (
+    KEPT_ON_ENTRY,
+    Campaign,
+    entry_slaughter_factor,
+    herd_step,
+    wave_slaughter,
+)
 from gosplan.sim.engine import initial_state
 from gosplan.sim.grain import distribute, relief_total
 from gosplan.sim.spec import SPECIES, Policy, SimSpec
@@ -60,7 +66,11 @@ def test_herd_step_slaughter_is_the_factor_times_the_old_rule(spec: SimSpec) -> 
     # Hand-computed: s_scale · s_s · e · (1 - c) · N, then times (1 - k K_s).
     p = spec.params
     rate = np.array([p[f"slaughter_{s}"] for s in SPECIES])[:, None]
-    expected_off = p["slaughter_scale"] * rate * entries * (1 - state.kolkhoz_share) * state.herds
+    # The later waves' factor (1932's campaign is not the storm) multiplies both.
+    wave = wave_slaughter(spec, 1932)
+    expected_off = (
+        p["slaughter_scale"] * wave * rate * entries * (1 - state.kolkhoz_share) * state.herds
+    )
     np.testing.assert_allclose(off.slaughter, expected_off)
     np.testing.assert_allclose(on.slaughter[0], off.slaughter[0])
     np.testing.assert_allclose(on.slaughter[1:], (1 - k) * off.slaughter[1:])

@@ -7,7 +7,7 @@ import pytest
 
 from gosplan.scenarios.simfiles import load_scenario
 from gosplan.sim.engine import simulate
-from gosplan.sim.tallies import cows_january, primary_energy, town_flows
+from gosplan.sim.tallies import big_cities, cows_january, primary_energy, town_flows
 
 PARAMS = load_scenario("ussr-1928").spec.params
 
@@ -52,4 +52,14 @@ def test_the_run_records_the_tallies_from_its_own_series() -> None:
     )
     np.testing.assert_allclose(
         s["cows_jan"], PARAMS["cow_share_of_cattle"] * s["cattle_jan"], rtol=1e-12
+    )
+
+
+def test_big_cities_take_a_share_of_the_towns_growth() -> None:
+    p = {"urban_population_1928": 26.9, "big_city_share_1928": 0.4, "big_city_growth_share": 0.7}
+    assert big_cities(p, 26.9) == pytest.approx(0.4 * 26.9)
+    assert big_cities(p, 36.9) == pytest.approx(0.4 * 26.9 + 7.0)
+    # The starting year's share reproduces the record's 1928 count.
+    assert PARAMS["big_city_share_1928"] * PARAMS["urban_population_1928"] == pytest.approx(
+        10.737, abs=1e-4
     )

@@ -277,6 +277,14 @@ _ENTRIES = (
         "(parameter urban_departure_rate)",
     ),
     _e(
+        "population_in_cities_over_100k",
+        "mn persons",
+        "Cities over 100,000",
+        "simulated",
+        "their 1928 share of the simulated towns plus a calibrated share of the towns' growth "
+        "(parameter big_city_growth_share)",
+    ),
+    _e(
         "primary_energy_consumption",
         "mt coal-equivalent",
         "Primary energy",

@@ -22,7 +22,7 @@ from gosplan.sim.planner import make_plan
 from gosplan.sim.population import use_stocks
 from gosplan.sim.spec import INDUSTRY, REGIONS, SPECIES, SimSpec
 from gosplan.sim.state import State
-from gosplan.sim.tallies import cows_january, primary_energy, town_flows
+from gosplan.sim.tallies import big_cities, cows_january, primary_energy, town_flows
 from gosplan.sim.trade import trade_totals
 
 __all__ = ["FarmLayer", "SimResult", "famine_totals", "initial_state", "simulate"]
@@ -268,6 +268,7 @@ def simulate(
         arrivals, departures = town_flows(p, float(state.urban.sum()), net_migration)
         put(rec, "urban_arrivals", arrivals)
         put(rec, "urban_departures", departures)
+        put(rec, "population_in_cities_over_100k", big_cities(p, float(state.urban.sum())))
         put(rec, "population_urban", state.urban.sum())
         put(rec, "population_rural", state.rural.sum())
         put(rec, "employed_national_economy", employment)

@@ -14,14 +14,18 @@ those years judges it:
   the definition of a ton of coal equivalent (7,000 kcal/kg) and crude oil's 10,000 kcal/kg,
   ``k_c`` what makes 1928's total (coal, peat, wood and hydro power together) from 1928's
   coal and oil;
-* cows on 1 January ``C = w · N_cattle`` with the cows' share ``w`` of the pre-war herd.
+* cows on 1 January ``C = w · N_cattle`` with the cows' share ``w`` of the pre-war herd;
+* the population of cities over 100,000 ``B = s₀ U₀ + m (U - U₀)``: their share ``s₀`` of
+  the towns of 1928 (``U₀``), plus a share ``m`` of the towns' growth since (calibrated:
+  the migrants went above all to the big industrial cities and the new works, and towns
+  crossing the 100,000 line add theirs).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-__all__ = ["cows_january", "primary_energy", "town_flows"]
+__all__ = ["big_cities", "cows_january", "primary_energy", "town_flows"]
 
 
 def town_flows(params: Mapping[str, float], urban: float, net: float) -> tuple[float, float]:
@@ -42,3 +46,11 @@ def primary_energy(params: Mapping[str, float], coal: float, oil: float) -> floa
 def cows_january(params: Mapping[str, float], cattle_january: float) -> float:
     """Cows on 1 January, mn head, from all cattle counted that day."""
     return params["cow_share_of_cattle"] * cattle_january
+
+
+def big_cities(params: Mapping[str, float], urban: float) -> float:
+    """Population of cities over 100,000, mn, from the towns' population ``urban`` (mn)."""
+    base = params["urban_population_1928"]
+    return params["big_city_share_1928"] * base + params["big_city_growth_share"] * (
+        urban - base
+    )
