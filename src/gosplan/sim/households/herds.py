@@ -4,7 +4,8 @@ The herds' flows are the aggregate rates on each household's and kolkhoz's own h
 drawn as whole numbers (stochastic rounding, ``steps.py``); the campaign's flows
 (slaughter before joining, neglect, confiscation) are the aggregate's per household of
 the region, drawn from the herds of the households (and kolkhozes) they concern (see
-``herd_year``). Fodder is the region's (``farming.levy``), so every herd of a region has
+``herd_year``); what the joining herds cannot give, the region's other private herds
+slaughter (``_spill``). Fodder is the region's (``farming.levy``), so every herd of a region has
 the same fodder sufficiency.
 """
 
@@ -450,9 +451,7 @@ def _herd_block(
         np.multiply(stay, rates.spill[:, None], out=x)
         acc[3] += x
         acc[3] += acc[2]
-        for j, (rate, who) in enumerate(
-            ((rates.neglect, join), (rates.confiscation, deport)), 4
-        ):
+        for j, (rate, who) in enumerate(((rates.neglect, join), (rates.confiscation, deport)), 4):
             np.multiply(who, rate[:, None], out=acc[j])
             acc[j] += acc[j - 1]
         total = acc[5]
