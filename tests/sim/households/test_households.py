@@ -1,24 +1,28 @@
 """The household resolution against the aggregate model: aggregates, ledgers, determinism.
 
-Tolerances (docs/households.md §4), and why they are not tighter:
+Tolerances (docs/households.md §4), measured at full scale (seed 11, 1928-1937) and at
+1:1000 (seeds 11-13), and why they are not tighter:
 
 * collectivization share: 2.5 percentage points. A 1:1000 sample has about 24,500
-  households (sampling sd about 0.3 pp); kulaks are never admitted, so late targets near
-  the 97 % cap fall short by up to 1.5 pp.
-* harvest and procurement: 8 % a year. Draught power is the village's and the procurement
-  disincentive the producer's own, so the concave draught term and the kinked
-  disincentive average to a little less than on regional means (Jensen's inequality).
-* horses, cattle, sheep and goats: 10 %; pigs 20 %. The campaign's flows are the
-  aggregate's per household, and fodder is the region's, laid on every herd in proportion
-  to its animals, so every herd of a region has the aggregate's fodder sufficiency; what
-  remains is the draught and disincentive difference in the harvest and the campaign's
-  sampling (measured: pigs within 11 %, the others within 5 %, at 1:1000 and 1:10).
-* population: 6 %. Famine deaths accumulate (below).
-* famine tolls 1932-33, Ukraine, Kazakhstan and the USSR: 25 % each. Seed, fodder and
-  food are divided by the aggregate rule on each region's totals and relief is shared
-  between regions by the aggregate rule, so the famine function sees the aggregate's
-  regional food for the layer's own regional totals; what differs is the harvest and the
-  herds (measured within 5 %, at 1:1000 and 1:10).
+  households (binomial sd of a share near one half: sqrt(0.25 / 24,500) = 0.3 pp); kulaks
+  are never admitted, so late targets near the 97 % cap fall short by up to 1.9 pp.
+* harvest: 5 % a year (measured within 2 %).
+* procurement: 6 % a year (measured within 5 % in 1931): each producer's extraction
+  ceiling is its own (kolkhozes on their own crop), and the kolkhozes' share of the crop
+  is below their share of households, on which the aggregate's rate is defined.
+* horses, cattle, sheep and goats: 6 % (measured within 5 %); pigs 10 % (measured within
+  8 %). The campaign's flows are the aggregate's per region in expectation (the joining
+  herds' shortfall spills onto the other private herds); what is left is the extra
+  fodder of the 1931 procurement difference, which the pigs' high fodder-loss rate shows
+  most.
+* population: 2 % (measured within 1 %); rural 3 %.
+
+At 1:1000 the spread between seeds is larger than between seed 11's layer and its
+aggregate: seeds 12 and 13 give pigs up to 14 %, procurement 7 %, horses 6 % (the
+weather and the sample move the 1931-32 fodder); the tolerances are seed 11's, this run.
+* famine tolls 1932-33, Ukraine, Kazakhstan and the USSR: 15 % each (measured: Ukraine
+  within 2 %, Kazakhstan 9 % and the USSR 12-13 % below, at 1:1000 and full scale; 1 % of
+  food near the threshold is about half a million deaths).
 """
 
 from __future__ import annotations
@@ -59,14 +63,14 @@ def _close(a: np.ndarray, b: np.ndarray, rel: float) -> float:
 @pytest.mark.parametrize(
     ("name", "rel"),
     [
-        ("grain_harvest", 0.08),
-        ("grain_procurement", 0.08),
-        ("horses_summer", 0.10),
-        ("cattle_summer", 0.10),
-        ("pigs_summer", 0.25),
-        ("sheep_and_goats_summer", 0.10),
-        ("population_total", 0.06),
-        ("population_rural", 0.08),
+        ("grain_harvest", 0.05),
+        ("grain_procurement", 0.06),
+        ("horses_summer", 0.06),
+        ("cattle_summer", 0.06),
+        ("pigs_summer", 0.10),
+        ("sheep_and_goats_summer", 0.06),
+        ("population_total", 0.02),
+        ("population_rural", 0.03),
     ],
 )
 def test_aggregates_agree_at_1_1000(aggregate: Run, sample: Run, name: str, rel: float) -> None:
@@ -84,7 +88,7 @@ def test_famine_tolls_agree(aggregate: Run, sample: Run) -> None:
     for region in ("ukraine", "kazakhstan", "ussr"):
         key = f"famine_excess_deaths_{region}"
         a, b = aggregate.result.totals[key][1], sample.result.totals[key][1]
-        assert abs(b / a - 1) <= 0.25, (region, a, b)
+        assert abs(b / a - 1) <= 0.15, (region, a, b)
     # No famine in the NEP years, as in the record.
     assert np.all(sample.result.series["excess_deaths_ussr"][:2] < 0.05)
 
@@ -164,27 +168,28 @@ def test_bad_resolution_or_scale(kwargs: dict[str, object], fragment: str) -> No
 
 
 @pytest.mark.slow
-def test_full_scale_agrees_1928_1932() -> None:
-    # Every household of 1928 (24.5 million), the First Plan's years: about half a minute
-    # and 1.6 GB (the whole of 1928-1937 is measured in benchmarks/households.py).
-    a = run_scenario(years=(1928, 1932), seed=SEED)
-    b = run_scenario(years=(1928, 1932), seed=SEED, resolution="households", scale=1)
+def test_full_scale_agrees_1928_1937() -> None:
+    # Every household of 1928 (24.5 million), 1928-1937: about a minute and 2 GB.
+    a = run_scenario(years=YEARS, seed=SEED)
+    b = run_scenario(years=YEARS, seed=SEED, resolution="households", scale=1)
     assert b.farms is not None
     assert b.farms.households.village.size >= 24_000_000
     for name, rel in (
-        ("grain_harvest", 0.08),
-        ("grain_procurement", 0.08),
-        ("cattle_summer", 0.10),
-        ("horses_summer", 0.10),
-        ("pigs_summer", 0.25),
-        ("population_total", 0.06),
+        ("grain_harvest", 0.05),
+        ("grain_procurement", 0.05),
+        ("cattle_summer", 0.05),
+        ("horses_summer", 0.05),
+        ("sheep_and_goats_summer", 0.05),
+        ("pigs_summer", 0.10),
+        ("population_total", 0.05),
+        ("population_rural", 0.05),
     ):
         assert _close(a.result.series[name], b.result.series[name], rel) <= rel, name
     # The 1932 harvest's famine (1932 deaths and those it commits 1933 to).
     for region in ("ukraine", "kazakhstan", "ussr"):
         key = f"famine_excess_deaths_{region}"
         x, y = a.result.totals[key][1], b.result.totals[key][1]
-        assert abs(y / x - 1) <= 0.25, (region, x, y)
+        assert abs(y / x - 1) <= 0.15, (region, x, y)
     share = a.result.series["collectivization_pct"] - b.result.series["collectivization_pct"]
     assert np.max(np.abs(share)) <= 2.5
     assert np.all(b.result.ledgers["households_people"] == 0)

@@ -4,7 +4,8 @@ The herds' flows are the aggregate rates on each household's and kolkhoz's own h
 drawn as whole numbers (stochastic rounding, ``steps.py``); the campaign's flows
 (slaughter before joining, neglect, confiscation) are the aggregate's per household of
 the region, drawn from the herds of the households (and kolkhozes) they concern (see
-``herd_year``). Fodder is the region's (``farming.levy``), so every herd of a region has
+``herd_year``); what the joining herds cannot give, the region's other private herds
+slaughter (``_spill``). Fodder is the region's (``farming.levy``), so every herd of a region has
 the same fodder sufficiency.
 """
 
@@ -162,6 +163,10 @@ def herd_year(
     )
     k_herds = villages.by_region(villages.animals)  # (4, 3)
     k_n_rate = _per_head(neglect * per_household, k_herds, census.members)
+    hunger = np.maximum(0.0, 1.0 - fed)
+    common = death[:, None] + fodder_loss[:, None] * hunger[None, :]
+    common = common + taken[:, None] * procurement[None, :]
+    s_rate, n_rate, spill = _spill(s_rate, n_rate, birth, common, census, k_herds)
 
     # Kolkhoz herds first (their food goes to the members' households below).
     rng = runner.rng(year, STEP_KOLKHOZ_HERD, 0)
@@ -194,7 +199,6 @@ def herd_year(
     birth32 = birth.astype(np.float32)
     food32 = food_rate.astype(np.float32)
     meat32 = meat.astype(np.float32)
-    hunger = np.maximum(0.0, 1.0 - fed)
     # Cumulative rates per head of the flows every herd has (death, fodder, procurement),
     # by species and region: the region's fodder sufficiency is every herd's (``levy``).
     base = np.cumsum(
@@ -207,6 +211,7 @@ def herd_year(
         ),
         axis=0,
     ).astype(np.float32)  # (3, 4, regions)
+    spill32 = spill.astype(np.float32)
 
     s_r32, n_r32, c_r32 = (x.astype(np.float32) for x in (s_rate, n_rate, c_rate))
 
@@ -247,7 +252,14 @@ def herd_year(
         sums = np.zeros((7, 4))
         pending = hh.pending[s]
         rates_m = _Rates(
-            base[:, :, r], s_r32[:, r], n_r32[:, r], c_r32[:, r], birth32, food32, meat32
+            base[:, :, r],
+            s_r32[:, r],
+            n_r32[:, r],
+            c_r32[:, r],
+            spill32[:, r],
+            birth32,
+            food32,
+            meat32,
         )
         moving = None
         if pending.any():
@@ -271,6 +283,8 @@ def herd_year(
                 b = slice(i, i + _BLOCK)
                 _herd_block(got[:, b], at_m[b], rates_m, g, sums, ws, food_m[b])
         nz = ws.get("h_nz", size, np.bool_)
+        meat_rows = ws.get("h_meat", size, np.float32)
+        meat_rows.fill(0)
         for sp in range(4):
             row = herds[sp]
             np.not_equal(row, 0, out=nz)
@@ -302,12 +316,14 @@ def herd_year(
             sums[0, sp] += whole_sum(births)
             g.random(dtype=np.float32, out=u)
             rates = [float(base[k_, sp, r]) for k_ in range(3)]
-            # The three common flows, cumulated; whole head, shared uniform, capped (cut
-            # in proportion where the rates add up to more than the herd and its births).
+            rates.append(rates[2] + float(spill32[sp, r]))
+            # The three common flows and the campaign's spilled slaughter, cumulated;
+            # whole head, shared uniform, capped (cut in proportion where the rates add up
+            # to more than the herd and its births).
             x = n
-            if rates[2] > 1.0:
+            if rates[3] > 1.0:
                 x = ws.get("h_x", k, np.float32)
-                np.multiply(n, np.float32(rates[2]), out=x)
+                np.multiply(n, np.float32(rates[3]), out=x)
                 with np.errstate(divide="ignore", invalid="ignore"):
                     np.divide(cap, x, out=x)
                 np.fmin(x, np.float32(1), out=x)  # 0/0 on empty herds: 1, and 0 head
@@ -315,16 +331,27 @@ def herd_year(
             done = 0.0
             for k_, rate in enumerate(rates):
                 if not (k_ and rate == rates[k_ - 1]):
+                    if k_ == 3:
+                        # The spilled slaughter's meat is the herd's owner's food.
+                        prev = ws.get("h_prev", k, np.float32)
+                        np.copyto(prev, t)
                     np.multiply(x, np.float32(rate), out=t)
                     t += u
                     np.floor(t, out=t)
                     np.minimum(t, cap, out=t)
                     done = whole_sum(t)
+                    if k_ == 3:
+                        np.subtract(t, prev, out=prev)
+                        prev *= meat32[sp]
+                        if at is None:
+                            meat_rows += prev
+                        else:
+                            meat_rows[at] += prev
                 sums[k_ + 1, sp] += done
-            for k_ in range(4, 7):
+            for k_ in range(5, 7):
                 sums[k_, sp] += done
             end = cap
-            np.subtract(cap, t, out=end)  # ``t`` is the third cumulative flow
+            np.subtract(cap, t, out=end)  # ``t`` is the last cumulative flow
             if at is None:
                 np.copyto(row, end, casting="unsafe")
             else:
@@ -339,6 +366,7 @@ def herd_year(
         for sp in range(1, 4):
             np.multiply(herds[sp], food32[sp], out=head)
             mine += head
+        mine += meat_rows
         if moving is not None:
             mine[moving] = food_m  # with the meat of what they slaughtered
         _members_food(c, ws, mine)
@@ -365,6 +393,8 @@ class _Rates:
     slaughter: F32
     neglect: F32
     confiscation: F32
+    spill: F32
+    """Slaughter per head of the herds no campaign concerns (``_spill``)."""
     birth: F32
     food: F32
     meat: F32
@@ -390,7 +420,8 @@ def _herd_block(
     """
     k, m = herds.shape
     campaign = bool(pending.any())
-    flows = 6 if campaign else 3
+    flows = 6 if campaign else 4
+    top = rates.base[2] + rates.spill  # the common rates and the spilled slaughter
 
     def scratch(name: str, rows: int = k) -> F32:
         return ws.get(name, rows * m, np.float32).reshape(rows, m)
@@ -410,24 +441,30 @@ def _herd_block(
     x = scratch("m_x")
     if campaign:
         join, deport = scratch("m_join", 1)[0], scratch("m_deport", 1)[0]
+        stay = scratch("m_stay", 1)[0]
         np.equal(pending, 1, out=join)
         np.equal(pending, 2, out=deport)
+        np.equal(pending, 0, out=stay)
         np.copyto(acc[:3], rates.base[:, :, None])
-        for j, (rate, who) in enumerate(
-            ((rates.slaughter, join), (rates.neglect, join), (rates.confiscation, deport)), 3
-        ):
+        # Slaughter: the joining household's own, or the spill where none concerns it.
+        np.multiply(join, rates.slaughter[:, None], out=acc[3])
+        np.multiply(stay, rates.spill[:, None], out=x)
+        acc[3] += x
+        acc[3] += acc[2]
+        for j, (rate, who) in enumerate(((rates.neglect, join), (rates.confiscation, deport)), 4):
             np.multiply(who, rate[:, None], out=acc[j])
             acc[j] += acc[j - 1]
         total = acc[5]
     else:
         for j in range(3):
             np.multiply(n, rates.base[j][:, None], out=acc[j])
+        np.multiply(n, top[:, None], out=acc[3])
         total = None
-    if campaign or rates.base[2].max() > 1:
+    if campaign or top.max() > 1:
         # The cut herd: n · min(1, cap / (n · total rate)); fmin passes over 0/0. (With
         # the common rates alone and their sum at most 1 it is n: cap >= n.)
         if total is None:
-            np.multiply(n, rates.base[2][:, None], out=x)
+            np.multiply(n, top[:, None], out=x)
         else:
             np.multiply(n, total, out=x)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -437,6 +474,7 @@ def _herd_block(
         if total is None:
             for j in range(3):
                 np.multiply(x, rates.base[j][:, None], out=acc[j])
+            np.multiply(x, top[:, None], out=acc[3])
         else:
             acc *= x
     acc += u
@@ -446,16 +484,41 @@ def _herd_block(
     cum = whole_sums(acc)
     sums[1 : flows + 1] += cum
     if not campaign:
-        sums[4:] += cum[2]  # no campaign flows: the cumulated flows stay at the third
+        sums[5:] += cum[3]  # no campaign flows: the cumulated flows stay at the fourth
     end = cap
     end -= acc[flows - 1]
     np.copyto(herds, end, casting="unsafe")
     end *= rates.food[:, None]
-    if campaign:
-        np.subtract(acc[3], acc[2], out=x)  # the slaughter, whose meat is eaten
-        x *= rates.meat[:, None]
-        end += x
+    np.subtract(acc[3], acc[2], out=x)  # the slaughter, whose meat is eaten
+    x *= rates.meat[:, None]
+    end += x
     np.sum(end, axis=0, out=food)
+
+
+def _spill(
+    s_rate: F64, n_rate: F64, birth: F64, common: F64, census: Census, k_herds: I64
+) -> tuple[F64, F64, F64]:
+    """The campaign's rates per head within the joining herds' reach, and the spill.
+
+    The aggregate's slaughter and neglect are ``rate × N_r / H_r`` head per joining
+    household (it lends them the region's mean herd). Where the joining households own
+    fewer head than that (in 1930-31 the households still outside had already
+    slaughtered, or were poorer), drawing the flows from their own head would cut them
+    at the herd and its births, and the region would slaughter less than the aggregate
+    in expectation. So the joining herds give at most what their births leave beyond
+    the common flows, ``J × (1 + b − common)``, and the rest is slaughtered by the other
+    private herds of the region (those no campaign concerns) at one rate per head: the
+    region's campaign flows are the aggregate's in expectation.
+    """
+    joining = census.joining_herds.astype(np.float64)
+    room = joining * np.maximum(0.0, 1.0 + birth[:, None] - common)
+    want = (s_rate + n_rate) * joining
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cut = np.where(want > room, room / np.where(want > 0, want, 1.0), 1.0)
+        excess = want - np.minimum(want, room)
+        others = census.herds - k_herds - census.joining_herds - census.deported_herds
+        spill = np.where(others > 0, excess / np.maximum(others, 1), 0.0)
+    return s_rate * cut, n_rate * cut, spill
 
 
 def _flows64(
