@@ -35,6 +35,8 @@ def test_morris_finds_the_famine_threshold_and_ignores_the_dummy(morris: Any) ->
     # Herd losses: the kolkhoz neglect and slaughter parameters, not the famine's.
     assert set(morris.ranking("cattle_change")[:3]) <= {
         "kolkhoz_neglect", "slaughter_scale", "fodder_loss_scale", "extraction_base",
+        # What the state takes from the kolkhozes is grain their fodder fund does not get.
+        "extraction_kolkhoz",
         "yield_base",  # the harvest feeds the kolkhoz's fodder fund, and so the herds
         # The order of claims: individual peasants feed their families before their animals,
         # so the food floor decides how much grain fodder is left to them.

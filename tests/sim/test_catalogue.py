@@ -82,13 +82,16 @@ def test_inputs_follow_their_policies(result: SimResult) -> None:
         assert catalogue.kind(name) == "simulated", name
 
 
-def test_targets_are_the_famine_tolls() -> None:
+def test_targets_are_the_famine_tolls_and_the_settler_flows() -> None:
+    # The settlers' death and escape rates are taken from the record's one year of each.
     assert set(catalogue.names("target")) == {
         "excess_deaths_ussr",
         "excess_deaths_kazakhstan",
         "famine_excess_deaths_ussr",
         "famine_excess_deaths_ukraine",
         "famine_excess_deaths_kazakhstan",
+        "special_settler_deaths",
+        "special_settler_escapes",
     }
 
 

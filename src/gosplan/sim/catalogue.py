@@ -277,6 +277,26 @@ _ENTRIES = (
         "(parameter urban_departure_rate)",
     ),
     _e(
+        "special_settler_escapes",
+        "persons",
+        "Escapes of special settlers",
+        "target",
+        "the settlers and the newly deported times the escape rate, which is taken from the "
+        "record's 1932 escapes (parameter settler_escape_rate), so they judge nothing",
+        scale=1e-3,
+        shown_in="thousand persons",
+    ),
+    _e(
+        "special_settler_deaths",
+        "persons",
+        "Deaths of special settlers",
+        "target",
+        "the settlers at the start of the year times the mortality, which is taken from the "
+        "record's 1932 deaths (parameter settler_mortality), so they judge nothing",
+        scale=1e-3,
+        shown_in="thousand persons",
+    ),
+    _e(
         "population_in_cities_over_100k",
         "mn persons",
         "Cities over 100,000",

@@ -19,7 +19,7 @@ from gosplan.sim.grain import fodder_sufficiency, grain_fodder_share
 from gosplan.sim.industry import labour_values, produce
 from gosplan.sim.materials import materials
 from gosplan.sim.planner import make_plan
-from gosplan.sim.population import use_stocks
+from gosplan.sim.population import escape, use_stocks
 from gosplan.sim.spec import INDUSTRY, REGIONS, SPECIES, SimSpec
 from gosplan.sim.state import State
 from gosplan.sim.tallies import big_cities, cows_january, primary_energy, town_flows
@@ -185,6 +185,8 @@ def simulate(
             employment - state.employment,
             urban_food,
         )
+        # Some settlers fled the settlements for the towns (either farm layer's people).
+        pop = escape(spec, state, pop)
 
         animal_food = (
             np.array([p[f"animal_food_{s}"] for s in SPECIES]) @ herd.herds
@@ -293,6 +295,12 @@ def simulate(
         put(rec, "excess_deaths_ukraine", excess[0])
         put(rec, "excess_deaths_kazakhstan", excess[1])
         put(rec, "special_settlers_count", state.special_settlers * 1e6)
+        put(rec, "special_settler_escapes", pop.settler_escapes * 1e6)
+        put(
+            rec,
+            "special_settler_deaths",
+            p["settler_mortality"] * state.special_settlers * 1e6,
+        )
         cumulative_families += float(camp.deported_households.sum())
         put(rec, "kulak_families_deported_special_settlement", cumulative_families * 1e6)
         put(rec, "export_revenue", grain.export_revenue)

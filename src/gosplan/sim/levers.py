@@ -108,6 +108,7 @@ PARAMETERS: frozenset[str] = frozenset(
         "urban_population_1928",
         "big_city_share_1928",
         "big_city_growth_share",
+        "settler_escape_rate",
         "works_ramp_up",
         "pasture_kazakhstan",
         "kazakh_herd_seizure",

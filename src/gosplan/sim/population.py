@@ -16,7 +16,8 @@ grain *retained* per rural head after procurement, not grain produced (Markevich
 * migration to jobs ``M = h · ΔN⁺ + m₀ · rural`` (soft budgets hired without limit; the
   push of the campaign adds ``p · e · rural``), spread over regions by rural population;
 * deportation moves persons from the village to the special settlements, where a share
-  ``m_s`` die each year.
+  ``m_s`` die each year and a share ``e_s`` of the settlers and the newly deported escape
+  (:func:`escape`: to the towns and the building sites, where the fugitives hid).
 
 Villagers carry grain stocks ``Z`` (t a head) from good years to bad: when the food a
 harvest leaves ``f`` falls short of ``r*`` they eat from them, ``f + min(Z, (r* - f)⁺)``, and
@@ -29,7 +30,7 @@ settlements.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -37,7 +38,7 @@ from numpy.typing import NDArray
 from gosplan.sim.spec import SimSpec
 from gosplan.sim.state import State
 
-__all__ = ["PopulationYear", "birth_boost", "flight_ban", "live", "use_stocks"]
+__all__ = ["PopulationYear", "birth_boost", "escape", "flight_ban", "live", "use_stocks"]
 
 FloatArray = NDArray[np.float64]
 
@@ -60,6 +61,8 @@ class PopulationYear:
     migration: FloatArray
     flight: FloatArray
     deported: FloatArray
+    settler_escapes: float = 0.0
+    """Settlers who fled the special settlements in the year (:func:`escape`)."""
 
 
 def live(
@@ -115,6 +118,22 @@ def live(
         migration=migration,
         flight=flight,
         deported=deported,
+    )
+
+
+def escape(spec: SimSpec, state: State, pop: PopulationYear) -> PopulationYear:
+    """``pop`` once a share of the settlers and of the year's deported have fled to the towns.
+
+    Whichever farm layer made ``pop``, the fugitives leave the settlements and join the
+    towns (spread as the townspeople are), so people stay conserved.
+    """
+    rate = spec.params["settler_escape_rate"]
+    fled = rate * (state.special_settlers + float(pop.deported.sum()))
+    return replace(
+        pop,
+        urban=pop.urban + fled * state.urban / state.urban.sum(),
+        special_settlers=pop.special_settlers - fled,
+        settler_escapes=fled,
     )
 
 
