@@ -91,6 +91,7 @@ PARAMETERS: frozenset[str] = frozenset(
         "village_stock_max",
         "village_stock_saving",
         "famine_flight",
+        "famine_flight_kazakhstan",
         "migration_per_job",
         "migration_base",
         "migration_campaign_push",

@@ -30,6 +30,7 @@ settlements.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -38,7 +39,15 @@ from numpy.typing import NDArray
 from gosplan.sim.spec import SimSpec
 from gosplan.sim.state import State
 
-__all__ = ["PopulationYear", "birth_boost", "escape", "flight_ban", "live", "use_stocks"]
+__all__ = [
+    "PopulationYear",
+    "birth_boost",
+    "escape",
+    "flight_ban",
+    "flight_rates",
+    "live",
+    "use_stocks",
+]
 
 FloatArray = NDArray[np.float64]
 
@@ -86,7 +95,7 @@ def live(
     )
     urban_gap = max(0.0, 1.0 - urban_food / p["urban_famine_threshold"])
     excess_urban = p["famine_max_rate"] * urban_gap ** p["famine_exponent"] * U
-    flight = p["famine_flight"] * gap * (1 - ban) * R
+    flight = flight_rates(p, ban) * gap * R
     pull = p["migration_per_job"] * max(0.0, new_jobs) + p["migration_base"] * R.sum()
     pull += p["migration_campaign_push"] * float(entries @ R)
     migration = np.minimum(pull * R / R.sum(), p["migration_cap"] * R)
@@ -151,6 +160,17 @@ def use_stocks(
     room = np.maximum(0.0, p["village_stock_max"] - stocks)
     put_by = np.minimum(room, p["village_stock_saving"] * np.maximum(0.0, food - norm))
     return food + draw - put_by, stocks - draw + put_by
+
+
+def flight_rates(p: Mapping[str, float], ban: FloatArray) -> FloatArray:
+    """Share of each region's villagers fleeing per unit of food gap, where they may.
+
+    The settled peasants' rate everywhere but in Kazakhstan, whose herders, with their
+    animals gone, left in far greater numbers, abroad and to the neighbouring republics
+    (MODEL-NOTES M12: migration, not death).
+    """
+    rate = np.array([p["famine_flight"], p["famine_flight_kazakhstan"], p["famine_flight"]])
+    return np.asarray(rate * (1 - ban), dtype=np.float64)
 
 
 def flight_ban(spec: SimSpec, year: int) -> FloatArray:

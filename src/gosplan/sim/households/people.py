@@ -44,6 +44,7 @@ from gosplan.sim.households.chunks import (
 )
 from gosplan.sim.households.kolkhozes import Villages
 from gosplan.sim.households.population import Households
+from gosplan.sim.population import flight_rates
 from gosplan.sim.spec import Params
 
 __all__ = [
@@ -125,7 +126,7 @@ def people_year(
     birth_rate = np.float32(p["birth_rate_rural"] * birth_boost)
     drop = np.float32(p["famine_birth_drop"])
     death_rate = np.float32(p["death_rate_rural"])
-    flight_rates = (p["famine_flight"] * (1 - ban)).astype(np.float32)
+    flight_of = flight_rates(p, ban).astype(np.float32)
     sharing = np.float32(VILLAGE_SHARING)
     threshold = np.float32(p["famine_threshold"])
 
@@ -145,8 +146,8 @@ def people_year(
             else:
                 # Through the array path of ``power`` (the scalar one may round apart).
                 famine = _famine(np.full(1, gap, dtype=np.float32), p, ban[r])[0]
-            if flight_rates[r] > 0:
-                flight = flight_rates[r] * gap
+            if flight_of[r] > 0:
+                flight = flight_of[r] * gap
         rates: list[F32 | np.float32 | None] = [
             famine,
             death_rate,
@@ -268,6 +269,7 @@ def expected_famine_deaths(
     hh: Households, p: Params, ban: F64, migration: F64, food_mean: F64
 ) -> F64:
     """Famine deaths by region the households' food commits them to (expected, sample units)."""
+    flight_of = flight_rates(p, ban).astype(np.float32)
     out = np.zeros(len(hh.region_start))
     for r in range(len(out)):
         rows = hh.region_slice(r)
@@ -278,7 +280,7 @@ def expected_famine_deaths(
         else:
             gap = _gap(hh.food[rows], float(food_mean[r]), p)
         famine = _famine(gap, p, ban[r])
-        total = famine + np.float32(p["famine_flight"] * (1 - ban[r])) * gap
+        total = famine + flight_of[r] * gap
         total += np.float32(p["death_rate_rural"] + migration[r])
         scale = np.where(total > 1, 1 / np.maximum(total, np.float32(1.0)), 1.0)
         if FAMINE_SPREAD == 0:
