@@ -43,7 +43,12 @@ SEED = 0
 
 def generate(n: int, techniques: int, inputs: int, seed: int = SEED) -> ActivityEconomy:
     """A labour-only economy without joint production, built without loops over products."""
-    rng = np.random.default_rng(seed)
+    return labour_only(np.random.default_rng(seed), n, techniques, inputs)
+
+
+def labour_only(rng: np.random.Generator, n: int, techniques: int,
+                inputs: int) -> ActivityEconomy:
+    """:func:`generate`'s economy from ``rng`` (which the caller may go on drawing from)."""
     m = n * techniques
     makes = np.tile(np.arange(n), techniques)
     b = rng.uniform(0.5, 2.0, m)

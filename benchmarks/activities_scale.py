@@ -37,6 +37,7 @@ from collections.abc import Callable
 import numpy as np
 import scipy.sparse as sp
 
+from activities import labour_only
 from gosplan.core.activities import ActivityEconomy
 from gosplan.core.activity_plan import activity_plan
 from gosplan.core.activity_prices import coordinated_plan
@@ -50,23 +51,11 @@ def generate(m: int, techniques: int = 3, inputs: int = 5, resources: int = 3,
              seed: int = SEED) -> ActivityEconomy:
     """Labour and ``resources`` scarce factors, no joint production; no loops over products."""
     rng = np.random.default_rng(seed)
-    n = m // techniques
-    m = n * techniques
-    makes = np.tile(np.arange(n), techniques)
-    b = rng.uniform(0.5, 2.0, m)
-    make = sp.csr_array((b, (makes, np.arange(m))), shape=(n, m))
-    k = min(inputs, n)
-    rows = rng.integers(0, n, (m, k)).reshape(-1)
-    cols = np.repeat(np.arange(m), k)
-    use = sp.csc_array((rng.random(m * k), (rows, cols)), shape=(n, m))
-    use.sum_duplicates()
-    scale = rng.uniform(0.1, 0.9, m) * b / np.maximum(np.asarray(use.sum(axis=0)), 1e-12)
-    use = sp.csr_array(use @ sp.diags_array(scale))
-    labour = rng.uniform(0.05, 1.0, m)
+    base = labour_only(rng, m // techniques, techniques, inputs)
+    n, m = base.n, base.m
+    make, use, labour = sp.csc_array(base.make), sp.csr_array(base.use), base.labour
+    b = np.asarray(make.sum(axis=0)).ravel()  # each activity makes its one product
     R = rng.uniform(0.0, 1.0, (resources, m)) * (rng.random((resources, m)) < 0.5)
-    base = ActivityEconomy(products=[f"p{i}" for i in range(n)],
-                           activities=[f"a{j}" for j in range(m)], make=make, use=use,
-                           labour=labour, labour_available=float(n))
     # The labour-only optimum's use of each resource, scaled to the labour: then make
     # each resource scarcer than that, so that prices must trade them off against labour.
     found = cheapest_techniques(base)

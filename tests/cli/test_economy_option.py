@@ -92,3 +92,14 @@ def test_balanced_plan_written(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     assert f"Plan written to {out}" in printed
     text = out.read_text()
     assert "Manufacturing" in text
+
+
+def test_activity_plan_json_names_its_units(capsys: pytest.CaptureFixture[str]) -> None:
+    # An optimal plan over a supply and use table's industries carries names and units, as
+    # an activity-economy folder's does.
+    code, out, _ = run(capsys, "plan", "--economy", "us-2021-15", "--method", "optimal",
+                       "--json")
+    assert code == 0
+    doc = json.loads(out)
+    assert {"units", "names", "techniques", "valuation_units"} <= set(doc)
+    assert set(doc["units"]["activities"]) == set(doc["levels"])

@@ -4,8 +4,6 @@ February-July 1933."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 import pytest
 
@@ -19,25 +17,14 @@ from gosplan.sim.agriculture import (
 )
 from gosplan.sim.engine import initial_state
 from gosplan.sim.grain import distribute, relief_total
-from gosplan.sim.spec import SPECIES, Policy, SimSpec
-
-
-@pytest.fixture(scope="module")
-def spec() -> SimSpec:
-    return load_scenario("ussr-1928").spec
-
-
-def _with_levers(spec: SimSpec, **values: float) -> SimSpec:
-    levers = dict(spec.policy.levers)
-    for name, value in values.items():
-        levers[name] = np.full(len(spec.policy.years), value)
-    return replace(spec, policy=Policy(spec.policy.years, levers))
+from gosplan.sim.spec import SPECIES, SimSpec
+from tests.sim.specs import with_levers
 
 
 def test_entry_slaughter_falls_for_kept_species_only(spec: SimSpec) -> None:
     k = spec.params["entry_slaughter_kept"]
-    on = _with_levers(spec, stock_kept_on_entry=1.0)
-    off = _with_levers(spec, stock_kept_on_entry=0.0)
+    on = with_levers(spec, stock_kept_on_entry=1.0)
+    off = with_levers(spec, stock_kept_on_entry=0.0)
     # 1 - k·K_s: horses (K = 0) untouched, cattle, pigs and sheep (K = 1) cut by k.
     assert list(KEPT_ON_ENTRY) == [0.0, 1.0, 1.0, 1.0]
     assert SPECIES[0] == "horses"
@@ -60,8 +47,8 @@ def test_herd_step_slaughter_is_the_factor_times_the_old_rule(spec: SimSpec) -> 
         deported_households=np.zeros(3),
         deported_persons=np.zeros(3),
     )
-    on = herd_step(_with_levers(spec, stock_kept_on_entry=1.0), state, nxt, 1932)
-    off = herd_step(_with_levers(spec, stock_kept_on_entry=0.0), state, nxt, 1932)
+    on = herd_step(with_levers(spec, stock_kept_on_entry=1.0), state, nxt, 1932)
+    off = herd_step(with_levers(spec, stock_kept_on_entry=0.0), state, nxt, 1932)
     k = spec.params["entry_slaughter_kept"]
     # Hand-computed: s_scale · s_s · e · (1 - c) · N, then times (1 - k K_s).
     p = spec.params
@@ -79,7 +66,7 @@ def test_herd_step_slaughter_is_the_factor_times_the_old_rule(spec: SimSpec) -> 
 
 
 def test_relief_total_is_share_plus_loans_bounded_by_stock_and_need(spec: SimSpec) -> None:
-    s = _with_levers(spec, famine_relief=0.1, relief_loans=0.32)
+    s = with_levers(spec, famine_relief=0.1, relief_loans=0.32)
     # min(0.1 · 5 + 0.32, 5, 3) = 0.82
     assert relief_total(s, 1932, remaining=5.0, shortfall=3.0) == pytest.approx(0.82)
     # The villages' shortfall bounds it: min(0.82, 5, 0.5) = 0.5
@@ -112,8 +99,8 @@ def test_relief_loans_reach_the_hungry_villages_and_grain_is_conserved(spec: Sim
         2.0,
         0.0,
     )
-    base = distribute(_with_levers(spec, famine_relief=0.0, relief_loans=0.0), 1932, *args)
-    lent = distribute(_with_levers(spec, famine_relief=0.0, relief_loans=0.32), 1932, *args)
+    base = distribute(with_levers(spec, famine_relief=0.0, relief_loans=0.0), 1932, *args)
+    lent = distribute(with_levers(spec, famine_relief=0.0, relief_loans=0.32), 1932, *args)
     assert base.relief.sum() == 0.0
     assert lent.relief.sum() == pytest.approx(0.32)
     np.testing.assert_allclose(lent.food - base.food, lent.relief)

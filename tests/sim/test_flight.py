@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gosplan.scenarios.simfiles import load_scenario
 from gosplan.sim.population import flight_rates
+from gosplan.sim.spec import SimSpec
 
 
 def test_flight_rates_by_region_and_ban() -> None:
@@ -16,7 +16,7 @@ def test_flight_rates_by_region_and_ban() -> None:
     np.testing.assert_allclose(flight_rates(p, np.array([1.0, 0.0, 0.12])), [0.0, 0.1, 0.044])
 
 
-def test_kazakh_herders_flee_more_than_settled_peasants() -> None:
-    p = load_scenario("ussr-1928").spec.params
+def test_kazakh_herders_flee_more_than_settled_peasants(spec: SimSpec) -> None:
+    p = spec.params
     assert p["famine_flight_kazakhstan"] > p["famine_flight"]
     assert p["famine_flight_kazakhstan"] == pytest.approx(2 * p["famine_flight"])

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 import pytest
 
@@ -13,18 +11,9 @@ from gosplan.sim.engine import initial_state, simulate
 from gosplan.sim.industry import cloth_fibre_limit, construction, labour_values, produce
 from gosplan.sim.materials import group_index, materials
 from gosplan.sim.planner import make_plan
-from gosplan.sim.spec import INDUSTRY, Policy, SimSpec
+from gosplan.sim.spec import INDUSTRY, SimSpec
 from gosplan.sim.trade import trade_totals
-
-
-@pytest.fixture(scope="module")
-def spec() -> SimSpec:
-    return load_scenario("ussr-1928").spec
-
-
-def _with_lever(spec: SimSpec, name: str, value: float) -> SimSpec:
-    levers = {**spec.policy.levers, name: np.full(len(spec.policy.years), value)}
-    return replace(spec, policy=Policy(spec.policy.years, levers))
+from tests.sim.specs import with_levers
 
 
 def test_construction_splits_investment_between_starts_and_completions() -> None:
@@ -83,7 +72,7 @@ def test_group_products_grow_with_their_groups_capacity(spec: SimSpec) -> None:
 
 
 def test_cotton_fabric_never_exceeds_its_lint(spec: SimSpec) -> None:
-    scarce = _with_lever(spec, "raw_cotton_harvest", 0.5)
+    scarce = with_levers(spec, raw_cotton_harvest=0.5)
     state = initial_state(scarce)
     year = produce(scarce, state, make_plan(scarce, state), labour_values(scarce))
     cloth = year.output[INDUSTRY.index("cotton_fabric")]
@@ -96,7 +85,7 @@ def test_fewer_new_starts_finish_more_and_start_less(spec: SimSpec) -> None:
     v = labour_values(spec)
     plan = make_plan(spec, state)
     drive = produce(spec, state, plan, v)
-    plenum = produce(_with_lever(spec, "new_starts", 0.5), state, plan, v)
+    plenum = produce(with_levers(spec, new_starts=0.5), state, plan, v)
     assert (plenum.started <= drive.started + 1e-12).all()
     assert (plenum.completed >= drive.completed - 1e-12).all()
     assert plenum.completed.sum() > drive.completed.sum()

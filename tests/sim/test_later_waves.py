@@ -3,31 +3,14 @@ waves slaughter less (M11), and per-hectare delivery norms by zone (M21)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 import pytest
 
-from gosplan.scenarios.simfiles import load_scenario
 from gosplan.sim.agriculture import herd_step, regional_yield_factors, wave_slaughter
-from gosplan.sim.engine import SimResult, simulate
+from gosplan.sim.engine import SimResult
 from gosplan.sim.planner import make_plan
-from gosplan.sim.spec import Policy, SimSpec
-
-
-@pytest.fixture(scope="module")
-def spec() -> SimSpec:
-    return load_scenario("ussr-1928").spec
-
-
-@pytest.fixture(scope="module")
-def run(spec: SimSpec) -> SimResult:
-    return simulate(spec)
-
-
-def _with_lever(spec: SimSpec, name: str, value: float) -> SimSpec:
-    levers = {**spec.policy.levers, name: np.full(len(spec.policy.years), value)}
-    return replace(spec, policy=Policy(spec.policy.years, levers))
+from gosplan.sim.spec import SimSpec
+from tests.sim.specs import with_levers
 
 
 def test_only_the_storm_slaughters_in_full(spec: SimSpec) -> None:
@@ -43,8 +26,8 @@ def test_slaughter_scales_with_the_wave(spec: SimSpec, run: SimResult) -> None:
     from gosplan.sim.agriculture import campaign
 
     nxt = campaign(spec, state, nxt_year + 1)
-    storm = herd_step(_with_lever(spec, "storm_campaign", 1.0), state, nxt, nxt_year)
-    later = herd_step(_with_lever(spec, "storm_campaign", 0.0), state, nxt, nxt_year)
+    storm = herd_step(with_levers(spec, storm_campaign=1.0), state, nxt, nxt_year)
+    later = herd_step(with_levers(spec, storm_campaign=0.0), state, nxt, nxt_year)
     assert storm.slaughter.sum() > 0
     np.testing.assert_allclose(
         later.slaughter, spec.params["later_wave_slaughter"] * storm.slaughter, rtol=1e-12
@@ -55,7 +38,7 @@ def test_slaughter_scales_with_the_wave(spec: SimSpec, run: SimResult) -> None:
 
 
 def test_per_hectare_norms_follow_each_zones_yield(spec: SimSpec, run: SimResult) -> None:
-    by_area = _with_lever(_with_lever(spec, "deliveries_by_area", 1.0), "procurement_per_ha", 0.2)
+    by_area = with_levers(spec, deliveries_by_area=1.0, procurement_per_ha=0.2)
     state = run.states[4]
     plan = make_plan(by_area, state)
     S = state.sown_area

@@ -3,33 +3,15 @@ tractor works, industrial jobs, construction times; and the two farm resolutions
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 import pytest
 
 from gosplan.analysis.fit import PHYSICAL_UNITS, physical_points
 from gosplan.scenarios.record import load_record
-from gosplan.scenarios.simfiles import load_scenario
 from gosplan.sim.engine import SimResult, initial_state, simulate
 from gosplan.sim.farms import AggregateFarms
 from gosplan.sim.planner import make_plan
-from gosplan.sim.spec import INDUSTRY, Policy, SimSpec
-
-
-@pytest.fixture(scope="module")
-def spec() -> SimSpec:
-    return load_scenario("ussr-1928").spec
-
-
-@pytest.fixture(scope="module")
-def run(spec: SimSpec) -> SimResult:
-    return simulate(spec)
-
-
-def _with_lever(spec: SimSpec, name: str, value: float) -> SimSpec:
-    levers = {**spec.policy.levers, name: np.full(len(spec.policy.years), value)}
-    return replace(spec, policy=Policy(spec.policy.years, levers))
+from gosplan.sim.spec import INDUSTRY, SimSpec
 
 
 def test_procurement_quota_is_the_plans_share_of_its_planned_harvest(

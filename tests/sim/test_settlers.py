@@ -5,13 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gosplan.scenarios.simfiles import load_scenario
-from gosplan.sim.engine import SimResult, simulate
+from gosplan.sim.engine import SimResult
+from gosplan.sim.spec import SimSpec
 
 
-def test_escapes_are_the_rate_times_the_settlers_and_the_newly_deported() -> None:
-    spec = load_scenario("ussr-1928").spec
-    r = simulate(spec)
+def test_escapes_are_the_rate_times_the_settlers_and_the_newly_deported(
+    spec: SimSpec, run: SimResult
+) -> None:
+    r = run
     rate = spec.params["settler_escape_rate"]
     assert rate == pytest.approx(207_010 / 1_317_022, abs=1e-3)
     settlers = r.series["special_settlers_count"]  # 1 January, persons

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from gosplan.scenarios.simfiles import load_scenario
-from gosplan.sim.engine import simulate
+from gosplan.sim.engine import SimResult
 from gosplan.sim.tallies import big_cities, cows_january, primary_energy, town_flows
 
 PARAMS = load_scenario("ussr-1928").spec.params
@@ -36,10 +36,8 @@ def test_coefficients_reproduce_the_starting_year() -> None:
     assert PARAMS["cow_share_of_cattle"] == pytest.approx(28.8 / 58.4, abs=1e-6)
 
 
-def test_the_run_records_the_tallies_from_its_own_series() -> None:
-    spec = load_scenario("ussr-1928").spec
-    r = simulate(spec)
-    s = r.series
+def test_the_run_records_the_tallies_from_its_own_series(run: SimResult) -> None:
+    s = run.series
     net = s["urban_net_in_migration"]
     np.testing.assert_allclose(s["urban_arrivals"] - s["urban_departures"], net, rtol=1e-12)
     np.testing.assert_allclose(
